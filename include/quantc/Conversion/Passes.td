@@ -1,0 +1,51 @@
+//===- Passes.td - QuantC conversions ----------------------*- tablegen -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_CONVERSION_PASSES_TD
+#define QUANTC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// QNNToLinalg
+//===----------------------------------------------------------------------===//
+
+def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
+  let summary = "Lower qnn ops and quant casts to linalg on plain integers";
+  let description = [{
+    Replaces every `!quant.uniform` value by its storage integer tensor and
+    every op on them by integer (or, for casts from and to float, float)
+    `linalg.generic` code. Requantization uses the `fp32` mode
+    (docs/Numerics.md).
+
+    - `qnn.matmul`: an i8 x i8 -> i32 contraction of the raw stored values,
+      then the zero-point terms (`- zp_rhs[n] * rowsum(lhs)`,
+      `- zp_lhs * colsum(rhs)`, `+ K * zp_lhs * zp_rhs[n]`; the column sums
+      and the constant terms are folded with the bias into one i32 vector at
+      compile time when the weights are constant), then the requantize
+      epilogue `clamp(round_half_to_even(float(acc) * m[n]) + zp_out)` with
+      the merged scale `m[n] = s_lhs * s_rhs[n] / s_out` in float32.
+    - `quant.qcast`: `clamp(round_half_to_even(x / s) + zp)`, NaN to the
+      zero point; `quant.dcast`: `float(q - zp) * s`; `quant.scast`: nothing.
+      Upstream `-lower-quant-ops` truncates instead of rounding, so it is not
+      used (docs/Building.md).
+    - `qnn.requantize`: dequantize then quantize in float32, the QDQ float
+      semantics of a dq -> q pair.
+    - `qnn.observe`: the identity.
+
+    Function signatures with quantized types become their storage types.
+    An op of any other dialect on quantized types is an error naming it.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::func::FuncDialect"
+  ];
+}
+
+#endif // QUANTC_CONVERSION_PASSES_TD

@@ -1,0 +1,117 @@
+//===- QNNOps.td - qnn operations --------------------------*- tablegen -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QNN_IR_QNNOPS_TD
+#define QUANTC_DIALECT_QNN_IR_QNNOPS_TD
+
+include "quantc/Dialect/QNN/IR/QNNAttrs.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class QNN_Op<string mnemonic, list<Trait> traits = []>
+    : Op<QNN_Dialect, mnemonic, traits>;
+
+def QNN_FloatTensor : RankedTensorOf<[AnyFloat]>;
+
+//===----------------------------------------------------------------------===//
+// ObserveOp
+//===----------------------------------------------------------------------===//
+
+def QNN_ObserveOp : QNN_Op<"observe", [Pure, SameOperandsAndResultType]> {
+  let summary = "Calibration point on a float tensor";
+  let description = [{
+    Marks a float tensor as one the recipe will quantize. On values it is the
+    identity. It carries the tensor's name (stable across runs, used by
+    calibration files and manifests), its recipe, and, once calibration has
+    run, the observed statistics.
+
+    ```mlir
+    %y = qnn.observe %x {name = "fc1.input",
+                         recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>,
+                         stats = #qnn.stats<count = 8, min = -1.0, max = 3.0>}
+        : tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins QNN_FloatTensor:$input, StrAttr:$name,
+                       QNN_RecipeAttr:$recipe,
+                       OptionalAttr<QNN_StatsAttr>:$stats);
+  let results = (outs QNN_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+def QNN_RequantizeOp : QNN_Op<"requantize", [Pure]> {
+  let summary = "Change the quantization parameters of a tensor";
+  let description = [{
+    Re-expresses a quantized tensor in the result type's parameters:
+    `result = quantize(dequantize(input))` with the numerics of the pipeline's
+    requantization mode. Shapes and expressed types match; per-axis operands
+    keep their axis.
+
+    ```mlir
+    %r = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+                          -> tensor<4x!quant.uniform<u8:f32, 0.25:128>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
+  let summary = "Quantized matrix multiply / fully connected layer";
+  let description = [{
+    `result = requant(sum_k (lhs[.., m, k] - zp_lhs) * (rhs[.., k, n] - zp_rhs[n])
+    + bias[n])`, with the output quantization taken from the result type.
+
+    - `lhs`: `[B..., M, K]`, per-tensor `!quant.uniform`.
+    - `rhs`: `[K, N]` (shared across the batch) or `[B..., K, N]`,
+      per-tensor or per-axis on `N` (the last dimension).
+    - `bias` (optional): `[N]`, 32-bit signed storage, zero point 0, scale
+      `s_lhs * s_rhs` (per axis 0 where the weights are per channel).
+    - `result`: `[B..., M, N]`, per-tensor `!quant.uniform`.
+
+    All operands share one expressed type. The verifier proves that the i32
+    accumulator cannot overflow: `K * max|lhs - zp| * max|rhs - zp| +
+    max|bias|` must fit in i32, which needs a static `K`.
+
+    ```mlir
+    %y = qnn.matmul %x, %w bias %b
+        : (tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>,
+           tensor<4x3x!quant.uniform<i8:f32:1, {0.25, 0.125, 0.5}>>,
+           tensor<3x!quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25}>>)
+        -> tensor<2x3x!quant.uniform<i8:f32, 1.0:5>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       Optional<AnyRankedTensor>:$bias);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The checks of the verifier on bare types, so that a rewrite can ask
+    /// whether an op would be valid before building it. `bias` may be null.
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type lhs, ::mlir::Type rhs, ::mlir::Type bias,
+        ::mlir::Type result,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+  }];
+}
+
+#endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD

@@ -1,0 +1,67 @@
+//===- QuantTypeUtils.h - Queries on upstream quant types -------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// One view over `!quant.uniform` per-tensor and per-axis types, so verifiers,
+// folds and lowerings read scales and zero points the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_DIALECT_QNN_UTILS_QUANTTYPEUTILS_H
+#define QUANTC_DIALECT_QNN_UTILS_QUANTTYPEUTILS_H
+
+#include "quantc/Numerics/QuantParams.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace quantc::qnn {
+
+/// The parameters of a uniform quantized type, per tensor (one scale and zero
+/// point, no axis) or per axis (one per channel along `axis`).
+struct UniformParams {
+  mlir::quant::QuantizedType type;
+  llvm::SmallVector<double> scales;
+  llvm::SmallVector<int64_t> zeroPoints;
+  std::optional<int32_t> axis;
+
+  bool isPerAxis() const { return axis.has_value(); }
+  numerics::StorageRange storageRange() const {
+    return {type.getStorageTypeMin(), type.getStorageTypeMax()};
+  }
+  unsigned storageWidth() const { return type.getStorageTypeIntegralWidth(); }
+  bool isSigned() const { return type.isSigned(); }
+  mlir::Type expressedType() const { return type.getExpressedType(); }
+  /// The scale and zero point of channel `i` (0 for per-tensor).
+  double scale(int64_t i) const { return scales[isPerAxis() ? i : 0]; }
+  int64_t zeroPoint(int64_t i) const {
+    return zeroPoints[isPerAxis() ? i : 0];
+  }
+  /// The largest |q - zero_point| any stored value can have.
+  int64_t maxAbsCentered() const;
+};
+
+/// Reads the parameters of `type` (a quantized element type or a shaped type
+/// of one). Returns std::nullopt for anything but `!quant.uniform`.
+std::optional<UniformParams> getUniformParams(mlir::Type type);
+
+/// The element type of a shaped type, or `type` itself.
+mlir::Type getElementTypeOrSelf(mlir::Type type);
+
+/// Whether `type` or its element type is any `!quant` type.
+bool isQuantized(mlir::Type type);
+
+/// The plain integer tensor type that stores `type` (a shaped type of a
+/// quantized element type): same shape, storage integer element type.
+mlir::Type getStorageShapedType(mlir::Type type);
+
+} // namespace quantc::qnn
+
+#endif // QUANTC_DIALECT_QNN_UTILS_QUANTTYPEUTILS_H

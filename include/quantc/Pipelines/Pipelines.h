@@ -1,0 +1,51 @@
+//===- Pipelines.h - QuantC pass pipelines ----------------------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The staged pipelines of docs/Pipelines.md, as C++ builders (for compilers
+// that embed QuantC) and as named pipelines (for quant-opt and mlir-opt).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_PIPELINES_PIPELINES_H
+#define QUANTC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace quantc {
+
+/// Options of `quant-cpu-pipeline`.
+struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions> {
+  Option<bool> emulateQDQ{
+      *this, "emulate-qdq",
+      llvm::cl::desc("Do not fold QDQ form into qnn ops: run every "
+                     "quant.qcast/dcast as float fake-quantization (a "
+                     "differently lowered reference for the integer path)"),
+      llvm::cl::init(false)};
+};
+
+/// QDQ interchange form -> qnn ops -> integer linalg on tensors
+/// (quant-fold-qdq, quant-lower-qnn).
+void buildQuantizedToLinalgPipeline(mlir::OpPassManager &pm,
+                                    const CPUPipelineOptions &options = {});
+
+/// Linalg/TOSA on tensors -> LLVM dialect: TOSA to linalg, bufferization,
+/// loops, LLVM. The module keeps its float code beside the quantized code.
+void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm);
+
+/// `quant-cpu-pipeline`: the whole path from QDQ form to the LLVM dialect,
+/// runnable by mlir-runner or the ExecutionEngine.
+void buildCPUPipeline(mlir::OpPassManager &pm,
+                      const CPUPipelineOptions &options = {});
+
+/// Registers the named pipelines above.
+void registerPipelines();
+
+} // namespace quantc
+
+#endif // QUANTC_PIPELINES_PIPELINES_H

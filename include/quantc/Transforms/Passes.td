@@ -1,0 +1,72 @@
+//===- Passes.td - QuantC cross-dialect transforms ---------*- tablegen -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QUANTC_TRANSFORMS_PASSES_TD
+#define QUANTC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
+  let summary = "Fold dequantize -> float op -> quantize into qnn integer ops";
+  let description = [{
+    Recognises a quantized linear layer in QDQ form and replaces it with one
+    `qnn.matmul` on `!quant.uniform` operands:
+
+    ```mlir
+    %a  = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+    %w  = quant.dcast (quant.scast %w_i8) : ... to tensor<1x4x3xf32>
+    %m  = tosa.matmul %a, %w, %zp, %zp : ... -> tensor<1x2x3xf32>
+    %b  = quant.dcast (quant.scast %b_i32) : ... to tensor<3xf32>
+    %b3 = tosa.reshape %b, %shape : ... -> tensor<1x1x3xf32>
+    %y  = tosa.add %m, %b3 : ... -> tensor<1x2x3xf32>
+    %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+    ```
+
+    becomes
+
+    ```mlir
+    %yq = qnn.matmul %xq, %w_q bias %b_q : (...) -> tensor<1x2x3x!qo>
+    ```
+
+    Matmuls: `tosa.matmul` (float zero points 0) and `linalg.matmul` (default
+    indexing maps, accumulator a zero fill). Bias: `tosa.add` (through an
+    optional `tosa.reshape`) or `linalg.add` of a `linalg.broadcast`.
+
+    Weights are taken as they are when already stored (`quant.scast` of an
+    integer constant) and constant-folded to their storage type when given as
+    `quant.qcast` of a float constant (per tensor or per channel). A bias is
+    taken as stored when it is `quant.dcast` of a 32-bit `!quant.uniform` at
+    scale `s_in * s_w`; a float constant bias is quantized to int32 at that
+    scale (round half to even, computed in float32 as ONNX Runtime's
+    quantizer does). A float bias too large for int32 is an error.
+
+    Anything else is left in QDQ form, which is always correct (the float
+    emulation of the same numerics). With `explain`, every candidate that was
+    not folded gets a remark saying why.
+
+    The rewrite walks the IR instead of running a greedy driver: upstream's
+    `quant.dcast(quant.qcast(x)) -> x` folder would otherwise erase the
+    fake-quantization of activations this pass does not take over.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark for every candidate that was not folded, with the "
+           "reason">,
+  ];
+  let statistics = [
+    Statistic<"numFolded", "num-folded", "Number of layers folded into qnn ops">,
+    Statistic<"numWeightsFolded", "num-weights-folded",
+              "Number of float weight constants quantized at compile time">,
+  ];
+  let dependentDialects = [
+    "::quantc::qnn::QNNDialect", "::mlir::quant::QuantDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+#endif // QUANTC_TRANSFORMS_PASSES_TD

@@ -1,0 +1,90 @@
+//===- QNNToLinalgPass.cpp - quant-lower-qnn pass ---------------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+
+#define DEBUG_TYPE "quant-lower-qnn"
+
+namespace quantc {
+#define GEN_PASS_DEF_LOWERQNNPASS
+#include "quantc/Conversion/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+
+namespace {
+
+/// Whether any operand or result of `op` (or, for functions, the signature)
+/// is quantized.
+bool touchesQuantTypes(Operation *op) {
+  auto quantized = [](Type t) { return qnn::isQuantized(t); };
+  if (auto func = dyn_cast<FunctionOpInterface>(op))
+    return llvm::any_of(func.getArgumentTypes(), quantized) ||
+           llvm::any_of(func.getResultTypes(), quantized);
+  return llvm::any_of(op->getOperandTypes(), quantized) ||
+         llvm::any_of(op->getResultTypes(), quantized);
+}
+
+bool hasLowering(Operation *op) {
+  return isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
+             quant::StorageCastOp, func::FuncOp, func::ReturnOp,
+             func::CallOp>(op) ||
+         isa_and_nonnull<qnn::QNNDialect>(op->getDialect());
+}
+
+struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
+  using LowerQNNPassBase::LowerQNNPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // Name what cannot be lowered instead of failing with a generic
+    // "failed to legalize" later.
+    WalkResult unsupported = module.walk([](Operation *op) {
+      if (touchesQuantTypes(op) && !hasLowering(op)) {
+        op->emitError("'")
+            << op->getName()
+            << "' on quantized types has no integer lowering in "
+               "quant-lower-qnn; fold it into a qnn op or keep it in float "
+               "between quant.dcast and quant.qcast";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
+    MLIRContext *ctx = &getContext();
+    QuantStorageTypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<qnn::QNNDialect, quant::QuantDialect>();
+    target.markUnknownOpDynamicallyLegal(
+        [](Operation *op) { return !touchesQuantTypes(op); });
+
+    RewritePatternSet patterns(ctx);
+    populateQNNToLinalgConversionPatterns(typeConverter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
+        patterns, typeConverter);
+    populateReturnOpTypeConversionPattern(patterns, typeConverter);
+    populateCallOpTypeConversionPattern(patterns, typeConverter);
+
+    // Never fold: quant.dcast(quant.qcast(x)) folds to x upstream, which
+    // would drop a fake-quantization (docs/Building.md).
+    ConversionConfig config;
+    config.foldingMode = DialectConversionFoldingMode::Never;
+    if (failed(applyPartialConversion(module, target, std::move(patterns),
+                                      config)))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,61 @@
+//===- QuantTypeUtils.cpp - Queries on upstream quant types -----*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+using namespace mlir;
+using namespace quantc;
+
+Type qnn::getElementTypeOrSelf(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getElementType();
+  return type;
+}
+
+bool qnn::isQuantized(Type type) {
+  return isa<quant::QuantizedType>(getElementTypeOrSelf(type));
+}
+
+std::optional<qnn::UniformParams> qnn::getUniformParams(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  UniformParams params;
+  if (auto perTensor = dyn_cast<quant::UniformQuantizedType>(element)) {
+    params.type = perTensor;
+    params.scales.push_back(perTensor.getScale());
+    params.zeroPoints.push_back(perTensor.getZeroPoint());
+    return params;
+  }
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    params.type = perAxis;
+    params.scales.assign(perAxis.getScales().begin(),
+                         perAxis.getScales().end());
+    params.zeroPoints.assign(perAxis.getZeroPoints().begin(),
+                             perAxis.getZeroPoints().end());
+    params.axis = perAxis.getQuantizedDimension();
+    return params;
+  }
+  return std::nullopt;
+}
+
+int64_t qnn::UniformParams::maxAbsCentered() const {
+  numerics::StorageRange range = storageRange();
+  int64_t result = 0;
+  for (int64_t zp : zeroPoints)
+    result = std::max({result, std::abs(range.qmax - zp),
+                       std::abs(range.qmin - zp)});
+  return result;
+}
+
+Type qnn::getStorageShapedType(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  auto quantType = cast<quant::QuantizedType>(shaped.getElementType());
+  return shaped.clone(quantType.getStorageType());
+}

@@ -1,0 +1,103 @@
+//===- Requantize.cpp - Requantization modes --------------------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Numerics/Requantize.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+using namespace quantc::numerics;
+using llvm::createStringError;
+using llvm::inconvertibleErrorCode;
+
+float quantc::numerics::mergedScaleF32(float inputScale, float weightScale,
+                                       float outputScale) {
+  float product = inputScale * weightScale;
+  return product / outputScale;
+}
+
+int64_t quantc::numerics::requantizeFp32(int32_t acc, float scale,
+                                         int64_t zeroPoint,
+                                         StorageRange range) {
+  // float(acc) rounds to nearest even above 2^24, as arith.sitofp and
+  // ONNX Runtime's MlasRequantizeOutput do.
+  float scaled = float(acc) * scale;
+  double q = roundHalfToEven(double(scaled)) + double(zeroPoint);
+  q = std::clamp(q, double(range.qmin), double(range.qmax));
+  return int64_t(q);
+}
+
+llvm::Expected<FixedPointMultiplier>
+quantc::numerics::quantizeMultiplier(double realMultiplier) {
+  if (!std::isfinite(realMultiplier) || realMultiplier < 0.0)
+    return createStringError(inconvertibleErrorCode(),
+                             "multiplier %g is not a finite value >= 0",
+                             realMultiplier);
+  if (realMultiplier == 0.0)
+    return FixedPointMultiplier{0, 0};
+  int shift = 0;
+  double fraction = std::frexp(realMultiplier, &shift); // in [0.5, 1)
+  // TfLiteRound: round half away from zero.
+  auto qFixed = static_cast<int64_t>(std::round(fraction * double(1LL << 31)));
+  assert(qFixed <= (1LL << 31));
+  if (qFixed == (1LL << 31)) {
+    qFixed /= 2;
+    ++shift;
+  }
+  // Every bit would be shifted out: the result is 0 for any int32 input.
+  if (shift < -31) {
+    shift = 0;
+    qFixed = 0;
+  }
+  // A larger left shift overflows int32 for every input but 0.
+  if (shift > 30) {
+    shift = 30;
+    qFixed = (1LL << 31) - 1;
+  }
+  return FixedPointMultiplier{static_cast<int32_t>(qFixed), shift};
+}
+
+int32_t quantc::numerics::saturatingRoundingDoublingHighMul(int32_t a,
+                                                            int32_t b) {
+  bool overflow = a == b && a == std::numeric_limits<int32_t>::min();
+  int64_t ab = int64_t(a) * int64_t(b);
+  int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  // Division truncates toward zero, as gemmlowp's does.
+  auto high = static_cast<int32_t>((ab + nudge) / (1LL << 31));
+  return overflow ? std::numeric_limits<int32_t>::max() : high;
+}
+
+int32_t quantc::numerics::roundingDivideByPOT(int32_t x, int exponent) {
+  assert(exponent >= 0 && exponent <= 31 && "exponent out of range");
+  const int32_t mask = int32_t((int64_t(1) << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+int32_t quantc::numerics::multiplyByQuantizedMultiplier(int32_t x,
+                                                        FixedPointMultiplier m) {
+  int leftShift = m.shift > 0 ? m.shift : 0;
+  int rightShift = m.shift > 0 ? 0 : -m.shift;
+  int64_t shifted = int64_t(x) * (int64_t(1) << leftShift);
+  shifted = std::clamp<int64_t>(shifted, std::numeric_limits<int32_t>::min(),
+                                std::numeric_limits<int32_t>::max());
+  return roundingDivideByPOT(
+      saturatingRoundingDoublingHighMul(int32_t(shifted), m.multiplier),
+      rightShift);
+}
+
+int64_t quantc::numerics::requantizeFixedPoint(int32_t acc,
+                                               FixedPointMultiplier m,
+                                               int64_t zeroPoint,
+                                               StorageRange range) {
+  int64_t q = int64_t(multiplyByQuantizedMultiplier(acc, m)) + zeroPoint;
+  return std::clamp(q, range.qmin, range.qmax);
+}
