@@ -115,13 +115,17 @@ quantc::numerics::chooseQuantParams(float rmin, float rmax, StorageRange range,
                                     ParamConvention convention) {
   if (llvm::Error err = checkRange(rmin, rmax, range))
     return std::move(err);
-  switch (convention) {
-  case ParamConvention::OnnxRuntime:
-    return onnxRuntimeParams(rmin, rmax, range, symmetric);
-  case ParamConvention::PyTorch:
-    return pyTorchParams(rmin, rmax, range, symmetric);
-  }
-  llvm_unreachable("unknown ParamConvention");
+  QuantParams params =
+      convention == ParamConvention::OnnxRuntime
+          ? onnxRuntimeParams(rmin, rmax, range, symmetric)
+          : pyTorchParams(rmin, rmax, range, symmetric);
+  // A range wider than float32 can span overflows the scale to +Inf.
+  if (!std::isfinite(params.scale))
+    return createStringError(inconvertibleErrorCode(),
+                             "range [%g, %g] is too wide: its scale "
+                             "overflows float32",
+                             double(rmin), double(rmax));
+  return params;
 }
 
 int64_t quantc::numerics::quantize(float x, QuantParams params,

@@ -50,7 +50,26 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
     // Name what cannot be lowered instead of failing with a generic
     // "failed to legalize" later.
     WalkResult unsupported = module.walk([](Operation *op) {
-      if (touchesQuantTypes(op) && !hasLowering(op)) {
+      if (!touchesQuantTypes(op))
+        return WalkResult::advance();
+      // Upstream accepts NaN scales and out-of-range zero points; the
+      // arithmetic built from them would be silently wrong.
+      for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
+                                                op->getResultTypes())) {
+        if (!qnn::isQuantized(type))
+          continue;
+        std::optional<qnn::UniformParams> params =
+            qnn::getUniformParams(type);
+        if (!params) {
+          op->emitError("only !quant.uniform types are lowered, got ")
+              << type;
+          return WalkResult::interrupt();
+        }
+        if (failed(qnn::verifyUniformParams(
+                *params, "quantized type", [&] { return op->emitError(); })))
+          return WalkResult::interrupt();
+      }
+      if (!hasLowering(op)) {
         op->emitError("'")
             << op->getName()
             << "' on quantized types has no integer lowering in "

@@ -48,6 +48,23 @@ void quantc::qnn::printF64Param(AsmPrinter &printer, FloatAttr value) {
   printer.printFloat(value.getValue());
 }
 
+FailureOr<SmallVector<int64_t>>
+quantc::qnn::parseI64ArrayParam(AsmParser &parser) {
+  SmallVector<int64_t> values;
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        return parser.parseInteger(values.emplace_back());
+      }))
+    return failure();
+  return values;
+}
+
+void quantc::qnn::printI64ArrayParam(AsmPrinter &printer,
+                                     ArrayRef<int64_t> values) {
+  printer << '[';
+  llvm::interleaveComma(values, printer);
+  printer << ']';
+}
+
 //===----------------------------------------------------------------------===//
 // RecipeAttr
 //===----------------------------------------------------------------------===//

@@ -76,6 +76,10 @@ LogicalResult RequantizeOp::verify() {
   if (!out)
     return emitOpError("result must be a tensor of !quant.uniform, got ")
            << resultType;
+  auto emitError = [&] { return emitOpError(); };
+  if (failed(verifyUniformParams(*in, "input", emitError)) ||
+      failed(verifyUniformParams(*out, "result", emitError)))
+    return failure();
   if (inputType.getShape() != resultType.getShape())
     return emitOpError("input and result shapes differ: ")
            << inputType << " vs " << resultType;
@@ -85,7 +89,6 @@ LogicalResult RequantizeOp::verify() {
   if (out->isPerAxis() && in->isPerAxis() && *out->axis != *in->axis)
     return emitOpError("per-axis input and result use different axes (")
            << *in->axis << " vs " << *out->axis << ")";
-  auto emitError = [&] { return emitOpError(); };
   if (failed(verifyAxisAgainstShape("input", *in, inputType, emitError)) ||
       failed(verifyAxisAgainstShape("result", *out, resultType, emitError)))
     return failure();
@@ -109,6 +112,8 @@ static LogicalResult verifyBias(Type biasType, const UniformParams &lhs,
   if (biasTensor.getRank() != 1 || !sameOrDynamic(biasTensor.getDimSize(0), n))
     return emitError() << "bias must have shape [N] = [" << n << "], got "
                        << biasType;
+  if (failed(verifyUniformParams(*bias, "bias", emitError)))
+    return failure();
   if (!bias->isSigned() || bias->storageWidth() != 32)
     return emitError() << "bias storage must be 32-bit signed (i32), got "
                        << bias->type.getStorageType();
@@ -160,6 +165,10 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
     return emitError() << "result must be a tensor of per-tensor "
                           "!quant.uniform, got "
                        << resultType;
+  if (failed(verifyUniformParams(*lhs, "lhs", emitError)) ||
+      failed(verifyUniformParams(*rhs, "rhs", emitError)) ||
+      failed(verifyUniformParams(*result, "result", emitError)))
+    return failure();
   if (lhs->expressedType() != rhs->expressedType() ||
       lhs->expressedType() != result->expressedType())
     return emitError() << "operands and result must share one expressed "
@@ -215,7 +224,7 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
     return emitError() << "i32 accumulator can overflow: K = " << k
                        << " products of up to " << lhs->maxAbsCentered()
                        << " * " << rhs->maxAbsCentered() << " reach "
-                       << bound;
+                       << int64_t(bound) << " > 2147483647";
 
   if (biasType)
     return verifyBias(biasType, *lhs, *rhs, n, emitError);

@@ -9,6 +9,7 @@
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 using namespace mlir;
@@ -52,6 +53,32 @@ int64_t qnn::UniformParams::maxAbsCentered() const {
     result = std::max({result, std::abs(range.qmax - zp),
                        std::abs(range.qmin - zp)});
   return result;
+}
+
+LogicalResult
+qnn::verifyUniformParams(const UniformParams &params, StringRef what,
+                         function_ref<InFlightDiagnostic()> emitError) {
+  numerics::StorageRange range = params.storageRange();
+  for (size_t i = 0, e = params.scales.size(); i < e; ++i) {
+    double scale = params.scales[i];
+    if (!std::isfinite(scale) || scale <= 0.0) {
+      InFlightDiagnostic diag = emitError();
+      diag << what << " scale " << scale;
+      if (params.isPerAxis())
+        diag << " (channel " << i << ")";
+      return diag << " must be finite and positive";
+    }
+    int64_t zp = params.zeroPoints[i];
+    if (!range.contains(zp)) {
+      InFlightDiagnostic diag = emitError();
+      diag << what << " zero point " << zp;
+      if (params.isPerAxis())
+        diag << " (channel " << i << ")";
+      return diag << " is outside the storage range [" << range.qmin << ", "
+                  << range.qmax << "]";
+    }
+  }
+  return success();
 }
 
 Type qnn::getStorageShapedType(Type type) {

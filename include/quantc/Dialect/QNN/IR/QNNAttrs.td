@@ -60,6 +60,12 @@ def QNN_OptionalF64Param : QNN_F64ParamBase {
   let defaultValue = "::mlir::FloatAttr()";
 }
 
+// An optional list of integers printed in brackets: `[1, 2, 0, 3]`.
+def QNN_OptionalI64ArrayParam : OptionalArrayRefParameter<"int64_t"> {
+  let parser = "::quantc::qnn::parseI64ArrayParam($_parser)";
+  let printer = "::quantc::qnn::printI64ArrayParam($_printer, $_self)";
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//
@@ -140,7 +146,7 @@ def QNN_StatsAttr : QNN_Attr<"Stats", "stats"> {
     QNN_OptionalF64Param:$avg_max,
     QNN_OptionalF64Param:$hist_min,
     QNN_OptionalF64Param:$hist_max,
-    OptionalArrayRefParameter<"int64_t">:$hist_counts
+    QNN_OptionalI64ArrayParam:$hist_counts
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

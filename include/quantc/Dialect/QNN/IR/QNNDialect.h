@@ -32,6 +32,12 @@ namespace quantc::qnn {
 mlir::FailureOr<mlir::FloatAttr> parseF64Param(mlir::AsmParser &parser);
 /// Prints an f64 FloatAttr parameter as a bare, round-trippable number.
 void printF64Param(mlir::AsmPrinter &printer, mlir::FloatAttr value);
+/// Parses `[i, j, ...]` (attribute parameters).
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+parseI64ArrayParam(mlir::AsmParser &parser);
+/// Prints `[i, j, ...]`.
+void printI64ArrayParam(mlir::AsmPrinter &printer,
+                        llvm::ArrayRef<int64_t> values);
 } // namespace quantc::qnn
 
 #define GET_ATTRDEF_CLASSES

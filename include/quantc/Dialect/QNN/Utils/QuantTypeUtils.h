@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
@@ -51,6 +52,14 @@ struct UniformParams {
 /// Reads the parameters of `type` (a quantized element type or a shaped type
 /// of one). Returns std::nullopt for anything but `!quant.uniform`.
 std::optional<UniformParams> getUniformParams(mlir::Type type);
+
+/// Checks what upstream's type verifier lets through (MLIR 22 accepts NaN
+/// scales and zero points outside the storage range): every scale finite
+/// and > 0, every zero point within [storage min, storage max]. `what`
+/// names the value in the message ("lhs", "result", ...).
+llvm::LogicalResult
+verifyUniformParams(const UniformParams &params, llvm::StringRef what,
+                    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
 /// The element type of a shaped type, or `type` itself.
 mlir::Type getElementTypeOrSelf(mlir::Type type);

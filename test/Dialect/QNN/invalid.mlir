@@ -1,0 +1,581 @@
+// RUN: quant-opt %s --split-input-file --verify-diagnostics
+
+// One case per diagnostic of the qnn dialect, and the upstream !quant type
+// checks our ops rely on.
+
+//===----------------------------------------------------------------------===//
+// Upstream !quant.uniform checks
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{scale -5.000000e-01 out of expressed type range}}
+func.func private @negative_scale(%x: tensor<4x!quant.uniform<i8:f32, -0.5:0>>)
+
+// -----
+
+// expected-error@+1 {{scale 0.000000e+00 out of expressed type range}}
+func.func private @zero_scale(%x: tensor<4x!quant.uniform<i8:f32, 0.0:0>>)
+
+// -----
+
+// expected-error@+1 {{scale INF out of expressed type range}}
+func.func private @infinite_scale(%x: tensor<4x!quant.uniform<i8:f32, 0x7FF0000000000000:0>>)
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qnn.recipe
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{recipe storage type must be signed (si<N>) or unsigned (ui<N>), got 'i8'}}
+#r = #qnn.recipe<storage = i8, scheme = symmetric>
+
+// -----
+
+// expected-error@+1 {{recipe storage bit width must be in [2, 16], got 32}}
+#r = #qnn.recipe<storage = si32, scheme = symmetric>
+
+// -----
+
+// expected-error@+1 {{recipe storage bit width must be in [2, 16], got 1}}
+#r = #qnn.recipe<storage = ui1, scheme = asymmetric>
+
+// -----
+
+// expected-error@+1 {{'channel' granularity requires an axis}}
+#r = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel>
+
+// -----
+
+// expected-error@+1 {{'group' granularity requires an axis}}
+#r = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, group_size = 32>
+
+// -----
+
+// expected-error@+1 {{'tensor' granularity takes no axis}}
+#r = #qnn.recipe<storage = si8, scheme = symmetric, axis = 0>
+
+// -----
+
+// expected-error@+1 {{recipe axis must be non-negative, got -1}}
+#r = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = -1>
+
+// -----
+
+// expected-error@+1 {{'group' granularity requires a group_size}}
+#r = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, axis = 1>
+
+// -----
+
+// expected-error@+1 {{group_size is only valid with 'group' granularity}}
+#r = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 0, group_size = 32>
+
+// -----
+
+// expected-error@+1 {{group_size must be positive, got 0}}
+#r = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, axis = 1, group_size = 0>
+
+// -----
+
+// expected-error@+1 {{'percentile' is only valid with method = percentile}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, percentile = 99.9>
+
+// -----
+
+// expected-error@+1 {{percentile must be in (0, 100], got 1.005000e+02}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = percentile, percentile = 100.5>
+
+// -----
+
+// expected-error@+1 {{percentile must be in (0, 100], got 0.000000e+00}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = percentile, percentile = 0.0>
+
+// -----
+
+// expected-error@+1 {{'averaging_constant' is only valid with method = avg_minmax}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = minmax, averaging_constant = 0.01>
+
+// -----
+
+// expected-error@+1 {{averaging_constant must be in (0, 1], got 1.500000e+00}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = avg_minmax, averaging_constant = 1.5>
+
+// -----
+
+// expected-error@+1 {{'num_bins' is only valid with a histogram method (percentile, entropy, mse)}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = avg_minmax, num_bins = 2048>
+
+// -----
+
+// expected-error@+1 {{num_bins must be positive, got -4}}
+#r = #qnn.recipe<storage = ui8, scheme = asymmetric, method = entropy, num_bins = -4>
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #qnn.stats
+//===----------------------------------------------------------------------===//
+
+// expected-error@+1 {{stats count must be non-negative, got -1}}
+#s = #qnn.stats<count = -1, min = 0.0, max = 1.0>
+
+// -----
+
+// expected-error@+1 {{stats 'max' must be finite, got INF}}
+#s = #qnn.stats<count = 1, min = 0.0, max = 0x7FF0000000000000>
+
+// -----
+
+// expected-error@+1 {{stats 'min' must be finite, got nan}}
+#s = #qnn.stats<count = 1, min = 0x7FF8000000000000, max = 1.0>
+
+// -----
+
+// expected-error@+1 {{stats 'avg_min' must be finite, got -INF}}
+#s = #qnn.stats<count = 1, min = 0.0, max = 1.0, avg_min = 0xFFF0000000000000, avg_max = 1.0>
+
+// -----
+
+// expected-error@+1 {{stats min 2.000000e+00 is greater than max 1.000000e+00}}
+#s = #qnn.stats<count = 1, min = 2.0, max = 1.0>
+
+// -----
+
+// expected-error@+1 {{stats avg_min and avg_max must be given together}}
+#s = #qnn.stats<count = 1, min = 0.0, max = 1.0, avg_min = 0.5>
+
+// -----
+
+// expected-error@+1 {{stats avg_min is greater than avg_max}}
+#s = #qnn.stats<count = 1, min = 0.0, max = 1.0, avg_min = 0.75, avg_max = 0.5>
+
+// -----
+
+// expected-error@+1 {{a histogram needs hist_min, hist_max and a non-empty hist_counts}}
+#s = #qnn.stats<count = 3, min = 0.0, max = 1.0, hist_counts = [1, 2]>
+
+// -----
+
+// expected-error@+1 {{stats hist_min is greater than hist_max}}
+#s = #qnn.stats<count = 3, min = 0.0, max = 1.0, hist_min = 1.0, hist_max = 0.0, hist_counts = [3]>
+
+// -----
+
+// expected-error@+1 {{histogram bin counts must be non-negative}}
+#s = #qnn.stats<count = 3, min = 0.0, max = 1.0, hist_min = 0.0, hist_max = 1.0, hist_counts = [4, -1]>
+
+// -----
+
+// expected-error@+1 {{histogram holds 4 elements but count is 3}}
+#s = #qnn.stats<count = 3, min = 0.0, max = 1.0, hist_min = 0.0, hist_max = 1.0, hist_counts = [1, 3]>
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qnn.observe
+//===----------------------------------------------------------------------===//
+
+func.func @observe_empty_name(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'qnn.observe' op needs a non-empty name}}
+  %0 = qnn.observe %x {name = "", recipe = #qnn.recipe<storage = si8, scheme = symmetric>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @observe_axis_out_of_rank(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error@+1 {{'qnn.observe' op recipe axis 2 is out of range for a tensor of rank 2}}
+  %0 = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 2>} : tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @observe_group_does_not_divide(%x: tensor<4x48xf32>) -> tensor<4x48xf32> {
+  // expected-error@+1 {{'qnn.observe' op group_size 32 does not divide dimension 1 of size 48}}
+  %0 = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, axis = 1, group_size = 32>} : tensor<4x48xf32>
+  return %0 : tensor<4x48xf32>
+}
+
+// -----
+
+func.func @observe_integer_tensor(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error@+1 {{'qnn.observe' op operand #0 must be ranked tensor of floating-point values}}
+  %0 = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = si8, scheme = symmetric>} : tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qnn.requantize
+//===----------------------------------------------------------------------===//
+
+func.func @requantize_float_input(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error@+1 {{'qnn.requantize' op input must be a tensor of !quant.uniform, got 'tensor<4xf32>'}}
+  %0 = qnn.requantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @requantize_float_result(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4xf32> {
+  // expected-error@+1 {{'qnn.requantize' op result must be a tensor of !quant.uniform, got 'tensor<4xf32>'}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @requantize_shape(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<5x!quant.uniform<i8:f32, 0.25>> {
+  // expected-error@+1 {{'qnn.requantize' op input and result shapes differ}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<5x!quant.uniform<i8:f32, 0.25>>
+  return %0 : tensor<5x!quant.uniform<i8:f32, 0.25>>
+}
+
+// -----
+
+func.func @requantize_expressed(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f16, 0.25>> {
+  // expected-error@+1 {{'qnn.requantize' op input and result expressed types differ: 'f32' vs 'f16'}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f16, 0.25>>
+  return %0 : tensor<4x!quant.uniform<i8:f16, 0.25>>
+}
+
+// -----
+
+func.func @requantize_axes(%x: tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> {
+  // expected-error@+1 {{'qnn.requantize' op per-axis input and result use different axes (0 vs 1)}}
+  %0 = qnn.requantize %x : tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return %0 : tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+}
+
+// -----
+
+func.func @requantize_axis_out_of_rank(%x: tensor<2x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> {
+  // expected-error@+1 {{'qnn.requantize' op result quantized dimension 1 is out of range for a tensor of rank 1}}
+  %0 = qnn.requantize %x : tensor<2x!quant.uniform<i8:f32, 0.5>> -> tensor<2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return %0 : tensor<2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+}
+
+// -----
+
+func.func @requantize_scale_count(%x: tensor<3x!quant.uniform<i8:f32:0, {0.5, 0.25}>>) -> tensor<3x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error@+1 {{'qnn.requantize' op input has 2 per-axis scales but dimension 0 has size 3}}
+  %0 = qnn.requantize %x : tensor<3x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<3x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<3x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// Upstream accepts a NaN scale and an out-of-range zero point; we do not.
+// (A NaN-scale type is not even equal to itself, so it appears only once.)
+func.func @requantize_nan_scale(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error@+1 {{'qnn.requantize' op result scale nan must be finite and positive}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0x7FF8000000000000:0>>
+  return
+}
+
+// -----
+
+func.func @requantize_zero_point_range(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5:200>> {
+  // expected-error@+1 {{'qnn.requantize' op result zero point 200 is outside the storage range [-128, 127]}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5:200>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5:200>>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qnn.matmul
+//===----------------------------------------------------------------------===//
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_float_lhs(%x: tensor<2x4xf32>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op lhs must be a tensor of per-tensor !quant.uniform, got 'tensor<2x4xf32>'}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32:1, {0.5, 0.5, 0.5, 0.5}>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_per_axis_lhs(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op lhs must be a tensor of per-tensor !quant.uniform}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_float_rhs(%x: tensor<2x4x!qa>, %w: tensor<4x3xf32>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs must be a tensor of !quant.uniform, got 'tensor<4x3xf32>'}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3xf32>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32:1, {1.0, 1.0, 1.0}>
+func.func @matmul_per_axis_result(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op result must be a tensor of per-tensor !quant.uniform}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.25:300, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_rhs_zero_point_range(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs zero point 300 (channel 1) is outside the storage range [-128, 127]}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f16, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_expressed(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op operands and result must share one expressed type, got 'f32', 'f16' and 'f32'}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_lhs_rank(%x: tensor<4x!qa>, %w: tensor<4x3x!qw>) -> tensor<3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op lhs must have rank >= 2, got 1}}
+  %0 = qnn.matmul %x, %w : (tensor<4x!qa>, tensor<4x3x!qw>) -> tensor<3x!qo>
+  return %0 : tensor<3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_rhs_rank(%x: tensor<2x4x!qa>, %w: tensor<1x4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs must have rank 2 or the rank of lhs (2), got 3}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<1x4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_result_rank(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<1x2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op result must have the rank of lhs (2), got 3}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<1x2x3x!qo>
+  return %0 : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.25, 0.25, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_rhs_axis(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-axis rhs must be quantized on its last (output channel) dimension 1, got 0}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_rhs_scale_count(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs has 2 per-axis scales but dimension 1 has size 3}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_k(%x: tensor<2x4x!qa>, %w: tensor<5x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op reduction dimensions differ: lhs K = 4, rhs K = 5}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<5x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_batch(%x: tensor<2x2x4x!qa>, %w: tensor<3x4x3x!qw>) -> tensor<2x2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op batch dimension 0 differs between lhs and rhs}}
+  %0 = qnn.matmul %x, %w : (tensor<2x2x4x!qa>, tensor<3x4x3x!qw>) -> tensor<2x2x3x!qo>
+  return %0 : tensor<2x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_result_batch(%x: tensor<2x2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<3x2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op result batch dimension 0 differs from lhs}}
+  %0 = qnn.matmul %x, %w : (tensor<2x2x4x!qa>, tensor<4x3x!qw>) -> tensor<3x2x3x!qo>
+  return %0 : tensor<3x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_result_shape(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x4x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op result shape must be [..., M, N] = [..., 2, 3], got 'tensor<2x4x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x4x!qo>
+  return %0 : tensor<2x4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_dynamic_k(%x: tensor<2x?x!qa>, %w: tensor<?x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op the reduction dimension K must be static to prove the i32 accumulator cannot overflow}}
+  %0 = qnn.matmul %x, %w : (tensor<2x?x!qa>, tensor<?x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+// 16-bit activations and weights: 8 products of 32768 * 32768 overflow i32.
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_overflow(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 8 products of up to 32768 * 32768 reach 8589934592 > 2147483647}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_float_bias(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3xf32>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias must be a tensor of !quant.uniform, got 'tensor<3xf32>'}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3xf32>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_shape(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<1x3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias must have shape [N] = [3], got 'tensor<1x3x!quant.uniform<i32:f32, 1.250000e-01>>'}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<1x3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i8:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_storage(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias storage must be 32-bit signed (i32), got 'i8'}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f16, 0.125>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_expressed(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias expressed type 'f16' differs from 'f32'}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.125, 0.125}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_granularity(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias must be per-axis exactly when rhs is (per-tensor rhs)}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.5, 0.25}>
+!qb = !quant.uniform<i32:f32:1, {0.125, 0.25, 0.125}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_axis(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-axis bias must be quantized on axis 0, got 1}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.5, 0.25}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_scale_count(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias has 2 scales but rhs has 3}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125:7>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_zero_point(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias zero point must be 0, got 7}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.5, 0.25}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.125, 0.125}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_bias_scale(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op bias scale 1.250000e-01 (channel 1) must equal lhs scale * rhs scale = 2.500000e-01}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}

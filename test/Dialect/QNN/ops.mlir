@@ -1,0 +1,85 @@
+// RUN: quant-opt %s --verify-roundtrip | quant-opt | FileCheck %s
+// RUN: quant-opt %s --mlir-print-op-generic | quant-opt | FileCheck %s
+
+// Every attribute form and op of the qnn dialect, printed and parsed back.
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qu = !quant.uniform<u8:f32, 0.25:128>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.125>
+!qwc = !quant.uniform<i8<-127:127>:f32:1, {0.25, 0.125, 0.5}>
+!qwc3 = !quant.uniform<i8:f32:2, {0.25, 0.125, 0.5}>
+!qb = !quant.uniform<i32:f32, 0.0625>
+!qbc = !quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25}>
+
+// CHECK-LABEL: @observe_recipes
+func.func @observe_recipes(%x: tensor<2x64xf32>) -> tensor<2x64xf32> {
+  // CHECK: qnn.observe %{{.*}} {name = "a", recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>}
+  %0 = qnn.observe %x {name = "a", recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = si8, scheme = symmetric, narrow_range = true, granularity = channel, axis = 0>
+  %1 = qnn.observe %0 {name = "b", recipe = #qnn.recipe<storage = si8, scheme = symmetric, narrow_range = true, granularity = channel, axis = 0>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, axis = 1, group_size = 32>
+  %2 = qnn.observe %1 {name = "c", recipe = #qnn.recipe<storage = si4, scheme = symmetric, granularity = group, axis = 1, group_size = 32>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = ui8, scheme = asymmetric, method = percentile, percentile = 99.989999999999994, num_bins = 2048>
+  %3 = qnn.observe %2 {name = "d", recipe = #qnn.recipe<storage = ui8, scheme = asymmetric, method = percentile, percentile = 99.99, num_bins = 2048>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = si16, scheme = symmetric, method = avg_minmax, averaging_constant = 1.000000e-02>
+  %4 = qnn.observe %3 {name = "e", recipe = #qnn.recipe<storage = si16, scheme = symmetric, method = avg_minmax, averaging_constant = 0.01>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = ui8, scheme = asymmetric, method = entropy, num_bins = 128>
+  %5 = qnn.observe %4 {name = "f", recipe = #qnn.recipe<storage = ui8, scheme = asymmetric, method = entropy, num_bins = 128>} : tensor<2x64xf32>
+  // CHECK: recipe = #qnn.recipe<storage = si2, scheme = symmetric, method = mse>
+  %6 = qnn.observe %5 {name = "g", recipe = #qnn.recipe<storage = si2, scheme = symmetric, method = mse>} : tensor<2x64xf32>
+  return %6 : tensor<2x64xf32>
+}
+
+// CHECK-LABEL: @observe_stats
+func.func @observe_stats(%x: tensor<6xf32>) -> tensor<6xf32> {
+  // CHECK: stats = #qnn.stats<count = 6, min = -1.500000e+00, max = 2.000000e+00>
+  %0 = qnn.observe %x {name = "s", recipe = #qnn.recipe<storage = si8, scheme = symmetric>, stats = #qnn.stats<count = 6, min = -1.5, max = 2.0>} : tensor<6xf32>
+  // CHECK: stats = #qnn.stats<count = 6, min = -1.500000e+00, max = 2.000000e+00, avg_min = -1.250000e+00, avg_max = 1.750000e+00, hist_min = -1.500000e+00, hist_max = 2.000000e+00, hist_counts = [1, 2, 0, 3]>
+  %1 = qnn.observe %0 {name = "h", recipe = #qnn.recipe<storage = si8, scheme = symmetric>, stats = #qnn.stats<count = 6, min = -1.5, max = 2.0, avg_min = -1.25, avg_max = 1.75, hist_min = -1.5, hist_max = 2.0, hist_counts = [1, 2, 0, 3]>} : tensor<6xf32>
+  // The shortest form that parses back to the same double.
+  // CHECK: stats = #qnn.stats<count = 0, min = 1.000000e-01, max = 1.000000e-01>
+  %2 = qnn.observe %1 {name = "p", recipe = #qnn.recipe<storage = si8, scheme = symmetric>, stats = #qnn.stats<count = 0, min = 0.1, max = 0.1>} : tensor<6xf32>
+  return %2 : tensor<6xf32>
+}
+
+// CHECK-LABEL: @requantize
+func.func @requantize(%x: tensor<4x!qa>, %w: tensor<4x3x!qwc>) -> (tensor<4x!qu>, tensor<4x3x!qwc>) {
+  // CHECK: qnn.requantize %{{.*}} : tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>> -> tensor<4x!quant.uniform<u8:f32, 2.500000e-01:128>>
+  %0 = qnn.requantize %x : tensor<4x!qa> -> tensor<4x!qu>
+  // Per-axis to per-axis on the same axis.
+  // CHECK: qnn.requantize %{{.*}} : tensor<4x3x!quant.uniform<i8<-127:127>:f32:1
+  %1 = qnn.requantize %w : tensor<4x3x!qwc> -> tensor<4x3x!qwc>
+  return %0, %1 : tensor<4x!qu>, tensor<4x3x!qwc>
+}
+
+// CHECK-LABEL: @matmul_per_tensor
+func.func @matmul_per_tensor(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x3x!quant.uniform<i8<-127:127>:f32, 1.250000e-01>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.000000e+00:5>>
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// CHECK-LABEL: @matmul_bias
+func.func @matmul_bias(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} bias %{{.*}} :
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// CHECK-LABEL: @matmul_per_channel
+func.func @matmul_per_channel(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qwc>, %b: tensor<3x!qbc>) -> tensor<2x3x!qo> {
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} bias %{{.*}} : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x3x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01,1.250000e-01,5.000000e-01}>>, tensor<3x!quant.uniform<i32:f32:0, {1.250000e-01,6.250000e-02,2.500000e-01}>>)
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qwc>, tensor<3x!qbc>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// Batched lhs with shared [K, N] weights, a batched rhs, dynamic batch and M.
+// CHECK-LABEL: @matmul_batched
+func.func @matmul_batched(%x: tensor<?x?x4x!qu>, %w: tensor<4x3x!qw>, %y: tensor<2x5x4x!qa>, %v: tensor<2x4x3x!qwc3>) -> (tensor<?x?x3x!qo>, tensor<2x5x3x!qo>) {
+  // CHECK: qnn.matmul {{.*}} -> tensor<?x?x3x!quant.uniform
+  %0 = qnn.matmul %x, %w : (tensor<?x?x4x!qu>, tensor<4x3x!qw>) -> tensor<?x?x3x!qo>
+  // CHECK: qnn.matmul {{.*}} -> tensor<2x5x3x!quant.uniform
+  %1 = qnn.matmul %y, %v : (tensor<2x5x4x!qa>, tensor<2x4x3x!qwc3>) -> tensor<2x5x3x!qo>
+  return %0, %1 : tensor<?x?x3x!qo>, tensor<2x5x3x!qo>
+}

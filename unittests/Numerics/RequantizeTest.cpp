@@ -1,0 +1,193 @@
+//===- RequantizeTest.cpp - Requantization mode tests -----------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The fixed-point functions are compared with gemmlowp's own (Debian's
+// libgemmlowp-dev), the reference TFLite's kernels are built on.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Numerics/Requantize.h"
+
+#include "gemmlowp/fixedpoint/fixedpoint.h"
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+using namespace quantc::numerics;
+
+namespace {
+
+constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+
+std::vector<int32_t> interestingValues() {
+  std::vector<int32_t> values = {kMin,      kMin + 1, -(1 << 30) - 1,
+                                 -(1 << 30), -65536,  -32769,
+                                 -3,        -2,       -1,
+                                 0,         1,        2,
+                                 3,         32767,    65536,
+                                 1 << 30,   (1 << 30) + 1,
+                                 kMax - 1,  kMax};
+  std::mt19937 rng(20261122);
+  std::uniform_int_distribution<int32_t> any(kMin, kMax);
+  std::uniform_int_distribution<int32_t> small(-100000, 100000);
+  for (int i = 0; i < 300; ++i) {
+    values.push_back(any(rng));
+    values.push_back(small(rng));
+  }
+  return values;
+}
+
+TEST(FixedPoint, SaturatingRoundingDoublingHighMulMatchesGemmlowp) {
+  std::vector<int32_t> values = interestingValues();
+  for (int32_t a : values)
+    for (int32_t b : values)
+      ASSERT_EQ(saturatingRoundingDoublingHighMul(a, b),
+                gemmlowp::SaturatingRoundingDoublingHighMul(a, b))
+          << a << " * " << b;
+  EXPECT_EQ(saturatingRoundingDoublingHighMul(kMin, kMin), kMax);
+}
+
+TEST(FixedPoint, RoundingDivideByPOTMatchesGemmlowp) {
+  for (int32_t x : interestingValues())
+    for (int exponent = 0; exponent <= 31; ++exponent)
+      ASSERT_EQ(roundingDivideByPOT(x, exponent),
+                gemmlowp::RoundingDivideByPOT(x, exponent))
+          << x << " >> " << exponent;
+  // Ties round away from zero.
+  EXPECT_EQ(roundingDivideByPOT(5, 1), 3);
+  EXPECT_EQ(roundingDivideByPOT(-5, 1), -3);
+  EXPECT_EQ(roundingDivideByPOT(4, 3), 1);
+  EXPECT_EQ(roundingDivideByPOT(-4, 3), -1);
+}
+
+TEST(FixedPoint, QuantizeMultiplierEdgeCases) {
+  auto check = [](double m, int32_t multiplier, int shift) {
+    llvm::Expected<FixedPointMultiplier> q = quantizeMultiplier(m);
+    ASSERT_TRUE(bool(q)) << llvm::toString(q.takeError());
+    EXPECT_EQ(q->multiplier, multiplier) << m;
+    EXPECT_EQ(q->shift, shift) << m;
+  };
+  check(0.0, 0, 0);
+  check(0.5, 1 << 30, 0);
+  check(1.0, 1 << 30, 1);
+  check(0.75, 1610612736, 0);
+  check(2.0, 1 << 30, 2);
+  // Rounds up to 2^31 and is renormalised.
+  check(1.0 - std::ldexp(1.0, -40), 1 << 30, 1);
+  // Every bit shifted out: flushed to zero.
+  check(1e-20, 0, 0);
+  // Left shifts above 30 saturate.
+  check(1e12, kMax, 30);
+
+  for (double bad : {-0.5, std::nan(""), HUGE_VAL}) {
+    llvm::Expected<FixedPointMultiplier> q = quantizeMultiplier(bad);
+    ASSERT_FALSE(bool(q));
+    EXPECT_NE(llvm::toString(q.takeError()).find("not a finite value"),
+              std::string::npos);
+  }
+}
+
+TEST(FixedPoint, QuantizeMultiplierIsAccurate) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> exponent(-30.0, 8.0);
+  for (int i = 0; i < 2000; ++i) {
+    double m = std::pow(2.0, exponent(rng));
+    llvm::Expected<FixedPointMultiplier> q = quantizeMultiplier(m);
+    ASSERT_TRUE(bool(q));
+    EXPECT_GE(q->multiplier, 1 << 30);
+    double back = std::ldexp(double(q->multiplier), q->shift - 31);
+    EXPECT_LE(std::fabs(back - m), m * std::ldexp(1.0, -31)) << m;
+  }
+}
+
+// TFLite's MultiplyByQuantizedMultiplier, spelled with gemmlowp.
+int32_t tfliteMultiply(int32_t x, int32_t multiplier, int shift) {
+  int leftShift = shift > 0 ? shift : 0;
+  int rightShift = shift > 0 ? 0 : -shift;
+  return gemmlowp::RoundingDivideByPOT(
+      gemmlowp::SaturatingRoundingDoublingHighMul(x * (1 << leftShift),
+                                                  multiplier),
+      rightShift);
+}
+
+TEST(FixedPoint, MultiplyByQuantizedMultiplierMatchesTFLite) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> exponent(-20.0, 0.0);
+  std::uniform_int_distribution<int32_t> acc(-(1 << 22), 1 << 22);
+  for (int i = 0; i < 200; ++i) {
+    FixedPointMultiplier m = *quantizeMultiplier(std::pow(2.0, exponent(rng)));
+    for (int j = 0; j < 200; ++j) {
+      int32_t x = acc(rng);
+      ASSERT_EQ(multiplyByQuantizedMultiplier(x, m),
+                tfliteMultiply(x, m.multiplier, m.shift));
+    }
+  }
+  // A multiplier > 1 (left shift) where TFLite does not overflow.
+  FixedPointMultiplier big = *quantizeMultiplier(6.5);
+  EXPECT_EQ(multiplyByQuantizedMultiplier(1000, big),
+            tfliteMultiply(1000, big.multiplier, big.shift));
+  EXPECT_EQ(multiplyByQuantizedMultiplier(1000, big), 6500);
+  // Where TFLite's left shift overflows, ours saturates.
+  EXPECT_EQ(multiplyByQuantizedMultiplier(kMax, big),
+            saturatingRoundingDoublingHighMul(kMax, big.multiplier));
+}
+
+TEST(Requantize, FixedPointSaturatesToStorage) {
+  StorageRange s8{-128, 127};
+  FixedPointMultiplier half = *quantizeMultiplier(0.5);
+  EXPECT_EQ(requantizeFixedPoint(10, half, 3, s8), 8);
+  EXPECT_EQ(requantizeFixedPoint(11, half, 0, s8), 6);  // 5.5 -> 6
+  // gemmlowp's high multiply rounds negative ties toward +infinity.
+  EXPECT_EQ(requantizeFixedPoint(-11, half, 0, s8), -5);
+  EXPECT_EQ(requantizeFixedPoint(1000, half, 0, s8), 127);
+  EXPECT_EQ(requantizeFixedPoint(-1000, half, 0, s8), -128);
+  FixedPointMultiplier zero = *quantizeMultiplier(1e-20);
+  EXPECT_EQ(requantizeFixedPoint(kMax, zero, 5, s8), 5);
+}
+
+TEST(Requantize, Fp32RoundsHalfToEven) {
+  StorageRange s8{-128, 127};
+  EXPECT_EQ(requantizeFp32(11, 0.5f, 0, s8), 6);   // 5.5 -> 6
+  EXPECT_EQ(requantizeFp32(9, 0.5f, 0, s8), 4);    // 4.5 -> 4
+  EXPECT_EQ(requantizeFp32(-9, 0.5f, 0, s8), -4);  // ties to even, not away
+  EXPECT_EQ(requantizeFp32(-11, 0.5f, 2, s8), -4);
+  EXPECT_EQ(requantizeFp32(1000, 0.5f, 0, s8), 127);
+  EXPECT_EQ(requantizeFp32(kMin, 1.0f, 0, s8), -128);
+  StorageRange u8{0, 255};
+  EXPECT_EQ(requantizeFp32(-5, 1.0f, 3, u8), 0);
+  // float(acc) rounds to nearest even above 2^24, as arith.sitofp does.
+  EXPECT_EQ(requantizeFp32((1 << 24) + 1, 1.0f / 65536.0f, 0, s8), 127);
+  EXPECT_EQ(requantizeFp32((1 << 24) + 1, std::ldexp(1.0f, -18), 0, s8), 64);
+}
+
+TEST(Requantize, Fp32MatchesFloatFormula) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int32_t> acc(-(1 << 20), 1 << 20);
+  std::uniform_real_distribution<float> scale(1e-5f, 1e-2f);
+  StorageRange s8{-128, 127};
+  for (int i = 0; i < 20000; ++i) {
+    int32_t a = acc(rng);
+    float s = scale(rng);
+    float expected = std::nearbyint(float(a) * s) + 7.0f;
+    expected = std::min(127.0f, std::max(-128.0f, expected));
+    ASSERT_EQ(requantizeFp32(a, s, 7, s8), int64_t(expected));
+  }
+}
+
+TEST(Requantize, MergedScaleIsFloat32InOnnxRuntimeOrder) {
+  float sIn = 0.1f, sW = 0.3f, sOut = 0.7f;
+  float expected = (sIn * sW) / sOut;
+  EXPECT_EQ(mergedScaleF32(sIn, sW, sOut), expected);
+  EXPECT_NE(double(mergedScaleF32(sIn, sW, sOut)),
+            double(sIn) * double(sW) / double(sOut));
+}
+
+} // namespace
