@@ -132,7 +132,7 @@ LogicalResult LinearLayerFolder::matchMatmul(Value value, LinearLayer &layer) {
   if (auto matmul = dyn_cast_or_null<tosa::MatMulOp>(op)) {
     if (!isZeroFloatConstant(matmul.getAZp()) ||
         !isZeroFloatConstant(matmul.getBZp()))
-      return reject(layer.output) << "tosa.matmul zero points are not 0.0";
+      return reject(layer.output) << "tosa.matmul zero points are not constant 0.0";
     lhs = matmul.getA();
     rhs = matmul.getB();
   } else if (auto matmul = dyn_cast_or_null<linalg::MatmulOp>(op)) {

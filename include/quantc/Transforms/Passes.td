@@ -33,7 +33,7 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
     %yq = qnn.matmul %xq, %w_q bias %b_q : (...) -> tensor<1x2x3x!qo>
     ```
 
-    Matmuls: `tosa.matmul` (float zero points 0) and `linalg.matmul` (default
+    Matmuls: `tosa.matmul` (float zero points constant 0) and `linalg.matmul` (default
     indexing maps, accumulator a zero fill). Bias: `tosa.add` (through an
     optional `tosa.reshape`) or `linalg.add` of a `linalg.broadcast`.
 

@@ -1,0 +1,194 @@
+// RUN: quant-opt %s --split-input-file --quant-lower-qnn | FileCheck %s
+
+// CHECK-LABEL: @qcast_per_tensor
+// CHECK-SAME:    (%[[X:.*]]: tensor<4xf32>) -> tensor<4xi8>
+// CHECK-DAG:     %[[S:.*]] = arith.constant dense<5.000000e-01> : tensor<f32>
+// CHECK-DAG:     %[[ZP:.*]] = arith.constant dense<-3.000000e+00> : tensor<f32>
+// CHECK:         linalg.generic {{.*}} ins(%[[X]], %[[S]], %[[ZP]] : tensor<4xf32>, tensor<f32>, tensor<f32>) outs(%{{.*}} : tensor<4xi8>)
+// CHECK:         ^bb0(%[[IN:.*]]: f32, %[[SC:.*]]: f32, %[[Z:.*]]: f32, %{{.*}}: i8):
+// CHECK:           %[[DIV:.*]] = arith.divf %[[IN]], %[[SC]] : f32
+// CHECK:           %[[R:.*]] = math.roundeven %[[DIV]] : f32
+// CHECK:           %[[ADD:.*]] = arith.addf %[[R]], %[[Z]] : f32
+// CHECK-DAG:       %[[LO:.*]] = arith.constant -1.280000e+02 : f32
+// CHECK-DAG:       %[[HI:.*]] = arith.constant 1.270000e+02 : f32
+// CHECK:           %[[MAX:.*]] = arith.maxnumf %[[ADD]], %[[LO]] : f32
+// CHECK:           %[[MIN:.*]] = arith.minnumf %[[MAX]], %[[HI]] : f32
+// CHECK:           %[[NAN:.*]] = arith.cmpf uno, %[[DIV]], %[[DIV]] : f32
+// CHECK:           %[[SEL:.*]] = arith.select %[[NAN]], %[[Z]], %[[MIN]] : f32
+// CHECK:           %[[Q:.*]] = arith.fptosi %[[SEL]] : f32 to i8
+// CHECK:           linalg.yield %[[Q]] : i8
+func.func @qcast_per_tensor(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.5:-3>> {
+  %0 = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5:-3>>
+}
+
+// -----
+
+// Unsigned storage converts with fptoui and clamps to [0, 255].
+// CHECK-LABEL: @qcast_u8_per_axis
+// CHECK-SAME:    -> tensor<2x3xi8>
+// CHECK-DAG:     %[[S:.*]] = arith.constant dense<[2.500000e-01, 5.000000e-01, 1.000000e+00]> : tensor<3xf32>
+// CHECK-DAG:     %[[ZP:.*]] = arith.constant dense<[1.000000e+01, 2.000000e+01, 3.000000e+01]> : tensor<3xf32>
+// CHECK:         linalg.generic {indexing_maps = [#{{.*}}, #[[AXIS:.*]], #[[AXIS]], #{{.*}}]
+// CHECK-SAME:      ins(%{{.*}}, %[[S]], %[[ZP]] : tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>)
+// CHECK:           arith.constant 0.000000e+00 : f32
+// CHECK:           arith.constant 2.550000e+02 : f32
+// CHECK:           arith.fptoui %{{.*}} : f32 to i8
+func.func @qcast_u8_per_axis(%x: tensor<2x3xf32>) -> tensor<2x3x!quant.uniform<u8:f32:1, {0.25:10, 0.5:20, 1.0:30}>> {
+  %0 = quant.qcast %x : tensor<2x3xf32> to tensor<2x3x!quant.uniform<u8:f32:1, {0.25:10, 0.5:20, 1.0:30}>>
+  return %0 : tensor<2x3x!quant.uniform<u8:f32:1, {0.25:10, 0.5:20, 1.0:30}>>
+}
+
+// -----
+
+// CHECK-LABEL: @dcast
+// CHECK-SAME:    (%[[Q:.*]]: tensor<4xi8>, %[[U:.*]]: tensor<4xi8>)
+// CHECK:         ^bb0(%[[IN:.*]]: i8, %[[S:.*]]: f32, %[[ZP:.*]]: i32, %{{.*}}: f32):
+// CHECK:           %[[EXT:.*]] = arith.extsi %[[IN]] : i8 to i32
+// CHECK:           %[[C:.*]] = arith.subi %[[EXT]], %[[ZP]] : i32
+// CHECK:           %[[F:.*]] = arith.sitofp %[[C]] : i32 to f32
+// CHECK:           %[[X:.*]] = arith.mulf %[[F]], %[[S]] : f32
+// CHECK:           linalg.yield %[[X]] : f32
+// CHECK:         arith.extui %{{.*}} : i8 to i32
+func.func @dcast(%q: tensor<4x!quant.uniform<i8:f32, 0.5:-3>>, %u: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = quant.dcast %q : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> to tensor<4xf32>
+  %1 = quant.dcast %u : tensor<4x!quant.uniform<u8:f32, 0.5:128>> to tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// quant.scast and qnn.observe vanish; signatures take the storage types.
+// CHECK-LABEL: @scast_and_observe
+// CHECK-SAME:    (%[[I:.*]]: tensor<4xi8>, %[[X:.*]]: tensor<4xf32>) -> (tensor<4xi8>, tensor<4xi8>, tensor<4xf32>)
+// CHECK-NEXT:    return %[[I]], %[[I]], %[[X]]
+func.func @scast_and_observe(%i: tensor<4xi8>, %x: tensor<4xf32>) -> (tensor<4xi8>, tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4xf32>) {
+  %q = quant.scast %i : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5>>
+  %s = quant.scast %q : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xi8>
+  %o = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = si8, scheme = symmetric>} : tensor<4xf32>
+  return %s, %q, %o : tensor<4xi8>, tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4xf32>
+}
+
+// -----
+
+// Calls and callees convert together.
+// CHECK-LABEL: func.func private @callee(tensor<4xi8>) -> tensor<4xi8>
+// CHECK-LABEL: @caller
+// CHECK:         call @callee(%{{.*}}) : (tensor<4xi8>) -> tensor<4xi8>
+func.func private @callee(tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+func.func @caller(%q: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  %0 = call @callee(%q) : (tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// fp32 mode: dequantize with the input parameters, quantize with the output
+// ones, in float32.
+// CHECK-LABEL: @requantize
+// CHECK:         ^bb0(%[[IN:.*]]: i8, %[[SI:.*]]: f32, %[[ZI:.*]]: i32, %[[SO:.*]]: f32, %[[ZO:.*]]: f32, %{{.*}}: i8):
+// CHECK:           arith.extsi %[[IN]]
+// CHECK:           arith.subi %{{.*}}, %[[ZI]]
+// CHECK:           %[[X:.*]] = arith.mulf %{{.*}}, %[[SI]] : f32
+// CHECK:           arith.divf %[[X]], %[[SO]] : f32
+// CHECK:           math.roundeven
+// CHECK:           arith.fptoui %{{.*}} : f32 to i8
+func.func @requantize(%x: tensor<4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<4x!quant.uniform<u8:f32, 0.25:128>> {
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<4x!quant.uniform<u8:f32, 0.25:128>>
+  return %0 : tensor<4x!quant.uniform<u8:f32, 0.25:128>>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Constant weights and bias: the raw i8 x i8 -> i32 contraction, then one
+// folded i32 vector bias[n] - za * colsum(w)[n] = [10 + 3 * 4, 20 + 3 * 6]
+// and the merged scale 0.5 * 0.25 / 2.0 = 0.0625.
+// CHECK-DAG:   #[[LHS:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG:   #[[RHS:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-DAG:   #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: @matmul_constant_weights
+// CHECK-SAME:    (%[[X:.*]]: tensor<3x2xi8>) -> tensor<3x2xi8>
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{\[\[}}1, 2], [3, 4]]> : tensor<2x2xi8>
+// CHECK:         %[[ACC:.*]] = linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<3x2xi8>, tensor<2x2xi8>) outs(%{{.*}} : tensor<3x2xi32>)
+// CHECK:           %[[A:.*]] = arith.extsi %{{.*}} : i8 to i32
+// CHECK:           %[[B:.*]] = arith.extsi %{{.*}} : i8 to i32
+// CHECK:           %[[P:.*]] = arith.muli %[[A]], %[[B]] : i32
+// CHECK:           arith.addi %{{.*}}, %[[P]] : i32
+// CHECK-DAG:     %[[CORR:.*]] = arith.constant dense<[22, 38]> : tensor<2xi32>
+// CHECK-DAG:     %[[M:.*]] = arith.constant dense<6.250000e-02> : tensor<f32>
+// CHECK:         linalg.generic {{.*}} ins(%[[ACC]], %[[CORR]], %[[M]] : tensor<3x2xi32>, tensor<2xi32>, tensor<f32>) outs(%{{.*}} : tensor<3x2xi8>)
+// CHECK:           %[[Y:.*]] = arith.addi
+// CHECK:           %[[YF:.*]] = arith.sitofp %[[Y]] : i32 to f32
+// CHECK:           arith.mulf %[[YF]]
+// CHECK:           math.roundeven
+// CHECK:           arith.fptosi %{{.*}} : f32 to i8
+// CHECK-NOT:     linalg.generic
+func.func @matmul_constant_weights(%x: tensor<3x2x!qa>) -> tensor<3x2x!qo> {
+  %wi = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %w = quant.scast %wi : tensor<2x2xi8> to tensor<2x2x!qw>
+  %bi = arith.constant dense<[10, 20]> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %y = qnn.matmul %x, %w bias %b : (tensor<3x2x!qa>, tensor<2x2x!qw>, tensor<2x!qb>) -> tensor<3x2x!qo>
+  return %y : tensor<3x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32:1, {0.25:1, 0.5:-2}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Runtime weights with zero points and a runtime bias: row sums of the
+// activations, column sums of the weights and the bias are computed in
+// code; K * za * zw = [2 * 128 * 1, 2 * 128 * -2] is folded; per-channel
+// merged scales.
+// CHECK-LABEL: @matmul_runtime_weights
+// CHECK-SAME:    (%[[X:.*]]: tensor<3x2xi8>, %[[W:.*]]: tensor<2x2xi8>, %[[B:.*]]: tensor<2xi32>)
+// CHECK:         %[[ACC:.*]] = linalg.generic {{.*}} ins(%[[X]], %[[W]] : tensor<3x2xi8>, tensor<2x2xi8>)
+// CHECK:           arith.extui %{{.*}} : i8 to i32
+// CHECK:           arith.extsi %{{.*}} : i8 to i32
+// CHECK:         %[[COLSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[W]] : tensor<2x2xi8>) outs(%{{.*}} : tensor<2xi32>)
+// CHECK:         %[[ROWSUM:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] : tensor<3x2xi8>) outs(%{{.*}} : tensor<3xi32>)
+// CHECK-DAG:     %[[CORR:.*]] = arith.constant dense<[256, -512]> : tensor<2xi32>
+// CHECK-DAG:     %[[M:.*]] = arith.constant dense<[6.250000e-02, 1.250000e-01]> : tensor<2xf32>
+// CHECK-DAG:     %[[ZW:.*]] = arith.constant dense<[1, -2]> : tensor<2xi32>
+// CHECK:         linalg.generic {{.*}} ins(%[[ACC]], %[[CORR]], %[[M]], %[[ROWSUM]], %[[ZW]], %[[COLSUM]], %[[B]] :
+// CHECK:           ^bb0(%[[IACC:.*]]: i32, %[[ICORR:.*]]: i32, %[[IM:.*]]: f32, %[[IROW:.*]]: i32, %[[IZW:.*]]: i32, %[[ICOL:.*]]: i32, %[[IB:.*]]: i32, %{{.*}}: i8):
+// CHECK:           %[[Y0:.*]] = arith.addi %[[IACC]], %[[ICORR]] : i32
+// CHECK:           %[[ZR:.*]] = arith.muli %[[IZW]], %[[IROW]] : i32
+// CHECK:           %[[Y1:.*]] = arith.subi %[[Y0]], %[[ZR]] : i32
+// CHECK:           %[[ZA:.*]] = arith.constant 128 : i32
+// CHECK:           %[[ZC:.*]] = arith.muli %[[ZA]], %[[ICOL]] : i32
+// CHECK:           %[[Y2:.*]] = arith.subi %[[Y1]], %[[ZC]] : i32
+// CHECK:           %[[Y3:.*]] = arith.addi %[[Y2]], %[[IB]] : i32
+// CHECK:           arith.sitofp %[[Y3]] : i32 to f32
+func.func @matmul_runtime_weights(%x: tensor<3x2x!qa>, %w: tensor<2x2x!qw>, %b: tensor<2x!qb>) -> tensor<3x2x!qo> {
+  %y = qnn.matmul %x, %w bias %b : (tensor<3x2x!qa>, tensor<2x2x!qw>, tensor<2x!qb>) -> tensor<3x2x!qo>
+  return %y : tensor<3x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0>
+
+// Batched activations against shared weights, dynamic batch: sizes come
+// from the operands.
+// CHECK-LABEL: @matmul_dynamic_batch
+// CHECK-SAME:    (%[[X:.*]]: tensor<?x3x2xi8>, %[[W:.*]]: tensor<2x4xi8>) -> tensor<?x3x4xi8>
+// CHECK:         %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         %[[B:.*]] = tensor.dim %[[X]], %[[C0]] : tensor<?x3x2xi8>
+// CHECK:         tensor.empty(%[[B]]) : tensor<?x3x4xi32>
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<?x3x2xi8>, tensor<2x4xi8>)
+// CHECK:         tensor.empty(%{{.*}}) : tensor<?x3x4xi8>
+func.func @matmul_dynamic_batch(%x: tensor<?x3x2x!qa>, %w: tensor<2x4x!qw>) -> tensor<?x3x4x!qo> {
+  %y = qnn.matmul %x, %w : (tensor<?x3x2x!qa>, tensor<2x4x!qw>) -> tensor<?x3x4x!qo>
+  return %y : tensor<?x3x4x!qo>
+}

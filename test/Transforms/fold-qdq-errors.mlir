@@ -1,0 +1,214 @@
+// RUN: quant-opt %s --split-input-file --quant-fold-qdq="explain=true" --verify-diagnostics
+
+// Every reason quant-fold-qdq gives for leaving a candidate in QDQ form
+// (remarks, with explain=true), and its one error.
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @tosa_zero_points(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>, %zp: tensor<1xf32>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: tosa.matmul zero points are not constant 0.0}}
+  %yq = quant.qcast %mm : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @linalg_nonzero_init(%xq: tensor<2x4x!qa>, %wq: tensor<4x3x!qw>, %init: tensor<2x3xf32>) -> tensor<2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%init : tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: linalg.matmul accumulates into a value that is not zero}}
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @linalg_transposed(%xq: tensor<2x4x!qa>, %wq: tensor<3x4x!qw>) -> tensor<2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<3x4x!qw> to tensor<3x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>] ins(%xd, %wd : tensor<2x4xf32>, tensor<3x4xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: linalg.matmul with user-defined indexing maps}}
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @input_not_dequantized(%x: tensor<1x2x4xf32>, %wq: tensor<1x4x3x!qw>) -> tensor<1x2x3x!qo> {
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %x, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the matmul input is not dequantized}}
+  %yq = quant.qcast %mm : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @weights_not_dequantized(%xq: tensor<1x2x4x!qa>, %w: tensor<1x4x3xf32>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %w, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the matmul weights are not dequantized}}
+  %yq = quant.qcast %mm : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @add_broadcasts_matmul(%xq: tensor<1x1x4x!qa>, %wq: tensor<1x4x3x!qw>, %other: tensor<1x2x3xf32>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x1x4x!qa> to tensor<1x1x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x1x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x3xf32>
+  %y = tosa.add %mm, %other : (tensor<1x1x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the bias add broadcasts the matmul result}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @bias_not_a_row(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>, %b: tensor<1x2x3xf32>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %y = tosa.add %mm, %b : (tensor<1x2x3xf32>, tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the bias is not a row of 3 values broadcast over the output}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @bias_dequantized_not_rank1(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>, %bq: tensor<1x1x3x!qb>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %b = quant.dcast %bq : tensor<1x1x3x!qb> to tensor<1x1x3xf32>
+  %y = tosa.add %mm, %b : (tensor<1x2x3xf32>, tensor<1x1x3xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the dequantized bias is not [N] and not a constant}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @bias_runtime_float(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>, %b: tensor<1x1x3xf32>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %y = tosa.add %mm, %b : (tensor<1x2x3xf32>, tensor<1x1x3xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the bias is neither a dequantized int32 tensor nor a float constant}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @input_not_uniform(%xq: tensor<2x4x!quant.any<i8:f32>>, %wq: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<2x4x!quant.any<i8:f32>> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: a cast is not to or from !quant.uniform}}
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+// What qnn.matmul's verifier rejects is explained with its own words.
+!qa = !quant.uniform<i8:f32:1, {0.5, 0.5, 0.5, 0.5}>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @per_axis_input(%xq: tensor<2x4x!qa>, %wq: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: lhs must be a tensor of per-tensor !quant.uniform}}
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+// An int32 bias whose scale is not s_in * s_w: folding would change the
+// numbers, so it stays in QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.5>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @bias_scale_mismatch(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>, %bq: tensor<3x!qb>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %b = quant.dcast %bq : tensor<3x!qb> to tensor<3xf32>
+  %s = tosa.const_shape {values = dense<[1, 1, 3]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b3 = tosa.reshape %b, %s : (tensor<3xf32>, !tosa.shape<3>) -> tensor<1x1x3xf32>
+  %y = tosa.add %mm, %b3 : (tensor<1x2x3xf32>, tensor<1x1x3xf32>) -> tensor<1x2x3xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: bias scale 5.000000e-01 (channel 0) must equal lhs scale * rhs scale = 1.250000e-01}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}
+
+// -----
+
+// A float bias that int32 cannot hold at s_in * s_w = 2^-20 is an error:
+// clamping it would silently change the layer.
+!qa = !quant.uniform<i8:f32, 0.0009765625:0>
+!qw = !quant.uniform<i8:f32, 0.0009765625>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @bias_overflows_int32(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %b = "tosa.const"() {values = dense<[[[1.0, 5000.0, -2.0]]]> : tensor<1x1x3xf32>} : () -> tensor<1x1x3xf32>
+  %y = tosa.add %mm, %b : (tensor<1x2x3xf32>, tensor<1x1x3xf32>) -> tensor<1x2x3xf32>
+  // expected-error@+1 {{bias value 5.000000e+03 (channel 1) does not fit in int32 at scale 9.536743e-07 = input scale * weight scale}}
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %yq : tensor<1x2x3x!qo>
+}

@@ -1,0 +1,191 @@
+// RUN: quant-opt %s --split-input-file --quant-fold-qdq | FileCheck %s
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// The TOSA form of a QDQ linear layer, int32 bias through tosa.reshape.
+// CHECK-LABEL: @tosa_per_tensor
+// CHECK-SAME:    %[[X:.*]]: tensor<1x2x4xf32>
+// CHECK-DAG:     %[[XQ:.*]] = quant.qcast %[[X]]
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{.*}}> : tensor<1x4x3xi8>
+// CHECK-DAG:     %[[WQ:.*]] = quant.scast %[[WI]]
+// CHECK-DAG:     %[[BI:.*]] = arith.constant dense<[1, 2, 3]> : tensor<3xi32>
+// CHECK-DAG:     %[[BQ:.*]] = quant.scast %[[BI]] : tensor<3xi32> to tensor<3x!quant.uniform<i32:f32, 1.250000e-01>>
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[XQ]], %[[WQ]] bias %[[BQ]] : (tensor<1x2x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<1x4x3x!quant.uniform<i8<-127:127>:f32, 2.500000e-01>>, tensor<3x!quant.uniform<i32:f32, 1.250000e-01>>) -> tensor<1x2x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK:         %[[YD:.*]] = quant.dcast %[[Y]]
+// CHECK:         return %[[YD]]
+// CHECK-NOT:     tosa.matmul
+// CHECK-NOT:     tosa.add
+func.func @tosa_per_tensor(%x: tensor<1x2x4xf32>) -> tensor<1x2x3xf32> {
+  %xq = quant.qcast %x : tensor<1x2x4xf32> to tensor<1x2x4x!qa>
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wi = arith.constant dense<[[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]]]> : tensor<1x4x3xi8>
+  %wq = quant.scast %wi : tensor<1x4x3xi8> to tensor<1x4x3x!qw>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %bi = arith.constant dense<[1, 2, 3]> : tensor<3xi32>
+  %bq = quant.scast %bi : tensor<3xi32> to tensor<3x!qb>
+  %b = quant.dcast %bq : tensor<3x!qb> to tensor<3xf32>
+  %s = tosa.const_shape {values = dense<[1, 1, 3]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b3 = tosa.reshape %b, %s : (tensor<3xf32>, !tosa.shape<3>) -> tensor<1x1x3xf32>
+  %y = tosa.add %mm, %b3 : (tensor<1x2x3xf32>, tensor<1x1x3xf32>) -> tensor<1x2x3xf32>
+  %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  %yd = quant.dcast %yq : tensor<1x2x3x!qo> to tensor<1x2x3xf32>
+  return %yd : tensor<1x2x3xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:2, {0.25, 0.5}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+
+// Float weights and a float bias are quantized at compile time: weights per
+// channel with round half to even (0.375 / 0.25 = 1.5 -> 2, 0.625 / 0.25 =
+// 2.5 -> 2, -0.75 / 0.5 = -1.5 -> -2, 1000 saturates to 127); the bias at
+// s_in * s_w = {0.125, 0.25} (0.3125 / 0.125 = 2.5 -> 2, -1.0 / 0.25 = -4),
+// the bias add written with the bias first.
+// CHECK-LABEL: @tosa_float_weights_and_bias
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{\[\[\[}}2, -2], [2, 127]]]> : tensor<1x2x2xi8>
+// CHECK-DAG:     %[[WQ:.*]] = quant.scast %[[WI]] : tensor<1x2x2xi8> to tensor<1x2x2x!quant.uniform<i8<-127:127>:f32:2, {2.500000e-01,5.000000e-01}>>
+// CHECK-DAG:     %[[BI:.*]] = arith.constant dense<[2, -4]> : tensor<2xi32>
+// CHECK-DAG:     %[[BQ:.*]] = quant.scast %[[BI]] : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>
+// CHECK:         qnn.matmul %{{.*}}, %[[WQ]] bias %[[BQ]]
+// CHECK-NOT:     arith.constant {{.*}}xf32>
+func.func @tosa_float_weights_and_bias(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
+  %xq = quant.qcast %x : tensor<1x3x2xf32> to tensor<1x3x2x!qa>
+  %xd = quant.dcast %xq : tensor<1x3x2x!qa> to tensor<1x3x2xf32>
+  %wf = arith.constant dense<[[[0.375, -0.75], [0.625, 1000.0]]]> : tensor<1x2x2xf32>
+  %wq = quant.qcast %wf : tensor<1x2x2xf32> to tensor<1x2x2x!qw>
+  %wd = quant.dcast %wq : tensor<1x2x2x!qw> to tensor<1x2x2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  %b = "tosa.const"() {values = dense<[[[0.3125, -1.0]]]> : tensor<1x1x2xf32>} : () -> tensor<1x1x2xf32>
+  %y = tosa.add %b, %mm : (tensor<1x1x2xf32>, tensor<1x3x2xf32>) -> tensor<1x3x2xf32>
+  %yq = quant.qcast %y : tensor<1x3x2xf32> to tensor<1x3x2x!qo>
+  %yd = quant.dcast %yq : tensor<1x3x2x!qo> to tensor<1x3x2xf32>
+  return %yd : tensor<1x3x2xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.125, 0.5}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Named linalg: linalg.matmul into a zero fill, bias by linalg.broadcast +
+// linalg.add.
+// CHECK-LABEL: @linalg_per_channel
+// CHECK-SAME:    %[[X:.*]]: tensor<2x4xf32>, %[[W:.*]]: tensor<4x3x!quant.uniform
+// CHECK:         %[[XQ:.*]] = quant.qcast %[[X]]
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[XQ]], %[[W]] bias %{{.*}} : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x3x!quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01,5.000000e-01}>>, tensor<3x!quant.uniform<i32:f32:0, {1.250000e-01,6.250000e-02,2.500000e-01}>>) -> tensor<2x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK-NOT:     linalg.
+func.func @linalg_per_channel(%x: tensor<2x4xf32>, %wq: tensor<4x3x!qw>, %bq: tensor<3x!qb>) -> tensor<2x3xf32> {
+  %xq = quant.qcast %x : tensor<2x4xf32> to tensor<2x4x!qa>
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %b = quant.dcast %bq : tensor<3x!qb> to tensor<3xf32>
+  %be = tensor.empty() : tensor<2x3xf32>
+  %bb = linalg.broadcast ins(%b : tensor<3xf32>) outs(%be : tensor<2x3xf32>) dimensions = [0]
+  %ye = tensor.empty() : tensor<2x3xf32>
+  %y = linalg.add ins(%mm, %bb : tensor<2x3xf32>, tensor<2x3xf32>) outs(%ye : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %yq = quant.qcast %y : tensor<2x3xf32> to tensor<2x3x!qo>
+  %yd = quant.dcast %yq : tensor<2x3x!qo> to tensor<2x3xf32>
+  return %yd : tensor<2x3xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25:2>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// No bias; the output feeds the next layer as a quantized value.
+// CHECK-LABEL: @no_bias_quantized_output
+// CHECK:         %[[Y:.*]] = qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x3x!quant.uniform<i8:f32, 2.500000e-01:2>>) -> tensor<2x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @no_bias_quantized_output(%xq: tensor<2x4x!qa>, %wq: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+
+// A fake-quantized activation that no qnn op takes over keeps its QDQ pair:
+// the pass must not fold dcast(qcast(x)) into x as upstream's folder does.
+// CHECK-LABEL: @fake_quant_survives
+// CHECK:         %[[Q:.*]] = quant.qcast
+// CHECK:         %[[D:.*]] = quant.dcast %[[Q]]
+// CHECK:         return %[[D]]
+func.func @fake_quant_survives(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %q = quant.qcast %x : tensor<4xf32> to tensor<4x!qa>
+  %d = quant.dcast %q : tensor<4x!qa> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// The float matmul has another float user: it stays for that user, and the
+// quantized path still gets its qnn.matmul.
+// CHECK-LABEL: @float_result_also_used
+// CHECK:         linalg.matmul
+// CHECK:         qnn.matmul
+func.func @float_result_also_used(%xq: tensor<2x4x!qa>, %wq: tensor<4x3x!qw>) -> (tensor<2x3x!qo>, tensor<2x3xf32>) {
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %wd = quant.dcast %wq : tensor<4x3x!qw> to tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %yq = quant.qcast %mm : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq, %mm : tensor<2x3x!qo>, tensor<2x3xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qh = !quant.uniform<i8:f32, 1.0:0>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Two layers in a row: the first one's q feeds the second one's dq.
+// CHECK-LABEL: @two_layers
+// CHECK:         %[[H:.*]] = qnn.matmul %{{.*}}, %{{.*}} : {{.*}} -> tensor<2x4x!quant.uniform<i8:f32, 1.000000e+00>>
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[H]], %{{.*}} : {{.*}} -> tensor<2x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK:         return %[[Y]]
+func.func @two_layers(%xq: tensor<2x4x!qa>, %w1: tensor<4x4x!qw>, %w2: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  %zero = arith.constant 0.0 : f32
+  %xd = quant.dcast %xq : tensor<2x4x!qa> to tensor<2x4xf32>
+  %w1d = quant.dcast %w1 : tensor<4x4x!qw> to tensor<4x4xf32>
+  %e1 = tensor.empty() : tensor<2x4xf32>
+  %a1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %h = linalg.matmul ins(%xd, %w1d : tensor<2x4xf32>, tensor<4x4xf32>) outs(%a1 : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %hq = quant.qcast %h : tensor<2x4xf32> to tensor<2x4x!qh>
+  %hd = quant.dcast %hq : tensor<2x4x!qh> to tensor<2x4xf32>
+  %w2d = quant.dcast %w2 : tensor<4x3x!qw> to tensor<4x3xf32>
+  %e2 = tensor.empty() : tensor<2x3xf32>
+  %a2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %y = linalg.matmul ins(%hd, %w2d : tensor<2x4xf32>, tensor<4x3xf32>) outs(%a2 : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %yq = quant.qcast %y : tensor<2x3xf32> to tensor<2x3x!qo>
+  return %yq : tensor<2x3x!qo>
+}
