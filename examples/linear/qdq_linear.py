@@ -338,6 +338,7 @@ def main():
     print(f"{args.variant}: {got.size} outputs, {mismatches} mismatches "
           f"against the numpy QDQ reference ({saturated} saturated, output "
           f"scale {layer.s_out:g})")
+    print("native kernel output (dequantized):")
     for row in got:
         print("  " + " ".join(f"{v:8.3f}" for v in row))
     if mismatches:
