@@ -104,11 +104,13 @@ public:
                         bool &foldedWeight);
 
 private:
-  /// A remark on `op` when explaining, or an inactive diagnostic.
-  InFlightDiagnostic reject(Operation *op) {
-    if (!explain)
-      return InFlightDiagnostic();
-    return op->emitRemark("not folded into qnn.matmul: ");
+  /// Leaves a candidate in QDQ form: a remark on `op` when explaining.
+  /// Always failure(); an inactive InFlightDiagnostic would convert to
+  /// success().
+  LogicalResult reject(Operation *op, const Twine &reason) {
+    if (explain)
+      op->emitRemark("not folded into qnn.matmul: ") << reason;
+    return failure();
   }
 
   LogicalResult matchLayer(quant::QuantizeCastOp output, LinearLayer &layer);
@@ -132,19 +134,20 @@ LogicalResult LinearLayerFolder::matchMatmul(Value value, LinearLayer &layer) {
   if (auto matmul = dyn_cast_or_null<tosa::MatMulOp>(op)) {
     if (!isZeroFloatConstant(matmul.getAZp()) ||
         !isZeroFloatConstant(matmul.getBZp()))
-      return reject(layer.output) << "tosa.matmul zero points are not constant 0.0";
+      return reject(layer.output,
+                    "tosa.matmul zero points are not constant 0.0");
     lhs = matmul.getA();
     rhs = matmul.getB();
   } else if (auto matmul = dyn_cast_or_null<linalg::MatmulOp>(op)) {
     if (matmul.hasUserDefinedMaps())
-      return reject(layer.output)
-             << "linalg.matmul with user-defined indexing maps";
+      return reject(layer.output,
+                    "linalg.matmul with user-defined indexing maps");
     auto fill = matmul.getOutputs()[0].getDefiningOp<linalg::FillOp>();
     bool zeroInit = fill ? isZeroFloatConstant(fill.getInputs()[0])
                          : isZeroFloatConstant(matmul.getOutputs()[0]);
     if (!zeroInit)
-      return reject(layer.output)
-             << "linalg.matmul accumulates into a value that is not zero";
+      return reject(layer.output,
+                    "linalg.matmul accumulates into a value that is not zero");
     lhs = matmul.getInputs()[0];
     rhs = matmul.getInputs()[1];
   } else {
@@ -154,9 +157,9 @@ LogicalResult LinearLayerFolder::matchMatmul(Value value, LinearLayer &layer) {
   layer.input = lhs.getDefiningOp<quant::DequantizeCastOp>();
   layer.weight = rhs.getDefiningOp<quant::DequantizeCastOp>();
   if (!layer.input)
-    return reject(layer.output) << "the matmul input is not dequantized";
+    return reject(layer.output, "the matmul input is not dequantized");
   if (!layer.weight)
-    return reject(layer.output) << "the matmul weights are not dequantized";
+    return reject(layer.output, "the matmul weights are not dequantized");
   return success();
 }
 
@@ -183,7 +186,7 @@ LogicalResult LinearLayerFolder::matchLayer(quant::QuantizeCastOp output,
   if (!isFloatMatmul(lhs.getDefiningOp()))
     return failure();
   if (lhs.getType() != produced.getType())
-    return reject(output) << "the bias add broadcasts the matmul result";
+    return reject(output, "the bias add broadcasts the matmul result");
   layer.bias = rhs;
   return matchMatmul(lhs, layer);
 }
@@ -263,8 +266,8 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
   Value bias = stripBiasLayout(layer.bias, n);
   auto biasShape = cast<ShapedType>(bias.getType()).getShape();
   if (!isBroadcastRow(biasShape, n))
-    return reject(layer.output) << "the bias is not a row of " << n
-                                << " values broadcast over the output";
+    return reject(layer.output, "the bias is not a row of " + Twine(n) +
+                                    " values broadcast over the output");
   Location loc = layer.output.getLoc();
   MLIRContext *ctx = builder.getContext();
   auto i32 = IntegerType::get(ctx, 32);
@@ -279,8 +282,8 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
     auto scast = stored.getDefiningOp<quant::StorageCastOp>();
     DenseElementsAttr values;
     if (!scast || !matchPattern(scast.getInput(), m_Constant(&values)))
-      return reject(layer.output)
-             << "the dequantized bias is not [N] and not a constant";
+      return reject(layer.output,
+                    "the dequantized bias is not [N] and not a constant");
     auto constant = arith::ConstantOp::create(
         builder, loc, values.reshape(storageType));
     return quant::StorageCastOp::create(
@@ -292,9 +295,8 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
   // Runtime's quantizer computes bias scales).
   DenseFPElementsAttr values = getFloatConstant(bias);
   if (!values)
-    return reject(layer.output)
-           << "the bias is neither a dequantized int32 tensor nor a float "
-              "constant";
+    return reject(layer.output, "the bias is neither a dequantized int32 "
+                                "tensor nor a float constant");
   SmallVector<double> scales;
   for (int64_t c = 0, e = weight.isPerAxis() ? n : 1; c < e; ++c)
     scales.push_back(float(input.scale(0)) * float(weight.scale(c)));
@@ -347,7 +349,7 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
       getUniformParams(layer.weight.getInput().getType());
   if (!inputParams || !weightParams ||
       !getUniformParams(output.getType())) {
-    (void)(reject(output) << "a cast is not to or from !quant.uniform");
+    (void)reject(output, "a cast is not to or from !quant.uniform");
     return success();
   }
   auto weightType = cast<RankedTensorType>(layer.weight.getInput().getType());
@@ -374,15 +376,26 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
                         hadError);
     if (failed(materialized)) {
       eraseBuilt();
-      return failure(!hadError);
+      return hadError ? failure() : success();
     }
     bias = *materialized;
   }
+  // Ask the verifier, capturing its reason instead of printing it.
   Type biasType = bias ? bias.getType() : Type();
-  if (failed(MatmulOp::verifyTypes(input.getType(), weight->getType(),
-                                   biasType, output.getType(),
-                                   [&] { return reject(output); }))) {
+  std::string reason;
+  LogicalResult valid = success();
+  {
+    ScopedDiagnosticHandler capture(output.getContext(), [&](Diagnostic &d) {
+      reason = d.str();
+      return success();
+    });
+    valid = MatmulOp::verifyTypes(input.getType(), weight->getType(),
+                                  biasType, output.getType(),
+                                  [&] { return emitRemark(output.getLoc()); });
+  }
+  if (failed(valid)) {
     eraseBuilt();
+    (void)reject(output, reason);
     return success();
   }
 

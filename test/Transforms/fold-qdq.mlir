@@ -1,4 +1,26 @@
 // RUN: quant-opt %s --split-input-file --quant-fold-qdq | FileCheck %s
+// A layer left in QDQ form is not a failure: the pass succeeds and the IR
+// is unchanged.
+// (The errors file also holds one real error, hence `not`; its expected-*
+// annotations are renamed so that the driver does not check them.)
+// RUN: sed 's/expected-/annotated-/' %S/fold-qdq-errors.mlir > %t.unfolded.mlir
+// RUN: not quant-opt %t.unfolded.mlir --split-input-file --quant-fold-qdq 2> %t.err | FileCheck %s --check-prefix=UNFOLDED
+// RUN: FileCheck %s --check-prefix=UNFOLDED-ERR < %t.err
+// UNFOLDED-LABEL: func.func @bias_runtime_float
+// UNFOLDED:         tosa.matmul
+// UNFOLDED:         tosa.add
+// UNFOLDED:         quant.qcast
+// UNFOLDED-NOT:     qnn.matmul
+// UNFOLDED-LABEL: func.func @per_axis_input
+// UNFOLDED:         linalg.matmul
+// UNFOLDED-NOT:     qnn.matmul
+// UNFOLDED-LABEL: func.func @bias_scale_mismatch
+// UNFOLDED:         tosa.matmul
+// UNFOLDED-NOT:     qnn.matmul
+// Without explain, no remark is printed.
+// UNFOLDED-ERR-NOT: remark
+// UNFOLDED-ERR:     error: bias value 5.000000e+03
+// UNFOLDED-ERR-NOT: {{error|remark}}
 
 !qa = !quant.uniform<i8:f32, 0.5:-3>
 !qw = !quant.uniform<i8<-127:127>:f32, 0.25>
