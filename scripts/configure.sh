@@ -14,6 +14,7 @@ cmake -G Ninja -S "$root" -B "$build" \
   -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
   -DLLVM_USE_LINKER=lld \
   -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
   -DPython3_EXECUTABLE=/usr/bin/python3 \
   -DCMAKE_INSTALL_PREFIX="$build/install" \
   "${launcher[@]}" "$@"
