@@ -84,8 +84,11 @@ GenericInput buildParamInput(OpBuilder &b, Location loc, Type elementType,
   } else {
     unsigned width = elementType.getIntOrFloatBitWidth();
     SmallVector<APInt> converted;
+    // Folded i32 terms may exceed int32: the arithmetic is modulo 2^32
+    // (see MatmulLowering), so truncation is the intended value.
     for (T v : values)
-      converted.emplace_back(width, int64_t(v), /*isSigned=*/true);
+      converted.emplace_back(width, int64_t(v), /*isSigned=*/true,
+                             /*implicitTrunc=*/true);
     attr = DenseElementsAttr::get(type, converted);
   }
   return {arith::ConstantOp::create(b, loc, attr), map};
@@ -378,6 +381,23 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       it.back() = utils::IteratorType::reduction;
       return it;
     };
+    // sum of ext(input) over the last loop, into a zero-filled i32 tensor.
+    auto sumOverLastLoop = [&](Value input, AffineMap inputMap,
+                               AffineMap outputMap,
+                               ArrayRef<OpFoldResult> sizes, bool isSigned) {
+      Value init = zeroFilled(sizes);
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
+                 ValueRange{init}, ArrayRef<AffineMap>{inputMap, outputMap},
+                 reduction(inputMap.getNumDims()),
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value v = extendToI32(b, l, args[0], isSigned);
+                   linalg::YieldOp::create(
+                       b, l,
+                       ValueRange{arith::AddIOp::create(b, l, args[1], v)});
+                 })
+          .getResult(0);
+    };
 
     // acc = sum_k ext(a) * ext(w)
     Value accInit = zeroFilled(outSizes);
@@ -431,48 +451,25 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
         }
       } else {
         // colsum over (batch..., n, k) -> (batch..., n)
-        unsigned dims = rhsBatch.size() + 2;
         SmallVector<AffineExpr> cb(rhsBatch);
         AffineExpr cn = dim(cb.size()), ck = dim(cb.size() + 1);
+        unsigned dims = cb.size() + 2;
         SmallVector<OpFoldResult> sizes =
             tensor::getMixedSizes(rewriter, loc, rhs);
         sizes.erase(sizes.end() - 2);
-        Value init = zeroFilled(sizes);
-        runtimeColSum =
-            linalg::GenericOp::create(
-                rewriter, loc, TypeRange{init.getType()}, ValueRange{rhs},
-                ValueRange{init},
-                ArrayRef<AffineMap>{mapOf(cb, {ck, cn}, dims),
-                                    mapOf(cb, {cn}, dims)},
-                reduction(dims),
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  Value w = extendToI32(b, l, args[0], rhsP.isSigned());
-                  linalg::YieldOp::create(
-                      b, l, ValueRange{arith::AddIOp::create(b, l, args[1],
-                                                             w)});
-                })
-                .getResult(0);
+        runtimeColSum = sumOverLastLoop(rhs, mapOf(cb, {ck, cn}, dims),
+                                        mapOf(cb, {cn}, dims), sizes,
+                                        rhsP.isSigned());
       }
     }
     Value rowSum;
     if (anyRhsZeroPoint) {
       // rowsum over (batch..., m, k) -> (batch..., m)
-      unsigned dims = rank;
       AffineExpr rm = dim(batchRank), rk = dim(batchRank + 1);
-      Value init = zeroFilled(ArrayRef(lhsSizes).drop_back());
-      rowSum = linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{init.getType()}, ValueRange{lhs},
-                   ValueRange{init},
-                   ArrayRef<AffineMap>{mapOf(batch, {rm, rk}, dims),
-                                       mapOf(batch, {rm}, dims)},
-                   reduction(dims),
-                   [&](OpBuilder &b, Location l, ValueRange args) {
-                     Value a = extendToI32(b, l, args[0], lhsP.isSigned());
-                     linalg::YieldOp::create(
-                         b, l,
-                         ValueRange{arith::AddIOp::create(b, l, args[1], a)});
-                   })
-                   .getResult(0);
+      rowSum = sumOverLastLoop(lhs, mapOf(batch, {rm, rk}, rank),
+                               mapOf(batch, {rm}, rank),
+                               ArrayRef(lhsSizes).drop_back(),
+                               lhsP.isSigned());
     }
 
     // Epilogue over (batch..., m, n).
