@@ -116,8 +116,8 @@ private:
   LogicalResult matchLayer(quant::QuantizeCastOp output, LinearLayer &layer);
   LogicalResult matchMatmul(Value value, LinearLayer &layer);
   Value stripBiasLayout(Value bias, int64_t n);
-  FailureOr<Value> materializeWeight(OpBuilder &builder, LinearLayer &layer,
-                                     bool &foldedWeight);
+  Value materializeWeight(OpBuilder &builder, LinearLayer &layer,
+                          const UniformParams &params, bool &foldedWeight);
   FailureOr<Value> materializeBias(OpBuilder &builder, LinearLayer &layer,
                                    const UniformParams &input,
                                    const UniformParams &weight, int64_t n,
@@ -213,9 +213,10 @@ Value LinearLayerFolder::stripBiasLayout(Value bias, int64_t n) {
 
 /// The quantized weights: the dcast's operand, with a quant.qcast of a float
 /// constant quantized here into an integer constant.
-FailureOr<Value> LinearLayerFolder::materializeWeight(OpBuilder &builder,
-                                                      LinearLayer &layer,
-                                                      bool &foldedWeight) {
+Value LinearLayerFolder::materializeWeight(OpBuilder &builder,
+                                           LinearLayer &layer,
+                                           const UniformParams &params,
+                                           bool &foldedWeight) {
   Value weight = layer.weight.getInput();
   auto quantize = weight.getDefiningOp<quant::QuantizeCastOp>();
   if (!quantize)
@@ -224,16 +225,13 @@ FailureOr<Value> LinearLayerFolder::materializeWeight(OpBuilder &builder,
   if (!values)
     return weight; // A dynamic quantize: it stays, and is lowered later.
 
-  std::optional<UniformParams> params = getUniformParams(weight.getType());
-  if (!params)
-    return failure();
   auto weightType = cast<RankedTensorType>(weight.getType());
   auto storageType = cast<RankedTensorType>(getStorageShapedType(weightType));
   int64_t stride = 1, channels = 1;
-  if (params->isPerAxis()) {
+  if (params.isPerAxis()) {
     ArrayRef<int64_t> shape = weightType.getShape();
-    channels = shape[*params->axis];
-    for (int64_t d = *params->axis + 1; d < int64_t(shape.size()); ++d)
+    channels = shape[*params.axis];
+    for (int64_t d = *params.axis + 1; d < int64_t(shape.size()); ++d)
       stride *= shape[d];
   }
   unsigned width = storageType.getElementTypeBitWidth();
@@ -242,11 +240,10 @@ FailureOr<Value> LinearLayerFolder::materializeWeight(OpBuilder &builder,
   int64_t index = 0;
   for (float value : values.getValues<float>()) {
     int64_t channel = (index++ / stride) % channels;
-    numerics::QuantParams channelParams{float(params->scale(channel)),
-                                        params->zeroPoint(channel)};
-    int64_t q =
-        numerics::quantize(value, channelParams, params->storageRange());
-    stored.emplace_back(width, uint64_t(q), params->isSigned(),
+    numerics::QuantParams channelParams{float(params.scale(channel)),
+                                        params.zeroPoint(channel)};
+    int64_t q = numerics::quantize(value, channelParams, params.storageRange());
+    stored.emplace_back(width, uint64_t(q), params.isSigned(),
                         /*implicitTrunc=*/true);
   }
   Location loc = quantize.getLoc();
@@ -365,9 +362,8 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
   };
 
   bool weightFolded = false;
-  FailureOr<Value> weight = materializeWeight(builder, layer, weightFolded);
-  if (failed(weight))
-    return success();
+  Value weight =
+      materializeWeight(builder, layer, *weightParams, weightFolded);
   Value bias;
   if (layer.bias) {
     bool hadError = false;
@@ -389,7 +385,7 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
       reason = d.str();
       return success();
     });
-    valid = MatmulOp::verifyTypes(input.getType(), weight->getType(),
+    valid = MatmulOp::verifyTypes(input.getType(), weight.getType(),
                                   biasType, output.getType(),
                                   [&] { return emitRemark(output.getLoc()); });
   }
@@ -400,7 +396,7 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
   }
 
   auto matmul = MatmulOp::create(builder, output.getLoc(), output.getType(),
-                                 input, *weight, bias);
+                                 input, weight, bias);
   output.getResult().replaceAllUsesWith(matmul.getResult());
 
   // Erase the float layer, walking back from the cast while ops go dead.
