@@ -12,9 +12,13 @@ packages=(
   # mlir-runner and its runtime libraries.
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   zlib1g-dev libzstd-dev
+  # ONNX's own protobuf schema and shape inference (quant-import).
+  libonnx-dev libprotobuf-dev
   # Tests: gtest (unit tests), gemmlowp (fixed-point reference), Debian's
-  # python3 + numpy (lit and the independent numpy references).
-  libgtest-dev libgemmlowp-dev python3 python3-numpy
+  # python3 + numpy (lit and the independent numpy references), ONNX's
+  # backend node tests and python3-onnx (test models, .pb -> .npy).
+  libgtest-dev libgemmlowp-dev python3 python3-numpy libonnx-testdata
+  python3-onnx
 )
 
 missing=()

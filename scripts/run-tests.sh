@@ -7,3 +7,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 "$root/scripts/build.sh" check-quantc
+# The ONNX conformance pass count (test/Conformance/onnx-node-tests.txt).
+cat "${QUANTC_BUILD_DIR:-$root/build}/test/onnx-node-tests-summary.txt"

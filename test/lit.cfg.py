@@ -24,7 +24,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.quantc_tools_dir, append_path=True)
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["quant-opt", "mlir-runner"], tool_dirs)
+llvm_config.add_tool_substitutions(
+    ["quant-opt", "quant-import", "quant-run", "mlir-runner"], tool_dirs)
 
 # The numpy references run on Debian's python3 (python3-numpy), which is the
 # interpreter lit itself runs on.
@@ -47,5 +48,7 @@ config.substitutions.append(("%mlir_dir", config.mlir_dir))
 try:
     import numpy  # noqa: F401
     config.available_features.add("numpy")
+    import onnx  # noqa: F401
+    config.available_features.add("onnx")
 except ImportError:
     pass
