@@ -97,20 +97,22 @@ def run_test_sets(test_dir, bin_dir, work):
                 continue
             array = numpy_helper.to_array(read_tensor(path))
             npy = os.path.join(work, f"in{position}.npy")
-            np.save(npy, np.ascontiguousarray(array))
+            np.save(npy, np.array(array, order="C"))
             args.append(f"--input={npy}")
         for position, path in enumerate(output_files):
             array = numpy_helper.to_array(read_tensor(path))
             float_output |= array.dtype.kind == "f"
             npy = os.path.join(work, f"ref{position}.npy")
-            np.save(npy, np.ascontiguousarray(array))
+            np.save(npy, np.array(array, order="C"))
             args.append(f"--compare={npy}")
         if float_output:
             args += ["--rtol=1e-3", "--atol=1e-7", "--allow-nonfinite"]
         result = subprocess.run(args, capture_output=True, text=True)
         if result.returncode != 0:
+            # The error, or the comparison that failed.
             lines = [l for l in (result.stderr + result.stdout).splitlines()
-                     if "error" in l or "mismatches" in l]
+                     if "error:" in l or "differs" in l or
+                     ("mismatches" in l and " 0 mismatches" not in l)]
             reason = lines[0] if lines else f"exit code {result.returncode}"
             # Keep the reason free of per-machine paths.
             reason = reason.replace(test_dir + "/", "").replace(work + "/", "")

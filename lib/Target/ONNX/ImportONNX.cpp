@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -265,6 +266,10 @@ private:
   LogicalResult importElementwiseBinary(const Node &node);
   LogicalResult importUnary(const Node &node);
   LogicalResult importClamp(const Node &node);
+  LogicalResult importIntegerClamp(const Node &node, const GraphValue &x,
+                                   RankedTensorType type, IntegerType intType);
+  LogicalResult importMatMulInteger(const Node &node);
+  LogicalResult importDynamicQuantizeLinear(const Node &node);
   LogicalResult importLeakyRelu(const Node &node);
   LogicalResult importSoftmax(const Node &node);
   LogicalResult importMatMul(const Node &node);
@@ -497,6 +502,8 @@ LogicalResult ONNXImporter::importClamp(const Node &node) {
   FailureOr<RankedTensorType> type = outputType(node, 0);
   if (failed(x) || failed(type))
     return failure();
+  if (auto intType = dyn_cast<IntegerType>(type->getElementType()))
+    return importIntegerClamp(node, *x, *type, intType);
   auto floatType = dyn_cast<FloatType>(type->getElementType());
   if (!floatType)
     return nodeError(node) << "element type " << type->getElementType()
@@ -529,6 +536,43 @@ LogicalResult ONNXImporter::importClamp(const Node &node) {
       tosa::NanPropagationModeAttr::get(ctx,
                                         tosa::NanPropagationMode::PROPAGATE));
   define(node, 0, {result, x->dtype});
+  return success();
+}
+
+/// Clip/Relu on signed integers: tosa.clamp with integer bounds (TOSA
+/// compares signed, so unsigned element types are refused).
+LogicalResult ONNXImporter::importIntegerClamp(const Node &node,
+                                               const GraphValue &x,
+                                               RankedTensorType type,
+                                               IntegerType intType) {
+  using T = onnx::TensorProto;
+  if (x.dtype == T::UINT8 || x.dtype == T::UINT16 || x.dtype == T::UINT32 ||
+      x.dtype == T::UINT64)
+    return nodeError(node) << "unsigned integer inputs ("
+                           << dtypeName(x.dtype) << ") are not supported";
+  unsigned width = intType.getWidth();
+  int64_t lo = APInt::getSignedMinValue(width).getSExtValue();
+  int64_t hi = APInt::getSignedMaxValue(width).getSExtValue();
+  if (node.op_type() == "Relu")
+    lo = 0;
+  for (int i : {1, 2}) {
+    if (node.op_type() == "Relu" || !hasInput(node, i))
+      continue;
+    FailureOr<GraphValue> bound = input(node, i);
+    if (failed(bound))
+      return failure();
+    if (!bound->constant)
+      return nodeError(node) << (i == 1 ? "min" : "max")
+                             << " must be a constant";
+    (i == 1 ? lo : hi) =
+        (*bound->constant.getValues<APInt>().begin()).getSExtValue();
+  }
+  Value result = tosa::ClampOp::create(
+      b, loc, type, x.value, b.getIntegerAttr(intType, lo),
+      b.getIntegerAttr(intType, hi),
+      tosa::NanPropagationModeAttr::get(ctx,
+                                        tosa::NanPropagationMode::PROPAGATE));
+  define(node, 0, {result, x.dtype});
   return success();
 }
 
@@ -985,6 +1029,187 @@ LogicalResult ONNXImporter::importQLinearMatMul(const Node &node) {
   return success();
 }
 
+/// Sign- or zero-extends an ONNX integer of `dtype` to i32.
+static Value extendToI32(OpBuilder &b, Location loc, Value v, int32_t dtype) {
+  using T = onnx::TensorProto;
+  if (v.getType().isInteger(32))
+    return v;
+  bool isUnsigned = dtype == T::UINT8 || dtype == T::UINT16;
+  if (isUnsigned)
+    return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
+  return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
+}
+
+/// MatMulInteger (2-D): sum_k (a - a_zp) * (b - b_zp) in int32, as one
+/// linalg.generic. Zero points may be scalars, per row of A ([M]) or per
+/// column of B ([N]), constants or not.
+LogicalResult ONNXImporter::importMatMulInteger(const Node &node) {
+  FailureOr<GraphValue> a = input(node, 0), w = input(node, 1);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(a) || failed(w) || failed(type))
+    return failure();
+  auto aType = cast<RankedTensorType>(a->value.getType());
+  auto wType = cast<RankedTensorType>(w->value.getType());
+  if (aType.getRank() != 2 || wType.getRank() != 2)
+    return nodeError(node) << "only 2-D operands are supported yet";
+  // Loops (m, n, k).
+  AffineExpr m = b.getAffineDimExpr(0), n = b.getAffineDimExpr(1),
+             k = b.getAffineDimExpr(2);
+  SmallVector<Value> operands{a->value, w->value};
+  SmallVector<AffineMap> maps{AffineMap::get(3, 0, {m, k}, ctx),
+                              AffineMap::get(3, 0, {k, n}, ctx)};
+  SmallVector<int32_t> zpDtypes;
+  for (int i : {2, 3}) {
+    if (!hasInput(node, i))
+      continue;
+    FailureOr<GraphValue> zp = input(node, i);
+    if (failed(zp))
+      return failure();
+    auto zpType = cast<RankedTensorType>(zp->value.getType());
+    if (zpType.getNumElements() == 1) {
+      operands.push_back(reshape(zp->value, {}));
+      maps.push_back(AffineMap::get(3, 0, {}, ctx));
+    } else if (zpType.getRank() == 1) {
+      operands.push_back(zp->value);
+      maps.push_back(AffineMap::get(3, 0, {i == 2 ? m : n}, ctx));
+    } else {
+      return nodeError(node) << "zero point of shape " << zpType
+                             << " is not supported";
+    }
+    zpDtypes.push_back(zp->dtype);
+  }
+  bool hasAZp = hasInput(node, 2), hasBZp = hasInput(node, 3);
+  maps.push_back(AffineMap::get(3, 0, {m, n}, ctx));
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   tensor::EmptyOp::create(b, loc, type->getShape(),
+                                           b.getI32Type())
+                       .getResult())
+                   .getResult(0);
+  SmallVector<utils::IteratorType> iterators{utils::IteratorType::parallel,
+                                             utils::IteratorType::parallel,
+                                             utils::IteratorType::reduction};
+  int32_t aDtype = a->dtype, bDtype = w->dtype;
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{*type}, operands, ValueRange{init}, maps,
+          iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value av = extendToI32(nb, l, args[0], aDtype);
+            Value bv = extendToI32(nb, l, args[1], bDtype);
+            unsigned next = 2, zpIndex = 0;
+            if (hasAZp)
+              av = arith::SubIOp::create(
+                  nb, l, av,
+                  extendToI32(nb, l, args[next++], zpDtypes[zpIndex++]));
+            if (hasBZp)
+              bv = arith::SubIOp::create(
+                  nb, l, bv,
+                  extendToI32(nb, l, args[next++], zpDtypes[zpIndex++]));
+            Value product = arith::MulIOp::create(nb, l, av, bv);
+            linalg::YieldOp::create(
+                nb, l,
+                ValueRange{arith::AddIOp::create(nb, l, args.back(),
+                                                 product)});
+          })
+          .getResult(0);
+  define(node, 0, {result, onnx::TensorProto::INT32});
+  return success();
+}
+
+/// DynamicQuantizeLinear (uint8), the formula of the ONNX specification:
+///   scale = (max(0, max(x)) - min(0, min(x))) / 255
+///   zp = saturate(round(0 - min(0, min(x)) / scale))
+///   y = saturate(round(x / scale) + zp)
+/// with round half to even, in float32.
+LogicalResult ONNXImporter::importDynamicQuantizeLinear(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->value.getType());
+  if (!xType.getElementType().isF32() || !xType.hasStaticShape())
+    return nodeError(node) << "only static float32 inputs are supported, got "
+                           << xType;
+  Type f32 = b.getF32Type();
+  unsigned rank = xType.getRank();
+  auto reduce = [&](bool isMax) -> Value {
+    // A full reduction into a 0-d tensor that starts at 0 (the range always
+    // includes zero).
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+    Value init = linalg::FillOp::create(
+                     b, loc, zero,
+                     tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, f32)
+                         .getResult())
+                     .getResult(0);
+    SmallVector<utils::IteratorType> iterators(
+        rank, utils::IteratorType::reduction);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, ValueRange{x->value},
+               ValueRange{init},
+               ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank),
+                                   AffineMap::get(rank, 0, {}, ctx)},
+               iterators,
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 Value r = isMax ? arith::MaximumFOp::create(nb, l, args[0],
+                                                             args[1])
+                                       .getResult()
+                                 : arith::MinimumFOp::create(nb, l, args[0],
+                                                             args[1])
+                                       .getResult();
+                 linalg::YieldOp::create(nb, l, ValueRange{r});
+               })
+        .getResult(0);
+  };
+  Value lo = tensor::ExtractOp::create(b, loc, reduce(false), ValueRange{});
+  Value hi = tensor::ExtractOp::create(b, loc, reduce(true), ValueRange{});
+  auto f = [&](float v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)).getResult();
+  };
+  Value scale = arith::DivFOp::create(
+      b, loc, arith::SubFOp::create(b, loc, hi, lo), f(255.0f));
+  auto saturate = [&](OpBuilder &nb, Location l, Value v) {
+    Value lo255 = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0.0f));
+    Value hi255 = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(255.0f));
+    return arith::MinNumFOp::create(
+        nb, l, arith::MaxNumFOp::create(nb, l, v, lo255), hi255);
+  };
+  Value zp = saturate(
+      b, loc,
+      math::RoundEvenOp::create(
+          b, loc,
+          arith::SubFOp::create(b, loc, f(0.0f),
+                                arith::DivFOp::create(b, loc, lo, scale))));
+  Type i8 = b.getI8Type();
+  Value y = linalg::GenericOp::create(
+                b, loc, TypeRange{xType.clone(i8)}, ValueRange{x->value},
+                ValueRange{tensor::EmptyOp::create(b, loc, xType.getShape(), i8)
+                               .getResult()},
+                ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank),
+                                    b.getMultiDimIdentityMap(rank)},
+                SmallVector<utils::IteratorType>(
+                    rank, utils::IteratorType::parallel),
+                [&](OpBuilder &nb, Location l, ValueRange args) {
+                  Value q = math::RoundEvenOp::create(
+                      nb, l, arith::DivFOp::create(nb, l, args[0], scale));
+                  Value v = saturate(nb, l, arith::AddFOp::create(nb, l, q, zp));
+                  linalg::YieldOp::create(
+                      nb, l, ValueRange{arith::FPToUIOp::create(nb, l, i8, v)});
+                })
+                .getResult(0);
+  Value zpStored = arith::FPToUIOp::create(b, loc, i8, zp);
+  define(node, 0, {y, onnx::TensorProto::UINT8});
+  define(node, 1,
+         {tensor::FromElementsOp::create(
+              b, loc, RankedTensorType::get({}, f32), ValueRange{scale}),
+          onnx::TensorProto::FLOAT});
+  define(node, 2,
+         {tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, i8),
+                                         ValueRange{zpStored}),
+          onnx::TensorProto::UINT8});
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Dispatch and the graph
 //===----------------------------------------------------------------------===//
@@ -1025,6 +1250,10 @@ LogicalResult ONNXImporter::importNode(const Node &node) {
     return importDequantizeLinear(node);
   if (op == "QLinearMatMul")
     return importQLinearMatMul(node);
+  if (op == "MatMulInteger")
+    return importMatMulInteger(node);
+  if (op == "DynamicQuantizeLinear")
+    return importDynamicQuantizeLinear(node);
   return nodeError(node) << "operator '" << op
                          << "' is not supported (docs/Tools/quant-import.md "
                             "lists the supported ones)";
@@ -1179,7 +1408,8 @@ OwningOpRef<ModuleOp> quantc::importONNXModel(const onnx::ModelProto &model,
                                               const ONNXImportOptions &options) {
   context->loadDialect<func::FuncDialect, arith::ArithDialect,
                        tosa::TosaDialect, quant::QuantDialect,
-                       linalg::LinalgDialect, tensor::TensorDialect>();
+                       linalg::LinalgDialect, tensor::TensorDialect,
+                       math::MathDialect>();
   ONNXImporter importer(context, path);
   return importer.import(model, options);
 }
@@ -1208,5 +1438,5 @@ OwningOpRef<ModuleOp> quantc::importONNXFile(StringRef path,
 void quantc::registerONNXImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, arith::ArithDialect, tosa::TosaDialect,
                   quant::QuantDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect>();
+                  tensor::TensorDialect, math::MathDialect>();
 }
