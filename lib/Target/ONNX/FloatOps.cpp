@@ -1,0 +1,395 @@
+//===- FloatOps.cpp - ONNX float ops to TOSA and linalg -*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+
+#include "Importer.h"
+
+using namespace mlir;
+using namespace quantc::onnx_import;
+
+//===----------------------------------------------------------------------===//
+// Float ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ONNXImporter::importElementwiseBinary(const Node &node) {
+  FailureOr<GraphValue> lhs = input(node, 0), rhs = input(node, 1);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(lhs) || failed(rhs) || failed(type))
+    return failure();
+  Value l = broadcastTo(lhs->value, type->getRank());
+  Value r = broadcastTo(rhs->value, type->getRank());
+  bool isFloat = isa<FloatType>(type->getElementType());
+  Value result;
+  StringRef op = node.op_type();
+  if (op == "Add")
+    result = tosa::AddOp::create(b, loc, *type, l, r);
+  else if (op == "Sub")
+    result = tosa::SubOp::create(b, loc, *type, l, r);
+  else if (op == "Mul")
+    result = tosa::MulOp::create(b, loc, *type, l, r, zeroShift());
+  else if (op == "Div" && isFloat)
+    result = divide(l, r, *type);
+  else if (op == "Div" && type->getElementType().isInteger(32))
+    result = tosa::IntDivOp::create(b, loc, *type, l, r);
+  else
+    return nodeError(node) << "element type " << type->getElementType()
+                           << " is not supported";
+  define(node, 0, {result, inferredDtypes.lookup(node.output(0))});
+  return success();
+}
+
+LogicalResult ONNXImporter::importUnary(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  Value result;
+  if (node.op_type() == "Sigmoid")
+    result = tosa::SigmoidOp::create(b, loc, *type, x->value);
+  else if (node.op_type() == "Tanh")
+    result = tosa::TanhOp::create(b, loc, *type, x->value);
+  else if (node.op_type() == "Exp")
+    result = tosa::ExpOp::create(b, loc, *type, x->value);
+  else if (node.op_type() == "Neg")
+    result = tosa::NegateOp::create(b, loc, *type, x->value,
+                                    floatZeroPoint(type->getElementType()),
+                                    floatZeroPoint(type->getElementType()));
+  else if (node.op_type() == "Identity")
+    result = x->value;
+  define(node, 0, {result, x->dtype, x->constant, x->quantized});
+  return success();
+}
+
+/// Relu and Clip: tosa.clamp with float bounds (+-inf where open).
+LogicalResult ONNXImporter::importClamp(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  if (auto intType = dyn_cast<IntegerType>(type->getElementType()))
+    return importIntegerClamp(node, *x, *type, intType);
+  auto floatType = dyn_cast<FloatType>(type->getElementType());
+  if (!floatType)
+    return nodeError(node) << "element type " << type->getElementType()
+                           << " is not supported";
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  if (node.op_type() == "Relu") {
+    lo = 0.0;
+  } else if (opset < 11) {
+    lo = floatAttr(node, "min", -std::numeric_limits<float>::max());
+    hi = floatAttr(node, "max", std::numeric_limits<float>::max());
+  } else {
+    for (int i : {1, 2}) {
+      if (!hasInput(node, i))
+        continue;
+      FailureOr<GraphValue> bound = input(node, i);
+      if (failed(bound))
+        return failure();
+      if (!bound->constant)
+        return nodeError(node) << (i == 1 ? "min" : "max")
+                               << " must be a constant";
+      double v = (*bound->constant.getValues<APFloat>().begin())
+                     .convertToDouble();
+      (i == 1 ? lo : hi) = v;
+    }
+  }
+  Value result = tosa::ClampOp::create(
+      b, loc, *type, x->value, b.getFloatAttr(floatType, lo),
+      b.getFloatAttr(floatType, hi),
+      tosa::NanPropagationModeAttr::get(ctx,
+                                        tosa::NanPropagationMode::PROPAGATE));
+  define(node, 0, {result, x->dtype});
+  return success();
+}
+
+/// Clip/Relu on signed integers: tosa.clamp with integer bounds (TOSA
+/// compares signed, so unsigned element types are refused).
+LogicalResult ONNXImporter::importIntegerClamp(const Node &node,
+                                               const GraphValue &x,
+                                               RankedTensorType type,
+                                               IntegerType intType) {
+  using T = onnx::TensorProto;
+  if (x.dtype == T::UINT8 || x.dtype == T::UINT16 || x.dtype == T::UINT32 ||
+      x.dtype == T::UINT64)
+    return nodeError(node) << "unsigned integer inputs ("
+                           << dtypeName(x.dtype) << ") are not supported";
+  unsigned width = intType.getWidth();
+  int64_t lo = APInt::getSignedMinValue(width).getSExtValue();
+  int64_t hi = APInt::getSignedMaxValue(width).getSExtValue();
+  if (node.op_type() == "Relu")
+    lo = 0;
+  for (int i : {1, 2}) {
+    if (node.op_type() == "Relu" || !hasInput(node, i))
+      continue;
+    FailureOr<GraphValue> bound = input(node, i);
+    if (failed(bound))
+      return failure();
+    if (!bound->constant)
+      return nodeError(node) << (i == 1 ? "min" : "max")
+                             << " must be a constant";
+    (i == 1 ? lo : hi) =
+        (*bound->constant.getValues<APInt>().begin()).getSExtValue();
+  }
+  Value result = tosa::ClampOp::create(
+      b, loc, type, x.value, b.getIntegerAttr(intType, lo),
+      b.getIntegerAttr(intType, hi),
+      tosa::NanPropagationModeAttr::get(ctx,
+                                        tosa::NanPropagationMode::PROPAGATE));
+  define(node, 0, {result, x.dtype});
+  return success();
+}
+
+/// LeakyRelu: x >= 0 ? x : alpha * x.
+LogicalResult ONNXImporter::importLeakyRelu(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  Type elementType = type->getElementType();
+  auto scalarType = RankedTensorType::get(
+      SmallVector<int64_t>(type->getRank(), 1), elementType);
+  Value alpha = tosa::ConstOp::create(
+      b, loc, scalarType,
+      DenseElementsAttr::get(
+          scalarType, b.getFloatAttr(elementType,
+                                     floatAttr(node, "alpha", 0.01f))));
+  Value zero = tosa::ConstOp::create(
+      b, loc, scalarType,
+      DenseElementsAttr::get(scalarType, b.getZeroAttr(elementType)));
+  Value scaled =
+      tosa::MulOp::create(b, loc, *type, x->value, alpha, zeroShift());
+  Value isPositive = tosa::GreaterEqualOp::create(
+      b, loc, type->clone(b.getI1Type()), x->value, zero);
+  Value result =
+      tosa::SelectOp::create(b, loc, *type, isPositive, x->value, scaled);
+  define(node, 0, {result, x->dtype});
+  return success();
+}
+
+/// Softmax (opset >= 13 semantics along one axis):
+/// exp(x - max(x)) / sum(exp(x - max(x))).
+LogicalResult ONNXImporter::importSoftmax(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  int64_t rank = type->getRank();
+  int64_t axis = intAttr(node, "axis", opset >= 13 ? -1 : 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return nodeError(node) << "axis " << intAttr(node, "axis", 0)
+                           << " is out of range for rank " << rank;
+  if (opset < 13 && axis != rank - 1)
+    return nodeError(node) << "opset " << opset
+                           << " Softmax over axes [" << axis
+                           << ", rank) is not supported yet (only the last "
+                              "axis)";
+  SmallVector<int64_t> reducedShape(type->getShape());
+  reducedShape[axis] = 1;
+  auto reducedType = type->clone(reducedShape);
+  Value max = tosa::ReduceMaxOp::create(
+      b, loc, reducedType, x->value, b.getI32IntegerAttr(axis),
+      tosa::NanPropagationModeAttr::get(ctx,
+                                        tosa::NanPropagationMode::PROPAGATE));
+  Value shifted = tosa::SubOp::create(b, loc, *type, x->value, max);
+  Value exp = tosa::ExpOp::create(b, loc, *type, shifted);
+  Value sum = tosa::ReduceSumOp::create(b, loc, reducedType, exp,
+                                        b.getI32IntegerAttr(axis));
+  Value result = divide(exp, sum, *type);
+  define(node, 0, {result, x->dtype});
+  return success();
+}
+
+/// A matmul of ONNX shapes ([.., M, K] x [.., K, N]) as tosa.matmul on
+/// [B, M, K] x [B, K, N].
+Value ONNXImporter::matmul(Location loc, Value lhs, Value rhs,
+                           RankedTensorType result, const Node &node,
+                           LogicalResult &status) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  status = success();
+  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape()) {
+    status = nodeError(node) << "dynamic shapes are not supported yet";
+    return {};
+  }
+  if (lhsType.getRank() < 2 || rhsType.getRank() < 2) {
+    status = nodeError(node) << "1-D operands are not supported yet";
+    return {};
+  }
+  ArrayRef<int64_t> ls = lhsType.getShape(), rs = rhsType.getShape();
+  int64_t m = ls[ls.size() - 2], k = ls.back(), n = rs.back();
+  Type elementType = result.getElementType();
+  if (ls.size() == 2 && rs.size() == 2) {
+    // Plain 2-D: linalg.matmul into a zero fill, with no reshapes around it
+    // (the form quant-fold-qdq recognises).
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
+    Value init = tensor::EmptyOp::create(b, loc, result.getShape(), elementType);
+    Value filled = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+    return linalg::MatmulOp::create(b, loc, TypeRange{result},
+                                    ValueRange{lhs, rhs}, ValueRange{filled})
+        .getResult(0);
+  }
+  auto product = [](ArrayRef<int64_t> dims) {
+    return std::accumulate(dims.begin(), dims.end(), int64_t(1),
+                           std::multiplies<int64_t>());
+  };
+  int64_t lhsBatch = product(ls.drop_back(2));
+  int64_t rhsBatch = product(rs.drop_back(2));
+  Value a, w;
+  int64_t batch;
+  if (rhsBatch == 1) {
+    // Shared weights: fold the lhs batch into M.
+    a = reshape(lhs, {1, lhsBatch * m, k});
+    w = reshape(rhs, {1, k, n});
+    batch = 1;
+    m *= lhsBatch;
+  } else if (ls.drop_back(2) == rs.drop_back(2)) {
+    a = reshape(lhs, {lhsBatch, m, k});
+    w = reshape(rhs, {rhsBatch, k, n});
+    batch = lhsBatch;
+  } else {
+    status = nodeError(node) << "broadcasting between different batch "
+                                "shapes is not supported yet";
+    return {};
+  }
+  auto type = RankedTensorType::get({batch, m, n}, elementType);
+  Value zp = floatZeroPoint(elementType);
+  Value product3 = tosa::MatMulOp::create(b, loc, type, a, w, zp, zp);
+  return reshape(product3, result.getShape());
+}
+
+LogicalResult ONNXImporter::importMatMul(const Node &node) {
+  FailureOr<GraphValue> lhs = input(node, 0), rhs = input(node, 1);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(lhs) || failed(rhs) || failed(type))
+    return failure();
+  if (!isa<FloatType>(type->getElementType()))
+    return nodeError(node) << "element type " << type->getElementType()
+                           << " is not supported";
+  LogicalResult status = success();
+  Value result = matmul(loc, lhs->value, rhs->value, *type, node, status);
+  if (failed(status))
+    return failure();
+  define(node, 0, {result, lhs->dtype});
+  return success();
+}
+
+/// Gemm: alpha * A' B' + beta * C.
+LogicalResult ONNXImporter::importGemm(const Node &node) {
+  FailureOr<GraphValue> a = input(node, 0), w = input(node, 1);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(a) || failed(w) || failed(type))
+    return failure();
+  if (!isa<FloatType>(type->getElementType()))
+    return nodeError(node) << "element type " << type->getElementType()
+                           << " is not supported";
+  auto transpose = [&](Value v) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    return tosa::TransposeOp::create(
+        b, loc, t.clone({t.getDimSize(1), t.getDimSize(0)}), v,
+        b.getDenseI32ArrayAttr({1, 0}));
+  };
+  Value lhs = intAttr(node, "transA", 0) ? transpose(a->value) : a->value;
+  Value rhs = intAttr(node, "transB", 0) ? transpose(w->value) : w->value;
+  LogicalResult status = success();
+  Value result = matmul(loc, lhs, rhs, *type, node, status);
+  if (failed(status))
+    return failure();
+  Type elementType = type->getElementType();
+  auto scale = [&](Value v, float factor) -> Value {
+    if (factor == 1.0f)
+      return v;
+    auto t = cast<RankedTensorType>(v.getType());
+    auto ones = RankedTensorType::get(SmallVector<int64_t>(t.getRank(), 1),
+                                      elementType);
+    Value c = tosa::ConstOp::create(
+        b, loc, ones,
+        DenseElementsAttr::get(ones, b.getFloatAttr(elementType, factor)));
+    return tosa::MulOp::create(b, loc, t, v, c, zeroShift());
+  };
+  result = scale(result, floatAttr(node, "alpha", 1.0f));
+  if (hasInput(node, 2)) {
+    FailureOr<GraphValue> c = input(node, 2);
+    if (failed(c))
+      return failure();
+    Value bias = scale(broadcastTo(c->value, 2), floatAttr(node, "beta", 1.0f));
+    result = tosa::AddOp::create(b, loc, *type, result, bias);
+  }
+  define(node, 0, {result, a->dtype});
+  return success();
+}
+
+/// Reshape, Flatten, Squeeze, Unsqueeze: a tosa.reshape to the inferred
+/// output shape.
+LogicalResult ONNXImporter::importReshapeLike(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  if (!type->hasStaticShape())
+    return nodeError(node) << "the output shape must be static (the shape "
+                              "input a constant); got "
+                           << *type;
+  define(node, 0, {reshape(x->value, type->getShape()), x->dtype});
+  return success();
+}
+
+LogicalResult ONNXImporter::importTranspose(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(x->value.getType()).getRank();
+  SmallVector<int32_t> perms;
+  if (std::optional<SmallVector<int64_t>> perm = intsAttr(node, "perm"))
+    for (int64_t p : *perm)
+      perms.push_back(int32_t(p));
+  else
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perms.push_back(int32_t(d));
+  Value result = tosa::TransposeOp::create(b, loc, *type, x->value,
+                                           b.getDenseI32ArrayAttr(perms));
+  define(node, 0, {result, x->dtype});
+  return success();
+}
+
+LogicalResult ONNXImporter::importConcat(const Node &node) {
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(type))
+    return failure();
+  SmallVector<Value> inputs;
+  int32_t dtype = 0;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<GraphValue> v = input(node, i);
+    if (failed(v))
+      return failure();
+    inputs.push_back(v->value);
+    dtype = v->dtype;
+  }
+  int64_t axis = intAttr(node, "axis", 0);
+  if (axis < 0)
+    axis += type->getRank();
+  Value result = tosa::ConcatOp::create(b, loc, *type, inputs,
+                                        b.getI32IntegerAttr(axis));
+  define(node, 0, {result, dtype});
+  return success();
+}
+
+LogicalResult ONNXImporter::importConstant(const Node &node) {
+  const onnx::AttributeProto *attr = findAttr(node, "value");
+  if (!attr || !attr->has_t())
+    return nodeError(node) << "only the 'value' tensor form is supported";
+  FailureOr<DenseElementsAttr> value =
+      tensorToAttr(attr->t(), ctx, [&] { return nodeError(node); });
+  if (failed(value))
+    return failure();
+  define(node, 0, constantValue(*value, attr->t().data_type()));
+  return success();
+}
+
