@@ -20,9 +20,13 @@ test_data_set_N, and compared with the expected outputs: exactly for
 integer outputs, with ONNX's backend-test tolerances (rtol 1e-3, atol 1e-7)
 for float ones.
 
-MANIFEST lists every test in scope, one per line: `NAME PASS` or
-`NAME FAIL reason`. The run fails if a PASS test fails or a FAIL test
-passes (the list must stay true); --update rewrites the statuses.
+The scope is computed from the data, not kept by hand: every node test
+whose model uses only operators of SCOPE_OPS (the quantization operators and
+every operator quant-import supports), except the `_expanded` variants,
+which test ONNX's function bodies built of other operators (ReduceMin, Cast,
+Round, ...). MANIFEST lists each test in scope, one per line: `NAME PASS`
+or `NAME FAIL reason`. The run fails if a PASS test fails, a FAIL test
+passes, or the manifest and the scope disagree; --update rewrites it.
 """
 
 import argparse
@@ -37,7 +41,8 @@ import onnx
 from onnx import numpy_helper
 
 # Inputs that must be compile-time constants, by op: quantization
-# parameters, and Clip's bounds.
+# parameters, Clip's bounds, pads, slice bounds and the (folded)
+# BatchNormalization parameters.
 CONSTANT_INPUTS = {
     "QuantizeLinear": (1, 2),
     "DequantizeLinear": (1, 2),
@@ -46,11 +51,40 @@ CONSTANT_INPUTS = {
     "MatMulInteger": (2, 3),
     "ConvInteger": (2, 3),
     "Clip": (1, 2),
+    "Pad": (1, 2, 3),
+    "Slice": (1, 2, 3, 4),
+    "BatchNormalization": (1, 2, 3, 4),
+}
+
+# The operators whose node tests are in scope.
+SCOPE_OPS = {
+    # Quantization operators.
+    "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+    "QLinearMatMul", "QLinearConv", "MatMulInteger", "ConvInteger",
+    # Float operators quant-import supports.
+    "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Clip",
+    "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Neg", "Softmax", "MaxPool",
+    "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten",
+    "Reshape", "Transpose", "Concat", "Slice", "Squeeze", "Unsqueeze", "Pad",
+    "BatchNormalization", "Identity", "Constant",
 }
 
 QUANTIZATION_OPS = ("quantizelinear", "dequantizelinear",
                     "dynamicquantizelinear", "qlinearmatmul", "qlinearconv",
                     "matmulinteger", "convinteger")
+
+
+def tests_in_scope(data_dir):
+    """The node tests whose model uses only operators of SCOPE_OPS."""
+    names = []
+    for name in sorted(os.listdir(data_dir)):
+        model_path = os.path.join(data_dir, name, "model.onnx")
+        if name.endswith("_expanded") or not os.path.isfile(model_path):
+            continue
+        ops = {node.op_type for node in onnx.load(model_path).graph.node}
+        if ops <= SCOPE_OPS:
+            names.append(name)
+    return names
 
 
 def read_tensor(path):
@@ -130,23 +164,28 @@ def main():
     parser.add_argument("--summary", help="also write the summary line here")
     args = parser.parse_args()
 
-    entries = []
+    listed = {}
+    header = []
     with open(args.manifest) as f:
-        header = []
         for line in f:
             if line.startswith("#") or not line.strip():
-                if not entries:
+                if not listed:
                     header.append(line)
                 continue
             name, status, *reason = line.split(maxsplit=2)
-            entries.append((name, status, reason[0].strip() if reason else ""))
+            listed[name] = status
+    scope = tests_in_scope(args.data)
+    # A test in scope but not listed counts as listed FAIL, so that it
+    # shows up as a surprise until the manifest says what it does.
+    entries = [(name, listed.get(name, "UNLISTED")) for name in scope]
+    stale = sorted(set(listed) - set(scope))
 
     passed = 0
     quant_total = quant_passed = 0
     surprises = []
     updated = []
     with tempfile.TemporaryDirectory() as work:
-        for name, status, _ in entries:
+        for name, status in entries:
             test_dir = os.path.join(args.data, name)
             reason = (run_test(test_dir, args.bin, work)
                       if os.path.isdir(test_dir) else "test not found")
@@ -156,7 +195,9 @@ def main():
                            for op in QUANTIZATION_OPS)
             quant_total += is_quant
             quant_passed += is_quant and ok
-            if ok != (status == "PASS"):
+            if status == "UNLISTED":
+                surprises.append(f"{name}: in scope but not listed")
+            elif ok != (status == "PASS"):
                 surprises.append(f"{name}: listed {status}, "
                                  f"{'passes' if ok else 'fails: ' + reason}")
             updated.append(f"{name} PASS" if ok else f"{name} FAIL {reason}")
@@ -175,6 +216,7 @@ def main():
             f.write("\n".join(updated) + "\n")
         print(f"updated {args.manifest}")
         return 0
+    surprises += [f"{name}: listed but not in scope" for name in stale]
     for line in surprises:
         print("UNEXPECTED: " + line)
     return 1 if surprises else 0

@@ -168,8 +168,8 @@ Value ONNXImporter::integerConv(Value input, Value filter, const ConvWindow &w,
     if (!operand.zeroPoint)
       return e;
     APInt zp = *operand.zeroPoint->constant.getValues<APInt>().begin();
-    int64_t z = operand.dtype == onnx::TensorProto::UINT8 ? zp.getZExtValue()
-                                                          : zp.getSExtValue();
+    int64_t z = isUnsignedDtype(operand.dtype) ? zp.getZExtValue()
+                                               : zp.getSExtValue();
     Value zpValue =
         arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(z));
     return arith::SubIOp::create(nb, l, e, zpValue).getResult();
@@ -338,8 +338,7 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
   FailureOr<ConvWindow> win = windowFor(node, xType, *kernel, *outType);
   if (failed(win))
     return failure();
-  using T = onnx::TensorProto;
-  bool isUnsigned = x->dtype == T::UINT8 || x->dtype == T::UINT16;
+  bool isUnsigned = isUnsignedDtype(x->dtype);
   // The identity of the reduction, also the padding value.
   TypedAttr identity;
   if (intType)

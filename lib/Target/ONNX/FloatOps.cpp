@@ -33,8 +33,8 @@ LogicalResult ONNXImporter::importElementwiseBinary(const Node &node) {
     result = tosa::MulOp::create(b, loc, *type, l, r, zeroShift());
   else if (op == "Div" && isFloat)
     result = divide(l, r, *type);
-  else if (op == "Div" && type->getElementType().isInteger(32))
-    result = tosa::IntDivOp::create(b, loc, *type, l, r);
+  else if (op == "Div" && isa<IntegerType>(type->getElementType()))
+    result = divide(l, r, *type, isUnsignedDtype(lhs->dtype));
   else
     return nodeError(node) << "element type " << type->getElementType()
                            << " is not supported";
@@ -113,9 +113,7 @@ LogicalResult ONNXImporter::importIntegerClamp(const Node &node,
                                                const GraphValue &x,
                                                RankedTensorType type,
                                                IntegerType intType) {
-  using T = onnx::TensorProto;
-  if (x.dtype == T::UINT8 || x.dtype == T::UINT16 || x.dtype == T::UINT32 ||
-      x.dtype == T::UINT64)
+  if (isUnsignedDtype(x.dtype))
     return nodeError(node) << "unsigned integer inputs ("
                            << dtypeName(x.dtype) << ") are not supported";
   unsigned width = intType.getWidth();
@@ -393,3 +391,295 @@ LogicalResult ONNXImporter::importConstant(const Node &node) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Pad, Slice, BatchNormalization
+//===----------------------------------------------------------------------===//
+
+FailureOr<SmallVector<int64_t>>
+ONNXImporter::constantInts(const Node &node, int index, StringRef what) {
+  FailureOr<GraphValue> v = input(node, index);
+  if (failed(v))
+    return failure();
+  if (!v->constant || !isa<IntegerType>(v->constant.getElementType()))
+    return nodeError(node) << what << " must be an integer constant";
+  SmallVector<int64_t> result;
+  for (const APInt &i : v->constant.getValues<APInt>())
+    result.push_back(i.getSExtValue());
+  return result;
+}
+
+/// Pad: `constant` as tensor.pad; `edge` and `reflect` as a linalg.generic
+/// that reads the input at the clamped or mirrored index. Pads come from the
+/// attribute (Pad-2, opset 10) or a constant input (Pad-11 on), restricted
+/// to `axes` from Pad-18 on.
+LogicalResult ONNXImporter::importPad(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->value.getType());
+  int64_t rank = xType.getRank();
+  if (!xType.hasStaticShape())
+    return nodeError(node) << "the input shape must be static, got " << xType;
+  SmallVector<int64_t> pads;
+  TypedAttr padValue = b.getZeroAttr(xType.getElementType());
+  if (opset < 11) {
+    pads = intsAttr(node, "pads").value_or(SmallVector<int64_t>{});
+    if (isa<FloatType>(xType.getElementType()))
+      padValue = b.getFloatAttr(xType.getElementType(),
+                                floatAttr(node, "value", 0.0f));
+  } else {
+    FailureOr<SmallVector<int64_t>> padsInput = constantInts(node, 1, "pads");
+    if (failed(padsInput))
+      return failure();
+    pads = *padsInput;
+    if (hasInput(node, 2)) {
+      FailureOr<GraphValue> value = input(node, 2);
+      if (failed(value))
+        return failure();
+      if (!value->constant || value->constant.getNumElements() != 1)
+        return nodeError(node) << "constant_value must be a scalar constant";
+      padValue = cast<TypedAttr>(*value->constant.getValues<Attribute>().begin());
+    }
+  }
+  if (hasInput(node, 3)) {
+    FailureOr<SmallVector<int64_t>> axes = constantInts(node, 3, "axes");
+    if (failed(axes))
+      return failure();
+    if (pads.size() != 2 * axes->size())
+      return nodeError(node) << "pads has " << pads.size()
+                             << " entries for " << axes->size() << " axes";
+    SmallVector<int64_t> full(2 * rank, 0);
+    for (auto [i, axis] : llvm::enumerate(*axes)) {
+      int64_t a = axis < 0 ? axis + rank : axis;
+      if (a < 0 || a >= rank)
+        return nodeError(node) << "axis " << axis << " is out of range for rank "
+                               << rank;
+      full[a] = pads[i];
+      full[a + rank] = pads[i + axes->size()];
+    }
+    pads = full;
+  }
+  if (int64_t(pads.size()) != 2 * rank)
+    return nodeError(node) << "pads has " << pads.size()
+                           << " entries, expected " << 2 * rank;
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return nodeError(node) << "negative pads (cropping) are not supported yet";
+  ArrayRef<int64_t> low = ArrayRef(pads).take_front(rank);
+  ArrayRef<int64_t> high = ArrayRef(pads).drop_front(rank);
+  const onnx::AttributeProto *modeAttr = findAttr(node, "mode");
+  StringRef mode = modeAttr ? StringRef(modeAttr->s()) : "constant";
+
+  if (mode == "constant") {
+    SmallVector<OpFoldResult> lowSizes, highSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      lowSizes.push_back(b.getIndexAttr(low[d]));
+      highSizes.push_back(b.getIndexAttr(high[d]));
+    }
+    Value value = arith::ConstantOp::create(b, loc, padValue);
+    Value result = tensor::PadOp::create(b, loc, *type, x->value, lowSizes,
+                                         highSizes, value);
+    define(node, 0, {result, x->dtype});
+    return success();
+  }
+  if (mode != "edge" && mode != "reflect")
+    return nodeError(node) << "mode '" << mode << "' is not supported";
+  bool reflect = mode == "reflect";
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = xType.getDimSize(d);
+    if (size == 0 && (low[d] || high[d]))
+      return nodeError(node) << "cannot " << mode << "-pad an empty axis";
+    if (reflect && (low[d] >= size || high[d] >= size))
+      return nodeError(node) << "reflect pads must be smaller than the axis "
+                                "size, got "
+                             << low[d] << " and " << high[d] << " for size "
+                             << size;
+  }
+  Value init = tensor::EmptyOp::create(b, loc, type->getShape(),
+                                       type->getElementType());
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value source = x->value;
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{*type}, ValueRange{}, ValueRange{init}, maps,
+          iterators,
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            SmallVector<Value> indices;
+            for (int64_t d = 0; d < rank; ++d) {
+              auto index = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(nb, l, v).getResult();
+              };
+              Value i = arith::SubIOp::create(
+                  nb, l, linalg::IndexOp::create(nb, l, d), index(low[d]));
+              Value last = index(xType.getDimSize(d) - 1);
+              if (reflect) {
+                // Mirror at 0 (|i|), then at the last element (2 last - i).
+                Value negated = arith::SubIOp::create(nb, l, index(0), i);
+                i = arith::MaxSIOp::create(nb, l, i, negated);
+                Value mirrored = arith::SubIOp::create(
+                    nb, l, arith::AddIOp::create(nb, l, last, last), i);
+                i = arith::MinSIOp::create(nb, l, i, mirrored);
+              } else {
+                i = arith::MaxSIOp::create(nb, l, i, index(0));
+                i = arith::MinSIOp::create(nb, l, i, last);
+              }
+              indices.push_back(i);
+            }
+            Value v = tensor::ExtractOp::create(nb, l, source, indices);
+            linalg::YieldOp::create(nb, l, ValueRange{v});
+          })
+          .getResult(0);
+  define(node, 0, {result, x->dtype});
+  return success();
+}
+
+/// Slice (opset 10 on: starts/ends/axes/steps as constant inputs) as
+/// tensor.extract_slice, with ONNX's clamping of out-of-range bounds; a
+/// negative step slices the mirrored range and reverses it (tosa.reverse).
+LogicalResult ONNXImporter::importSlice(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->value.getType());
+  int64_t rank = xType.getRank();
+  FailureOr<SmallVector<int64_t>> starts = constantInts(node, 1, "starts");
+  FailureOr<SmallVector<int64_t>> ends = constantInts(node, 2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> axes, steps(starts->size(), 1);
+  if (hasInput(node, 3)) {
+    FailureOr<SmallVector<int64_t>> v = constantInts(node, 3, "axes");
+    if (failed(v))
+      return failure();
+    axes = *v;
+  } else {
+    for (int64_t d = 0; d < int64_t(starts->size()); ++d)
+      axes.push_back(d);
+  }
+  if (hasInput(node, 4)) {
+    FailureOr<SmallVector<int64_t>> v = constantInts(node, 4, "steps");
+    if (failed(v))
+      return failure();
+    steps = *v;
+  }
+  if (ends->size() != starts->size() || axes.size() != starts->size() ||
+      steps.size() != starts->size())
+    return nodeError(node) << "starts, ends, axes and steps must have the "
+                              "same length";
+  SmallVector<int64_t> offsets(rank, 0), sizes(xType.getShape()),
+      strides(rank, 1);
+  SmallVector<int32_t> reversed;
+  llvm::SmallDenseSet<int64_t> seen;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis < 0 || axis >= rank || !seen.insert(axis).second)
+      return nodeError(node) << "axis " << axes[i]
+                             << " is out of range or repeated";
+    int64_t dim = xType.getDimSize(axis), step = steps[i];
+    if (ShapedType::isDynamic(dim))
+      return nodeError(node) << "sliced axis " << axis << " must be static";
+    if (step == 0)
+      return nodeError(node) << "step must not be 0";
+    auto normalized = [&](int64_t v, int64_t lo, int64_t hi) {
+      if (v < 0)
+        v += dim;
+      return std::clamp(v, lo, hi);
+    };
+    int64_t start = step > 0 ? normalized((*starts)[i], 0, dim)
+                             : normalized((*starts)[i], 0, dim - 1);
+    int64_t end = step > 0 ? normalized((*ends)[i], 0, dim)
+                           : normalized((*ends)[i], -1, dim - 1);
+    int64_t span = step > 0 ? end - start : start - end;
+    int64_t magnitude = step > 0 ? step : -step;
+    int64_t count = span > 0 ? (span + magnitude - 1) / magnitude : 0;
+    // An empty slice starts at 0: extract_slice checks offsets against the
+    // size even then.
+    offsets[axis] = count == 0  ? 0
+                    : step > 0 ? start
+                               : start + step * (count - 1);
+    sizes[axis] = count;
+    strides[axis] = magnitude;
+    if (step < 0 && count > 1)
+      reversed.push_back(int32_t(axis));
+  }
+  auto slicedType = xType.clone(sizes);
+  if (type->hasStaticShape() && type->getShape() != slicedType.getShape())
+    return nodeError(node) << "slice gives " << slicedType
+                           << ", ONNX shape inference " << *type;
+  Value result = tensor::ExtractSliceOp::create(b, loc, slicedType, x->value,
+                                                ValueRange{}, ValueRange{},
+                                                ValueRange{}, offsets, sizes,
+                                                strides);
+  for (int32_t axis : reversed)
+    result = tosa::ReverseOp::create(b, loc, slicedType, result,
+                                     b.getI32IntegerAttr(axis));
+  define(node, 0, {result, x->dtype, {}});
+  return success();
+}
+
+/// BatchNormalization in inference mode, folded at import time into one
+/// per-channel multiply-add: x * a + c with a = scale / sqrt(var + eps) and
+/// c = B - mean * a (computed in double, rounded once to the element type).
+LogicalResult ONNXImporter::importBatchNormalization(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(type))
+    return failure();
+  if (intAttr(node, "training_mode", 0) != 0 ||
+      llvm::count_if(node.output(), [](const std::string &o) {
+        return !o.empty();
+      }) > 1)
+    return nodeError(node) << "training mode (running statistics outputs) "
+                              "is not supported";
+  auto floatType = dyn_cast<FloatType>(type->getElementType());
+  if (!floatType || type->getRank() < 2 || type->isDynamicDim(1))
+    return nodeError(node) << "expected a float input of rank >= 2 with a "
+                              "static channel dimension, got "
+                           << *type;
+  int64_t channels = type->getDimSize(1);
+  SmallVector<SmallVector<double>> params;
+  for (int i = 1; i <= 4; ++i) {
+    FailureOr<GraphValue> p = input(node, i);
+    if (failed(p))
+      return failure();
+    if (!p->constant || !isa<FloatType>(p->constant.getElementType()) ||
+        p->constant.getNumElements() != channels)
+      return nodeError(node) << "scale, B, mean and var must be float "
+                                "constants of "
+                             << channels << " elements";
+    SmallVector<double> &values = params.emplace_back();
+    for (const APFloat &v : p->constant.getValues<APFloat>())
+      values.push_back(v.convertToDouble());
+  }
+  double epsilon = floatAttr(node, "epsilon", 1e-5f);
+  SmallVector<float> multiplier, addend;
+  for (int64_t c = 0; c < channels; ++c) {
+    double a = params[0][c] / std::sqrt(params[3][c] + epsilon);
+    multiplier.push_back(float(a));
+    addend.push_back(float(params[1][c] - params[2][c] * a));
+  }
+  SmallVector<int64_t> shape(type->getRank(), 1);
+  shape[1] = channels;
+  auto paramType = RankedTensorType::get(shape, b.getF32Type());
+  auto asElements = [&](ArrayRef<float> values) {
+    DenseElementsAttr attr = DenseElementsAttr::get(paramType, values);
+    if (!floatType.isF32())
+      attr = attr.mapValues(floatType, [&](const APFloat &v) {
+        APFloat converted = v;
+        bool lost;
+        converted.convert(floatType.getFloatSemantics(),
+                          APFloat::rmNearestTiesToEven, &lost);
+        return converted.bitcastToAPInt();
+      });
+    return constant(attr);
+  };
+  Value scaled = tosa::MulOp::create(b, loc, *type, x->value,
+                                     asElements(multiplier), zeroShift());
+  Value result =
+      tosa::AddOp::create(b, loc, *type, scaled, asElements(addend));
+  define(node, 0, {result, x->dtype});
+  return success();
+}

@@ -76,6 +76,12 @@ Type quantc::onnx_import::getElementType(MLIRContext *ctx, int32_t dtype) {
   }
 }
 
+bool quantc::onnx_import::isUnsignedDtype(int32_t dtype) {
+  using T = onnx::TensorProto;
+  return dtype == T::UINT8 || dtype == T::UINT16 || dtype == T::UINT32 ||
+         dtype == T::UINT64 || dtype == 21 /* UINT4, ONNX 1.16 */;
+}
+
 StringRef quantc::onnx_import::dtypeName(int32_t dtype) {
   return onnx::TensorProto::DataType_Name(
       static_cast<onnx::TensorProto::DataType>(dtype));
@@ -279,14 +285,19 @@ Value ONNXImporter::expandTo(Value value, RankedTensorType type) {
                               constShape(multiples));
 }
 
-/// Float division, exact (TOSA only has a reciprocal): linalg.div on
-/// operands broadcast to the result shape.
-Value ONNXImporter::divide(Value lhs, Value rhs, RankedTensorType type) {
+/// Division on operands broadcast to the result shape: exact for floats
+/// (TOSA only has a reciprocal), truncating for integers, unsigned where
+/// ONNX's element type is.
+Value ONNXImporter::divide(Value lhs, Value rhs, RankedTensorType type,
+                           bool isUnsigned) {
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
                                        type.getElementType());
-  return linalg::DivOp::create(b, loc, TypeRange{type},
-                               ValueRange{expandTo(lhs, type),
-                                          expandTo(rhs, type)},
+  SmallVector<Value, 2> inputs{expandTo(lhs, type), expandTo(rhs, type)};
+  if (isUnsigned)
+    return linalg::DivUnsignedOp::create(b, loc, TypeRange{type}, inputs,
+                                         ValueRange{init})
+        .getResult(0);
+  return linalg::DivOp::create(b, loc, TypeRange{type}, inputs,
                                ValueRange{init})
       .getResult(0);
 }
@@ -348,6 +359,12 @@ LogicalResult ONNXImporter::importNode(const Node &node) {
     return importConcat(node);
   if (op == "Constant")
     return importConstant(node);
+  if (op == "Pad")
+    return importPad(node);
+  if (op == "Slice")
+    return importSlice(node);
+  if (op == "BatchNormalization")
+    return importBatchNormalization(node);
   if (op == "QuantizeLinear")
     return importQuantizeLinear(node);
   if (op == "DequantizeLinear")

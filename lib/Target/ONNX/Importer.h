@@ -54,6 +54,8 @@ FailureOr<DenseElementsAttr> tensorToAttr(const onnx::TensorProto &tensor,
                                           MLIRContext *ctx,
                                           function_ref<InFlightDiagnostic()>
                                               error);
+/// Whether ONNX's element type `dtype` is an unsigned integer.
+bool isUnsignedDtype(int32_t dtype);
 /// Sign- or zero-extends an ONNX integer of `dtype` to i32.
 Value extendToI32(OpBuilder &b, Location loc, Value v, int32_t dtype);
 
@@ -135,7 +137,8 @@ private:
   Value constShape(ArrayRef<int64_t> shape);
   Value reshape(Value value, ArrayRef<int64_t> shape);
   Value expandTo(Value value, RankedTensorType type);
-  Value divide(Value lhs, Value rhs, RankedTensorType type);
+  Value divide(Value lhs, Value rhs, RankedTensorType type,
+               bool isUnsigned = false);
   Value broadcastTo(Value value, int64_t rank);
   Value zeroShift();
   Value floatZeroPoint(Type elementType);
@@ -171,6 +174,11 @@ private:
   LogicalResult importTranspose(const Node &node);
   LogicalResult importConcat(const Node &node);
   LogicalResult importConstant(const Node &node);
+  LogicalResult importPad(const Node &node);
+  LogicalResult importSlice(const Node &node);
+  LogicalResult importBatchNormalization(const Node &node);
+  FailureOr<SmallVector<int64_t>> constantInts(const Node &node, int index,
+                                               StringRef what);
   LogicalResult importQuantizeLinear(const Node &node);
   LogicalResult importDequantizeLinear(const Node &node);
   LogicalResult importQLinearMatMul(const Node &node);

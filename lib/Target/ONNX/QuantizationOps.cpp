@@ -216,11 +216,9 @@ LogicalResult ONNXImporter::importQLinearMatMul(const Node &node) {
 }
 
 Value quantc::onnx_import::extendToI32(OpBuilder &b, Location loc, Value v, int32_t dtype) {
-  using T = onnx::TensorProto;
   if (v.getType().isInteger(32))
     return v;
-  bool isUnsigned = dtype == T::UINT8 || dtype == T::UINT16;
-  if (isUnsigned)
+  if (isUnsignedDtype(dtype))
     return arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
   return arith::ExtSIOp::create(b, loc, b.getI32Type(), v);
 }
