@@ -32,10 +32,62 @@ using namespace quantc::onnx_import;
 
 namespace {
 
-// Debian 12's libonnx (1.12) has schemas, and so shape inference, up to
-// opset 17.
+// The opsets whose operator definitions the importer implements. A model of
+// an older opset is taken node by node where ONNX's definition of the node's
+// operator at that opset is still the one in force at kMinOpset.
 constexpr int64_t kMinOpset = 10;
-constexpr int64_t kMaxOpset = 17;
+constexpr int64_t kMaxOpset = 21;
+// Debian 12's libonnx (1.12) has schemas up to opset 17. For 18 to 21 its
+// shape inference uses each operator's opset-17 definition, which gives the
+// same shapes for the operators and attributes the importer supports but
+// rejects their newer element types (int4, int16 Q/DQ): type checking is
+// left to the importer there. Newer attributes are caught by
+// kKnownAttributes.
+constexpr int64_t kLibOnnxMaxOpset = 17;
+
+/// The attributes each supported operator's handler implements. Any other
+/// attribute (a newer opset's `block_size`, a legacy one) is an error
+/// rather than silently ignored.
+const llvm::StringMap<llvm::StringSet<>> &knownAttributes() {
+  static const llvm::StringMap<llvm::StringSet<>> known = [] {
+    llvm::StringMap<llvm::StringSet<>> m;
+    auto add = [&](std::initializer_list<StringRef> ops,
+                   std::initializer_list<StringRef> attrs) {
+      for (StringRef op : ops) {
+        llvm::StringSet<> &set = m[op];
+        for (StringRef attr : attrs)
+          set.insert(attr);
+      }
+    };
+    add({"Add", "Sub", "Mul", "Div", "Sigmoid", "Tanh", "Exp", "Neg",
+         "Identity", "Relu", "MatMul", "QLinearMatMul", "MatMulInteger",
+         "GlobalAveragePool", "GlobalMaxPool", "DynamicQuantizeLinear",
+         "Slice"},
+        {});
+    add({"Clip"}, {"min", "max"});
+    add({"LeakyRelu"}, {"alpha"});
+    add({"Softmax", "Flatten", "Concat"}, {"axis"});
+    add({"Gemm"}, {"alpha", "beta", "transA", "transB"});
+    add({"Reshape"}, {"allowzero"});
+    add({"Squeeze", "Unsqueeze"}, {"axes"});
+    add({"Transpose"}, {"perm"});
+    add({"Constant"}, {"value"});
+    // `saturate` only affects float8 outputs, which are refused by type.
+    add({"QuantizeLinear"}, {"axis", "saturate"});
+    add({"DequantizeLinear"}, {"axis"});
+    add({"Conv", "ConvInteger", "QLinearConv"},
+        {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
+    // `storage_order` only affects the Indices output, which is refused.
+    add({"MaxPool"}, {"auto_pad", "ceil_mode", "dilations", "kernel_shape",
+                      "pads", "storage_order", "strides"});
+    add({"AveragePool"}, {"auto_pad", "ceil_mode", "count_include_pad",
+                          "kernel_shape", "pads", "strides"});
+    add({"Pad"}, {"mode", "pads", "value"});
+    add({"BatchNormalization"}, {"epsilon", "momentum", "training_mode"});
+    return m;
+  }();
+  return known;
+}
 
 } // namespace
 
@@ -335,6 +387,27 @@ LogicalResult ONNXImporter::importNode(const Node &node) {
                            << "' is not supported";
   loc = nodeLoc(node);
   StringRef op = node.op_type();
+  auto known = knownAttributes().find(op);
+  if (known == knownAttributes().end())
+    return nodeError(node) << "operator '" << op
+                           << "' is not supported (docs/Tools/quant-import.md "
+                              "lists the supported ones)";
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (!known->second.contains(attr.name()))
+      return nodeError(node) << "attribute '" << attr.name()
+                             << "' is not supported";
+  if (opset < kMinOpset) {
+    // Older opsets: only where the operator's definition did not change
+    // between the model's opset and kMinOpset.
+    const auto *registry = onnx::OpSchemaRegistry::Instance();
+    const onnx::OpSchema *then = registry->GetSchema(node.op_type(), opset);
+    const onnx::OpSchema *now = registry->GetSchema(node.op_type(), kMinOpset);
+    if (!then || !now || then->SinceVersion() != now->SinceVersion())
+      return nodeError(node) << op << " at opset " << opset
+                             << " is an older definition than the ones "
+                                "QuantC implements (opsets "
+                             << kMinOpset << " to " << kMaxOpset << ")";
+  }
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
     return importElementwiseBinary(node);
   if (op == "Sigmoid" || op == "Tanh" || op == "Exp" || op == "Neg" ||
@@ -393,9 +466,10 @@ OwningOpRef<ModuleOp> ONNXImporter::import(onnx::ModelProto model,
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
   }
-  if (opset < kMinOpset || opset > kMaxOpset) {
+  if (opset < 1 || opset > kMaxOpset) {
     emitError(fileLoc) << "ONNX opset " << opset << " is not supported ("
-                       << kMinOpset << " to " << kMaxOpset << ")";
+                       << kMinOpset << " to " << kMaxOpset
+                       << ", and older ones for operators unchanged since)";
     return {};
   }
 
@@ -423,7 +497,8 @@ OwningOpRef<ModuleOp> ONNXImporter::import(onnx::ModelProto model,
   try {
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(),
-        onnx::ShapeInferenceOptions(/*check_type=*/true, /*strict=*/1));
+        onnx::ShapeInferenceOptions(/*check_type=*/opset <= kLibOnnxMaxOpset,
+                                    /*strict=*/1));
   } catch (const std::exception &e) {
     emitError(fileLoc) << "ONNX shape inference failed: " << e.what();
     return {};

@@ -117,20 +117,146 @@ def dynamic_reshape():
                  [tensor("y", F, ["a", "b"])])
 
 
+def pad_model(mode, pads, value=None, pads_input=True):
+    inputs = ["x", "pads"] + (["v"] if value is not None else [])
+    inits = [const("pads", np.array(pads, np.int64))] if pads_input else []
+    if value is not None:
+        inits.append(const("v", np.float32(value)))
+    node = helper.make_node("Pad", inputs, ["y"], name="pad", mode=mode)
+    return model([node], [tensor("x", F, [2, 3]), *([] if pads_input else
+                                                    [tensor("pads", TensorProto.INT64, [4])])],
+                 [tensor("y", F, None)], inits)
+
+
+def slice_model(starts, ends, axes, steps):
+    inits = [const("starts", np.array(starts, np.int64)),
+             const("ends", np.array(ends, np.int64)),
+             const("axes", np.array(axes, np.int64)),
+             const("steps", np.array(steps, np.int64))]
+    node = helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"],
+                            ["y"], name="slice")
+    return model([node], [tensor("x", F, [4, 5])], [tensor("y", F, None)], inits)
+
+
+def batchnorm(training=False, constant=True):
+    params = [const(n, np.full(3, v, np.float32)) for n, v in
+              (("scale", 2.0), ("bias", 0.5), ("mean", 1.0), ("var", 4.0))]
+    node = helper.make_node("BatchNormalization",
+                            ["x", "scale", "bias", "mean", "var"], ["y"],
+                            name="bn", epsilon=1e-5,
+                            **({"training_mode": 1} if training else {}))
+    inputs = [tensor("x", F, [2, 3, 4, 4])]
+    if not constant:
+        inputs.append(tensor("mean", F, [3]))
+        params = [p for p in params if p.name != "mean"]
+    return model([node], inputs, [tensor("y", F, None)], params, opset=15)
+
+
+def grouped_conv():
+    """Conv with 2 groups, padding and stride 2, then a depthwise Conv with
+    dilation 2 and a bias: the grouped linalg form."""
+    rng = np.random.default_rng(7)
+    inits = [const("w1", rng.standard_normal((4, 2, 3, 3)).astype(np.float32)),
+             const("w2", rng.standard_normal((4, 1, 3, 3)).astype(np.float32)),
+             const("b2", rng.standard_normal(4).astype(np.float32))]
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["h"], name="grouped", group=2,
+                         pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("Conv", ["h", "w2", "b2"], ["y"], name="depthwise",
+                         group=4, pads=[2, 2, 2, 2], dilations=[2, 2]),
+    ]
+    return model(nodes, [tensor("x", F, [1, 4, 7, 7])], [tensor("y", F, None)], inits)
+
+
+def conv_reference(x, w, b, group, pads, strides, dilations):
+    """Direct-loop NCHW convolution in float64, independent of the importer."""
+    x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])))
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    oh = (h - (kh - 1) * dilations[0] - 1) // strides[0] + 1
+    ow = (wd - (kw - 1) * dilations[1] - 1) // strides[1] + 1
+    y = np.zeros((n, m, oh, ow))
+    mg = m // group
+    for o in range(m):
+        g = o // mg
+        for i in range(oh):
+            for j in range(ow):
+                patch = x[:, g * cg:(g + 1) * cg,
+                          i * strides[0]:i * strides[0] + (kh - 1) * dilations[0] + 1:dilations[0],
+                          j * strides[1]:j * strides[1] + (kw - 1) * dilations[1] + 1:dilations[1]]
+                y[:, o, i, j] = (patch * w[o]).sum(axis=(1, 2, 3))
+        if b is not None:
+            y[:, o] += b[o]
+    return y
+
+
+def grouped_conv_data(directory):
+    x = np.random.default_rng(8).standard_normal((1, 4, 7, 7)).astype(np.float32)
+    inits = {i.name: numpy_helper.to_array(i) for i in grouped_conv().graph.initializer}
+    h = conv_reference(x, inits["w1"], None, 2, [1, 1, 1, 1], [2, 2], [1, 1])
+    y = conv_reference(h, inits["w2"], inits["b2"], 4, [2, 2, 2, 2], [1, 1], [2, 2])
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", y.astype(np.float32))
+
+
+def qdq_int16_opset21():
+    """int16 activations (QuantizeLinear-21 / DequantizeLinear-21 types that
+    Debian's libonnx 1.12 does not know) around a Relu."""
+    inits = [const("s", np.float32(0.25)), const("zp", np.int16(-300))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "s", "zp"], ["q"], name="q"),
+        helper.make_node("DequantizeLinear", ["q", "s", "zp"], ["d"], name="dq"),
+        helper.make_node("Relu", ["d"], ["y"], name="relu"),
+    ]
+    return model(nodes, [tensor("x", F, [6])], [tensor("y", F, [6])], inits, opset=21)
+
+
+def blocked_dq():
+    inits = [const("w", np.ones((4, 6), np.int8)),
+             const("s", np.full((4, 3), 0.5, np.float32)),
+             const("zp", np.zeros((4, 3), np.int8))]
+    nodes = [helper.make_node("DequantizeLinear", ["w", "s", "zp"], ["wd"],
+                              name="dq_w", axis=1, block_size=2),
+             helper.make_node("MatMul", ["x", "wd"], ["y"], name="mm")]
+    return model(nodes, [tensor("x", F, [2, 4])], [tensor("y", F, [2, 6])], inits, opset=21)
+
+
 MODELS = {
     "qdq_linear": qdq_linear,
     "float_mlp": float_mlp,
     "unsupported_op": lambda: unary("Erf"),
-    "old_opset": lambda: model([helper.make_node("Relu", ["x"], ["y"], name="n0")],
-                               [tensor("x", F, [2])], [tensor("y", F, [2])], opset=9),
-    "new_opset": lambda: model([helper.make_node("Relu", ["x"], ["y"], name="n0")],
-                               [tensor("x", F, [2])], [tensor("y", F, [2])], opset=18),
+    "old_opset": lambda: model(
+        [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2])],
+        [tensor("x", F, [1, 1, 4, 4])], [tensor("y", F, [1, 1, 3, 3])], opset=8),
+    "future_opset": lambda: model([helper.make_node("Relu", ["x"], ["y"], name="n0")],
+                                  [tensor("x", F, [2])], [tensor("y", F, [2])], opset=22),
     "dynamic_scale": dynamic_scale,
     "zero_scale": zero_scale,
     "foreign_domain": foreign_domain,
     "external_data": external_data,
     "bad_shapes": bad_shapes,
     "dynamic_reshape": dynamic_reshape,
+    "old_opset_unchanged": lambda: model(
+        [helper.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
+        [tensor("x", F, [1, 2, 3, 3])], [tensor("y", F, [1, 2, 1, 1])], opset=1),
+    "unknown_attribute": lambda: unary("LeakyRelu", alpha=0.1, beta=2.0),
+    "pad_reflect": lambda: pad_model("reflect", [0, 1, 1, 2]),
+    "pad_reflect_too_far": lambda: pad_model("reflect", [0, 3, 0, 0]),
+    "pad_wrap": lambda: pad_model("wrap", [0, 1, 0, 1]),
+    "pad_negative": lambda: pad_model("constant", [0, -1, 0, 0]),
+    "pad_dynamic": lambda: pad_model("constant", [0, 1, 0, 1], pads_input=False),
+    "slice_reverse": lambda: slice_model([-1, 4], [-100, 0], [0, 1], [-2, -3]),
+    "slice_zero_step": lambda: slice_model([0], [2], [1], [0]),
+    "batchnorm": batchnorm,
+    "batchnorm_training": lambda: batchnorm(training=True),
+    "batchnorm_dynamic": lambda: batchnorm(constant=False),
+    "grouped_conv": grouped_conv,
+    "conv_bad_group": lambda: model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=3)],
+        [tensor("x", F, [1, 4, 5, 5])], [tensor("y", F, None)],
+        [const("w", np.ones((4, 2, 3, 3), np.float32))]),
+    "qdq_int16_opset21": qdq_int16_opset21,
+    "blocked_dq": blocked_dq,
 }
 
 def qdq_linear_data(directory):
@@ -152,5 +278,7 @@ if __name__ == "__main__":
     name, out = sys.argv[1], sys.argv[2]
     if name == "qdq_linear_data":
         qdq_linear_data(out)
+    elif name == "grouped_conv_data":
+        grouped_conv_data(out)
     else:
         onnx.save(MODELS[name](), out)
