@@ -123,6 +123,9 @@ Type quantc::onnx_import::getElementType(MLIRContext *ctx, int32_t dtype) {
     return IntegerType::get(ctx, 64);
   case T::BOOL:
     return IntegerType::get(ctx, 1);
+  case kOnnxUint4:
+  case kOnnxInt4:
+    return IntegerType::get(ctx, 4);
   default:
     return {};
   }
@@ -131,10 +134,14 @@ Type quantc::onnx_import::getElementType(MLIRContext *ctx, int32_t dtype) {
 bool quantc::onnx_import::isUnsignedDtype(int32_t dtype) {
   using T = onnx::TensorProto;
   return dtype == T::UINT8 || dtype == T::UINT16 || dtype == T::UINT32 ||
-         dtype == T::UINT64 || dtype == 21 /* UINT4, ONNX 1.16 */;
+         dtype == T::UINT64 || dtype == kOnnxUint4;
 }
 
 StringRef quantc::onnx_import::dtypeName(int32_t dtype) {
+  if (dtype == kOnnxUint4)
+    return "UINT4";
+  if (dtype == kOnnxInt4)
+    return "INT4";
   return onnx::TensorProto::DataType_Name(
       static_cast<onnx::TensorProto::DataType>(dtype));
 }
@@ -158,6 +165,24 @@ quantc::onnx_import::tensorToAttr(const onnx::TensorProto &tensor,
   auto type = RankedTensorType::get(shape, elementType);
   int64_t count = type.getNumElements();
 
+  // int4/uint4: two elements a byte, the first in the low nibble, in
+  // raw_data or one byte per int32_data entry.
+  if (elementType.isInteger(4)) {
+    SmallVector<uint8_t> bytes;
+    if (tensor.has_raw_data())
+      bytes.assign(tensor.raw_data().begin(), tensor.raw_data().end());
+    else
+      for (int32_t v : tensor.int32_data())
+        bytes.push_back(uint8_t(v));
+    if (int64_t(bytes.size()) != (count + 1) / 2)
+      return emitError() << "tensor '" << tensor.name() << "' holds "
+                         << bytes.size() << " bytes of 4-bit values, its "
+                         << "shape needs " << (count + 1) / 2;
+    SmallVector<APInt> values;
+    for (int64_t i = 0; i < count; ++i)
+      values.emplace_back(4, (bytes[i / 2] >> (4 * (i % 2))) & 0xf);
+    return DenseElementsAttr::get(type, values);
+  }
   if (tensor.has_raw_data()) {
     const std::string &raw = tensor.raw_data();
     if (elementType.isInteger(1)) {

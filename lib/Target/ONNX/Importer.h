@@ -44,6 +44,11 @@ namespace quantc::onnx_import {
 
 using namespace mlir;
 
+/// ONNX 1.16's 4-bit element types, which Debian's libonnx 1.12 does not
+/// name (TensorProto::UINT4, INT4).
+constexpr int32_t kOnnxUint4 = 21;
+constexpr int32_t kOnnxInt4 = 22;
+
 /// The MLIR element type of an ONNX tensor element type (integers are
 /// signless; ONNX's signedness is kept in the `quantc.onnx_dtype` attribute
 /// of function arguments and results, and in !quant storage types).

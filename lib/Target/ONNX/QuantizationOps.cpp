@@ -32,6 +32,12 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
   unsigned width;
   bool isSigned;
   switch (dtype) {
+  case kOnnxInt4:
+    width = 4, isSigned = true;
+    break;
+  case kOnnxUint4:
+    width = 4, isSigned = false;
+    break;
   case T::INT8:
     width = 8, isSigned = true;
     break;

@@ -211,6 +211,48 @@ def qdq_int16_opset21():
     return model(nodes, [tensor("x", F, [6])], [tensor("y", F, [6])], inits, opset=21)
 
 
+INT4_WEIGHTS = np.array([[-8, 7, 0], [3, -1, 5], [-4, 2, 6], [1, -7, -2], [4, 0, -3]])
+UINT4_WEIGHTS = np.array([[0, 15, 3], [9, 1, 12], [7, 8, 2], [14, 4, 11], [5, 10, 6]])
+
+
+def packed4(name, values, dtype):
+    """An int4 (22) / uint4 (21) initializer: two values a byte, the first
+    in the low nibble, as ONNX 1.16 packs them."""
+    flat = (values.reshape(-1) & 0xF).astype(np.uint8)
+    if flat.size % 2:
+        flat = np.append(flat, np.uint8(0))
+    t = TensorProto()
+    t.name, t.data_type = name, dtype
+    t.dims.extend(values.shape)
+    t.raw_data = (flat[0::2] | (flat[1::2] << 4)).astype(np.uint8).tobytes()
+    return t
+
+
+def qdq_int4_weights():
+    """x @ DQ(int4 weights, per column) + x @ DQ(uint4 weights, zp 8): the
+    4-bit Q/DQ types of opset 21."""
+    inits = [packed4("w4", INT4_WEIGHTS, 22),
+             const("s4", np.array([0.5, 0.25, 0.125], np.float32)),
+             packed4("z4", np.zeros(3, np.int64), 22),
+             packed4("wu4", UINT4_WEIGHTS, 21), const("su4", np.float32(0.0625)),
+             packed4("zu4", np.array(8), 21)]
+    nodes = [helper.make_node("DequantizeLinear", ["w4", "s4", "z4"], ["wd"],
+                              name="dq_w4", axis=1),
+             helper.make_node("DequantizeLinear", ["wu4", "su4", "zu4"], ["wud"],
+                              name="dq_wu4"),
+             helper.make_node("MatMul", ["x", "wd"], ["a"], name="mm4"),
+             helper.make_node("MatMul", ["x", "wud"], ["b"], name="mmu4"),
+             helper.make_node("Add", ["a", "b"], ["y"], name="sum")]
+    return model(nodes, [tensor("x", F, [2, 5])], [tensor("y", F, [2, 3])], inits, opset=21)
+
+
+def qdq_int4_weights_data(directory):
+    x = np.array([[1, -2, 0.5, 4, -1], [0.25, 3, -8, 2, 1]], np.float32)
+    w = INT4_WEIGHTS * np.array([0.5, 0.25, 0.125]) + (UINT4_WEIGHTS - 8) * 0.0625
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", (x.astype(np.float64) @ w).astype(np.float32))
+
+
 def blocked_dq():
     inits = [const("w", np.ones((4, 6), np.int8)),
              const("s", np.full((4, 3), 0.5, np.float32)),
@@ -257,6 +299,7 @@ MODELS = {
         [const("w", np.ones((4, 2, 3, 3), np.float32))]),
     "qdq_int16_opset21": qdq_int16_opset21,
     "blocked_dq": blocked_dq,
+    "qdq_int4_weights": qdq_int4_weights,
 }
 
 def qdq_linear_data(directory):
@@ -280,5 +323,7 @@ if __name__ == "__main__":
         qdq_linear_data(out)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
+    elif name == "qdq_int4_weights_data":
+        qdq_int4_weights_data(out)
     else:
         onnx.save(MODELS[name](), out)
