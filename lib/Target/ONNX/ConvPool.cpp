@@ -12,41 +12,54 @@ using namespace mlir;
 using namespace quantc::onnx_import;
 
 //===----------------------------------------------------------------------===//
-// Convolution and pooling (2-D, NCHW)
+// Windows (shared by convolution and pooling)
 //===----------------------------------------------------------------------===//
 
-/// Reads kernel_shape/strides/dilations/pads/auto_pad and checks the result
-/// against ONNX's inferred output shape (which also covers ceil_mode: the
-/// end padding grows until the last window fits).
+/// Reads kernel_shape/strides/dilations/pads/auto_pad for the spatial
+/// dimensions of `x` (N, C, then one per kernel dimension) and checks them
+/// against ONNX's inferred output shape, which also covers ceil_mode: the end
+/// padding grows until the last window fits. The batch may be dynamic.
 FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
-                                          RankedTensorType x,
-                                          ArrayRef<int64_t> kernel,
-                                          RankedTensorType out) {
-  if (x.getRank() != 4 || !x.hasStaticShape() || !out.hasStaticShape())
-    return nodeError(node) << "only static 2-D (NCHW) inputs are supported "
-                              "yet, got "
-                           << x;
+                                              RankedTensorType x,
+                                              ArrayRef<int64_t> kernel,
+                                              RankedTensorType out) {
+  size_t spatial = kernel.size();
+  auto staticSpatial = [&](RankedTensorType t) {
+    return t.getRank() == int64_t(spatial) + 2 &&
+           !t.isDynamicDim(1) &&
+           llvm::none_of(t.getShape().drop_front(2), ShapedType::isDynamic);
+  };
+  if (spatial < 1 || spatial > 3 || !staticSpatial(x) || !staticSpatial(out))
+    return nodeError(node) << "expected a 1-D, 2-D or 3-D window over an "
+                              "input of static channels and spatial "
+                              "dimensions, got "
+                           << x << " and a kernel of rank " << spatial;
   ConvWindow w;
   w.kernel.assign(kernel.begin(), kernel.end());
-  w.strides = intsAttr(node, "strides").value_or(SmallVector<int64_t>{1, 1});
-  w.dilations =
-      intsAttr(node, "dilations").value_or(SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> pads =
-      intsAttr(node, "pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-  if (w.strides.size() != 2 || w.dilations.size() != 2 || pads.size() != 4)
-    return nodeError(node) << "strides, dilations and pads must describe 2 "
-                              "spatial dimensions";
-  w.padBegin = {pads[0], pads[1]};
-  w.padEnd = {pads[2], pads[3]};
+  SmallVector<int64_t> ones(spatial, 1), zeros(2 * spatial, 0);
+  w.strides = intsAttr(node, "strides").value_or(ones);
+  w.dilations = intsAttr(node, "dilations").value_or(ones);
+  SmallVector<int64_t> pads = intsAttr(node, "pads").value_or(zeros);
+  if (w.strides.size() != spatial || w.dilations.size() != spatial ||
+      pads.size() != 2 * spatial)
+    return nodeError(node) << "strides, dilations and pads must describe "
+                           << spatial << " spatial dimensions";
+  if (llvm::any_of(w.strides, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(w.dilations, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(pads, [](int64_t v) { return v < 0; }))
+    return nodeError(node) << "strides and dilations must be >= 1 and pads "
+                              ">= 0";
+  w.padBegin.assign(pads.begin(), pads.begin() + spatial);
+  w.padEnd.assign(pads.begin() + spatial, pads.end());
   const onnx::AttributeProto *autoPad = findAttr(node, "auto_pad");
   StringRef mode = autoPad ? StringRef(autoPad->s()) : "NOTSET";
-  w.outH = out.getDimSize(2);
-  w.outW = out.getDimSize(3);
-  for (int d = 0; d < 2; ++d) {
-    int64_t in = x.getDimSize(2 + d), o = d ? w.outW : w.outH;
+  for (size_t d = 0; d < spatial; ++d) {
+    int64_t in = x.getDimSize(2 + d), o = out.getDimSize(2 + d);
+    w.out.push_back(o);
     int64_t extent = (w.kernel[d] - 1) * w.dilations[d] + 1;
     if (mode == "SAME_UPPER" || mode == "SAME_LOWER") {
-      int64_t total = std::max<int64_t>((o - 1) * w.strides[d] + extent - in, 0);
+      int64_t total =
+          std::max<int64_t>((o - 1) * w.strides[d] + extent - in, 0);
       int64_t small = total / 2;
       w.padBegin[d] = mode == "SAME_UPPER" ? small : total - small;
       w.padEnd[d] = total - w.padBegin[d];
@@ -55,14 +68,48 @@ FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
     } else if (mode != "NOTSET") {
       return nodeError(node) << "auto_pad '" << mode << "' is not supported";
     }
+    w.declaredPadEnd.push_back(w.padEnd[d]);
     // ceil_mode: pad the end until the last window is inside.
     int64_t needed = (o - 1) * w.strides[d] + extent - in - w.padBegin[d];
     w.padEnd[d] = std::max(w.padEnd[d], needed);
-    if ((in + w.padBegin[d] + w.padEnd[d] - extent) / w.strides[d] + 1 < o)
+    if (in + w.padBegin[d] + w.padEnd[d] < extent ||
+        (in + w.padBegin[d] + w.padEnd[d] - extent) / w.strides[d] + 1 != o)
       return nodeError(node) << "window does not produce the inferred output "
                              << out;
   }
   return w;
+}
+
+/// The same window over a unit leading spatial axis: 1-D convolutions run
+/// as 2-D ones, so that they take the 2-D named ops quant-fold-qdq matches.
+static ConvWindow withUnitHeight(const ConvWindow &w) {
+  ConvWindow lifted;
+  lifted.kernel = {1, w.kernel[0]};
+  lifted.strides = {1, w.strides[0]};
+  lifted.dilations = {1, w.dilations[0]};
+  lifted.padBegin = {0, w.padBegin[0]};
+  lifted.padEnd = {0, w.padEnd[0]};
+  lifted.declaredPadEnd = {0, w.declaredPadEnd[0]};
+  lifted.out = {1, w.out[0]};
+  return lifted;
+}
+
+/// Inserts a unit dimension before the last one ([N, C, W] -> [N, C, 1, W]).
+Value ONNXImporter::insertUnitHeight(Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.end() - 1, 1);
+  return tensor::ExpandShapeOp::create(
+      b, loc, type.clone(shape), value,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
+Value ONNXImporter::emptyTensor(ArrayRef<int64_t> shape, Type elementType,
+                                Value batchOf) {
+  SmallVector<Value> dynamicSizes;
+  if (ShapedType::isDynamic(shape[0]))
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, batchOf, 0));
+  return tensor::EmptyOp::create(b, loc, shape, elementType, dynamicSizes);
 }
 
 Value ONNXImporter::pad(Value x, const ConvWindow &w, Value padValue) {
@@ -71,17 +118,20 @@ Value ONNXImporter::pad(Value x, const ConvWindow &w, Value padValue) {
       llvm::all_of(w.padEnd, [](int64_t p) { return p == 0; }))
     return x;
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += w.padBegin[0] + w.padEnd[0];
-  shape[3] += w.padBegin[1] + w.padEnd[1];
-  SmallVector<OpFoldResult> low{b.getIndexAttr(0), b.getIndexAttr(0),
-                                b.getIndexAttr(w.padBegin[0]),
-                                b.getIndexAttr(w.padBegin[1])};
-  SmallVector<OpFoldResult> high{b.getIndexAttr(0), b.getIndexAttr(0),
-                                 b.getIndexAttr(w.padEnd[0]),
-                                 b.getIndexAttr(w.padEnd[1])};
+  SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)),
+      high(2, b.getIndexAttr(0));
+  for (size_t d = 0; d < w.kernel.size(); ++d) {
+    shape[2 + d] += w.padBegin[d] + w.padEnd[d];
+    low.push_back(b.getIndexAttr(w.padBegin[d]));
+    high.push_back(b.getIndexAttr(w.padEnd[d]));
+  }
   return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high,
                                padValue);
 }
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
 
 /// Splits the channel dimension `dim` of `value` into [groups, rest].
 Value ONNXImporter::splitGroups(Value value, int64_t dim, int64_t groups) {
@@ -98,69 +148,78 @@ Value ONNXImporter::splitGroups(Value value, int64_t dim, int64_t groups) {
                                        groupsOf);
 }
 
-/// A float conv over an already padded NCHW input: the named linalg ops that
-/// quant-fold-qdq matches, `conv_2d_nchw_fchw` for one group and
+/// Merges the [group, channels / group] dimensions 1 and 2 of `value`.
+Value ONNXImporter::mergeGroups(Value value, RankedTensorType resultType) {
+  SmallVector<ReassociationIndices> groupsOf{{0}, {1, 2}};
+  for (int64_t d = 3; d <= resultType.getRank(); ++d)
+    groupsOf.push_back({d});
+  return tensor::CollapseShapeOp::create(b, loc, resultType, value, groupsOf);
+}
+
+/// A 2-D float conv over an already padded NCHW input: the named linalg ops
+/// that quant-fold-qdq matches, `conv_2d_nchw_fchw` for one group and
 /// `conv_2d_ngchw_gfchw` (channels split into [group, channels / group])
 /// otherwise, so that grouped and depthwise convolutions need no other form.
-Value ONNXImporter::floatConv(Value input, Value filter, const ConvWindow &w,
-                              int64_t groups, RankedTensorType resultType) {
+Value ONNXImporter::floatConv2D(Value input, Value filter, const ConvWindow &w,
+                                int64_t groups, RankedTensorType resultType) {
   Type element = resultType.getElementType();
-  auto zeroFilled = [&](RankedTensorType type) {
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-    Value empty =
-        tensor::EmptyOp::create(b, loc, type.getShape(), element).getResult();
-    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
-  };
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  Value init =
+      linalg::FillOp::create(
+          b, loc, zero, emptyTensor(resultType.getShape(), element, input))
+          .getResult(0);
   Attribute strides = b.getI64TensorAttr(w.strides);
   Attribute dilations = b.getI64TensorAttr(w.dilations);
   if (groups == 1)
     return linalg::Conv2DNchwFchwOp::create(
                b, loc, TypeRange{resultType}, ValueRange{input, filter},
-               ValueRange{zeroFilled(resultType)}, strides, dilations)
+               ValueRange{init}, strides, dilations)
         .getResult(0);
-  Value groupedResult = splitGroups(zeroFilled(resultType), 1, groups);
+  Value groupedInit = splitGroups(init, 1, groups);
   Value conv = linalg::Conv2DNgchwGfchwOp::create(
-                   b, loc, TypeRange{groupedResult.getType()},
+                   b, loc, TypeRange{groupedInit.getType()},
                    ValueRange{splitGroups(input, 1, groups),
                               splitGroups(filter, 0, groups)},
-                   ValueRange{groupedResult}, strides, dilations)
+                   ValueRange{groupedInit}, strides, dilations)
                    .getResult(0);
-  return tensor::CollapseShapeOp::create(
-      b, loc, resultType, conv,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  return mergeGroups(conv, resultType);
 }
 
-/// ConvInteger as a linalg.generic over (n, group, oc, oh, ow, ic, kh, kw)
-/// accumulating (x - x_zp) * (w - w_zp) in i32. Not linalg's `_q` convs:
-/// they sign-extend, which is wrong for uint8 operands.
-Value ONNXImporter::integerConv(Value input, Value filter, const ConvWindow &w,
+/// Any other conv as a linalg.generic over
+/// (n, group, oc, out..., ic, kernel...): 3-D float convolutions, and
+/// ConvInteger accumulating (x - x_zp) * (w - w_zp) in i32 (not linalg's
+/// `_q` convs: they sign-extend, which is wrong for uint8 operands).
+Value ONNXImporter::genericConv(Value input, Value filter, const ConvWindow &w,
                                 int64_t groups, RankedTensorType resultType,
-                                const IntegerConvOperand &x,
-                                const IntegerConvOperand &wt) {
-  Value x5 = splitGroups(input, 1, groups);
-  Value w5 = splitGroups(filter, 0, groups);
-  auto outType = cast<RankedTensorType>(
-      splitGroups(tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                          resultType.getElementType()),
-                  1, groups)
-          .getType());
+                                const IntegerConvOperand *x,
+                                const IntegerConvOperand *wt) {
+  unsigned spatial = w.kernel.size(), loops = 4 + 2 * spatial;
+  Value xg = splitGroups(input, 1, groups);
+  Value wg = splitGroups(filter, 0, groups);
+  Type element = resultType.getElementType();
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+  Value init =
+      splitGroups(linalg::FillOp::create(
+                      b, loc, zero,
+                      emptyTensor(resultType.getShape(), element, input))
+                      .getResult(0),
+                  1, groups);
   auto d = [&](unsigned i) { return b.getAffineDimExpr(i); };
-  // Loops: n g o oh ow ic kh kw.
-  AffineExpr ih = d(3) * w.strides[0] + d(6) * w.dilations[0];
-  AffineExpr iw = d(4) * w.strides[1] + d(7) * w.dilations[1];
-  SmallVector<AffineMap> maps{
-      AffineMap::get(8, 0, {d(0), d(1), d(5), ih, iw}, ctx),
-      AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, ctx),
-      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)};
-  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
-  Value init = linalg::FillOp::create(
-                   b, loc, zero,
-                   tensor::EmptyOp::create(b, loc, outType.getShape(),
-                                           b.getI32Type())
-                       .getResult())
-                   .getResult(0);
-  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
-  iterators.append(3, utils::IteratorType::reduction);
+  // Loops: n g oc out[spatial] ic kernel[spatial].
+  unsigned ic = 3 + spatial, k0 = 4 + spatial;
+  SmallVector<AffineExpr> xIndex{d(0), d(1), d(ic)}, wIndex{d(1), d(2), d(ic)},
+      outIndex{d(0), d(1), d(2)};
+  for (unsigned s = 0; s < spatial; ++s) {
+    xIndex.push_back(d(3 + s) * w.strides[s] + d(k0 + s) * w.dilations[s]);
+    wIndex.push_back(d(k0 + s));
+    outIndex.push_back(d(3 + s));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, xIndex, ctx),
+                              AffineMap::get(loops, 0, wIndex, ctx),
+                              AffineMap::get(loops, 0, outIndex, ctx)};
+  SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
   // (v - zp) in i32, the zero point read with v's signedness.
   auto centred = [](OpBuilder &nb, Location l, Value v,
                     const IntegerConvOperand &operand) {
@@ -170,31 +229,33 @@ Value ONNXImporter::integerConv(Value input, Value filter, const ConvWindow &w,
     APInt zp = *operand.zeroPoint->constant.getValues<APInt>().begin();
     int64_t z = isUnsignedDtype(operand.dtype) ? zp.getZExtValue()
                                                : zp.getSExtValue();
-    Value zpValue =
-        arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(z));
+    Value zpValue = arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(z));
     return arith::SubIOp::create(nb, l, e, zpValue).getResult();
   };
-  Value out5 =
+  Value conv =
       linalg::GenericOp::create(
-          b, loc, TypeRange{outType}, ValueRange{x5, w5}, ValueRange{init},
-          maps, iterators,
+          b, loc, TypeRange{init.getType()}, ValueRange{xg, wg},
+          ValueRange{init}, maps, iterators,
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value product =
-                arith::MulIOp::create(nb, l, centred(nb, l, args[0], x),
-                                      centred(nb, l, args[1], wt));
-            linalg::YieldOp::create(
-                nb, l,
-                ValueRange{arith::AddIOp::create(nb, l, args[2], product)});
+            Value sum;
+            if (x) {
+              Value product =
+                  arith::MulIOp::create(nb, l, centred(nb, l, args[0], *x),
+                                        centred(nb, l, args[1], *wt));
+              sum = arith::AddIOp::create(nb, l, args[2], product);
+            } else {
+              Value product = arith::MulFOp::create(nb, l, args[0], args[1]);
+              sum = arith::AddFOp::create(nb, l, args[2], product);
+            }
+            linalg::YieldOp::create(nb, l, ValueRange{sum});
           })
           .getResult(0);
-  return tensor::CollapseShapeOp::create(
-      b, loc, resultType, out5,
-      ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+  return mergeGroups(conv, resultType);
 }
 
 /// Conv (float), ConvInteger (integer, int32 result) and QLinearConv (QDQ
 /// form around a float conv: dq -> pad 0.0 -> conv -> bias add -> q, the
-/// pattern quant-fold-qdq takes over).
+/// pattern quant-fold-qdq takes over), over 1, 2 or 3 spatial dimensions.
 LogicalResult ONNXImporter::importConv(const Node &node) {
   StringRef op = node.op_type();
   bool isInteger = op == "ConvInteger", isQLinear = op == "QLinearConv";
@@ -221,8 +282,8 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
   }
   auto xType = cast<RankedTensorType>(xv.getType());
   auto wType = cast<RankedTensorType>(wv.getType());
-  if (wType.getRank() != 4 || !wType.hasStaticShape())
-    return nodeError(node) << "only static 2-D kernels are supported yet, got "
+  if (wType.getRank() < 3 || wType.getRank() > 5 || !wType.hasStaticShape())
+    return nodeError(node) << "expected a static 1-D, 2-D or 3-D kernel, got "
                            << wType;
   int64_t c = xType.getDimSize(1);
   int64_t m = wType.getDimSize(0), icg = wType.getDimSize(1);
@@ -233,9 +294,13 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
                            << " output channels";
   RankedTensorType accType =
       isQLinear ? outType->clone(xType.getElementType()) : *outType;
+  if (std::optional<SmallVector<int64_t>> kernelShape =
+          intsAttr(node, "kernel_shape"))
+    if (ArrayRef<int64_t>(*kernelShape) != wType.getShape().drop_front(2))
+      return nodeError(node) << "kernel_shape does not match the weights "
+                             << wType;
   FailureOr<ConvWindow> win =
-      windowFor(node, xType, {wType.getDimSize(2), wType.getDimSize(3)},
-                accType);
+      windowFor(node, xType, wType.getShape().drop_front(2), accType);
   if (failed(win))
     return failure();
 
@@ -258,14 +323,29 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
     xPadValue = arith::ConstantOp::create(
         b, loc, b.getIntegerAttr(xType.getElementType(), zp));
   } else {
-    xPadValue =
-        arith::ConstantOp::create(b, loc, b.getZeroAttr(xType.getElementType()));
+    xPadValue = arith::ConstantOp::create(
+        b, loc, b.getZeroAttr(xType.getElementType()));
   }
   Value padded = pad(xv, *win, xPadValue);
-  Value result = isInteger
-                     ? integerConv(padded, wv, *win, groups, accType,
-                                   {x->dtype, xZp}, {w->dtype, wZp})
-                     : floatConv(padded, wv, *win, groups, accType);
+  Value result;
+  if (isInteger) {
+    IntegerConvOperand xOperand{x->dtype, xZp}, wOperand{w->dtype, wZp};
+    result = genericConv(padded, wv, *win, groups, accType, &xOperand,
+                         &wOperand);
+  } else if (win->kernel.size() == 2) {
+    result = floatConv2D(padded, wv, *win, groups, accType);
+  } else if (win->kernel.size() == 1) {
+    SmallVector<int64_t> shape(accType.getShape());
+    shape.insert(shape.end() - 1, 1);
+    Value conv = floatConv2D(insertUnitHeight(padded), insertUnitHeight(wv),
+                             withUnitHeight(*win), groups,
+                             accType.clone(shape));
+    result = tensor::CollapseShapeOp::create(
+        b, loc, accType, conv,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  } else {
+    result = genericConv(padded, wv, *win, groups, accType, nullptr, nullptr);
+  }
 
   // Bias: Conv input 2 (float), QLinearConv input 8 (int32 at s_x * s_w).
   int biasIndex = isQLinear ? 8 : (isInteger ? -1 : 2);
@@ -296,8 +376,10 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
         return failure();
       biasValue = *dq;
     }
+    SmallVector<int64_t> biasShape(accType.getRank(), 1);
+    biasShape[1] = m;
     result = tosa::AddOp::create(b, loc, accType, result,
-                                 reshape(biasValue, {1, m, 1, 1}));
+                                 reshape(biasValue, biasShape));
   }
   if (isQLinear) {
     FailureOr<GraphValue> sy = input(node, 6), zy = input(node, 7);
@@ -314,10 +396,52 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
   return success();
 }
 
-/// MaxPool and AveragePool (2-D) as linalg.generic reductions over
-/// (n, c, oh, ow, kh, kw). AveragePool divides by the number of window
-/// elements inside the input (count_include_pad = 0) or by the kernel size
-/// (count_include_pad = 1), a constant computed here.
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+/// Divides `sum` (N, C, out...) by `counts` (one per output position, or
+/// one for all) in a linalg.generic, which keeps a dynamic batch.
+Value ONNXImporter::divideByCounts(Value sum, ArrayRef<float> counts,
+                                   ArrayRef<int64_t> countShape) {
+  auto type = cast<RankedTensorType>(sum.getType());
+  unsigned rank = type.getRank();
+  auto countType = RankedTensorType::get(countShape, type.getElementType());
+  DenseElementsAttr countAttr = DenseElementsAttr::get(
+      countType.clone(b.getF32Type()), counts);
+  if (!type.getElementType().isF32())
+    countAttr = countAttr.mapValues(type.getElementType(), [&](const APFloat &v) {
+      APFloat converted = v;
+      bool lost;
+      converted.convert(
+          cast<FloatType>(type.getElementType()).getFloatSemantics(),
+          APFloat::rmNearestTiesToEven, &lost);
+      return converted.bitcastToAPInt();
+    });
+  SmallVector<AffineExpr> countIndex;
+  for (unsigned d = 2; d < rank; ++d)
+    countIndex.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank),
+                              AffineMap::get(rank, 0, countIndex, ctx),
+                              b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value init = emptyTensor(type.getShape(), type.getElementType(), sum);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{sum, constant(countAttr)},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::DivFOp::create(nb, l, args[0], args[1])});
+             })
+      .getResult(0);
+}
+
+/// MaxPool and AveragePool (1-D to 3-D) as linalg.generic reductions over
+/// (n, c, out..., kernel...). AveragePool divides by the number of window
+/// elements inside the input (count_include_pad = 0) or inside the explicit
+/// pads (count_include_pad = 1), a constant computed here.
 LogicalResult ONNXImporter::importPool(const Node &node) {
   FailureOr<GraphValue> x = input(node, 0);
   FailureOr<RankedTensorType> outType = outputType(node, 0);
@@ -327,8 +451,8 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
     return nodeError(node) << "the Indices output is not supported";
   auto xType = cast<RankedTensorType>(x->value.getType());
   std::optional<SmallVector<int64_t>> kernel = intsAttr(node, "kernel_shape");
-  if (!kernel || kernel->size() != 2)
-    return nodeError(node) << "only 2-D kernel_shape is supported yet";
+  if (!kernel)
+    return nodeError(node) << "kernel_shape is required";
   Type elementType = xType.getElementType();
   bool isMax = node.op_type() == "MaxPool";
   auto intType = dyn_cast<IntegerType>(elementType);
@@ -351,25 +475,29 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
         elementType, isMax ? -std::numeric_limits<double>::infinity() : 0.0);
   Value padConstant = arith::ConstantOp::create(b, loc, identity);
   Value padded = pad(x->value, *win, padConstant);
+  unsigned spatial = kernel->size(), loops = 2 + 2 * spatial;
   auto d = [&](unsigned i) { return b.getAffineDimExpr(i); };
-  AffineExpr ih = d(2) * win->strides[0] + d(4) * win->dilations[0];
-  AffineExpr iw = d(3) * win->strides[1] + d(5) * win->dilations[1];
-  // The window tensor only gives the (kh, kw) loops their extent, as in
+  SmallVector<AffineExpr> inIndex{d(0), d(1)}, windowIndex, outIndex{d(0), d(1)};
+  for (unsigned s = 0; s < spatial; ++s) {
+    inIndex.push_back(d(2 + s) * win->strides[s] +
+                      d(2 + spatial + s) * win->dilations[s]);
+    windowIndex.push_back(d(2 + spatial + s));
+    outIndex.push_back(d(2 + s));
+  }
+  // The window tensor only gives the kernel loops their extent, as in
   // linalg's named pooling ops.
   Value window =
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>(*kernel), elementType);
-  SmallVector<AffineMap> maps{
-      AffineMap::get(6, 0, {d(0), d(1), ih, iw}, ctx),
-      AffineMap::get(6, 0, {d(4), d(5)}, ctx),
-      AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inIndex, ctx),
+                              AffineMap::get(loops, 0, windowIndex, ctx),
+                              AffineMap::get(loops, 0, outIndex, ctx)};
   Value init = linalg::FillOp::create(
                    b, loc, padConstant,
-                   tensor::EmptyOp::create(b, loc, outType->getShape(),
-                                           elementType)
-                       .getResult())
+                   emptyTensor(outType->getShape(), elementType, x->value))
                    .getResult(0);
-  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
-  iterators.append(2, utils::IteratorType::reduction);
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
   Value result =
       linalg::GenericOp::create(
           b, loc, TypeRange{*outType}, ValueRange{padded, window},
@@ -389,52 +517,64 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
           .getResult(0);
   if (!isMax) {
     bool includePad = intAttr(node, "count_include_pad", 0) != 0;
-    int64_t h = xType.getDimSize(2), wd = xType.getDimSize(3);
-    SmallVector<float> counts;
-    for (int64_t oh = 0; oh < win->outH; ++oh)
-      for (int64_t ow = 0; ow < win->outW; ++ow) {
+    // Per spatial dimension and output position: how many window taps fall
+    // inside the input (or inside the explicit pads); the count of a window
+    // is their product.
+    SmallVector<SmallVector<int64_t>> taps(spatial);
+    for (unsigned s = 0; s < spatial; ++s) {
+      int64_t size = xType.getDimSize(2 + s);
+      for (int64_t o = 0; o < win->out[s]; ++o) {
         int64_t count = 0;
-        for (int64_t kh = 0; kh < (*kernel)[0]; ++kh)
-          for (int64_t kw = 0; kw < (*kernel)[1]; ++kw) {
-            int64_t r = oh * win->strides[0] + kh * win->dilations[0] -
-                        win->padBegin[0];
-            int64_t c = ow * win->strides[1] + kw * win->dilations[1] -
-                        win->padBegin[1];
-            bool inside = r >= 0 && r < h && c >= 0 && c < wd;
-            // count_include_pad counts the explicit pads, not the ceil_mode
-            // extension past them.
-            bool inPads = r >= -win->padBegin[0] && c >= -win->padBegin[1] &&
-                          r < h + (win->padEnd[0]) && c < wd + win->padEnd[1];
-            count += includePad ? inPads : inside;
-          }
-        counts.push_back(float(count));
+        for (int64_t k = 0; k < (*kernel)[s]; ++k) {
+          int64_t at =
+              o * win->strides[s] + k * win->dilations[s] - win->padBegin[s];
+          // count_include_pad counts the declared pads, not the ceil_mode
+          // extension past them.
+          count += includePad ? (at >= -win->padBegin[s] &&
+                                 at < size + win->declaredPadEnd[s])
+                              : (at >= 0 && at < size);
+        }
+        taps[s].push_back(count);
       }
-    auto countType = RankedTensorType::get({1, 1, win->outH, win->outW},
-                                           elementType);
-    Value countValue =
-        constant(DenseElementsAttr::get(countType, ArrayRef(counts)));
-    result = divide(result, countValue, *outType);
+    }
+    SmallVector<float> counts;
+    SmallVector<int64_t> position(spatial, 0);
+    int64_t total = 1;
+    for (int64_t o : win->out)
+      total *= o;
+    for (int64_t flat = 0; flat < total; ++flat) {
+      int64_t rest = flat, count = 1;
+      for (int s = spatial - 1; s >= 0; --s) {
+        count *= taps[s][rest % win->out[s]];
+        rest /= win->out[s];
+      }
+      counts.push_back(float(count));
+    }
+    result = divideByCounts(result, counts, win->out);
   }
   define(node, 0, {result, x->dtype});
   return success();
 }
 
-/// GlobalAveragePool / GlobalMaxPool: reductions over H and W.
+/// GlobalAveragePool / GlobalMaxPool: reductions over every spatial axis.
 LogicalResult ONNXImporter::importGlobalPool(const Node &node) {
   FailureOr<GraphValue> x = input(node, 0);
   FailureOr<RankedTensorType> outType = outputType(node, 0);
   if (failed(x) || failed(outType))
     return failure();
   auto xType = cast<RankedTensorType>(x->value.getType());
-  if (xType.getRank() != 4 || !xType.hasStaticShape() ||
+  if (xType.getRank() < 3 ||
+      llvm::any_of(xType.getShape().drop_front(2), ShapedType::isDynamic) ||
       !isa<FloatType>(xType.getElementType()))
-    return nodeError(node) << "only static float NCHW inputs are supported, "
-                              "got "
+    return nodeError(node) << "expected a float input with static spatial "
+                              "dimensions, got "
                            << xType;
   bool isMax = node.op_type() == "GlobalMaxPool";
   Value v = x->value;
-  for (int32_t axis : {2, 3}) {
+  int64_t count = 1;
+  for (int32_t axis = 2; axis < xType.getRank(); ++axis) {
     SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+    count *= shape[axis];
     shape[axis] = 1;
     auto type = xType.clone(shape);
     if (isMax)
@@ -446,15 +586,10 @@ LogicalResult ONNXImporter::importGlobalPool(const Node &node) {
       v = tosa::ReduceSumOp::create(b, loc, type, v,
                                     b.getI32IntegerAttr(axis));
   }
-  if (!isMax) {
-    auto oneType = RankedTensorType::get({1, 1, 1, 1}, xType.getElementType());
-    Value count = constant(DenseElementsAttr::get(
-        oneType, b.getFloatAttr(xType.getElementType(),
-                                double(xType.getDimSize(2) *
-                                       xType.getDimSize(3)))));
-    v = divide(v, count, *outType);
-  }
+  if (!isMax)
+    v = divideByCounts(
+        v, {float(count)},
+        SmallVector<int64_t>(xType.getRank() - 2, 1));
   define(node, 0, {v, x->dtype});
   return success();
 }
-

@@ -68,10 +68,12 @@ Value extendToI32(OpBuilder &b, Location loc, Value v, int32_t dtype);
 // ONNXImporter
 //===----------------------------------------------------------------------===//
 
-/// The sliding window of a 2-D conv or pool over an NCHW input.
+/// The sliding window of a conv or pool over an N, C, spatial... input.
 struct ConvWindow {
-  SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd;
-  int64_t outH = 0, outW = 0;
+  /// One entry per spatial dimension. padEnd includes ceil_mode's extension
+  /// past the declared (or auto_pad) end padding, declaredPadEnd does not.
+  SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd,
+      declaredPadEnd, out;
 };
 
 /// A value of the graph, with what the importer knows of it.
@@ -163,13 +165,18 @@ private:
                                   ArrayRef<int64_t> kernel,
                                   RankedTensorType out);
   Value pad(Value x, const ConvWindow &w, Value padValue);
+  Value insertUnitHeight(Value value);
+  /// A tensor.empty whose dynamic batch (dimension 0) is that of `batchOf`.
+  Value emptyTensor(ArrayRef<int64_t> shape, Type elementType, Value batchOf);
   Value splitGroups(Value value, int64_t dim, int64_t groups);
-  Value floatConv(Value input, Value filter, const ConvWindow &w,
-                  int64_t groups, RankedTensorType resultType);
-  Value integerConv(Value input, Value filter, const ConvWindow &w,
+  Value mergeGroups(Value value, RankedTensorType resultType);
+  Value floatConv2D(Value input, Value filter, const ConvWindow &w,
+                    int64_t groups, RankedTensorType resultType);
+  Value genericConv(Value input, Value filter, const ConvWindow &w,
                     int64_t groups, RankedTensorType resultType,
-                    const IntegerConvOperand &x,
-                    const IntegerConvOperand &wt);
+                    const IntegerConvOperand *x, const IntegerConvOperand *wt);
+  Value divideByCounts(Value sum, ArrayRef<float> counts,
+                       ArrayRef<int64_t> countShape);
   LogicalResult importDynamicQuantizeLinear(const Node &node);
   LogicalResult importLeakyRelu(const Node &node);
   LogicalResult importSoftmax(const Node &node);
