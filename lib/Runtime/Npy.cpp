@@ -14,10 +14,13 @@
 
 #include "quantc/Runtime/Npy.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
 
 using namespace quantc::npy;
 using llvm::createStringError;
@@ -33,8 +36,8 @@ struct DTypeInfo {
 constexpr DTypeInfo kDTypes[] = {
     {DType::F16, "<f2", 2}, {DType::F32, "<f4", 4}, {DType::F64, "<f8", 8},
     {DType::I8, "|i1", 1},  {DType::U8, "|u1", 1},  {DType::I16, "<i2", 2},
-    {DType::U16, "<u2", 2}, {DType::I32, "<i4", 4}, {DType::I64, "<i8", 8},
-    {DType::Bool, "|b1", 1}};
+    {DType::U16, "<u2", 2}, {DType::I32, "<i4", 4}, {DType::U32, "<u4", 4},
+    {DType::I64, "<i8", 8}, {DType::U64, "<u8", 8}, {DType::Bool, "|b1", 1}};
 
 llvm::Error fail(StringRef path, const llvm::Twine &message) {
   return createStringError(inconvertibleErrorCode(),
@@ -104,12 +107,60 @@ std::string Array::shapeString() const {
   return s + ")";
 }
 
-llvm::Expected<Array> quantc::npy::readNpy(StringRef path) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
-  if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
-  StringRef bytes = (*buffer)->getBuffer();
+std::string Array::indexString(int64_t linear) const {
+  std::vector<int64_t> index(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    index[d] = shape[d] ? linear % shape[d] : 0;
+    linear = shape[d] ? linear / shape[d] : 0;
+  }
+  std::string s = "(";
+  for (size_t d = 0; d < index.size(); ++d)
+    s += (d ? ", " : "") + std::to_string(index[d]);
+  return s + ")";
+}
+
+namespace {
+template <typename T> double load(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return double(v);
+}
+} // namespace
+
+double Array::elementAsDouble(int64_t linear) const {
+  const char *p = data.data() + linear * dtypeSize(dtype);
+  switch (dtype) {
+  case DType::F16:
+    return llvm::APFloat(llvm::APFloat::IEEEhalf(),
+                         llvm::APInt(16, uint16_t(load<uint16_t>(p))))
+        .convertToDouble();
+  case DType::F32:
+    return load<float>(p);
+  case DType::F64:
+    return load<double>(p);
+  case DType::I8:
+    return load<int8_t>(p);
+  case DType::U8:
+  case DType::Bool:
+    return load<uint8_t>(p);
+  case DType::I16:
+    return load<int16_t>(p);
+  case DType::U16:
+    return load<uint16_t>(p);
+  case DType::I32:
+    return load<int32_t>(p);
+  case DType::U32:
+    return load<uint32_t>(p);
+  case DType::I64:
+    return load<int64_t>(p);
+  case DType::U64:
+    return load<uint64_t>(p);
+  }
+  return 0;
+}
+
+llvm::Expected<Array> quantc::npy::parseNpy(StringRef bytes,
+                                            StringRef path) {
   if (!bytes.consume_front("\x93NUMPY") || bytes.size() < 4)
     return fail(path, "not a .npy file (bad magic)");
   unsigned major = uint8_t(bytes[0]);
@@ -155,7 +206,11 @@ llvm::Expected<Array> quantc::npy::readNpy(StringRef path) {
       return fail(path, "bad shape " + *shape);
     array.shape.push_back(d);
   }
-  uint64_t expected = uint64_t(array.numElements()) * dtypeSize(array.dtype);
+  // Checked so that a forged shape cannot wrap around to the data size.
+  uint64_t expected = dtypeSize(array.dtype);
+  for (int64_t d : array.shape)
+    if (__builtin_mul_overflow(expected, uint64_t(d), &expected))
+      return fail(path, "shape " + array.shapeString() + " is too large");
   if (bytes.size() != expected)
     return fail(path, "holds " + llvm::Twine(bytes.size()) +
                           " data bytes, shape " + array.shapeString() +
@@ -165,7 +220,15 @@ llvm::Expected<Array> quantc::npy::readNpy(StringRef path) {
   return array;
 }
 
-llvm::Error quantc::npy::writeNpy(StringRef path, const Array &array) {
+llvm::Expected<Array> quantc::npy::readNpy(StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buffer)
+    return fail(path, "cannot read: " + buffer.getError().message());
+  return parseNpy((*buffer)->getBuffer(), path);
+}
+
+std::string quantc::npy::serializeNpy(const Array &array) {
   std::string header = "{'descr': '" + std::string(dtypeString(array.dtype)) +
                        "', 'fortran_order': False, 'shape': (";
   for (size_t i = 0; i < array.shape.size(); ++i)
@@ -177,13 +240,29 @@ llvm::Error quantc::npy::writeNpy(StringRef path, const Array &array) {
   size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
+  std::string bytes = "\x93NUMPY";
+  bytes += {char(1), char(0), char(header.size() & 0xff),
+            char(header.size() >> 8)};
+  bytes += header;
+  bytes.append(array.data.data(), array.data.size());
+  return bytes;
+}
 
+llvm::Error quantc::npy::writeFile(StringRef path, StringRef bytes) {
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec)
     return fail(path, "cannot write: " + ec.message());
-  os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
-     << char(header.size() >> 8) << header;
-  os.write(array.data.data(), array.data.size());
+  os << bytes;
+  os.close();
+  if (os.has_error()) {
+    std::string message = os.error().message();
+    os.clear_error();
+    return fail(path, "cannot write: " + message);
+  }
   return llvm::Error::success();
+}
+
+llvm::Error quantc::npy::writeNpy(StringRef path, const Array &array) {
+  return writeFile(path, serializeNpy(array));
 }
