@@ -119,42 +119,58 @@ std::string Array::indexString(int64_t linear) const {
   return s + ")";
 }
 
-namespace {
-template <typename T> double load(const char *p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return double(v);
-}
-} // namespace
-
 double Array::elementAsDouble(int64_t linear) const {
   const char *p = data.data() + linear * dtypeSize(dtype);
   switch (dtype) {
-  case DType::F16:
-    return llvm::APFloat(llvm::APFloat::IEEEhalf(),
-                         llvm::APInt(16, uint16_t(load<uint16_t>(p))))
+  case DType::F16: {
+    uint16_t bits;
+    std::memcpy(&bits, p, 2);
+    return llvm::APFloat(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits))
         .convertToDouble();
-  case DType::F32:
-    return load<float>(p);
-  case DType::F64:
-    return load<double>(p);
+  }
+  case DType::F32: {
+    float value;
+    std::memcpy(&value, p, 4);
+    return value;
+  }
+  case DType::F64: {
+    double value;
+    std::memcpy(&value, p, 8);
+    return value;
+  }
+  default:
+    return double(elementAsInteger(linear));
+  }
+}
+
+__int128 Array::elementAsInteger(int64_t linear) const {
+  const char *p = data.data() + linear * dtypeSize(dtype);
+  auto read = [&](auto value) -> __int128 {
+    std::memcpy(&value, p, sizeof(value));
+    return value;
+  };
+  switch (dtype) {
   case DType::I8:
-    return load<int8_t>(p);
+    return read(int8_t());
   case DType::U8:
   case DType::Bool:
-    return load<uint8_t>(p);
+    return read(uint8_t());
   case DType::I16:
-    return load<int16_t>(p);
+    return read(int16_t());
   case DType::U16:
-    return load<uint16_t>(p);
+    return read(uint16_t());
   case DType::I32:
-    return load<int32_t>(p);
+    return read(int32_t());
   case DType::U32:
-    return load<uint32_t>(p);
+    return read(uint32_t());
   case DType::I64:
-    return load<int64_t>(p);
+    return read(int64_t());
   case DType::U64:
-    return load<uint64_t>(p);
+    return read(uint64_t());
+  case DType::F16:
+  case DType::F32:
+  case DType::F64:
+    break; // not integers: the caller asks elementAsDouble
   }
   return 0;
 }

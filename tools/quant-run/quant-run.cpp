@@ -247,7 +247,8 @@ std::vector<int> bindArrays(ArrayRef<Slot> slots,
   bool byName = llvm::any_of(arrays, [&](const npy::NamedArray &array) {
     return slotNamed(array.name) != nullptr;
   });
-  StringRef kind = slots.empty() || !slots[0].isResult ? "argument" : "result";
+  bool ofResults = !slots.empty() && slots[0].isResult;
+  StringRef kind = ofResults ? "result" : "argument";
 
   if (!byName) {
     if (requireAll ? arrays.size() != slots.size()
@@ -265,8 +266,9 @@ std::vector<int> bindArrays(ArrayRef<Slot> slots,
       std::string keys;
       for (const Slot &s : slots)
         keys += (keys.empty() ? "" : ", ") + s.key();
-      fatal(flag + " array " + array.source + " is not named after a " +
-            kind + " of @" + function + " (" + keys +
+      fatal(flag + " array " + array.source + " is not named after " +
+            (ofResults ? "a result" : "an argument") + " of @" + function +
+            " (" + keys +
             "); name all arrays or none");
     }
     if (bound[slot->index] >= 0)
@@ -331,8 +333,8 @@ int64_t countCalls(ArrayRef<Slot> args,
                    ArrayRef<const npy::NamedArray *> inputs,
                    ArrayRef<std::optional<int64_t>> callsPerInput) {
   auto describeBatches = [&](size_t i) {
-    return inputs[i]->source + " (" + args[i].label() + ") holds " +
-           std::to_string(*callsPerInput[i]) + " x " +
+    return inputs[i]->source + " (" + args[i].label() + ") is " +
+           std::to_string(*callsPerInput[i]) + " batches of " +
            std::to_string(*args[i].staticBatch());
   };
   int64_t calls = 1;
@@ -508,10 +510,16 @@ bool compare(const Slot &slot, const npy::Array &got, const npy::Array &ref) {
   }
   double maxError = 0, signal = 0, noise = 0;
   int64_t mismatches = 0, n = got.numElements();
+  // Integers are subtracted exactly: 64-bit ones lose digits in a double.
+  bool integers = !isFloat(got.dtype) && !isFloat(ref.dtype);
   for (int64_t i = 0; i < n; ++i) {
     double g = got.elementAsDouble(i), r = ref.elementAsDouble(i);
     bool bothNaN = std::isnan(g) && std::isnan(r);
     double error = bothNaN ? 0.0 : std::fabs(g - r);
+    if (integers) {
+      __int128 difference = got.elementAsInteger(i) - ref.elementAsInteger(i);
+      error = double(difference < 0 ? -difference : difference);
+    }
     if (std::isinf(g) && std::isinf(r) && (g > 0) == (r > 0))
       error = 0.0;
     if (std::isnan(error) || error > absTolerance + relTolerance * std::fabs(r))
@@ -598,13 +606,13 @@ int main(int argc, char **argv) {
   bool outputNpz = outputPaths.size() == 1 &&
                    StringRef(outputPaths[0]).ends_with(".npz");
   if (!outputPaths.empty() && !outputNpz) {
-    if (outputPaths.size() != results.size())
-      fatal("@" + name + " has " + llvm::Twine(results.size()) +
-            " results, got " + llvm::Twine(outputPaths.size()) + " --output");
     for (const std::string &path : outputPaths)
       if (StringRef(path).ends_with(".npz"))
         fatal("--output " + path + ": an .npz output holds all results and "
                                    "is the only --output");
+    if (outputPaths.size() != results.size())
+      fatal("@" + name + " has " + llvm::Twine(results.size()) +
+            " results, got " + llvm::Twine(outputPaths.size()) + " --output");
   }
   std::vector<npy::NamedArray> inputArrays = readAll(inputPaths);
   std::vector<int> inputOf =

@@ -46,6 +46,9 @@ struct Array {
   std::string indexString(int64_t linear) const;
   /// Element `linear` converted to double (exact up to 2^53 for integers).
   double elementAsDouble(int64_t linear) const;
+  /// Element `linear` of an integer or bool array, exactly (i64 and u64
+  /// values beyond 2^53 do not survive a double).
+  __int128 elementAsInteger(int64_t linear) const;
 };
 
 /// Parses the bytes of a .npy file; `source` names them in errors. Fails for
