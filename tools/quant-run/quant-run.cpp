@@ -501,7 +501,9 @@ private:
 /// Prints the comparison of `got` with `ref`; returns whether they agree
 /// within the tolerances.
 bool compare(const Slot &slot, const npy::Array &got, const npy::Array &ref) {
-  std::string name = slot.label();
+  // The ONNX name alone where there is one, as the comparison lines have
+  // always read.
+  std::string name = slot.onnxName.empty() ? slot.label() : slot.onnxName;
   if (got.shape != ref.shape) {
     llvm::outs() << name << ": shape " << got.shapeString()
                  << " differs from the reference " << ref.shapeString()
