@@ -81,16 +81,16 @@ unsigned quantc::npy::dtypeSize(DType dtype) {
 llvm::Expected<DType> quantc::npy::parseDType(StringRef descr) {
   // NumPy writes single-byte types with '|' but accepts '<' and '='.
   std::string normalized = descr.str();
-  if (normalized.size() == 3 && (normalized[0] == '=' || normalized[0] == '<') &&
-      normalized[2] == '1')
+  if (normalized.size() == 3 &&
+      (normalized[0] == '=' || normalized[0] == '<') && normalized[2] == '1')
     normalized[0] = '|';
   if (normalized.size() == 3 && normalized[0] == '=')
     normalized[0] = '<';
   for (const DTypeInfo &info : kDTypes)
     if (normalized == info.descr)
       return info.dtype;
-  return createStringError(inconvertibleErrorCode(),
-                           "unsupported dtype '%s'", descr.str().c_str());
+  return createStringError(inconvertibleErrorCode(), "unsupported dtype '%s'",
+                           descr.str().c_str());
 }
 
 int64_t Array::numElements() const {
@@ -175,8 +175,7 @@ __int128 Array::elementAsInteger(int64_t linear) const {
   return 0;
 }
 
-llvm::Expected<Array> quantc::npy::parseNpy(StringRef bytes,
-                                            StringRef path) {
+llvm::Expected<Array> quantc::npy::parseNpy(StringRef bytes, StringRef path) {
   if (!bytes.consume_front("\x93NUMPY") || bytes.size() < 4)
     return fail(path, "not a .npy file (bad magic)");
   unsigned major = uint8_t(bytes[0]);
@@ -229,8 +228,8 @@ llvm::Expected<Array> quantc::npy::parseNpy(StringRef bytes,
       return fail(path, "shape " + array.shapeString() + " is too large");
   if (bytes.size() != expected)
     return fail(path, "holds " + llvm::Twine(bytes.size()) +
-                          " data bytes, shape " + array.shapeString() +
-                          " of " + dtypeString(array.dtype) + " needs " +
+                          " data bytes, shape " + array.shapeString() + " of " +
+                          dtypeString(array.dtype) + " needs " +
                           llvm::Twine(expected));
   array.data.assign(bytes.begin(), bytes.end());
   return array;
@@ -257,8 +256,8 @@ std::string quantc::npy::serializeNpy(const Array &array) {
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
   std::string bytes = "\x93NUMPY";
-  bytes += {char(1), char(0), char(header.size() & 0xff),
-            char(header.size() >> 8)};
+  bytes +=
+      {char(1), char(0), char(header.size() & 0xff), char(header.size() >> 8)};
   bytes += header;
   bytes.append(array.data.data(), array.data.size());
   return bytes;

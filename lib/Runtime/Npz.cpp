@@ -38,8 +38,8 @@ constexpr uint32_t kEndSignature = 0x06054b50;
 constexpr uint32_t kZip64EndSignature = 0x06064b50;
 constexpr uint32_t kZip64LocatorSignature = 0x07064b50;
 constexpr uint16_t kZip64ExtraId = 0x0001;
-constexpr size_t kLocalHeaderSize = 30, kCentralHeaderSize = 46,
-                 kEndSize = 22, kZip64LocatorSize = 20, kZip64EndSize = 56;
+constexpr size_t kLocalHeaderSize = 30, kCentralHeaderSize = 46, kEndSize = 22,
+                 kZip64LocatorSize = 20, kZip64EndSize = 56;
 constexpr uint16_t kMethodStored = 0, kMethodDeflate = 8;
 
 llvm::Error fail(StringRef path, const llvm::Twine &message) {
@@ -83,8 +83,8 @@ llvm::Error applyZip64Extra(StringRef path, StringRef extra, Member &member) {
     if (id != kZip64ExtraId)
       continue;
     size_t at = 0;
-    for (uint64_t *value : {&member.size, &member.compressedSize,
-                            &member.localHeaderOffset}) {
+    for (uint64_t *value :
+         {&member.size, &member.compressedSize, &member.localHeaderOffset}) {
       if (*value != 0xffffffffu)
         continue;
       if (at + 8 > field.size())
@@ -149,8 +149,8 @@ llvm::Expected<std::vector<Member>> readDirectory(StringRef path,
     member.localHeaderOffset = read32(directory, 42);
     member.name = directory.substr(kCentralHeaderSize, nameLength).str();
     if (llvm::Error err = applyZip64Extra(
-            path, directory.substr(kCentralHeaderSize + nameLength,
-                                   extraLength),
+            path,
+            directory.substr(kCentralHeaderSize + nameLength, extraLength),
             member))
       return std::move(err);
     members.push_back(std::move(member));
@@ -206,8 +206,7 @@ llvm::Expected<std::string> extract(StringRef path, StringRef bytes,
                        "without zlib; write it with numpy.savez");
 #endif
   } else {
-    return memberError("uses compression method " +
-                       llvm::Twine(member.method) +
+    return memberError("uses compression method " + llvm::Twine(member.method) +
                        "; only stored (0) and deflate (8) are supported");
   }
   if (llvm::crc32(llvm::arrayRefFromStringRef(data)) != member.crc)
@@ -256,8 +255,7 @@ bool quantc::npy::canReadDeflatedNpz() {
 #endif
 }
 
-llvm::Expected<std::vector<NamedArray>>
-quantc::npy::readNpz(StringRef path) {
+llvm::Expected<std::vector<NamedArray>> quantc::npy::readNpz(StringRef path) {
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer = readFile(path);
   if (!buffer)
     return buffer.takeError();

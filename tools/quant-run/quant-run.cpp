@@ -155,7 +155,8 @@ struct Slot {
   }
   /// How messages name it: "argument 0" or "result 1 'y'".
   std::string label() const {
-    std::string s = (isResult ? "result " : "argument ") + std::to_string(index);
+    std::string s =
+        (isResult ? "result " : "argument ") + std::to_string(index);
     return onnxName.empty() ? s : s + " '" + onnxName + "'";
   }
   /// The static leading (batch) dimension, if the tensor has one.
@@ -253,9 +254,8 @@ std::vector<int> bindArrays(ArrayRef<Slot> slots,
   if (!byName) {
     if (requireAll ? arrays.size() != slots.size()
                    : arrays.size() > slots.size())
-      fatal("@" + function + " has " + llvm::Twine(slots.size()) + " " +
-            kind + "s, got " + llvm::Twine(arrays.size()) + " " + flag +
-            " arrays");
+      fatal("@" + function + " has " + llvm::Twine(slots.size()) + " " + kind +
+            "s, got " + llvm::Twine(arrays.size()) + " " + flag + " arrays");
     for (size_t i = 0; i < arrays.size(); ++i)
       bound[i] = i;
     return bound;
@@ -268,8 +268,7 @@ std::vector<int> bindArrays(ArrayRef<Slot> slots,
         keys += (keys.empty() ? "" : ", ") + s.key();
       fatal(flag + " array " + array.source + " is not named after " +
             (ofResults ? "a result" : "an argument") + " of @" + function +
-            " (" + keys +
-            "); name all arrays or none");
+            " (" + keys + "); name all arrays or none");
     }
     if (bound[slot->index] >= 0)
       fatal(slot->label() + " is given twice: " +
@@ -279,8 +278,8 @@ std::vector<int> bindArrays(ArrayRef<Slot> slots,
   if (requireAll)
     for (const Slot &slot : slots)
       if (bound[slot.index] < 0)
-        fatal(slot.label() + " has no " + flag + " array named '" +
-              slot.key() + "'");
+        fatal(slot.label() + " has no " + flag + " array named '" + slot.key() +
+              "'");
   return bound;
 }
 
@@ -303,14 +302,14 @@ std::optional<int64_t> checkInput(const Slot &slot,
   std::optional<int64_t> batch = slot.staticBatch();
   bool shapeOk = expected.size() == array.shape.size();
   for (size_t d = 1; shapeOk && d < expected.size(); ++d)
-    shapeOk = ShapedType::isDynamic(expected[d]) ||
-              expected[d] == array.shape[d];
+    shapeOk =
+        ShapedType::isDynamic(expected[d]) || expected[d] == array.shape[d];
   if (shapeOk && batch)
     shapeOk = *batch == 0 ? array.shape[0] == 0
                           : array.shape[0] % *batch == 0 && array.shape[0] > 0;
   if (!shapeOk)
-    fatal(where + " has shape " + array.shapeString() +
-          ", the model expects " + toString(slot.type) +
+    fatal(where + " has shape " + array.shapeString() + ", the model expects " +
+          toString(slot.type) +
           (batch && *batch > 0 && expected.size() == array.shape.size()
                ? " (or a multiple of " + std::to_string(*batch) +
                      " along dimension 0, streamed in batches)"
@@ -354,8 +353,8 @@ int64_t countCalls(ArrayRef<Slot> args,
   // which call would be a guess.
   for (const Slot &slot : args)
     if (slot.type.getRank() > 0 && slot.type.isDynamicDim(0))
-      fatal("cannot stream " + llvm::Twine(calls) + " batches: " +
-            slot.label() + " has a dynamic leading dimension");
+      fatal("cannot stream " + llvm::Twine(calls) +
+            " batches: " + slot.label() + " has a dynamic leading dimension");
   return calls;
 }
 
@@ -473,8 +472,8 @@ private:
   concatenate(std::vector<std::vector<npy::Array>> &perCall) const {
     std::vector<npy::Array> outs = std::move(perCall[0]);
     for (int64_t call = 1; call < calls; ++call)
-      for (auto [slot, out, part] : llvm::zip_equal(results, outs,
-                                                    perCall[call])) {
+      for (auto [slot, out, part] :
+           llvm::zip_equal(results, outs, perCall[call])) {
         if (!std::equal(out.shape.begin() + 1, out.shape.end(),
                         part.shape.begin() + 1, part.shape.end()))
           fatal(slot.label() + " has shape " + part.shapeString() +
@@ -506,8 +505,7 @@ bool compare(const Slot &slot, const npy::Array &got, const npy::Array &ref) {
   std::string name = slot.onnxName.empty() ? slot.label() : slot.onnxName;
   if (got.shape != ref.shape) {
     llvm::outs() << name << ": shape " << got.shapeString()
-                 << " differs from the reference " << ref.shapeString()
-                 << "\n";
+                 << " differs from the reference " << ref.shapeString() << "\n";
     return false;
   }
   double maxError = 0, signal = 0, noise = 0;
@@ -533,8 +531,8 @@ bool compare(const Slot &slot, const npy::Array &got, const npy::Array &ref) {
       noise += error * error;
     }
   }
-  llvm::outs() << name << ": " << n << " elements, max abs error "
-               << maxError << ", " << mismatches << " mismatches";
+  llvm::outs() << name << ": " << n << " elements, max abs error " << maxError
+               << ", " << mismatches << " mismatches";
   if (!(isFloat(ref.dtype) && (relTolerance > 0 || absTolerance > 0)))
     llvm::outs() << " (exact)";
   else
@@ -605,13 +603,13 @@ int main(int argc, char **argv) {
   std::vector<Slot> results = describe(entry, /*results=*/true);
 
   // Inputs.
-  bool outputNpz = outputPaths.size() == 1 &&
-                   StringRef(outputPaths[0]).ends_with(".npz");
+  bool outputNpz =
+      outputPaths.size() == 1 && StringRef(outputPaths[0]).ends_with(".npz");
   if (!outputPaths.empty() && !outputNpz) {
     for (const std::string &path : outputPaths)
       if (StringRef(path).ends_with(".npz"))
-        fatal("--output " + path + ": an .npz output holds all results and "
-                                   "is the only --output");
+        fatal("--output " + path +
+              ": an .npz output holds all results and is the only --output");
     if (outputPaths.size() != results.size())
       fatal("@" + name + " has " + llvm::Twine(results.size()) +
             " results, got " + llvm::Twine(outputPaths.size()) + " --output");
@@ -630,8 +628,12 @@ int main(int argc, char **argv) {
     for (const Slot &slot : results)
       if (slot.type.getRank() == 0)
         fatal("cannot stream " + llvm::Twine(calls) + " batches: " +
-              slot.label() + " is a scalar, with no dimension to "
-                             "concatenate along");
+              slot.label() + " is a scalar, with no batch dimension");
+
+  // References are read before compiling: a bad file fails fast.
+  std::vector<npy::NamedArray> references = readAll(comparePaths);
+  std::vector<int> referenceOf = bindArrays(results, references, "--compare",
+                                            /*requireAll=*/false, name);
 
   // Compile. The inputs are read-only for the generated code, so that
   // repeated and concurrent calls can share them.
@@ -654,9 +656,8 @@ int main(int argc, char **argv) {
   ExecutionEngineOptions engineOptions;
   // memref.copy of strided views lowers to a call of memrefCopy, which
   // MLIR's C runner utils (Debian's libmlir-22) provide.
-  std::string runnerUtils = (llvm::Twine(MLIR_LIB_DIR) +
-                             "/libmlir_c_runner_utils.so")
-                                .str();
+  std::string runnerUtils =
+      (llvm::Twine(MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so").str();
   SmallVector<StringRef> sharedLibs{runnerUtils};
   engineOptions.sharedLibPaths = sharedLibs;
   auto optimize = makeOptimizingTransformer(3, 0, nullptr);
@@ -723,9 +724,6 @@ int main(int argc, char **argv) {
       if (llvm::Error err = npy::writeNpy(path, out))
         fatal(llvm::toString(std::move(err)));
   }
-  std::vector<npy::NamedArray> references = readAll(comparePaths);
-  std::vector<int> referenceOf = bindArrays(results, references, "--compare",
-                                            /*requireAll=*/false, name);
   bool allMatch = true;
   for (const Slot &slot : results)
     if (referenceOf[slot.index] >= 0)
