@@ -184,6 +184,12 @@ llvm::Expected<std::string> extract(StringRef path, StringRef bytes,
       return memberError("is stored but its sizes differ");
     data = stored.str();
   } else if (member.method == kMethodDeflate) {
+    // Deflate expands at most 1032:1: a larger recorded size is forged,
+    // and allocating it could exhaust memory.
+    if (member.size / 1032 > member.compressedSize + 1)
+      return memberError(
+          "records " + llvm::Twine(member.size) + " bytes, more than " +
+          llvm::Twine(member.compressedSize) + " deflated bytes can hold");
 #ifdef QUANTC_HAVE_ZLIB
     data.resize(member.size);
     z_stream stream = {};
