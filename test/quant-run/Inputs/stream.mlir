@@ -49,3 +49,18 @@ func.func @total(%x: tensor<2x4xf32>) -> tensor<f32> {
     }
   return %sum : tensor<f32>
 }
+
+// x * k: the rank-0 k goes whole to every call.
+func.func @scale(%x: tensor<2x4xf32>, %k: tensor<f32>) -> tensor<2x4xf32> {
+  %empty = tensor.empty() : tensor<2x4xf32>
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> ()>,
+                       affine_map<(i, j) -> (i, j)>],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%x, %k : tensor<2x4xf32>, tensor<f32>) outs(%empty : tensor<2x4xf32>) {
+    ^bb0(%a: f32, %b: f32, %out: f32):
+      %m = arith.mulf %a, %b : f32
+      linalg.yield %m : f32
+  } -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
