@@ -562,9 +562,10 @@ int main(int argc, char **argv) {
       desc("Worker threads that run the batch slices of streamed inputs "
            "(the generated code itself is single-threaded)"),
       cl::init(1));
-  cl::ParseCommandLineOptions(argc, argv,
-                              "QuantC runner: compile a model with "
-                              "quant-cpu-pipeline and run it on .npy data\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "QuantC runner: compile a model with "
+      "quant-cpu-pipeline and run it on .npy or .npz data\n");
   if (threadCount == 0)
     fatal("--threads must be at least 1");
   if (timeIt && repeat == 0)
