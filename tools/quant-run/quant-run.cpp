@@ -6,20 +6,26 @@
 //
 //===----------------------------------------------------------------------===//
 //
-//   quant-run MODEL.(mlir|onnx) --input A.npy [...] --output OUT.npy [...]
-//             [--compare REF.npy ...] [--time] [--emulate-qdq]
+//   quant-run MODEL.(mlir|onnx) --input A.(npy|npz) [...]
+//             [--output OUT.npy ... | --output OUT.npz]
+//             [--compare REF.(npy|npz) ...] [--time] [--threads N]
+//             [--emulate-qdq]
 //
 // The model's entry function (tensors in, tensors out) is compiled by
 // quant-cpu-pipeline and run through MLIR's ExecutionEngine; each memref is
 // passed as a StridedMemRefType descriptor to its _mlir_ciface_ wrapper.
+// Inputs whose leading dimension is k times the model's static batch run as
+// k calls on consecutive slices, on --threads workers, and the results are
+// concatenated.
 //
 //===----------------------------------------------------------------------===//
 
 #include "quantc/InitAll.h"
 #include "quantc/Pipelines/Pipelines.h"
-#include "quantc/Runtime/Npy.h"
+#include "quantc/Runtime/Npz.h"
 #include "quantc/Target/ONNX/ImportONNX.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -36,10 +42,12 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 using namespace mlir;
 using llvm::cl::desc;
@@ -49,22 +57,25 @@ namespace npy = quantc::npy;
 
 static opt<std::string> modelPath(cl::Positional, desc("<model.mlir|onnx>"),
                                   cl::Required);
-static cl::list<std::string> inputPaths("input",
-                                        desc("Input .npy, one per argument"),
-                                        cl::value_desc("file.npy"));
-static cl::list<std::string> outputPaths("output",
-                                         desc("Output .npy, one per result"),
-                                         cl::value_desc("file.npy"));
+static cl::list<std::string>
+    inputPaths("input",
+               desc("Input .npy (one argument) or .npz (several, bound by "
+                    "name or in order)"),
+               cl::value_desc("file.npy|file.npz"));
+static cl::list<std::string>
+    outputPaths("output",
+                desc("Output .npy, one per result, or one .npz for all"),
+                cl::value_desc("file.npy|file.npz"));
 static cl::list<std::string>
     comparePaths("compare",
-                 desc("Reference .npy for result i (i-th --compare): prints "
-                      "max abs error, mismatches and SQNR; exits 1 on a "
-                      "mismatch beyond --rtol/--atol"),
-                 cl::value_desc("ref.npy"));
+                 desc("Reference .npy for result i (i-th --compare), or "
+                      ".npz: prints max abs error, mismatches and SQNR; "
+                      "exits 1 on a mismatch beyond --rtol/--atol"),
+                 cl::value_desc("ref.npy|ref.npz"));
 static opt<double> relTolerance("rtol", desc("Relative tolerance of --compare"),
-                        cl::init(0.0));
+                                cl::init(0.0));
 static opt<double> absTolerance("atol", desc("Absolute tolerance of --compare"),
-                        cl::init(0.0));
+                                cl::init(0.0));
 static opt<std::string> entryName("entry",
                                   desc("Function to run (default: the only "
                                        "public function with a body)"));
@@ -77,9 +88,9 @@ static opt<bool> allowNonFinite("allow-nonfinite",
                                 cl::init(false));
 static opt<bool> timeIt("time",
                         desc("Print compile time and the median latency of "
-                             "--repeat calls after one warm-up call"),
+                             "--repeat runs after one warm-up run"),
                         cl::init(false));
-static opt<unsigned> repeat("repeat", desc("Calls timed by --time"),
+static opt<unsigned> repeat("repeat", desc("Runs timed by --time"),
                             cl::init(20));
 static cl::list<std::string>
     constantInputs("const-input",
@@ -93,6 +104,16 @@ namespace {
   llvm::errs() << "quant-run: error: " << message << "\n";
   std::exit(1);
 }
+
+std::string toString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream(s) << type;
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// The entry signature
+//===----------------------------------------------------------------------===//
 
 /// The .npy dtype of a tensor element type; `onnxDType` (from the importer)
 /// says whether an integer is unsigned.
@@ -111,17 +132,39 @@ std::optional<npy::DType> npyTypeOf(Type type, StringRef onnxDType) {
   if (type.isInteger(16))
     return isUnsigned ? npy::DType::U16 : npy::DType::I16;
   if (type.isInteger(32))
-    return npy::DType::I32;
+    return isUnsigned ? npy::DType::U32 : npy::DType::I32;
   if (type.isInteger(64))
-    return npy::DType::I64;
+    return isUnsigned ? npy::DType::U64 : npy::DType::I64;
   return std::nullopt;
 }
 
 /// One tensor of the entry signature.
 struct Slot {
-  std::string name;
+  unsigned index;
+  bool isResult;
+  std::string onnxName; // empty for hand-written MLIR
   RankedTensorType type;
   npy::DType dtype;
+
+  /// The name that binds an .npz member to this slot, and names it in an
+  /// .npz output: the ONNX name, else "arg<i>" or "result<i>".
+  std::string key() const {
+    if (!onnxName.empty())
+      return onnxName;
+    return (isResult ? "result" : "arg") + std::to_string(index);
+  }
+  /// How messages name it: "argument 0" or "result 1 'y'".
+  std::string label() const {
+    std::string s =
+        (isResult ? "result " : "argument ") + std::to_string(index);
+    return onnxName.empty() ? s : s + " '" + onnxName + "'";
+  }
+  /// The static leading (batch) dimension, if the tensor has one.
+  std::optional<int64_t> staticBatch() const {
+    if (type.getRank() == 0 || type.isDynamicDim(0))
+      return std::nullopt;
+    return type.getDimSize(0);
+  }
 };
 
 std::vector<Slot> describe(func::FuncOp func, bool results) {
@@ -131,15 +174,10 @@ std::vector<Slot> describe(func::FuncOp func, bool results) {
     Type type = results ? func.getResultTypes()[i] : func.getArgumentTypes()[i];
     DictionaryAttr attrs =
         results ? func.getResultAttrDict(i) : func.getArgAttrDict(i);
-    auto tensor = dyn_cast<RankedTensorType>(type);
     std::string what = (results ? "result " : "argument ") + std::to_string(i);
+    auto tensor = dyn_cast<RankedTensorType>(type);
     if (!tensor)
-      fatal(what + " of @" + func.getName() + " is " +
-            llvm::StringRef([&] {
-              std::string s;
-              llvm::raw_string_ostream(s) << type;
-              return s;
-            }()) +
+      fatal(what + " of @" + func.getName() + " is " + toString(type) +
             ", not a ranked tensor");
     StringRef onnxName, onnxDType;
     if (attrs) {
@@ -151,120 +189,11 @@ std::vector<Slot> describe(func::FuncOp func, bool results) {
     std::optional<npy::DType> dtype =
         npyTypeOf(tensor.getElementType(), onnxDType);
     if (!dtype)
-      fatal(what + " has unsupported element type");
-    slots.push_back({onnxName.empty() ? what : onnxName.str(), tensor, *dtype});
+      fatal(what + " has element type " + toString(tensor.getElementType()) +
+            ", which has no .npy dtype here");
+    slots.push_back({i, results, onnxName.str(), tensor, *dtype});
   }
   return slots;
-}
-
-/// A memref descriptor {allocated, aligned, offset, sizes[R], strides[R]}
-/// laid out as LLVM lays out the struct (all fields 8 bytes).
-struct Descriptor {
-  std::vector<int64_t> words;
-  explicit Descriptor(void *data, llvm::ArrayRef<int64_t> shape) {
-    words.push_back(reinterpret_cast<int64_t>(data));
-    words.push_back(reinterpret_cast<int64_t>(data));
-    words.push_back(0);
-    words.insert(words.end(), shape.begin(), shape.end());
-    std::vector<int64_t> strides(shape.size(), 1);
-    for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
-      strides[d] = strides[d + 1] * shape[d + 1];
-    words.insert(words.end(), strides.begin(), strides.end());
-  }
-};
-
-bool isFloat(npy::DType t) {
-  return t == npy::DType::F16 || t == npy::DType::F32 || t == npy::DType::F64;
-}
-
-double elementAsDouble(const npy::Array &a, int64_t i) {
-  const char *p = a.data.data() + i * npy::dtypeSize(a.dtype);
-  switch (a.dtype) {
-  case npy::DType::F32: {
-    float v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case npy::DType::F64: {
-    double v;
-    std::memcpy(&v, p, 8);
-    return v;
-  }
-  case npy::DType::F16:
-    return llvm::APFloat(llvm::APFloat::IEEEhalf(),
-                         llvm::APInt(16, uint16_t(uint8_t(p[0]) |
-                                                  (uint8_t(p[1]) << 8))))
-        .convertToDouble();
-  case npy::DType::I8:
-    return int8_t(p[0]);
-  case npy::DType::U8:
-  case npy::DType::Bool:
-    return uint8_t(p[0]);
-  case npy::DType::I16: {
-    int16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case npy::DType::U16: {
-    uint16_t v;
-    std::memcpy(&v, p, 2);
-    return v;
-  }
-  case npy::DType::I32: {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case npy::DType::I64: {
-    int64_t v;
-    std::memcpy(&v, p, 8);
-    return double(v);
-  }
-  }
-  return 0;
-}
-
-/// Prints the comparison of `got` with `ref`; returns whether they agree
-/// within the tolerances.
-bool compare(const std::string &name, const npy::Array &got,
-             const npy::Array &ref) {
-  if (got.shape != ref.shape) {
-    llvm::outs() << name << ": shape " << got.shapeString()
-                 << " differs from the reference " << ref.shapeString()
-                 << "\n";
-    return false;
-  }
-  double maxError = 0, signal = 0, noise = 0;
-  int64_t mismatches = 0, n = got.numElements();
-  for (int64_t i = 0; i < n; ++i) {
-    double g = elementAsDouble(got, i), r = elementAsDouble(ref, i);
-    bool bothNaN = std::isnan(g) && std::isnan(r);
-    double error = bothNaN ? 0.0 : std::fabs(g - r);
-    if (std::isinf(g) && std::isinf(r) && (g > 0) == (r > 0))
-      error = 0.0;
-    if (std::isnan(error) || error > absTolerance + relTolerance * std::fabs(r))
-      ++mismatches;
-    if (std::isfinite(error))
-      maxError = std::max(maxError, error);
-    if (std::isfinite(r) && std::isfinite(error)) {
-      signal += r * r;
-      noise += error * error;
-    }
-  }
-  llvm::outs() << name << ": " << n << " elements, max abs error "
-               << maxError << ", " << mismatches << " mismatches";
-  if (!(isFloat(ref.dtype) && (relTolerance > 0 || absTolerance > 0)))
-    llvm::outs() << " (exact)";
-  else
-    llvm::outs() << " (rtol " << relTolerance << ", atol " << absTolerance
-                 << ")";
-  if (noise == 0)
-    llvm::outs() << ", SQNR inf dB\n";
-  else
-    llvm::outs() << ", SQNR "
-                 << llvm::format("%.2f", 10.0 * std::log10(signal / noise))
-                 << " dB\n";
-  return mismatches == 0;
 }
 
 func::FuncOp findEntry(ModuleOp module) {
@@ -284,15 +213,363 @@ func::FuncOp findEntry(ModuleOp module) {
   return entry;
 }
 
+//===----------------------------------------------------------------------===//
+// Arrays in and out
+//===----------------------------------------------------------------------===//
+
+/// The arrays of `paths` in command-line order, an .npz contributing its
+/// members in archive order.
+std::vector<npy::NamedArray> readAll(ArrayRef<std::string> paths) {
+  std::vector<npy::NamedArray> all;
+  for (const std::string &path : paths) {
+    llvm::Expected<std::vector<npy::NamedArray>> arrays = npy::readArrays(path);
+    if (!arrays)
+      fatal(llvm::toString(arrays.takeError()));
+    for (npy::NamedArray &array : *arrays)
+      all.push_back(std::move(array));
+  }
+  return all;
+}
+
+/// For each slot, the index of its array in `arrays`, or -1. By name when
+/// any array is named after a slot's key (then every array must be), else
+/// in order. `flag` is the option the arrays came from; with `requireAll`
+/// every slot must get an array.
+std::vector<int> bindArrays(ArrayRef<Slot> slots,
+                            ArrayRef<npy::NamedArray> arrays, StringRef flag,
+                            bool requireAll, StringRef function) {
+  std::vector<int> bound(slots.size(), -1);
+  auto slotNamed = [&](StringRef name) -> const Slot * {
+    for (const Slot &slot : slots)
+      if (!name.empty() && slot.key() == name)
+        return &slot;
+    return nullptr;
+  };
+  bool byName = llvm::any_of(arrays, [&](const npy::NamedArray &array) {
+    return slotNamed(array.name) != nullptr;
+  });
+  bool ofResults = !slots.empty() && slots[0].isResult;
+  StringRef kind = ofResults ? "result" : "argument";
+
+  if (!byName) {
+    if (requireAll ? arrays.size() != slots.size()
+                   : arrays.size() > slots.size())
+      fatal("@" + function + " has " + llvm::Twine(slots.size()) + " " + kind +
+            "s, got " + llvm::Twine(arrays.size()) + " " + flag + " arrays");
+    for (size_t i = 0; i < arrays.size(); ++i)
+      bound[i] = i;
+    return bound;
+  }
+  for (auto [i, array] : llvm::enumerate(arrays)) {
+    const Slot *slot = slotNamed(array.name);
+    if (!slot) {
+      std::string keys;
+      for (const Slot &s : slots)
+        keys += (keys.empty() ? "" : ", ") + s.key();
+      fatal(flag + " array " + array.source + " is not named after " +
+            (ofResults ? "a result" : "an argument") + " of @" + function +
+            " (" + keys + "); name all arrays or none");
+    }
+    if (bound[slot->index] >= 0)
+      fatal(slot->label() + " is given twice: " +
+            arrays[bound[slot->index]].source + " and " + array.source);
+    bound[slot->index] = i;
+  }
+  if (requireAll)
+    for (const Slot &slot : slots)
+      if (bound[slot.index] < 0)
+        fatal(slot.label() + " has no " + flag + " array named '" + slot.key() +
+              "'");
+  return bound;
+}
+
+bool isFloat(npy::DType t) {
+  return t == npy::DType::F16 || t == npy::DType::F32 || t == npy::DType::F64;
+}
+
+/// Checks `input` against `slot`: dtype, shape, NaN/Inf. Returns how many
+/// model calls it streams: its leading dimension over the slot's static
+/// batch, or nullopt when it is passed whole (rank 0, dynamic batch).
+std::optional<int64_t> checkInput(const Slot &slot,
+                                  const npy::NamedArray &input) {
+  const npy::Array &array = input.array;
+  std::string where = slot.label() + " (" + input.source + ")";
+  // No implicit conversion: the model's element type decides the dtype.
+  if (array.dtype != slot.dtype)
+    fatal(where + " has dtype " + npy::dtypeString(array.dtype) +
+          ", the model expects " + npy::dtypeString(slot.dtype));
+  ArrayRef<int64_t> expected = slot.type.getShape();
+  std::optional<int64_t> batch = slot.staticBatch();
+  bool shapeOk = expected.size() == array.shape.size();
+  for (size_t d = 1; shapeOk && d < expected.size(); ++d)
+    shapeOk =
+        ShapedType::isDynamic(expected[d]) || expected[d] == array.shape[d];
+  if (shapeOk && batch)
+    shapeOk = *batch == 0 ? array.shape[0] == 0
+                          : array.shape[0] % *batch == 0 && array.shape[0] > 0;
+  if (!shapeOk)
+    fatal(where + " has shape " + array.shapeString() + ", the model expects " +
+          toString(slot.type) +
+          (batch && *batch > 0 && expected.size() == array.shape.size()
+               ? " (or a multiple of " + std::to_string(*batch) +
+                     " along dimension 0, streamed in batches)"
+               : ""));
+  if (isFloat(array.dtype) && !allowNonFinite)
+    for (int64_t e = 0, n = array.numElements(); e < n; ++e) {
+      double value = array.elementAsDouble(e);
+      if (!std::isfinite(value))
+        fatal(where + " element " + array.indexString(e) + " is " +
+              (std::isnan(value) ? "NaN" : "Inf") +
+              "; pass --allow-nonfinite to run anyway");
+    }
+  if (!batch || *batch == 0)
+    return std::nullopt;
+  return array.shape[0] / *batch;
+}
+
+/// The number of calls the inputs stream, which they must agree on.
+int64_t countCalls(ArrayRef<Slot> args,
+                   ArrayRef<const npy::NamedArray *> inputs,
+                   ArrayRef<std::optional<int64_t>> callsPerInput) {
+  auto describeBatches = [&](size_t i) {
+    return inputs[i]->source + " (" + args[i].label() + ") is " +
+           std::to_string(*callsPerInput[i]) + " batches of " +
+           std::to_string(*args[i].staticBatch());
+  };
+  int64_t calls = 1;
+  std::optional<size_t> decidedBy;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!callsPerInput[i])
+      continue;
+    if (decidedBy && *callsPerInput[i] != calls)
+      fatal("inputs disagree on the number of batches: " +
+            describeBatches(*decidedBy) + ", " + describeBatches(i));
+    calls = *callsPerInput[i];
+    decidedBy = i;
+  }
+  if (calls == 1)
+    return 1;
+  // A dynamic batch dimension takes any size: which part of it belongs to
+  // which call would be a guess.
+  for (const Slot &slot : args)
+    if (slot.type.getRank() > 0 && slot.type.isDynamicDim(0))
+      fatal("cannot stream " + llvm::Twine(calls) +
+            " batches: " + slot.label() + " has a dynamic leading dimension");
+  return calls;
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+/// A memref descriptor {allocated, aligned, offset, sizes[R], strides[R]}
+/// laid out as LLVM lays out the struct (all fields 8 bytes).
+struct Descriptor {
+  std::vector<int64_t> words;
+  explicit Descriptor(const void *data, llvm::ArrayRef<int64_t> shape) {
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(0);
+    words.insert(words.end(), shape.begin(), shape.end());
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * shape[d + 1];
+    words.insert(words.end(), strides.begin(), strides.end());
+  }
+};
+
+/// Runs the compiled entry on the inputs: `calls` calls on consecutive
+/// slices of the batched inputs, spread over `workers` threads, results
+/// concatenated along dimension 0.
+class Runner {
+public:
+  Runner(void (*entry)(void **), ArrayRef<Slot> results,
+         ArrayRef<const npy::Array *> inputs, ArrayRef<bool> batched,
+         int64_t calls, unsigned workers)
+      : entry(entry), results(results), inputs(inputs), batched(batched),
+        calls(calls), workers(workers) {}
+
+  std::vector<npy::Array> run() const {
+    std::vector<std::vector<npy::Array>> perCall(calls);
+    std::atomic<int64_t> next{0};
+    // Each call reads its own input slices and allocates its own results;
+    // the inputs are read-only (bufferization.writable = false).
+    auto work = [&] {
+      for (int64_t call; (call = next++) < calls;)
+        perCall[call] = callOnce(call);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned w = 1; w < workers; ++w)
+      pool.emplace_back(work);
+    work();
+    for (std::thread &thread : pool)
+      thread.join();
+    return concatenate(perCall);
+  }
+
+private:
+  std::vector<npy::Array> callOnce(int64_t call) const {
+    // _mlir_ciface_<name>(results..., args...): the results come back
+    // through one pointer to their descriptors, laid end to end.
+    std::vector<Descriptor> argDescriptors;
+    for (auto [array, isBatched] : llvm::zip_equal(inputs, batched)) {
+      if (!isBatched) {
+        argDescriptors.emplace_back(array->data.data(), array->shape);
+        continue;
+      }
+      std::vector<int64_t> shape = array->shape;
+      shape[0] /= calls;
+      size_t sliceBytes = array->data.size() / calls;
+      argDescriptors.emplace_back(array->data.data() + call * sliceBytes,
+                                  shape);
+    }
+    size_t resultWords = 0;
+    for (const Slot &slot : results)
+      resultWords += 3 + 2 * slot.type.getRank();
+    std::vector<int64_t> resultBuffer(std::max<size_t>(resultWords, 1));
+    void *resultPointer = resultBuffer.data();
+    std::vector<void *> descriptorPointers;
+    for (Descriptor &d : argDescriptors)
+      descriptorPointers.push_back(d.words.data());
+    std::vector<void *> argPointers;
+    if (!results.empty())
+      argPointers.push_back(&resultPointer);
+    for (void *&p : descriptorPointers)
+      argPointers.push_back(&p);
+    entry(argPointers.data());
+
+    std::vector<npy::Array> outs;
+    size_t at = 0;
+    for (const Slot &slot : results) {
+      int64_t rank = slot.type.getRank();
+      const char *aligned =
+          reinterpret_cast<const char *>(resultBuffer[at + 1]);
+      int64_t offset = resultBuffer[at + 2];
+      npy::Array out;
+      out.dtype = slot.dtype;
+      out.shape.assign(&resultBuffer[at + 3], &resultBuffer[at + 3 + rank]);
+      const int64_t *strides = &resultBuffer[at + 3 + rank];
+      unsigned size = npy::dtypeSize(slot.dtype);
+      out.data.resize(out.numElements() * size);
+      for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
+        int64_t linear = offset, rest = e;
+        for (int64_t d = rank - 1; d >= 0; --d) {
+          linear += (rest % out.shape[d]) * strides[d];
+          rest /= out.shape[d];
+        }
+        std::memcpy(out.data.data() + e * size, aligned + linear * size, size);
+      }
+      // The deallocation pipeline hands every result over owned (it clones
+      // the ones it does not own), allocated by malloc.
+      std::free(reinterpret_cast<void *>(resultBuffer[at]));
+      at += 3 + 2 * rank;
+      outs.push_back(std::move(out));
+    }
+    return outs;
+  }
+
+  std::vector<npy::Array>
+  concatenate(std::vector<std::vector<npy::Array>> &perCall) const {
+    std::vector<npy::Array> outs = std::move(perCall[0]);
+    for (int64_t call = 1; call < calls; ++call)
+      for (auto [slot, out, part] :
+           llvm::zip_equal(results, outs, perCall[call])) {
+        if (!std::equal(out.shape.begin() + 1, out.shape.end(),
+                        part.shape.begin() + 1, part.shape.end()))
+          fatal(slot.label() + " has shape " + part.shapeString() +
+                " in batch " + llvm::Twine(call) +
+                ", which does not concatenate with " + out.shapeString());
+        out.shape[0] += part.shape[0];
+        out.data.insert(out.data.end(), part.data.begin(), part.data.end());
+      }
+    return outs;
+  }
+
+  void (*entry)(void **);
+  ArrayRef<Slot> results;
+  ArrayRef<const npy::Array *> inputs;
+  ArrayRef<bool> batched;
+  int64_t calls;
+  unsigned workers;
+};
+
+//===----------------------------------------------------------------------===//
+// Comparison
+//===----------------------------------------------------------------------===//
+
+/// Prints the comparison of `got` with `ref`; returns whether they agree
+/// within the tolerances.
+bool compare(const Slot &slot, const npy::Array &got, const npy::Array &ref) {
+  // The ONNX name alone where there is one, as the comparison lines have
+  // always read.
+  std::string name = slot.onnxName.empty() ? slot.label() : slot.onnxName;
+  if (got.shape != ref.shape) {
+    llvm::outs() << name << ": shape " << got.shapeString()
+                 << " differs from the reference " << ref.shapeString() << "\n";
+    return false;
+  }
+  double maxError = 0, signal = 0, noise = 0;
+  int64_t mismatches = 0, n = got.numElements();
+  // Integers are subtracted exactly: 64-bit ones lose digits in a double.
+  bool integers = !isFloat(got.dtype) && !isFloat(ref.dtype);
+  for (int64_t i = 0; i < n; ++i) {
+    double g = got.elementAsDouble(i), r = ref.elementAsDouble(i);
+    bool bothNaN = std::isnan(g) && std::isnan(r);
+    double error = bothNaN ? 0.0 : std::fabs(g - r);
+    if (integers) {
+      __int128 difference = got.elementAsInteger(i) - ref.elementAsInteger(i);
+      error = double(difference < 0 ? -difference : difference);
+    }
+    if (std::isinf(g) && std::isinf(r) && (g > 0) == (r > 0))
+      error = 0.0;
+    if (std::isnan(error) || error > absTolerance + relTolerance * std::fabs(r))
+      ++mismatches;
+    if (std::isfinite(error))
+      maxError = std::max(maxError, error);
+    if (std::isfinite(r) && std::isfinite(error)) {
+      signal += r * r;
+      noise += error * error;
+    }
+  }
+  llvm::outs() << name << ": " << n << " elements, max abs error " << maxError
+               << ", " << mismatches << " mismatches";
+  if (!(isFloat(ref.dtype) && (relTolerance > 0 || absTolerance > 0)))
+    llvm::outs() << " (exact)";
+  else
+    llvm::outs() << " (rtol " << relTolerance << ", atol " << absTolerance
+                 << ")";
+  if (noise == 0)
+    llvm::outs() << ", SQNR inf dB\n";
+  else
+    llvm::outs() << ", SQNR "
+                 << llvm::format("%.2f", 10.0 * std::log10(signal / noise))
+                 << " dB\n";
+  return mismatches == 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  cl::ParseCommandLineOptions(argc, argv,
-                              "QuantC runner: compile a model with "
-                              "quant-cpu-pipeline and run it on .npy data\n");
+  // libLLVM.so registers an undocumented --threads of its own, which nothing
+  // here reads; ours takes its place.
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->removeArgument();
+  opt<unsigned> threadCount(
+      "threads",
+      desc("Worker threads that run the batch slices of streamed inputs "
+           "(the generated code itself is single-threaded)"),
+      cl::init(1));
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "QuantC runner: compile a model with "
+      "quant-cpu-pipeline and run it on .npy or .npz data\n");
+  if (threadCount == 0)
+    fatal("--threads must be at least 1");
+  if (timeIt && repeat == 0)
+    fatal("--repeat must be at least 1");
 
   DialectRegistry registry;
   quantc::registerAllDialects(registry);
@@ -327,58 +604,61 @@ int main(int argc, char **argv) {
   std::vector<Slot> results = describe(entry, /*results=*/true);
 
   // Inputs.
-  if (inputPaths.size() != args.size())
-    fatal("@" + name + " takes " + llvm::Twine(args.size()) +
-          " inputs, got " + llvm::Twine(inputPaths.size()) + " --input");
-  if (!outputPaths.empty() && outputPaths.size() != results.size())
-    fatal("@" + name + " has " + llvm::Twine(results.size()) +
-          " results, got " + llvm::Twine(outputPaths.size()) + " --output");
-  if (comparePaths.size() > results.size())
-    fatal("more --compare files than results");
-  std::vector<npy::Array> inputs;
-  for (auto [i, slot] : llvm::enumerate(args)) {
-    llvm::Expected<npy::Array> array = npy::readNpy(inputPaths[i]);
-    if (!array)
-      fatal(llvm::toString(array.takeError()));
-    if (array->dtype != slot.dtype)
-      fatal("input '" + slot.name + "' (" + inputPaths[i] + ") has dtype " +
-            npy::dtypeString(array->dtype) + ", the model expects " +
-            npy::dtypeString(slot.dtype));
-    ArrayRef<int64_t> expected = slot.type.getShape();
-    bool shapeOk = expected.size() == array->shape.size();
-    for (size_t d = 0; shapeOk && d < expected.size(); ++d)
-      shapeOk = ShapedType::isDynamic(expected[d]) ||
-                expected[d] == array->shape[d];
-    if (!shapeOk) {
-      std::string s;
-      llvm::raw_string_ostream(s) << slot.type;
-      fatal("input '" + slot.name + "' (" + inputPaths[i] + ") has shape " +
-            array->shapeString() + ", the model expects " + s);
-    }
-    if (isFloat(array->dtype) && !allowNonFinite)
-      for (int64_t e = 0; e < array->numElements(); ++e)
-        if (!std::isfinite(elementAsDouble(*array, e)))
-          fatal("input '" + slot.name + "' (" + inputPaths[i] +
-                ") element " + llvm::Twine(e) +
-                " is NaN or Inf; pass --allow-nonfinite to run anyway");
-    inputs.push_back(std::move(*array));
+  bool outputNpz =
+      outputPaths.size() == 1 && StringRef(outputPaths[0]).ends_with(".npz");
+  if (!outputPaths.empty() && !outputNpz) {
+    for (const std::string &path : outputPaths)
+      if (StringRef(path).ends_with(".npz"))
+        fatal("--output " + path +
+              ": an .npz output holds all results and is the only --output");
+    if (outputPaths.size() != results.size())
+      fatal("@" + name + " has " + llvm::Twine(results.size()) +
+            " results, got " + llvm::Twine(outputPaths.size()) + " --output");
   }
+  std::vector<npy::NamedArray> inputArrays = readAll(inputPaths);
+  std::vector<int> inputOf =
+      bindArrays(args, inputArrays, "--input", /*requireAll=*/true, name);
+  std::vector<const npy::NamedArray *> inputs;
+  std::vector<std::optional<int64_t>> callsPerInput;
+  for (const Slot &slot : args) {
+    inputs.push_back(&inputArrays[inputOf[slot.index]]);
+    callsPerInput.push_back(checkInput(slot, *inputs.back()));
+  }
+  int64_t calls = countCalls(args, inputs, callsPerInput);
+  if (calls > 1)
+    for (const Slot &slot : results)
+      if (slot.type.getRank() == 0)
+        fatal("cannot stream " + llvm::Twine(calls) + " batches: " +
+              slot.label() + " is a scalar, with no batch dimension");
 
-  // Compile.
+  // References are read before compiling: a bad file fails fast.
+  std::vector<npy::NamedArray> references = readAll(comparePaths);
+  std::vector<int> referenceOf = bindArrays(results, references, "--compare",
+                                            /*requireAll=*/false, name);
+
+  // Compile. The inputs are read-only for the generated code, so that
+  // repeated and concurrent calls can share them.
   auto compileStart = std::chrono::steady_clock::now();
   entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                     BoolAttr::get(&context, false));
   PassManager pm(&context);
   quantc::CPUPipelineOptions pipelineOptions;
   pipelineOptions.emulateQDQ = emulateQDQ;
   quantc::buildCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return 1;
+  // Mutable globals would be shared state between concurrent calls.
+  bool hasMutableGlobals = false;
+  module->walk([&](LLVM::GlobalOp global) {
+    hasMutableGlobals |= !global.getConstant();
+  });
   ExecutionEngineOptions engineOptions;
   // memref.copy of strided views lowers to a call of memrefCopy, which
   // MLIR's C runner utils (Debian's libmlir-22) provide.
-  std::string runnerUtils = (llvm::Twine(MLIR_LIB_DIR) +
-                             "/libmlir_c_runner_utils.so")
-                                .str();
+  std::string runnerUtils =
+      (llvm::Twine(MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so").str();
   SmallVector<StringRef> sharedLibs{runnerUtils};
   engineOptions.sharedLibPaths = sharedLibs;
   auto optimize = makeOptimizingTransformer(3, 0, nullptr);
@@ -386,90 +666,69 @@ int main(int argc, char **argv) {
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  // The lookup materializes the code (ORC compiles on first lookup), so it
+  // belongs to the compile time; calls then go straight to the pointer.
+  (*engine)->initialize();
+  auto entryPointer = (*engine)->lookupPacked("_mlir_ciface_" + name);
+  if (!entryPointer)
+    fatal("JIT compilation failed: " +
+          llvm::toString(entryPointer.takeError()));
   double compileSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - compileStart)
                               .count();
 
-  // Call: _mlir_ciface_<name>(results..., args...).
-  std::vector<Descriptor> argDescriptors;
-  for (npy::Array &array : inputs)
-    argDescriptors.emplace_back(array.data.data(), array.shape);
-  size_t resultWords = 0;
-  for (const Slot &slot : results)
-    resultWords += 3 + 2 * slot.type.getRank();
-  std::vector<int64_t> resultBuffer(std::max<size_t>(resultWords, 1));
-  std::vector<void *> argPointers;
-  void *resultPointer = resultBuffer.data();
-  if (!results.empty())
-    argPointers.push_back(&resultPointer);
-  std::vector<void *> descriptorPointers;
-  for (Descriptor &d : argDescriptors)
-    descriptorPointers.push_back(d.words.data());
-  for (void *&p : descriptorPointers)
-    argPointers.push_back(&p);
-
-  std::string symbol = "_mlir_ciface_" + name;
-  auto freeResults = [&] {
-    size_t at = 0;
-    for (const Slot &slot : results) {
-      std::free(reinterpret_cast<void *>(resultBuffer[at]));
-      at += 3 + 2 * slot.type.getRank();
-    }
-  };
-  auto call = [&] {
-    if (llvm::Error err = (*engine)->invokePacked(symbol, argPointers))
-      fatal("call failed: " + llvm::toString(std::move(err)));
-  };
-  call();
+  // Run.
+  unsigned workers = std::min<int64_t>(threadCount, calls);
+  if (workers > 1 && hasMutableGlobals) {
+    llvm::errs() << "quant-run: warning: the compiled model has mutable "
+                    "globals; running its batches on one thread\n";
+    workers = 1;
+  }
+  std::vector<const npy::Array *> inputData;
+  SmallVector<bool> batched;
+  for (auto [input, count] : llvm::zip_equal(inputs, callsPerInput)) {
+    inputData.push_back(&input->array);
+    batched.push_back(count.has_value() && calls > 1);
+  }
+  Runner runner(*entryPointer, results, inputData, batched, calls, workers);
+  std::vector<npy::Array> outputs = runner.run();
   if (timeIt) {
     std::vector<double> samples;
     for (unsigned r = 0; r < repeat; ++r) {
-      freeResults();
       auto start = std::chrono::steady_clock::now();
-      call();
+      runner.run();
       samples.push_back(std::chrono::duration<double, std::micro>(
                             std::chrono::steady_clock::now() - start)
                             .count());
     }
     std::sort(samples.begin(), samples.end());
     llvm::outs() << "compile: " << llvm::format("%.1f", compileSeconds * 1e3)
-                 << " ms; median latency over " << repeat
-                 << " calls: " << llvm::format("%.1f", samples[repeat / 2])
+                 << " ms; median latency over " << repeat;
+    if (calls == 1)
+      llvm::outs() << " calls";
+    else
+      llvm::outs() << " runs (" << calls << " batches each, " << workers
+                   << (workers == 1 ? " thread)" : " threads)");
+    llvm::outs() << ": " << llvm::format("%.1f", samples[repeat / 2])
                  << " us\n";
   }
 
   // Results.
-  bool allMatch = true;
-  size_t at = 0;
-  for (auto [i, slot] : llvm::enumerate(results)) {
-    int64_t rank = slot.type.getRank();
-    const char *aligned = reinterpret_cast<const char *>(resultBuffer[at + 1]);
-    int64_t offset = resultBuffer[at + 2];
-    npy::Array out;
-    out.dtype = slot.dtype;
-    out.shape.assign(&resultBuffer[at + 3], &resultBuffer[at + 3 + rank]);
-    const int64_t *strides = &resultBuffer[at + 3 + rank];
-    unsigned size = npy::dtypeSize(slot.dtype);
-    out.data.resize(out.numElements() * size);
-    for (int64_t e = 0, n = out.numElements(); e < n; ++e) {
-      int64_t linear = offset, rest = e;
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        linear += (rest % out.shape[d]) * strides[d];
-        rest /= out.shape[d];
-      }
-      std::memcpy(out.data.data() + e * size, aligned + linear * size, size);
-    }
-    at += 3 + 2 * rank;
-    if (i < outputPaths.size())
-      if (llvm::Error err = npy::writeNpy(outputPaths[i], out))
+  if (outputNpz) {
+    std::vector<npy::NamedArray> named;
+    for (auto [slot, out] : llvm::zip_equal(results, outputs))
+      named.push_back({slot.key(), out, ""});
+    if (llvm::Error err = npy::writeNpz(outputPaths[0], named))
+      fatal(llvm::toString(std::move(err)));
+  } else {
+    for (auto [path, out] : llvm::zip(outputPaths, outputs))
+      if (llvm::Error err = npy::writeNpy(path, out))
         fatal(llvm::toString(std::move(err)));
-    if (i < comparePaths.size()) {
-      llvm::Expected<npy::Array> ref = npy::readNpy(comparePaths[i]);
-      if (!ref)
-        fatal(llvm::toString(ref.takeError()));
-      allMatch &= compare(slot.name, out, *ref);
-    }
   }
-  freeResults();
+  bool allMatch = true;
+  for (const Slot &slot : results)
+    if (referenceOf[slot.index] >= 0)
+      allMatch &= compare(slot, outputs[slot.index],
+                          references[referenceOf[slot.index]].array);
   return allMatch ? 0 : 1;
 }

@@ -302,19 +302,24 @@ MODELS = {
     "qdq_int4_weights": qdq_int4_weights,
 }
 
-def qdq_linear_data(directory):
-    """x.npy and the numpy float32 QDQ emulation of qdq_linear, ref.npy.
+def qdq_linear_reference(x):
+    """The numpy float32 QDQ emulation of qdq_linear on x (rows of 4).
     Scales are powers of two: the emulation is exact."""
-    x = np.array([[1.3, -2.25, 40.0, 0.75], [-0.4, 3.0, -100.0, 2.2]],
-                 np.float32)
     xq = np.clip(np.rint(x / np.float32(0.5)) - 3, -128, 127)
     xd = ((xq + 3) * np.float32(0.5)).astype(np.float32)
     s_w = np.array([0.25, 0.125, 0.5], np.float32)
     w = np.array([[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]], np.float32)
     y = xd @ (w * s_w) + np.array([1, 2, 3], np.float32) * (0.5 * s_w)
     yq = np.clip(np.rint(y / np.float32(2.0)) + 4, -128, 127)
+    return ((yq - 4) * np.float32(2.0)).astype(np.float32)
+
+
+def qdq_linear_data(directory):
+    """x.npy and qdq_linear_reference(x), ref.npy."""
+    x = np.array([[1.3, -2.25, 40.0, 0.75], [-0.4, 3.0, -100.0, 2.2]],
+                 np.float32)
     np.save(f"{directory}/x.npy", x)
-    np.save(f"{directory}/ref.npy", ((yq - 4) * np.float32(2.0)).astype(np.float32))
+    np.save(f"{directory}/ref.npy", qdq_linear_reference(x))
 
 
 if __name__ == "__main__":

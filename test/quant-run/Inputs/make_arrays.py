@@ -20,3 +20,7 @@ bad[0, 1] = np.nan
 np.save(f"{d}/x_nan.npy", bad)
 np.save(f"{d}/x_fortran.npy", np.asfortranarray(np.ones((2, 3), np.float32)))
 open(f"{d}/garbage.npy", "wb").write(b"not an array")
+np.save(f"{d}/sum_nan.npy", bad + y)
+inf = x.copy()
+inf[1, 2] = -np.inf
+np.save(f"{d}/x_inf.npy", inf)
