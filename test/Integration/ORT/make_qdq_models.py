@@ -108,8 +108,8 @@ def maxpool2(x):
 class Builder:
     """Collects nodes and initializers; names every node after its output."""
 
-    def __init__(self, act_type):
-        self.nodes, self.inits, self.act_type = [], [], act_type
+    def __init__(self):
+        self.nodes, self.inits = [], []
         self.taps = []  # every QuantizeLinear output, in graph order
 
     def init(self, name, array):
@@ -207,7 +207,7 @@ def mlp(act_type, batch, opset, use_gemm):
     r, sr, zr = cal(np.maximum(h, 0))
     _, so, zo = cal(r @ w2f.T + b2)
 
-    b = Builder(act_type)
+    b = Builder()
     xd = b.qdq("x", sx, zx)
     wd1, _ = b.weight("fc1_weight", w1, 1)
     bd1 = b.bias("fc1_bias", b1, sx, sw1)
@@ -261,7 +261,7 @@ def cnn(act_type, batch, opset):
     g, sg, zg = cal(e.mean(axis=(2, 3), keepdims=True))
     _, so, zo = cal(g.reshape(g.shape[0], -1) @ wfcf.T + bfc)
 
-    b = Builder(act_type)
+    b = Builder()
     xd = b.qdq("x", sx, zx)
     k1, _ = b.weight("conv1_weight", w1, 0)
     y = b.node("Conv", [xd, k1, b.bias("conv1_bias", b1, sx, sw1)], "conv1",
@@ -295,7 +295,7 @@ def single_op(op, act_type, batch):
     dwconv (depthwise), add (two quantized inputs), gap
     (GlobalAveragePool), gemm (transB), matmul (MatMul + Add)."""
     rng = np.random.default_rng(3)
-    b = Builder(act_type)
+    b = Builder()
     if op in ("conv", "dwconv"):
         c, hw = 16, 24
         group = c if op == "dwconv" else 1

@@ -11,17 +11,21 @@ Runtime (ort_run.js) and with quant-run, and compares every output.
 
   ort_roundtrip.py --bin BUILD/bin --work DIR [--emulate-qdq]
                    [--ort-opt-level all|disabled] [--batch N ...]
-                   [--node NODE] [--ort DIR] [VARIANT ...]
+                   [--node NODE] [--ort DIR] [--details] [VARIANT ...]
 
 Prints one line per model:
 
-  NAME: N elements in K outputs, M mismatches (P%), max 1 step
+  NAME: N elements in K outputs, M mismatches (P%), max D step; R root, U unexplained
 
 A mismatch is an element that differs at all; "steps" are units of the
 output's quantization scale (the integer difference of a quantized output;
-for the float output 0, the difference divided by its scale). With
---details, one line per output that has mismatches. Exit status 1 if a tool
-fails; mismatches are reported, not judged (the lit test judges them).
+for the float output 0, the difference divided by its scale). A root
+mismatch is one in a quantized tensor none of whose quantized inputs
+differ anywhere; it is explained when it is 1 step and its exact value
+(float64, from ORT's quantized inputs) lies within MIDPOINT_DISTANCE steps
+of a rounding midpoint. With --details, one line per output that has
+mismatches. Exit status 1 if a tool fails; mismatches are reported, not
+judged (the lit test judges them).
 """
 
 import argparse
@@ -181,8 +185,8 @@ def compare(name, model_path, input_arrays, ref_paths, out_paths, details):
     print(f"{name}: {total} elements in {len(scales)} outputs, "
           f"{mismatches} mismatches ({pct:.4f}%), max {worst:g} step; "
           f"{roots} root, {roots - explained} unexplained")
-    if details:
-        print("\n".join(lines)) if lines else None
+    if details and lines:
+        print("\n".join(lines))
 
 
 def main():
