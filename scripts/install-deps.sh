@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs, from Debian's registry, whatever of QuantC's build and test
-# dependencies is missing (docs/Dependencies.md says why each is here).
+# dependencies is missing (docs/Dependencies.md says why each is here), and
+# ONNX Runtime (npm onnxruntime-node, the numerics reference of
+# test/Integration/ORT) into <repo>/.deps/node_modules.
 # Run as root on Debian 12; does nothing when everything is present.
 set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Works with node 18 (Debian 12) and 20; a pinned version keeps the
+# reference numbers reproducible.
+ort_version=1.23.2
+ort_dir="$root/.deps/node_modules/onnxruntime-node"
 
 packages=(
   # Toolchain: clang-22 + lld compile ~20% faster than g++ 12 and link far
@@ -27,15 +35,33 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# node and npm run ONNX Runtime; any node >= 18 will do (e.g. one from
+# NodeSource), else Debian's.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
-echo "quantc: installing ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "quantc: these Debian packages are missing; run as root or install them:" >&2
-  echo "  apt-get install ${missing[*]}" >&2
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "quantc: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "quantc: these Debian packages are missing; run as root or install them:" >&2
+    echo "  apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 18 ]; then
+  echo "quantc: onnxruntime-node $ort_version needs node >= 18, found $(node --version)" >&2
   exit 1
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+installed="$(node -p "try { require('$ort_dir/package.json').version } catch (e) { '' }")"
+if [ "$installed" != "$ort_version" ]; then
+  echo "quantc: installing onnxruntime-node@$ort_version into $root/.deps"
+  # --ignore-scripts: the postinstall only fetches optional GPU libraries
+  # (unreachable here); the CPU library is inside the package.
+  npm install --prefix "$root/.deps" --ignore-scripts --no-audit --no-fund \
+    --loglevel=error "onnxruntime-node@$ort_version" > /dev/null
+fi

@@ -52,3 +52,26 @@ try:
     config.available_features.add("onnx")
 except ImportError:
     pass
+
+# ONNX Runtime (npm onnxruntime-node, installed by scripts/install-deps.sh
+# into .deps/) is the numerics reference of test/Integration/ORT; without
+# node or the package those tests are UNSUPPORTED.
+node = shutil.which("node")
+onnxruntime_node = os.path.join(config.quantc_src_root, ".deps",
+                                "node_modules", "onnxruntime-node")
+if node and os.path.isfile(os.path.join(onnxruntime_node, "package.json")):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(("%node", node))
+    config.substitutions.append(("%onnxruntime_node", onnxruntime_node))
+
+# x86 int8 dot products without saturation (VNNI): ONNX Runtime's u8 x s8
+# kernels for CPUs without it add pairs of products in saturating int16
+# (vpmaddubsw), so their results are not the exact integer sums.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo
+                      if line.startswith("flags")), [])
+    if "avx512_vnni" in flags or "avx_vnni" in flags:
+        config.available_features.add("x86-vnni")
+except OSError:
+    pass

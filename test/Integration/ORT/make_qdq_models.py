@@ -1,0 +1,422 @@
+#!/usr/bin/env python3
+# ===- make_qdq_models.py - QDQ models as ONNX Runtime's quantizer writes === #
+#
+# Part of the QuantC project, under the Apache License v2.0 with LLVM
+# Exceptions. See LICENSE for license information.
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+#
+# ===---------------------------------------------------------------------=== #
+"""make_qdq_models.py OUT_DIR [--only NAME ...] [--batch N ...] [--list]
+
+Writes, for every model variant, OUT_DIR/NAME.onnx and its test inputs
+OUT_DIR/NAME.INPUT.npy (INPUT: x, and y for the add). Output 0 is the model's float output; outputs 1.. are
+every quantized activation (QuantizeLinear output), in graph order, so that
+each layer is compared, not only the last.
+
+The models are quantized the way ONNX Runtime's static quantizer writes QDQ
+models: activations QuantizeLinear -> DequantizeLinear with asymmetric uint8
+or int8 parameters from min/max calibration (range widened to include 0);
+weights int8 initializers, symmetric per output channel (zero point 0,
+scale max|w| / 127.5) behind a DequantizeLinear with `axis`; bias int32 at
+scale s_x * s_w (float32 product) behind a DequantizeLinear. MaxPool and
+Flatten keep their input's parameters, as the quantizer does.
+
+  mlp: x -> MatMul + Add (or Gemm) -> Relu -> Gemm(transB) -> out
+  cnn: x -> Conv 3x3 pad 1 + Relu -> MaxPool 2x2 -> depthwise Conv 3x3
+       -> residual Add -> Relu -> Conv 3x3 stride 2 + Relu
+       -> GlobalAveragePool -> Flatten -> Gemm -> out
+  op-*: one op between QDQ pairs, on many elements (single_op)
+
+Weights, calibration data and test inputs come from fixed numpy seeds: the
+files are the same on every run. Calibration uses a numpy float forward
+pass written here.
+"""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F32 = np.float32
+
+
+# --- quantization parameters (ONNX Runtime's quantizer conventions) ------
+
+QRANGE = {"uint8": (0, 255), "int8": (-128, 127)}
+NP_TYPE = {"uint8": np.uint8, "int8": np.int8}
+
+
+def activation_params(values, qtype):
+    """Asymmetric min/max parameters; the range always includes 0."""
+    qmin, qmax = QRANGE[qtype]
+    rmin = min(float(values.min()), 0.0)
+    rmax = max(float(values.max()), 0.0)
+    scale = F32((rmax - rmin) / (qmax - qmin))
+    zp = int(np.clip(np.round(qmin - rmin / scale), qmin, qmax))
+    return scale, NP_TYPE[qtype](zp)
+
+
+def fake_quant(x, scale, zp):
+    """Q then DQ in float32, as ONNX defines them (round half to even)."""
+    info = np.iinfo(type(zp))
+    q = np.clip(np.rint(x / scale) + int(zp), info.min, info.max)
+    return ((q - int(zp)) * scale).astype(F32)
+
+
+def weight_params(w, axis):
+    """Symmetric int8 per channel along `axis`: zero point 0."""
+    reduce = tuple(i for i in range(w.ndim) if i != axis)
+    absmax = np.abs(w).max(axis=reduce)
+    scale = (absmax / F32(127.5)).astype(F32)
+    shape = [1] * w.ndim
+    shape[axis] = -1
+    q = np.clip(np.rint(w / scale.reshape(shape)), -128, 127).astype(np.int8)
+    return q, scale
+
+
+# --- numpy float forward pass (for calibration) --------------------------
+
+def conv2d(x, w, b, stride, pad, group):
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh = (h + 2 * pad - kh) // stride + 1
+    ow = (wd + 2 * pad - kw) // stride + 1
+    out = np.zeros((n, m, oh, ow), np.result_type(x, w))
+    mg = m // group
+    for g in range(group):
+        xg = xp[:, g * cg:(g + 1) * cg]
+        wg = w[g * mg:(g + 1) * mg]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xg[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+                out[:, g * mg:(g + 1) * mg] += np.einsum(
+                    "nchw,mc->nmhw", patch, wg[:, :, i, j])
+    return out + b.reshape(1, -1, 1, 1)
+
+
+def maxpool2(x):
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+
+
+# --- ONNX graph building -------------------------------------------------
+
+class Builder:
+    """Collects nodes and initializers; names every node after its output."""
+
+    def __init__(self):
+        self.nodes, self.inits = [], []
+        self.taps = []  # every QuantizeLinear output, in graph order
+
+    def init(self, name, array):
+        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    def node(self, op, inputs, output, **attrs):
+        self.nodes.append(helper.make_node(op, inputs, [output], name=output,
+                                           **attrs))
+        return output
+
+    def qdq(self, x, scale, zp):
+        """Activation fake-quantization: QuantizeLinear -> DequantizeLinear."""
+        s = self.init(x + "_scale", scale)
+        z = self.init(x + "_zero_point", zp)
+        q = self.node("QuantizeLinear", [x, s, z], x + "_quantized")
+        self.taps.append(q)
+        return self.node("DequantizeLinear", [q, s, z], x + "_dequantized")
+
+    def weight(self, name, w, axis):
+        """int8 per-channel weight initializer + DequantizeLinear."""
+        q, scale = weight_params(w, axis)
+        self.init(name + "_quantized", q)
+        self.init(name + "_scale", scale)
+        self.init(name + "_zero_point", np.zeros(scale.shape, np.int8))
+        dq = self.node("DequantizeLinear",
+                       [name + "_quantized", name + "_scale",
+                        name + "_zero_point"], name + "_dequantized", axis=axis)
+        return dq, scale
+
+    def bias(self, name, b, x_scale, w_scale):
+        """int32 bias at scale s_x * s_w + DequantizeLinear (axis 0)."""
+        scale = (F32(x_scale) * w_scale).astype(F32)
+        q = np.rint(b / scale).astype(np.int32)
+        self.init(name + "_quantized", q)
+        self.init(name + "_scale", scale)
+        self.init(name + "_zero_point", np.zeros(scale.shape, np.int32))
+        return self.node("DequantizeLinear",
+                         [name + "_quantized", name + "_scale",
+                          name + "_zero_point"], name + "_dequantized", axis=0)
+
+
+def finish(builder, inputs, out, out_shape, opset):
+    """The model on float `inputs` ({name: shape}); its outputs are `out`
+    (float) and then, so that every layer is compared and not only the
+    last, each quantized activation."""
+    graph = helper.make_graph(
+        builder.nodes, "qdq", [helper.make_tensor_value_info(
+            name, TensorProto.FLOAT, shape) for name, shape in inputs.items()],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, out_shape)],
+        builder.inits)
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)],
+        producer_name="quantc-make_qdq_models")
+    model.ir_version = 8
+    inferred = {v.name: v for v in onnx.shape_inference.infer_shapes(
+        model, strict_mode=True).graph.value_info}
+    model.graph.output.extend(inferred[t] for t in builder.taps)
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+class Calibrator:
+    """Min/max of each activation over the calibration batch; the float
+    forward pass fake-quantizes as it goes, so later ranges see the
+    quantized values, as calibrating the QDQ model would."""
+
+    def __init__(self, act_type):
+        self.act_type = act_type
+
+    def __call__(self, values):
+        scale, zp = activation_params(values, self.act_type)
+        return fake_quant(values, scale, zp), scale, zp
+
+
+# --- the models ----------------------------------------------------------
+
+def mlp(act_type, batch, opset, use_gemm):
+    rng = np.random.default_rng(1)
+    k, hidden, classes = 16, 32, 10
+    w1 = rng.normal(0, 0.4, (k, hidden)).astype(F32)
+    b1 = rng.normal(0, 0.3, hidden).astype(F32)
+    w2 = rng.normal(0, 0.3, (classes, hidden)).astype(F32)  # Gemm transB
+    b2 = rng.normal(0, 0.2, classes).astype(F32)
+    calib = rng.normal(0, 1.0, (64, k)).astype(F32)
+    x = np.random.default_rng(100 + batch).normal(0, 1.0, (batch, k)).astype(F32)
+
+    cal = Calibrator(act_type)
+    xq, sx, zx = cal(calib)
+    _, sw1 = weight_params(w1, 1)
+    _, sw2 = weight_params(w2, 0)
+    w1f = (weight_params(w1, 1)[0] * sw1).astype(F32)
+    w2f = (weight_params(w2, 0)[0] * sw2.reshape(-1, 1)).astype(F32)
+    h, sh, zh = cal(xq @ w1f + b1)
+    r, sr, zr = cal(np.maximum(h, 0))
+    _, so, zo = cal(r @ w2f.T + b2)
+
+    b = Builder()
+    xd = b.qdq("x", sx, zx)
+    wd1, _ = b.weight("fc1_weight", w1, 1)
+    bd1 = b.bias("fc1_bias", b1, sx, sw1)
+    if use_gemm:
+        y1 = b.node("Gemm", [xd, wd1, bd1], "fc1")
+    else:
+        mm = b.node("MatMul", [xd, wd1], "fc1_matmul")
+        y1 = b.node("Add", [mm, bd1], "fc1")
+    hd = b.qdq(y1, sh, zh)
+    rd = b.qdq(b.node("Relu", [hd], "relu1"), sr, zr)
+    wd2, _ = b.weight("fc2_weight", w2, 0)
+    bd2 = b.bias("fc2_bias", b2, sr, sw2)
+    y2 = b.node("Gemm", [rd, wd2, bd2], "fc2", transB=1)
+    out = b.qdq(y2, so, zo)
+    return finish(b, {"x": [batch, k]}, out, [batch, classes], opset), [x]
+
+
+def cnn(act_type, batch, opset):
+    rng = np.random.default_rng(2)
+    c_in, c, c2, classes, hw = 3, 8, 16, 10, 12
+    w1 = rng.normal(0, 0.3, (c, c_in, 3, 3)).astype(F32)
+    b1 = rng.normal(0, 0.2, c).astype(F32)
+    wdw = rng.normal(0, 0.4, (c, 1, 3, 3)).astype(F32)
+    bdw = rng.normal(0, 0.2, c).astype(F32)
+    w3 = rng.normal(0, 0.2, (c2, c, 3, 3)).astype(F32)
+    b3 = rng.normal(0, 0.2, c2).astype(F32)
+    wfc = rng.normal(0, 0.4, (classes, c2)).astype(F32)
+    bfc = rng.normal(0, 0.2, classes).astype(F32)
+    calib = rng.normal(0, 1.0, (16, c_in, hw, hw)).astype(F32)
+    x = np.random.default_rng(200 + batch).normal(
+        0, 1.0, (batch, c_in, hw, hw)).astype(F32)
+
+    def wf(w, axis):
+        q, s = weight_params(w, axis)
+        shape = [1] * w.ndim
+        shape[axis] = -1
+        return (q * s.reshape(shape)).astype(F32), s
+
+    w1f, sw1 = wf(w1, 0)
+    wdwf, swdw = wf(wdw, 0)
+    w3f, sw3 = wf(w3, 0)
+    wfcf, swfc = wf(wfc, 0)
+    cal = Calibrator(act_type)
+    xq, sx, zx = cal(calib)
+    a, sa, za = cal(np.maximum(conv2d(xq, w1f, b1, 1, 1, 1), 0))
+    p = maxpool2(a)  # keeps a's parameters
+    d, sd, zd = cal(conv2d(p, wdwf, bdw, 1, 1, c))
+    s, ss, zs = cal(d + p)
+    r, sr, zr = cal(np.maximum(s, 0))
+    e, se, ze = cal(np.maximum(conv2d(r, w3f, b3, 2, 1, 1), 0))
+    g, sg, zg = cal(e.mean(axis=(2, 3), keepdims=True))
+    _, so, zo = cal(g.reshape(g.shape[0], -1) @ wfcf.T + bfc)
+
+    b = Builder()
+    xd = b.qdq("x", sx, zx)
+    k1, _ = b.weight("conv1_weight", w1, 0)
+    y = b.node("Conv", [xd, k1, b.bias("conv1_bias", b1, sx, sw1)], "conv1",
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    ad = b.qdq(b.node("Relu", [y], "relu1"), sa, za)
+    pd = b.qdq(b.node("MaxPool", [ad], "pool", kernel_shape=[2, 2],
+                      strides=[2, 2]), sa, za)
+    kdw, _ = b.weight("dwconv_weight", wdw, 0)
+    y = b.node("Conv", [pd, kdw, b.bias("dwconv_bias", bdw, sa, swdw)],
+               "dwconv", kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=c)
+    dd = b.qdq(y, sd, zd)
+    sd_ = b.qdq(b.node("Add", [dd, pd], "residual"), ss, zs)
+    rd = b.qdq(b.node("Relu", [sd_], "relu2"), sr, zr)
+    k3, _ = b.weight("conv3_weight", w3, 0)
+    y = b.node("Conv", [rd, k3, b.bias("conv3_bias", b3, sr, sw3)], "conv3",
+               kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
+    ed = b.qdq(b.node("Relu", [y], "relu3"), se, ze)
+    gd = b.qdq(b.node("GlobalAveragePool", [ed], "gap"), sg, zg)
+    fd = b.qdq(b.node("Flatten", [gd], "flatten"), sg, zg)
+    kfc, _ = b.weight("fc_weight", wfc, 0)
+    y = b.node("Gemm", [fd, kfc, b.bias("fc_bias", bfc, sg, swfc)], "fc",
+               transB=1)
+    out = b.qdq(y, so, zo)
+    return (finish(b, {"x": [batch, c_in, hw, hw]}, out, [batch, classes],
+                   opset), [x])
+
+
+def single_op(op, act_type, batch):
+    """One quantized op between QDQ pairs, on enough elements to measure how
+    often two implementations round differently: conv (3x3, pad 1),
+    dwconv (depthwise), add (two quantized inputs), gap
+    (GlobalAveragePool), gemm (transB), matmul (MatMul + Add)."""
+    rng = np.random.default_rng(3)
+    b = Builder()
+    if op in ("conv", "dwconv"):
+        c, hw = 16, 24
+        group = c if op == "dwconv" else 1
+        w = rng.normal(0, 0.3, (c, c // group, 3, 3)).astype(F32)
+        bias = rng.normal(0, 0.2, c).astype(F32)
+        x = rng.normal(0, 1.0, (batch, c, hw, hw)).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        wq, sw = weight_params(w, 0)
+        y = conv2d(fake_quant(x, sx, zx), (wq * sw.reshape(-1, 1, 1, 1)
+                                          ).astype(F32), bias, 1, 1, group)
+        _, sy, zy = Calibrator(act_type)(y)
+        k, _ = b.weight("weight", w, 0)
+        out = b.qdq(b.node("Conv", [b.qdq("x", sx, zx), k,
+                                    b.bias("bias", bias, sx, sw)], op,
+                           kernel_shape=[3, 3], pads=[1, 1, 1, 1],
+                           group=group), sy, zy)
+        return (finish(b, {"x": list(x.shape)}, out, list(y.shape), 13), [x])
+    if op == "add":
+        shape = [batch, 16, 32, 32]
+        x = rng.normal(0, 1.0, shape).astype(F32)
+        y = rng.normal(0.5, 2.0, shape).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        _, sy, zy = Calibrator(act_type)(y)
+        _, so, zo = Calibrator(act_type)(fake_quant(x, sx, zx) +
+                                         fake_quant(y, sy, zy))
+        out = b.qdq(b.node("Add", [b.qdq("x", sx, zx), b.qdq("y", sy, zy)],
+                           "add"), so, zo)
+        return finish(b, {"x": shape, "y": shape}, out, shape, 13), [x, y]
+    if op == "gap":
+        x = rng.normal(0.3, 1.0, (batch, 64, 12, 12)).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        g = fake_quant(x, sx, zx).mean(axis=(2, 3), keepdims=True)
+        _, sg, zg = Calibrator(act_type)(g)
+        out = b.qdq(b.node("GlobalAveragePool", [b.qdq("x", sx, zx)], "gap"),
+                    sg, zg)
+        return (finish(b, {"x": list(x.shape)}, out, [batch, 64, 1, 1], 13),
+                [x])
+    if op in ("gemm", "matmul"):
+        k, n = 64, 48
+        x = rng.normal(0, 1.0, (batch, k)).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        xd = b.qdq("x", sx, zx)
+        if op == "gemm":
+            w = rng.normal(0, 0.3, (n, k)).astype(F32)
+            wq, sw = weight_params(w, 0)
+            wf = (wq * sw.reshape(-1, 1)).astype(F32).T
+            wd, _ = b.weight("weight", w, 0)
+        else:
+            w = rng.normal(0, 0.3, (k, n)).astype(F32)
+            wq, sw = weight_params(w, 1)
+            wf = (wq * sw).astype(F32)
+            wd, _ = b.weight("weight", w, 1)
+        bias = rng.normal(0, 0.2, n).astype(F32)
+        _, sy, zy = Calibrator(act_type)(fake_quant(x, sx, zx) @ wf + bias)
+        bd = b.bias("bias", bias, sx, sw)
+        if op == "gemm":
+            y = b.node("Gemm", [xd, wd, bd], "gemm", transB=1)
+        else:
+            y = b.node("Add", [b.node("MatMul", [xd, wd], "matmul_float"), bd],
+                       "matmul")
+        out = b.qdq(y, sy, zy)
+        return finish(b, {"x": [batch, k]}, out, [batch, n], 13), [x]
+    raise ValueError(op)
+
+
+SINGLE_OPS = ("conv", "dwconv", "add", "gap", "gemm", "matmul")
+
+
+def variants(batches=None):
+    """name -> builder of (model, [input arrays]); `batches` replaces the default
+    batch sizes (larger ones give more elements to compare)."""
+    v = {}
+    for act in ("uint8", "int8"):
+        for batch in batches or (1, 4):
+            v[f"mlp-matmul-{act}-b{batch}"] = (
+                lambda a=act, n=batch: mlp(a, n, 13, use_gemm=False))
+            v[f"mlp-gemm-{act}-b{batch}"] = (
+                lambda a=act, n=batch: mlp(a, n, 17, use_gemm=True))
+        for batch in batches or (1, 3):
+            v[f"cnn-{act}-b{batch}"] = (
+                lambda a=act, n=batch: cnn(a, n, 13 if a == "uint8" else 17))
+        for op in SINGLE_OPS:
+            # A batch of 256 rows for the matmuls, 4 images for the others.
+            for batch in batches or ((256,) if op in ("gemm", "matmul")
+                                     else (4,)):
+                v[f"op-{op}-{act}-b{batch}"] = (
+                    lambda o=op, a=act, n=batch: single_op(o, a, n))
+    return v
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out_dir", nargs="?")
+    parser.add_argument("--only", action="append", default=[],
+                        help="write only this variant (repeatable)")
+    parser.add_argument("--list", action="store_true",
+                        help="print the variant names and exit")
+    parser.add_argument("--batch", type=int, action="append", default=[],
+                        help="batch size instead of the defaults (repeatable)")
+    args = parser.parse_args()
+    if any(n < 1 for n in args.batch):
+        parser.error("--batch must be positive")
+    all_variants = variants(args.batch)
+    if args.list:
+        print("\n".join(all_variants))
+        return 0
+    if not args.out_dir:
+        parser.error("OUT_DIR is required")
+    unknown = [n for n in args.only if n not in all_variants]
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; "
+                     f"--list shows them")
+    os.makedirs(args.out_dir, exist_ok=True)
+    for name in args.only or all_variants:
+        model, arrays = all_variants[name]()
+        base = os.path.join(args.out_dir, name)
+        onnx.save(model, base + ".onnx")
+        for graph_input, array in zip(model.graph.input, arrays):
+            np.save(f"{base}.{graph_input.name}.npy", array)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
