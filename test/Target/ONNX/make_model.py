@@ -199,6 +199,57 @@ def grouped_conv_data(directory):
     np.save(f"{directory}/ref.npy", y.astype(np.float32))
 
 
+def conv_nd_reference(x, w, b, group, pads, strides, dilations):
+    """Direct-loop N-d convolution (N, C, spatial...) in float64."""
+    spatial = x.ndim - 2
+    x = np.pad(x.astype(np.float64),
+               [(0, 0), (0, 0)] + [(pads[i], pads[i + spatial]) for i in range(spatial)])
+    m, cg = w.shape[:2]
+    kernel = w.shape[2:]
+    out = [(x.shape[2 + i] - (kernel[i] - 1) * dilations[i] - 1) // strides[i] + 1
+           for i in range(spatial)]
+    y = np.zeros((x.shape[0], m, *out))
+    mg = m // group
+    for o in range(m):
+        g = o // mg
+        for pos in np.ndindex(*out):
+            window = tuple(slice(pos[i] * strides[i],
+                                 pos[i] * strides[i] + (kernel[i] - 1) * dilations[i] + 1,
+                                 dilations[i]) for i in range(spatial))
+            patch = x[(slice(None), slice(g * cg, (g + 1) * cg)) + window]
+            y[(slice(None), o) + pos] = (patch * w[o]).sum(axis=tuple(range(1, spatial + 2)))
+        if b is not None:
+            y[:, o] += b[o]
+    return y
+
+
+CONV_ND = {
+    # name: input shape (batch symbolic), weight shape, group, pads, strides, dilations
+    "conv1d": (["N", 4, 11], (6, 2, 3), 2, [1, 2], [2], [1]),
+    "conv3d": (["N", 2, 4, 5, 4], (3, 2, 2, 3, 2), 1, [1, 0, 1, 0, 1, 1], [1, 2, 1], [1, 1, 2]),
+}
+
+
+def conv_nd(name):
+    """A Conv over 1 or 3 spatial dimensions with a dynamic batch."""
+    shape, wshape, group, pads, strides, dilations = CONV_ND[name]
+    rng = np.random.default_rng(11)
+    inits = [const("w", rng.standard_normal(wshape).astype(np.float32)),
+             const("b", rng.standard_normal(wshape[0]).astype(np.float32))]
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name=name, group=group,
+                            pads=pads, strides=strides, dilations=dilations)
+    return model([node], [tensor("x", F, shape)], [tensor("y", F, None)], inits)
+
+
+def conv_nd_data(name, directory, batch=3):
+    shape, _, group, pads, strides, dilations = CONV_ND[name]
+    x = np.random.default_rng(12).standard_normal([batch] + shape[1:]).astype(np.float32)
+    inits = {i.name: numpy_helper.to_array(i) for i in conv_nd(name).graph.initializer}
+    y = conv_nd_reference(x, inits["w"], inits["b"], group, pads, strides, dilations)
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", y.astype(np.float32))
+
+
 def qdq_int16_opset21():
     """int16 activations (QuantizeLinear-21 / DequantizeLinear-21 types that
     Debian's libonnx 1.12 does not know) around a Relu."""
@@ -300,6 +351,8 @@ MODELS = {
     "qdq_int16_opset21": qdq_int16_opset21,
     "blocked_dq": blocked_dq,
     "qdq_int4_weights": qdq_int4_weights,
+    "conv1d": lambda: conv_nd("conv1d"),
+    "conv3d": lambda: conv_nd("conv3d"),
 }
 
 def qdq_linear_reference(x):
@@ -328,6 +381,8 @@ if __name__ == "__main__":
         qdq_linear_data(out)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
+    elif name in ("conv1d_data", "conv3d_data"):
+        conv_nd_data(name[:-5], out)
     elif name == "qdq_int4_weights_data":
         qdq_int4_weights_data(out)
     else:
