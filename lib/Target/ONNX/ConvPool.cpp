@@ -226,7 +226,7 @@ Value ONNXImporter::genericConv(Value input, Value filter, const ConvWindow &w,
     Value e = extendToI32(nb, l, v, operand.dtype);
     if (!operand.zeroPoint)
       return e;
-    APInt zp = *operand.zeroPoint->constant.getValues<APInt>().begin();
+    APInt zp = *operand.zeroPoint->dense().getValues<APInt>().begin();
     int64_t z = isUnsignedDtype(operand.dtype) ? zp.getZExtValue()
                                                : zp.getSExtValue();
     Value zpValue = arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(z));
@@ -318,7 +318,7 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
         return nodeError(node) << "zero points must be scalar constants";
       (i == 2 ? xZp : wZp) = *zp;
     }
-    APInt zp = xZp ? *xZp->constant.getValues<APInt>().begin()
+    APInt zp = xZp ? *xZp->dense().getValues<APInt>().begin()
                    : APInt(xType.getElementTypeBitWidth(), 0);
     xPadValue = arith::ConstantOp::create(
         b, loc, b.getIntegerAttr(xType.getElementType(), zp));
@@ -361,9 +361,9 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
         return failure();
       if (!sx->constant || !sw->constant)
         return nodeError(node) << "scales must be constants";
-      float sxv = (*sx->constant.getValues<APFloat>().begin()).convertToFloat();
+      float sxv = (*sx->dense().getValues<APFloat>().begin()).convertToFloat();
       SmallVector<float> scales;
-      for (const APFloat &v : sw->constant.getValues<APFloat>())
+      for (const APFloat &v : sw->dense().getValues<APFloat>())
         scales.push_back(sxv * v.convertToFloat());
       auto scaleType = RankedTensorType::get({int64_t(scales.size())},
                                              b.getF32Type());

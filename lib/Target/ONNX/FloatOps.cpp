@@ -93,7 +93,7 @@ LogicalResult ONNXImporter::importClamp(const Node &node) {
       if (!bound->constant)
         return nodeError(node) << (i == 1 ? "min" : "max")
                                << " must be a constant";
-      double v = (*bound->constant.getValues<APFloat>().begin())
+      double v = (*bound->dense().getValues<APFloat>().begin())
                      .convertToDouble();
       (i == 1 ? lo : hi) = v;
     }
@@ -131,7 +131,7 @@ LogicalResult ONNXImporter::importIntegerClamp(const Node &node,
       return nodeError(node) << (i == 1 ? "min" : "max")
                              << " must be a constant";
     (i == 1 ? lo : hi) =
-        (*bound->constant.getValues<APInt>().begin()).getSExtValue();
+        (*bound->dense().getValues<APInt>().begin()).getSExtValue();
   }
   Value result = tosa::ClampOp::create(
       b, loc, type, x.value, b.getIntegerAttr(intType, lo),
@@ -403,7 +403,7 @@ ONNXImporter::constantInts(const Node &node, int index, StringRef what) {
   if (!v->constant || !isa<IntegerType>(v->constant.getElementType()))
     return nodeError(node) << what << " must be an integer constant";
   SmallVector<int64_t> result;
-  for (const APInt &i : v->constant.getValues<APInt>())
+  for (const APInt &i : v->dense().getValues<APInt>())
     result.push_back(i.getSExtValue());
   return result;
 }
@@ -439,7 +439,7 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
         return failure();
       if (!value->constant || value->constant.getNumElements() != 1)
         return nodeError(node) << "constant_value must be a scalar constant";
-      padValue = cast<TypedAttr>(*value->constant.getValues<Attribute>().begin());
+      padValue = cast<TypedAttr>(*value->dense().getValues<Attribute>().begin());
     }
   }
   if (hasInput(node, 3)) {
@@ -651,7 +651,7 @@ LogicalResult ONNXImporter::importBatchNormalization(const Node &node) {
                                 "constants of "
                              << channels << " elements";
     SmallVector<double> &values = params.emplace_back();
-    for (const APFloat &v : p->constant.getValues<APFloat>())
+    for (const APFloat &v : p->dense().getValues<APFloat>())
       values.push_back(v.convertToDouble());
   }
   double epsilon = floatAttr(node, "epsilon", 1e-5f);

@@ -317,11 +317,60 @@ void ONNXImporter::define(const Node &node, int index, GraphValue value) {
   values[node.output(index)] = value;
 }
 
-Value ONNXImporter::constant(DenseElementsAttr attr) {
-  return arith::ConstantOp::create(b, loc, attr);
+Value ONNXImporter::constant(ElementsAttr attr) {
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
 }
 
-GraphValue ONNXImporter::constantValue(DenseElementsAttr attr, int32_t dtype) {
+DenseElementsAttr GraphValue::dense() const {
+  if (auto elements = dyn_cast_or_null<DenseElementsAttr>(constant))
+    return elements;
+  auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(constant);
+  if (!resource || !resource.getRawHandle().getBlob())
+    return {};
+  return DenseElementsAttr::getFromRawBuffer(
+      resource.getType(), resource.getRawHandle().getBlob()->getData());
+}
+
+/// Initializers of at least this many bytes become dense resources: the IR
+/// prints them as one hex blob (or raw bytes in bytecode) instead of element
+/// by element, and the context does not unique them as DenseElementsAttr.
+constexpr size_t kMinResourceBytes = 1024;
+
+FailureOr<GraphValue>
+ONNXImporter::initializerValue(const onnx::TensorProto &tensor) {
+  Type elementType = getElementType(ctx, tensor.data_type());
+  // Byte-addressed element types in raw_data are copied as they are; the
+  // others (bool, 4-bit, typed fields) go through tensorToAttr.
+  if (tensor.has_raw_data() && tensor.raw_data().size() >= kMinResourceBytes &&
+      elementType && elementType.getIntOrFloatBitWidth() % 8 == 0 &&
+      tensor.data_location() != onnx::TensorProto::EXTERNAL) {
+    SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+    auto type = RankedTensorType::get(shape, elementType);
+    const std::string &raw = tensor.raw_data();
+    int64_t bytes = type.getNumElements() * elementType.getIntOrFloatBitWidth() / 8;
+    if (int64_t(raw.size()) != bytes)
+      return emitError(loc) << "initializer: tensor '" << tensor.name()
+                            << "' holds " << raw.size()
+                            << " bytes, its shape needs " << bytes;
+    // Resource keys print as identifiers: keep [A-Za-z0-9_.].
+    std::string key = "onnx." + tensor.name();
+    for (char &c : key)
+      if (!llvm::isAlnum(c) && c != '_' && c != '.')
+        c = '_';
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<char>(raw.data(), raw.size()));
+    return constantValue(
+        DenseResourceElementsAttr::get(type, key, std::move(blob)),
+        tensor.data_type());
+  }
+  FailureOr<DenseElementsAttr> attr = tensorToAttr(
+      tensor, ctx, [&] { return emitError(loc) << "initializer: "; });
+  if (failed(attr))
+    return failure();
+  return constantValue(*attr, tensor.data_type());
+}
+
+GraphValue ONNXImporter::constantValue(ElementsAttr attr, int32_t dtype) {
   GraphValue result;
   result.value = constant(attr);
   result.dtype = dtype;
@@ -603,11 +652,10 @@ OwningOpRef<ModuleOp> ONNXImporter::import(onnx::ModelProto model,
                             info->type().tensor_type().elem_type()};
   loc = fileLoc;
   for (const auto &init : graph->initializer()) {
-    FailureOr<DenseElementsAttr> attr = tensorToAttr(
-        init, ctx, [&] { return emitError(fileLoc) << "initializer: "; });
-    if (failed(attr))
+    FailureOr<GraphValue> value = initializerValue(init);
+    if (failed(value))
       return {};
-    values[init.name()] = constantValue(*attr, init.data_type());
+    values[init.name()] = *value;
   }
   for (const onnx::NodeProto &node : graph->node())
     if (failed(importNode(node)))

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
@@ -79,15 +80,20 @@ struct ConvWindow {
 /// A value of the graph, with what the importer knows of it.
 struct GraphValue {
   GraphValue() = default;
-  GraphValue(Value value, int32_t dtype, DenseElementsAttr constant = {},
+  GraphValue(Value value, int32_t dtype, ElementsAttr constant = {},
              Value quantized = {})
       : value(value), dtype(dtype), constant(constant), quantized(quantized) {}
 
   Value value;
   /// The ONNX element type (keeps signedness that MLIR integers drop).
   int32_t dtype = 0;
-  /// The constant, when the value is one.
-  DenseElementsAttr constant;
+  /// The constant, when the value is one: a DenseElementsAttr, or for large
+  /// initializers a DenseResourceElementsAttr (printed as one blob, never
+  /// uniqued element by element).
+  ElementsAttr constant;
+  /// The constant's elements, a dense resource read out of its blob: for
+  /// the importer's own reads of parameters (scales, pads, ...).
+  DenseElementsAttr dense() const;
   /// For the integer output of a QuantizeLinear: the quantized value before
   /// its storage cast, so that a DequantizeLinear of the same parameters
   /// reads it directly.
@@ -137,8 +143,9 @@ private:
   }
   FailureOr<RankedTensorType> outputType(const Node &node, int index);
   void define(const Node &node, int index, GraphValue value);
-  Value constant(DenseElementsAttr attr);
-  GraphValue constantValue(DenseElementsAttr attr, int32_t dtype);
+  Value constant(ElementsAttr attr);
+  GraphValue constantValue(ElementsAttr attr, int32_t dtype);
+  FailureOr<GraphValue> initializerValue(const onnx::TensorProto &tensor);
 
   // TOSA helpers.
   Value constShape(ArrayRef<int64_t> shape);

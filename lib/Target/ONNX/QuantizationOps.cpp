@@ -58,7 +58,7 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
                            << " is not supported";
   }
   SmallVector<double> scales;
-  for (const APFloat &s : scale.constant.getValues<APFloat>())
+  for (const APFloat &s : scale.dense().getValues<APFloat>())
     scales.push_back(s.convertToDouble());
   SmallVector<int64_t> zeroPoints(scales.size(), 0);
   if (zeroPoint) {
@@ -67,7 +67,7 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
                              << zeroPoint->constant.getNumElements()
                              << " values but the scale " << scales.size();
     int64_t i = 0;
-    for (const APInt &z : zeroPoint->constant.getValues<APInt>())
+    for (const APInt &z : zeroPoint->dense().getValues<APInt>())
       zeroPoints[i++] = isSigned ? z.getSExtValue() : z.getZExtValue();
   }
   for (double s : scales)
@@ -82,7 +82,7 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
       return nodeError(node) << "zero point " << z << " is outside ["
                              << qmin << ", " << qmax << "]";
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
-  bool perAxis = scale.constant.getType().getRank() > 0 && scales.size() > 1;
+  bool perAxis = scale.constant.getShapedType().getRank() > 0 && scales.size() > 1;
   if (!perAxis)
     return Type(quant::UniformQuantizedType::get(
         flags, storage, expressedType, scales[0], zeroPoints[0], qmin, qmax));
