@@ -67,11 +67,10 @@ struct ChannelLoops {
 /// per-tensor params (`channels` empty), shaped as `channels` for per-channel
 /// ones, with the map that reads it inside a generic of `numLoops` loops.
 template <typename T>
-GenericInput
-buildChannelParamInput(OpBuilder &b, Location loc, Type elementType,
-                       ArrayRef<T> values,
-                       const std::optional<ChannelLoops> &channels,
-                       unsigned numLoops) {
+GenericInput buildChannelParamInput(OpBuilder &b, Location loc,
+                                    Type elementType, ArrayRef<T> values,
+                                    const std::optional<ChannelLoops> &channels,
+                                    unsigned numLoops) {
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> shape;
   SmallVector<AffineExpr> exprs;
@@ -114,8 +113,7 @@ GenericInput buildParamInput(OpBuilder &b, Location loc, Type elementType,
   std::optional<ChannelLoops> channels;
   if (axis)
     channels = ChannelLoops{{unsigned(*axis)}, {int64_t(values.size())}};
-  return buildChannelParamInput<T>(b, loc, elementType, values, channels,
-                                   rank);
+  return buildChannelParamInput<T>(b, loc, elementType, values, channels, rank);
 }
 
 /// Sign- or zero-extends a stored integer to i32.
@@ -257,8 +255,8 @@ SmallVector<utils::IteratorType> iteratorsFor(AffineMap outputMap) {
 /// the raw contraction of the stored integers.
 Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
                               ArrayRef<AffineMap> maps,
-                              ArrayRef<OpFoldResult> outputSizes,
-                              bool xSigned, bool wSigned) {
+                              ArrayRef<OpFoldResult> outputSizes, bool xSigned,
+                              bool wSigned) {
   Value init = buildZeroFilledI32(b, loc, outputSizes);
   return linalg::GenericOp::create(
              b, loc, TypeRange{init.getType()}, ValueRange{x, w},
@@ -291,8 +289,8 @@ Value buildSumReduction(OpBuilder &b, Location loc, Value input,
   }
   maps.push_back(outputMap);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
-             maps, iteratorsFor(outputMap),
+             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+             iteratorsFor(outputMap),
              [&](OpBuilder &nb, Location l, ValueRange args) {
                Value v = extendToI32(nb, l, args[0], isSigned);
                linalg::YieldOp::create(
@@ -411,10 +409,9 @@ Value buildRequantizeEpilogue(OpBuilder &b, Location loc, Value acc,
         if (biasIdx >= 0)
           y = arith::AddIOp::create(nb, l, y, args[biasIdx]);
         Value scaled = arith::MulFOp::create(
-            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), y),
-            args[2]);
-        Value zo = floatConstant(nb, l, nb.getF32Type(),
-                                 double(out.zeroPoint(0)));
+            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), y), args[2]);
+        Value zo =
+            floatConstant(nb, l, nb.getF32Type(), double(out.zeroPoint(0)));
         return roundClampToStorage(nb, l, scaled, zo, out);
       });
 }
@@ -591,12 +588,12 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
                                        lhsSizes.end() - 1);
     outSizes.push_back(tensor::getMixedSizes(rewriter, loc, rhs).back());
 
-    Value acc = buildIntegerContraction(
-        rewriter, loc, lhs, rhs,
-        {mapOf(batch, {m, kd}, contractionDims),
-         mapOf(rhsBatch, {kd, nd}, contractionDims),
-         mapOf(batch, {m, nd}, contractionDims)},
-        outSizes, lhsP.isSigned(), rhsP.isSigned());
+    Value acc =
+        buildIntegerContraction(rewriter, loc, lhs, rhs,
+                                {mapOf(batch, {m, kd}, contractionDims),
+                                 mapOf(rhsBatch, {kd, nd}, contractionDims),
+                                 mapOf(batch, {m, nd}, contractionDims)},
+                                outSizes, lhsP.isSigned(), rhsP.isSigned());
 
     // The column sums fold when w is a constant shared by the batch.
     ConstantTerms constants = foldConstantTerms(
@@ -611,10 +608,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       SmallVector<OpFoldResult> sizes =
           tensor::getMixedSizes(rewriter, loc, rhs);
       sizes.erase(sizes.end() - 2);
-      colSum = buildSumReduction(rewriter, loc, rhs,
-                                 mapOf(cb, {ck, cn}, dims),
-                                 mapOf(cb, {cn}, dims), sizes,
-                                 rhsP.isSigned());
+      colSum = buildSumReduction(rewriter, loc, rhs, mapOf(cb, {ck, cn}, dims),
+                                 mapOf(cb, {cn}, dims), sizes, rhsP.isSigned());
     }
     bool anyRhsZeroPoint =
         llvm::any_of(rhsP.zeroPoints, [](int64_t zp) { return zp != 0; });
@@ -622,11 +617,10 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     if (anyRhsZeroPoint) {
       // rowsum over (batch..., m, k) -> (batch..., m)
       AffineExpr rm = dim(batchRank), rk = dim(batchRank + 1);
-      rowSum = buildSumReduction(rewriter, loc, lhs,
-                                 mapOf(batch, {rm, rk}, rank),
-                                 mapOf(batch, {rm}, rank),
-                                 ArrayRef(lhsSizes).drop_back(),
-                                 lhsP.isSigned());
+      rowSum =
+          buildSumReduction(rewriter, loc, lhs, mapOf(batch, {rm, rk}, rank),
+                            mapOf(batch, {rm}, rank),
+                            ArrayRef(lhsSizes).drop_back(), lhsP.isSigned());
     }
 
     // Epilogue over (batch..., m, n).
@@ -663,7 +657,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 /// output channel f = g * F/G + o:
 ///
 ///   acc[n, g, o, oh, ow] = sum_{c, kh, kw} x[n, g, c, oh * sh + kh * dh,
-///                                           ow * sw + kw * dw] * w[g, o, c, kh, kw]
+///                                           ow * sw + kw * dw] * w[g, o, c,
+///                                           kh, kw]
 ///   y = acc - zw[f] * windowsum_x[n, g, oh, ow] - zx * sum w[f]
 ///         + K * zx * zw[f] + bias[f]
 ///
@@ -718,22 +713,20 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                                     index(padding[1])};
       SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
                                      index(padding[3])};
-      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low,
-                                high, padValue);
+      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low, high,
+                                padValue);
       xType = cast<RankedTensorType>(x.getType());
     }
 
     // Split the channels into groups.
-    SmallVector<OpFoldResult> x5Sizes{batch, index(groups),
-                                      index(channelsPerGroup),
-                                      index(xType.getDimSize(2)),
-                                      index(xType.getDimSize(3))};
+    SmallVector<OpFoldResult> x5Sizes{
+        batch, index(groups), index(channelsPerGroup),
+        index(xType.getDimSize(2)), index(xType.getDimSize(3))};
     Value x5 = tensor::ExpandShapeOp::create(
         rewriter, loc,
-        RankedTensorType::get(
-            {xType.getDimSize(0), groups, channelsPerGroup,
-             xType.getDimSize(2), xType.getDimSize(3)},
-            xType.getElementType()),
+        RankedTensorType::get({xType.getDimSize(0), groups, channelsPerGroup,
+                               xType.getDimSize(2), xType.getDimSize(3)},
+                              xType.getElementType()),
         x, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}}, x5Sizes);
     SmallVector<int64_t> w5Shape{groups, filtersPerGroup, channelsPerGroup,
                                  kernelH, kernelW};
@@ -744,17 +737,16 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
 
     // acc over loops (n, g, o, oh, ow, c, kh, kw).
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    auto window = [&](AffineExpr n, AffineExpr g, AffineExpr oh,
-                      AffineExpr ow, AffineExpr c, AffineExpr kh,
-                      AffineExpr kw, unsigned numDims) {
+    auto window = [&](AffineExpr n, AffineExpr g, AffineExpr oh, AffineExpr ow,
+                      AffineExpr c, AffineExpr kh, AffineExpr kw,
+                      unsigned numDims) {
       return AffineMap::get(numDims, 0,
                             {n, g, c, oh * strides[0] + kh * dilations[0],
                              ow * strides[1] + kw * dilations[1]},
                             ctx);
     };
-    SmallVector<OpFoldResult> accSizes{batch, index(groups),
-                                       index(filtersPerGroup), index(outH),
-                                       index(outW)};
+    SmallVector<OpFoldResult> accSizes{
+        batch, index(groups), index(filtersPerGroup), index(outH), index(outW)};
     Value acc = buildIntegerContraction(
         rewriter, loc, x5, w5,
         {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
@@ -762,9 +754,9 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
          AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)},
         accSizes, xP.isSigned(), wP.isSigned());
 
-    ConstantTerms constants = foldConstantTerms(
-        k, filters, xP, wP, adaptor.getBias(), w,
-        [&](int64_t flatIndex) { return flatIndex / k; });
+    ConstantTerms constants =
+        foldConstantTerms(k, filters, xP, wP, adaptor.getBias(), w,
+                          [&](int64_t flatIndex) { return flatIndex / k; });
     Value weightSums;
     if (!constants.weightSumsFolded) {
       // sum over (g, o, c, kh, kw) -> (g, o)
@@ -798,8 +790,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     inputs.constantTerms = buildChannelParamInput<int64_t>(
         rewriter, loc, i32, constants.perChannel, channels, 5);
     inputs.multipliers = buildChannelParamInput<float>(
-        rewriter, loc, f32, mergedScales(xP, wP, outP, filters),
-        weightChannels, 5);
+        rewriter, loc, f32, mergedScales(xP, wP, outP, filters), weightChannels,
+        5);
     AffineMap channelMap = AffineMap::get(5, 0, {d(1), d(2)}, ctx);
     if (windowSums) {
       inputs.inputSums = {windowSums,
@@ -829,7 +821,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
 
 void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
-  patterns.add<QuantizeCastLowering, DequantizeCastLowering,
-               StorageCastLowering, ObserveLowering, RequantizeLowering,
-               MatmulLowering, Conv2DLowering>(typeConverter, patterns.getContext());
+  patterns
+      .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
+           ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
+          typeConverter, patterns.getContext());
 }

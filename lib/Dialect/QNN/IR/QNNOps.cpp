@@ -118,8 +118,8 @@ static LogicalResult verifyBias(Type biasType, const UniformParams &input,
                        << biasType;
   if (biasTensor.getRank() != 1 ||
       !sameOrDynamic(biasTensor.getDimSize(0), channels))
-    return emitError() << "bias must have shape [" << names.channels
-                       << "] = [" << channels << "], got " << biasType;
+    return emitError() << "bias must have shape [" << names.channels << "] = ["
+                       << channels << "], got " << biasType;
   if (failed(verifyUniformParams(*bias, "bias", emitError)))
     return failure();
   if (!bias->isSigned() || bias->storageWidth() != 32)
@@ -129,17 +129,16 @@ static LogicalResult verifyBias(Type biasType, const UniformParams &input,
     return emitError() << "bias expressed type " << bias->expressedType()
                        << " differs from " << input.expressedType();
   if (bias->isPerAxis() != weight.isPerAxis())
-    return emitError() << "bias must be per-axis exactly when "
-                       << names.weight << " is ("
+    return emitError() << "bias must be per-axis exactly when " << names.weight
+                       << " is ("
                        << (weight.isPerAxis() ? "per-axis" : "per-tensor")
                        << " " << names.weight << ")";
   if (bias->isPerAxis() && *bias->axis != 0)
     return emitError() << "per-axis bias must be quantized on axis 0, got "
                        << *bias->axis;
   if (bias->isPerAxis() && bias->scales.size() != weight.scales.size())
-    return emitError() << "bias has " << bias->scales.size()
-                       << " scales but " << names.weight << " has "
-                       << weight.scales.size();
+    return emitError() << "bias has " << bias->scales.size() << " scales but "
+                       << names.weight << " has " << weight.scales.size();
   for (int64_t zp : bias->zeroPoints)
     if (zp != 0)
       return emitError() << "bias zero point must be 0, got " << zp;
@@ -213,8 +212,8 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
                       function_ref<InFlightDiagnostic()> emitError) {
   static const ContractionNames names{"lhs", "rhs", "N"};
   std::optional<UniformParams> lhs, rhs, result;
-  if (failed(verifyContractionOperands(lhsType, rhsType, resultType, names,
-                                       lhs, rhs, result, emitError)))
+  if (failed(verifyContractionOperands(lhsType, rhsType, resultType, names, lhs,
+                                       rhs, result, emitError)))
     return failure();
   auto lhsTensor = cast<RankedTensorType>(lhsType);
   auto rhsTensor = cast<RankedTensorType>(rhsType);
@@ -288,21 +287,21 @@ verifyWindowAttr(StringRef name, ArrayRef<int64_t> values, size_t size,
                        << values.size();
   for (int64_t v : values)
     if (v < min)
-      return emitError() << name << " must be "
-                         << (min == 0 ? ">= 0" : "> 0") << ", got " << v;
+      return emitError() << name << " must be " << (min == 0 ? ">= 0" : "> 0")
+                         << ", got " << v;
   return success();
 }
 
-LogicalResult Conv2DOp::verifyTypes(
-    Type inputType, Type weightType, Type biasType, Type resultType,
-    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-    ArrayRef<int64_t> padding, int64_t groups,
-    function_ref<InFlightDiagnostic()> emitError) {
+LogicalResult
+Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
+                      Type resultType, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding,
+                      int64_t groups,
+                      function_ref<InFlightDiagnostic()> emitError) {
   static const ContractionNames names{"input", "weight", "F"};
   std::optional<UniformParams> input, weight, result;
-  if (failed(verifyContractionOperands(inputType, weightType, resultType,
-                                       names, input, weight, result,
-                                       emitError)))
+  if (failed(verifyContractionOperands(inputType, weightType, resultType, names,
+                                       input, weight, result, emitError)))
     return failure();
   if (failed(verifyWindowAttr("strides", strides, 2, 1, emitError)) ||
       failed(verifyWindowAttr("dilations", dilations, 2, 1, emitError)) ||
@@ -333,8 +332,8 @@ LogicalResult Conv2DOp::verifyTypes(
     return emitError() << "per-axis weight must be quantized on axis 0 (the "
                           "output channel), got "
                        << *weight->axis;
-  if (failed(verifyAxisAgainstShape("weight", *weight, weightTensor,
-                                    emitError)))
+  if (failed(
+          verifyAxisAgainstShape("weight", *weight, weightTensor, emitError)))
     return failure();
 
   ArrayRef<int64_t> in = inputTensor.getShape();
@@ -364,8 +363,7 @@ LogicalResult Conv2DOp::verifyTypes(
   if (!sameOrDynamic(out[0], in[0]) || out[1] != filters ||
       out[2] != outSizes[0] || out[3] != outSizes[1])
     return emitError() << "result shape must be [N, F, OH, OW] = ["
-                       << (ShapedType::isDynamic(in[0]) ? "?"
-                                                        : Twine(in[0]))
+                       << (ShapedType::isDynamic(in[0]) ? "?" : Twine(in[0]))
                        << ", " << filters << ", " << outSizes[0] << ", "
                        << outSizes[1] << "], got " << resultType;
 
