@@ -41,9 +41,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "linear"))
 from qdq_linear import dense, fmt, parse_runner_output  # noqa: E402
 
-# name: dict of the layer's shape and quantization. pads are
-# [top, left, bottom, right]; weight_zp: per-channel weight zero points
-# (asymmetric weights, full int8 range) instead of symmetric narrow-range.
+# name: dict of the layer's shape and quantization. k, stride and dilation
+# are one value or (H, W); pads are [top, left, bottom, right]; weight_zp:
+# per-channel weight zero points (asymmetric weights, full int8 range)
+# instead of symmetric narrow-range; runtime: weights and bias are
+# arguments of @conv (quantized tensors), not constants, so the lowering
+# computes the weight sums in code.
 VARIANTS = {
     "per-tensor-padded": dict(n=1, c=3, h=7, w=7, f=4, k=3, stride=1,
                               dilation=1, pads=(1, 1, 1, 1), groups=1,
@@ -87,12 +90,29 @@ VARIANTS = {
                       pads=(1, 1, 1, 1), groups=1, per_channel=True,
                       unsigned=True, bias="int32", float_weights=False,
                       weight_zp=False, pow2=True),
+    # H and W differ in kernel, stride and dilation: catches a swapped axis.
+    "rectangular-grouped": dict(n=1, c=4, h=8, w=7, f=4, k=(3, 2),
+                                stride=(2, 1), dilation=(1, 2),
+                                pads=(1, 0, 2, 1), groups=2,
+                                per_channel=True, unsigned=False,
+                                bias="int32", float_weights=False,
+                                weight_zp=False),
+    "runtime-weights-batch2": dict(n=2, c=4, h=6, w=5, f=6, k=3, stride=1,
+                                   dilation=1, pads=(1, 1, 1, 0), groups=2,
+                                   per_channel=True, unsigned=True,
+                                   bias="int32", float_weights=False,
+                                   weight_zp=True, runtime=True),
     "asymmetric-weights-no-pad": dict(n=1, c=3, h=6, w=6, f=4, k=3, stride=1,
                                       dilation=1, pads=(0, 0, 0, 0), groups=1,
                                       per_channel=False, unsigned=False,
                                       bias="none", float_weights=True,
                                       weight_zp=True),
 }
+
+
+def pair(value):
+    """(H, W) of a value given once for both or as a pair."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 def quantize(x, scale, zp, qmin, qmax):
@@ -106,11 +126,13 @@ class Conv:
 
     def __init__(self, variant, seed):
         self.variant = variant
-        self.pow2 = False
+        self.pow2 = self.runtime = False
         for key, value in VARIANTS[variant].items():
             setattr(self, key, value)
+        self.kernel, self.strides = pair(self.k), pair(self.stride)
+        self.dilations = pair(self.dilation)
         rng = np.random.default_rng(seed)
-        n, c, f, k, g = self.n, self.c, self.f, self.k, self.groups
+        n, c, f, g = self.n, self.c, self.f, self.groups
         self.cg, self.fg = c // g, f // g
         self.qmin, self.qmax = (0, 255) if self.unsigned else (-128, 127)
         self.s_in = np.float32(2.0 ** -4 if self.pow2
@@ -130,7 +152,7 @@ class Conv:
         else:
             self.w_min, self.w_max = -127, 127
             self.zp_w = np.zeros(f, dtype=np.int64)
-        wshape = (f, self.cg, k, k)
+        wshape = (f, self.cg) + self.kernel
         w_bound = (-3, 3) if self.pow2 else (self.w_min, self.w_max)
         self.w_q = rng.integers(w_bound[0], w_bound[1] + 1,
                                 size=wshape).astype(np.int64)
@@ -163,8 +185,8 @@ class Conv:
 
     def out_size(self, size, d):
         pads = self.pads[d] + self.pads[d + 2]
-        extent = (self.k - 1) * self.dilation + 1
-        return (size + pads - extent) // self.stride + 1
+        extent = (self.kernel[d] - 1) * self.dilations[d] + 1
+        return (size + pads - extent) // self.strides[d] + 1
 
     # -- the independent reference ------------------------------------- #
     def weights_q(self):
@@ -190,15 +212,15 @@ class Conv:
         xc = np.pad(xc, ((0, 0), (0, 0), (t, b), (l, r)))
         wc = self.weights_q() - self.zp_w.reshape(self.f, 1, 1, 1)
         oh, ow = self.out_size(self.h, 0), self.out_size(self.w, 1)
-        s, d = self.stride, self.dilation
+        (sh, sw), (dh, dw) = self.strides, self.dilations
         acc = np.zeros((self.n, self.f, oh, ow), dtype=np.int64)
         for f in range(self.f):
             g = f // self.fg
             xs = xc[:, g * self.cg:(g + 1) * self.cg]
-            for i in range(self.k):
-                for j in range(self.k):
-                    window = xs[:, :, i * d:i * d + (oh - 1) * s + 1:s,
-                                j * d:j * d + (ow - 1) * s + 1:s]
+            for i in range(self.kernel[0]):
+                for j in range(self.kernel[1]):
+                    window = xs[:, :, i * dh:i * dh + (oh - 1) * sh + 1:sh,
+                                j * dw:j * dw + (ow - 1) * sw + 1:sw]
                     acc[:, f] += np.einsum("ncyx,c->nyx", window,
                                            wc[f, :, i, j])
         acc += self.bias_q().reshape(1, self.f, 1, 1)
@@ -215,14 +237,14 @@ class Conv:
 
     # -- the model ------------------------------------------------------ #
     def emit(self):
-        n, c, h, w, f, k, g = (self.n, self.c, self.h, self.w, self.f,
-                               self.k, self.groups)
+        n, c, h, w, f, g = self.n, self.c, self.h, self.w, self.f, self.groups
+        kh, kw = self.kernel
         cg, fg = self.cg, self.fg
         t, l, b, r = self.pads
         hp, wp = h + t + b, w + l + r
         oh, ow = self.out_size(h, 0), self.out_size(w, 1)
         store = "u8" if self.unsigned else "i8"
-        xs, ps, ws = f"{n}x{c}x{h}x{w}", f"{n}x{c}x{hp}x{wp}", f"{f}x{cg}x{k}x{k}"
+        xs, ps, ws = f"{n}x{c}x{h}x{w}", f"{n}x{c}x{hp}x{wp}", f"{f}x{cg}x{kh}x{kw}"
         ys = f"{n}x{f}x{oh}x{ow}"
         lines = [
             f"// Generated by examples/conv/qdq_conv.py --variant "
@@ -242,7 +264,10 @@ class Conv:
             lines.append(f"!qw = !quant.uniform<{wstore}:f32, "
                          f"{fmt(self.s_w[0])}:{self.zp_w[0]}>")
             lines.append(f"!qb = !quant.uniform<i32:f32, {fmt(self.s_b[0])}>")
-        lines.append(f"func.func @conv(%x: tensor<{xs}xf32>) -> "
+        args = [f"%x: tensor<{xs}xf32>"]
+        if self.runtime:
+            args += [f"%wq: tensor<{ws}x!qw>", f"%bq: tensor<{f}x!qb>"]
+        lines.append(f"func.func @conv({', '.join(args)}) -> "
                      f"tensor<{ys}xf32> {{")
         body = [
             f"%xq = quant.qcast %x : tensor<{xs}xf32> to tensor<{xs}x!qa>",
@@ -259,22 +284,32 @@ class Conv:
                 f"}} : tensor<{xs}xf32> to tensor<{ps}xf32>",
             ]
             xin = "%xp"
-        if self.float_weights:
+        weight_lines = [
+            f"%wi = arith.constant {dense(self.w_q.astype(np.int8))} : "
+            f"tensor<{ws}xi8>",
+            f"%wq = quant.scast %wi : tensor<{ws}xi8> to tensor<{ws}x!qw>",
+        ]
+        bias_lines = [
+            f"%bi = arith.constant {dense(self.b_q.astype(np.int32))} : "
+            f"tensor<{f}xi32>",
+            f"%bq = quant.scast %bi : tensor<{f}xi32> to tensor<{f}x!qb>",
+        ]
+        if self.runtime:
+            pass  # %wq is an argument.
+        elif self.float_weights:
             body += [
                 f"%wf = arith.constant {dense(self.w_f)} : tensor<{ws}xf32>",
                 f"%wq = quant.qcast %wf : tensor<{ws}xf32> to "
                 f"tensor<{ws}x!qw>",
             ]
         else:
-            body += [
-                f"%wi = arith.constant {dense(self.w_q.astype(np.int8))} : "
-                f"tensor<{ws}xi8>",
-                f"%wq = quant.scast %wi : tensor<{ws}xi8> to tensor<{ws}x!qw>",
-            ]
+            body += weight_lines
         body.append(f"%wd = quant.dcast %wq : tensor<{ws}x!qw> to "
                     f"tensor<{ws}xf32>")
-        window = (f"{{dilations = dense<{self.dilation}> : tensor<2xi64>, "
-                  f"strides = dense<{self.stride}> : tensor<2xi64>}}")
+        dilations = ", ".join(map(str, self.dilations))
+        strides = ", ".join(map(str, self.strides))
+        window = (f"{{dilations = dense<[{dilations}]> : tensor<2xi64>, "
+                  f"strides = dense<[{strides}]> : tensor<2xi64>}}")
         if g == 1:
             body += [
                 f"%e = tensor.empty() : tensor<{ys}xf32>",
@@ -286,14 +321,14 @@ class Conv:
             ]
         else:
             x5 = f"{n}x{g}x{cg}x{hp}x{wp}"
-            w5 = f"{g}x{fg}x{cg}x{k}x{k}"
+            w5 = f"{g}x{fg}x{cg}x{kh}x{kw}"
             y5 = f"{n}x{g}x{fg}x{oh}x{ow}"
             body += [
                 f"%x5 = tensor.expand_shape {xin} [[0], [1, 2], [3], [4]] "
                 f"output_shape [{n}, {g}, {cg}, {hp}, {wp}] : "
                 f"tensor<{ps}xf32> into tensor<{x5}xf32>",
                 f"%w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] "
-                f"output_shape [{g}, {fg}, {cg}, {k}, {k}] : "
+                f"output_shape [{g}, {fg}, {cg}, {kh}, {kw}] : "
                 f"tensor<{ws}xf32> into tensor<{w5}xf32>",
                 f"%e = tensor.empty() : tensor<{y5}xf32>",
                 f"%acc = linalg.fill ins(%zero : f32) outs(%e : "
@@ -307,14 +342,10 @@ class Conv:
         y = "%conv"
         if self.bias != "none":
             if self.bias == "int32":
-                body += [
-                    f"%bi = arith.constant {dense(self.b_q.astype(np.int32))} "
-                    f": tensor<{f}xi32>",
-                    f"%bq = quant.scast %bi : tensor<{f}xi32> to "
-                    f"tensor<{f}x!qb>",
-                    f"%b = quant.dcast %bq : tensor<{f}x!qb> to "
-                    f"tensor<{f}xf32>",
-                ]
+                if not self.runtime:
+                    body += bias_lines
+                body.append(f"%b = quant.dcast %bq : tensor<{f}x!qb> to "
+                            f"tensor<{f}xf32>")
             else:
                 body.append(f"%b = arith.constant {dense(self.b_f)} : "
                             f"tensor<{f}xf32>")
@@ -338,7 +369,16 @@ class Conv:
             "",
             "func.func @main() {",
             f"  %x = arith.constant {dense(self.x)} : tensor<{xs}xf32>",
-            f"  %y = call @conv(%x) : (tensor<{xs}xf32>) -> tensor<{ys}xf32>",
+        ]
+        if self.runtime:
+            lines += ["  " + line for line in weight_lines + bias_lines]
+            lines.append(f"  %y = call @conv(%x, %wq, %bq) : "
+                         f"(tensor<{xs}xf32>, tensor<{ws}x!qw>, "
+                         f"tensor<{f}x!qb>) -> tensor<{ys}xf32>")
+        else:
+            lines.append(f"  %y = call @conv(%x) : (tensor<{xs}xf32>) -> "
+                         f"tensor<{ys}xf32>")
+        lines += [
             f"  %u = tensor.cast %y : tensor<{ys}xf32> to tensor<*xf32>",
             "  call @printMemrefF32(%u) : (tensor<*xf32>) -> ()",
             "  return",

@@ -140,6 +140,8 @@ struct QDQLayer {
   StringRef floatOpName() const {
     return kind == Kind::Matmul ? "matmul" : "conv";
   }
+  /// The name of the output-channel count in diagnostics.
+  StringRef channelsName() const { return kind == Kind::Matmul ? "N" : "F"; }
 };
 
 //===----------------------------------------------------------------------===//
@@ -424,8 +426,8 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
     auto scast = stored.getDefiningOp<quant::StorageCastOp>();
     DenseElementsAttr values;
     if (!scast || !matchPattern(scast.getInput(), m_Constant(&values)))
-      return reject(layer,
-                    "the dequantized bias is not [N] and not a constant");
+      return reject(layer, "the dequantized bias is not [" +
+                               layer.channelsName() + "] and not a constant");
     auto constant = arith::ConstantOp::create(
         builder, loc, values.reshape(storageType));
     return quant::StorageCastOp::create(

@@ -442,3 +442,42 @@ func.func @conv_weight_axis(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>) 
   %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
   return %yq : tensor<1x2x3x3x!qo>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_bias_dequantized_not_rank1(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %bq: tensor<1x2x1x1x!qb>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %b = quant.dcast %bq : tensor<1x2x1x1x!qb> to tensor<1x2x1x1xf32>
+  %y = tosa.add %conv, %b : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the dequantized bias is not [F] and not a constant}}
+  %yq = quant.qcast %y : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+// A float conv whose declared result does not match its window (linalg
+// accepts it): qnn.conv2d's verifier says why it is left in QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_window_mismatch(%xq: tensor<1x2x5x5x!qa>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x5x5x!qa> to tensor<1x2x5x5xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x2xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<[2, 1]> : tensor<2xi64>, strides = dense<[1, 3]> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x5x5xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: result shape must be [N, F, OH, OW] = [1, 2, 3, 2], got 'tensor<1x2x2x2x!quant.uniform<i8:f32, 2.000000e+00:4>>'}}
+  %yq = quant.qcast %conv : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
+  return %yq : tensor<1x2x2x2x!qo>
+}
