@@ -59,6 +59,7 @@ static bool isFloatConv(Operation *op) {
          collapse.getSrc().getDefiningOp<linalg::Conv2DNgchwGfchwOp>();
 }
 
+/// Whether `op` is the contraction of a layer this pass folds.
 static bool isLayerCore(Operation *op) {
   return isFloatMatmul(op) || isFloatConv(op);
 }

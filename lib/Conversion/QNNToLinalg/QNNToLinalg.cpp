@@ -96,7 +96,7 @@ GenericInput buildChannelParamInput(OpBuilder &b, Location loc,
     unsigned width = elementType.getIntOrFloatBitWidth();
     SmallVector<APInt> converted;
     // Folded i32 terms may exceed int32: the arithmetic is modulo 2^32
-    // (see buildRequantizeEpilogue), so truncation is the intended value.
+    // ("Quantized contractions" below), so truncation is the intended value.
     for (T v : values)
       converted.emplace_back(width, int64_t(v), /*isSigned=*/true,
                              /*implicitTrunc=*/true);
@@ -656,13 +656,14 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 /// to [G, F/G, C/G, KH, KW]. With loops d = (n, g, o, oh, ow, c, kh, kw) and
 /// output channel f = g * F/G + o:
 ///
-///   acc[n, g, o, oh, ow] = sum_{c, kh, kw} x[n, g, c, oh * sh + kh * dh,
-///                                           ow * sw + kw * dw] * w[g, o, c,
-///                                           kh, kw]
+///   acc[n, g, o, oh, ow] = sum_{c, kh, kw} w[g, o, c, kh, kw] *
+///       x[n, g, c, oh * sh + kh * dh, ow * sw + kw * dw]
 ///   y = acc - zw[f] * windowsum_x[n, g, oh, ow] - zx * sum w[f]
 ///         + K * zx * zw[f] + bias[f]
 ///
-/// then the shared fp32 epilogue, collapsed back to [N, F, OH, OW].
+/// then the shared fp32 epilogue, collapsed back to [N, F, OH, OW]. The
+/// contraction is a linalg.generic, not linalg.conv_2d_*_q: the named ops
+/// sign-extend their operands, which would misread u8 activations.
 struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
