@@ -6,7 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Rewrites dq -> matmul (+ bias) -> q into qnn.matmul. The rewrite is a walk
+// Rewrites dq -> matmul (+ bias) -> q into qnn.matmul and
+// dq -> [pad] -> conv (+ bias) -> q into qnn.conv2d. The rewrite is a walk
 // over quant.qcast ops, not a greedy pattern driver: upstream folds
 // quant.dcast(quant.qcast(x)) into x, which would silently drop the
 // fake-quantization of every activation this pass does not take over.
@@ -18,6 +19,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -46,9 +48,48 @@ static bool isFloatMatmul(Operation *op) {
   return isa_and_nonnull<tosa::MatMulOp, linalg::MatmulOp>(op);
 }
 
+/// Whether `op` produces a float 2-D convolution in one of the importer's
+/// two forms: linalg.conv_2d_nchw_fchw, or a tensor.collapse_shape of a
+/// grouped linalg.conv_2d_ngchw_gfchw.
+static bool isFloatConv(Operation *op) {
+  if (isa_and_nonnull<linalg::Conv2DNchwFchwOp>(op))
+    return true;
+  auto collapse = dyn_cast_or_null<tensor::CollapseShapeOp>(op);
+  return collapse &&
+         collapse.getSrc().getDefiningOp<linalg::Conv2DNgchwGfchwOp>();
+}
+
+/// Whether `op` is the contraction of a layer this pass folds.
+static bool isLayerCore(Operation *op) {
+  return isFloatMatmul(op) || isFloatConv(op);
+}
+
+/// The reassociation of a channel split: dimension `split` of a rank-4
+/// tensor becomes two (NCHW <-> NGCHW at 1, FCHW <-> GFCHW at 0).
+static SmallVector<ReassociationIndices> channelSplit(int64_t split) {
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0, out = 0; d < 4; ++d) {
+    if (d == split) {
+      groups.push_back({out, out + 1});
+      out += 2;
+    } else {
+      groups.push_back({out++});
+    }
+  }
+  return groups;
+}
+
 /// Whether `value` is a constant whose every element is +0.0 or -0.0.
 static bool isZeroFloatConstant(Value value) {
   return matchPattern(value, m_AnyZeroFloat());
+}
+
+/// Whether the accumulator `init` of a linalg op starts at zero: a fill of
+/// 0.0 or a zero constant.
+static bool isZeroInit(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    return isZeroFloatConstant(fill.getInputs()[0]);
+  return isZeroFloatConstant(init);
 }
 
 /// The float constant `value` holds, if it is one.
@@ -76,27 +117,44 @@ struct BuiltOpsRecorder : public OpBuilder::Listener {
   SmallVector<Operation *> ops;
 };
 
-/// The pieces of one quantized linear layer in QDQ form.
-struct LinearLayer {
+/// The pieces of one quantized layer in QDQ form: a matmul or a 2-D
+/// convolution between a dequantized input and dequantized weights, with an
+/// optional bias add, ending in the quantize `output`.
+struct QDQLayer {
+  enum class Kind { Matmul, Conv2D };
+  Kind kind = Kind::Matmul;
   quant::QuantizeCastOp output;
-  Operation *matmul = nullptr;
   quant::DequantizeCastOp input;
   quant::DequantizeCastOp weight;
   /// The float bias as the add consumed it, before any reshape/broadcast is
   /// looked through; null without a bias.
   Value bias;
+  /// Convolution window (Conv2D only); padding in qnn.conv2d's order
+  /// [top, left, bottom, right].
+  SmallVector<int64_t, 2> strides, dilations;
+  SmallVector<int64_t, 4> padding{0, 0, 0, 0};
+  int64_t groups = 1;
+
+  StringRef qnnOpName() const {
+    return kind == Kind::Matmul ? "qnn.matmul" : "qnn.conv2d";
+  }
+  StringRef floatOpName() const {
+    return kind == Kind::Matmul ? "matmul" : "conv";
+  }
+  /// The name of the output-channel count in diagnostics.
+  StringRef channelsName() const { return kind == Kind::Matmul ? "N" : "F"; }
 };
 
 //===----------------------------------------------------------------------===//
-// LinearLayerFolder
+// QDQLayerFolder
 //===----------------------------------------------------------------------===//
 
 /// Folds the layers of one module. Candidates that do not match are left in
 /// QDQ form (and explained when asked); inputs that cannot be folded
 /// correctly, such as a bias that overflows int32, are errors.
-class LinearLayerFolder {
+class QDQLayerFolder {
 public:
-  LinearLayerFolder(bool explain) : explain(explain) {}
+  QDQLayerFolder(bool explain) : explain(explain) {}
 
   /// Tries to fold the layer that ends in `output`. Returns failure only
   /// after emitting an error.
@@ -104,119 +162,212 @@ public:
                         bool &foldedWeight);
 
 private:
-  /// Leaves a candidate in QDQ form: a remark on `op` when explaining.
-  /// Always failure(); an inactive InFlightDiagnostic would convert to
-  /// success().
-  LogicalResult reject(Operation *op, const Twine &reason) {
+  /// Leaves a candidate in QDQ form: a remark on its output quantize when
+  /// explaining. Always failure(); an inactive InFlightDiagnostic would
+  /// convert to success().
+  LogicalResult reject(const QDQLayer &layer, const Twine &reason) {
     if (explain)
-      op->emitRemark("not folded into qnn.matmul: ") << reason;
+      layer.output->emitRemark("not folded into ")
+          << layer.qnnOpName() << ": " << reason;
     return failure();
   }
 
-  LogicalResult matchLayer(quant::QuantizeCastOp output, LinearLayer &layer);
-  LogicalResult matchMatmul(Value value, LinearLayer &layer);
-  Value stripBiasLayout(Value bias, int64_t n);
-  Value materializeWeight(OpBuilder &builder, LinearLayer &layer,
+  LogicalResult matchLayer(quant::QuantizeCastOp output, QDQLayer &layer);
+  LogicalResult matchMatmul(Value value, QDQLayer &layer);
+  LogicalResult matchConv(Value value, QDQLayer &layer);
+  LogicalResult matchOperands(Value input, Value weight, QDQLayer &layer);
+  FailureOr<Value> channelBias(QDQLayer &layer, int64_t n);
+  Value materializeWeight(OpBuilder &builder, QDQLayer &layer,
                           const UniformParams &params, bool &foldedWeight);
-  FailureOr<Value> materializeBias(OpBuilder &builder, LinearLayer &layer,
-                                   const UniformParams &input,
+  FailureOr<Value> materializeBias(OpBuilder &builder, QDQLayer &layer,
+                                   Value bias, const UniformParams &input,
                                    const UniformParams &weight, int64_t n,
                                    bool &hadError);
+  LogicalResult verifyFolded(QDQLayer &layer, Value input, Value weight,
+                             Value bias);
+  Value buildFolded(OpBuilder &builder, QDQLayer &layer, Value input,
+                    Value weight, Value bias);
 
   bool explain;
 };
 
 } // namespace
 
-LogicalResult LinearLayerFolder::matchMatmul(Value value, LinearLayer &layer) {
-  Operation *op = value.getDefiningOp();
-  Value lhs, rhs;
-  if (auto matmul = dyn_cast_or_null<tosa::MatMulOp>(op)) {
-    if (!isZeroFloatConstant(matmul.getAZp()) ||
-        !isZeroFloatConstant(matmul.getBZp()))
-      return reject(layer.output,
-                    "tosa.matmul zero points are not constant 0.0");
-    lhs = matmul.getA();
-    rhs = matmul.getB();
-  } else if (auto matmul = dyn_cast_or_null<linalg::MatmulOp>(op)) {
-    if (matmul.hasUserDefinedMaps())
-      return reject(layer.output,
-                    "linalg.matmul with user-defined indexing maps");
-    auto fill = matmul.getOutputs()[0].getDefiningOp<linalg::FillOp>();
-    bool zeroInit = fill ? isZeroFloatConstant(fill.getInputs()[0])
-                         : isZeroFloatConstant(matmul.getOutputs()[0]);
-    if (!zeroInit)
-      return reject(layer.output,
-                    "linalg.matmul accumulates into a value that is not zero");
-    lhs = matmul.getInputs()[0];
-    rhs = matmul.getInputs()[1];
-  } else {
-    return failure();
-  }
-  layer.matmul = op;
-  layer.input = lhs.getDefiningOp<quant::DequantizeCastOp>();
-  layer.weight = rhs.getDefiningOp<quant::DequantizeCastOp>();
+LogicalResult QDQLayerFolder::matchOperands(Value input, Value weight,
+                                            QDQLayer &layer) {
+  layer.input = input.getDefiningOp<quant::DequantizeCastOp>();
+  layer.weight = weight.getDefiningOp<quant::DequantizeCastOp>();
   if (!layer.input)
-    return reject(layer.output, "the matmul input is not dequantized");
+    return reject(layer,
+                  "the " + layer.floatOpName() + " input is not dequantized");
   if (!layer.weight)
-    return reject(layer.output, "the matmul weights are not dequantized");
+    return reject(layer, "the " + layer.floatOpName() +
+                             " weights are not dequantized");
   return success();
 }
 
-LogicalResult LinearLayerFolder::matchLayer(quant::QuantizeCastOp output,
-                                            LinearLayer &layer) {
-  layer.output = output;
-  Value produced = output.getInput();
-  Operation *producer = produced.getDefiningOp();
-  if (isFloatMatmul(producer))
-    return matchMatmul(produced, layer);
-
+LogicalResult QDQLayerFolder::matchMatmul(Value value, QDQLayer &layer) {
+  Operation *op = value.getDefiningOp();
+  layer.kind = QDQLayer::Kind::Matmul;
   Value lhs, rhs;
-  if (auto add = dyn_cast_or_null<tosa::AddOp>(producer)) {
-    lhs = add.getInput1();
-    rhs = add.getInput2();
-  } else if (auto add = dyn_cast_or_null<linalg::AddOp>(producer)) {
-    lhs = add.getInputs()[0];
-    rhs = add.getInputs()[1];
+  if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
+    if (!isZeroFloatConstant(matmul.getAZp()) ||
+        !isZeroFloatConstant(matmul.getBZp()))
+      return reject(layer, "tosa.matmul zero points are not constant 0.0");
+    lhs = matmul.getA();
+    rhs = matmul.getB();
   } else {
-    return failure(); // Not a candidate: nothing to explain.
+    auto linalgMatmul = cast<linalg::MatmulOp>(op);
+    if (linalgMatmul.hasUserDefinedMaps())
+      return reject(layer, "linalg.matmul with user-defined indexing maps");
+    if (!isZeroInit(linalgMatmul.getOutputs()[0]))
+      return reject(layer,
+                    "linalg.matmul accumulates into a value that is not zero");
+    lhs = linalgMatmul.getInputs()[0];
+    rhs = linalgMatmul.getInputs()[1];
   }
-  if (!isFloatMatmul(lhs.getDefiningOp()))
-    std::swap(lhs, rhs);
-  if (!isFloatMatmul(lhs.getDefiningOp()))
-    return failure();
-  if (lhs.getType() != produced.getType())
-    return reject(output, "the bias add broadcasts the matmul result");
-  layer.bias = rhs;
-  return matchMatmul(lhs, layer);
+  return matchOperands(lhs, rhs, layer);
 }
 
-/// Looks through the layout ops that put a [N] bias into the shape of the
-/// matmul result: tosa.reshape to [1, ..., 1, N], linalg.broadcast of [N].
-Value LinearLayerFolder::stripBiasLayout(Value bias, int64_t n) {
-  if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>()) {
-    if (!isBroadcastRow(reshape.getType().getShape(), n))
-      return bias;
-    return reshape.getInput1();
+LogicalResult QDQLayerFolder::matchConv(Value value, QDQLayer &layer) {
+  layer.kind = QDQLayer::Kind::Conv2D;
+  Operation *op = value.getDefiningOp();
+  linalg::LinalgOp conv;
+  Value input, weight;
+  if (auto plain = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
+    conv = plain;
+    input = plain.getInputs()[0];
+    weight = plain.getInputs()[1];
+    layer.strides = llvm::to_vector(plain.getStrides().getValues<int64_t>());
+    layer.dilations =
+        llvm::to_vector(plain.getDilations().getValues<int64_t>());
+  } else {
+    // collapse(conv_2d_ngchw_gfchw(expand(x), expand(w))): groups > 1.
+    auto collapse = cast<tensor::CollapseShapeOp>(op);
+    auto grouped =
+        collapse.getSrc().getDefiningOp<linalg::Conv2DNgchwGfchwOp>();
+    if (collapse.getReassociationIndices() != channelSplit(1))
+      return reject(layer, "the grouped conv result is not collapsed from "
+                           "NGFHW to NCHW");
+    auto expandedInput =
+        grouped.getInputs()[0].getDefiningOp<tensor::ExpandShapeOp>();
+    if (!expandedInput ||
+        expandedInput.getReassociationIndices() != channelSplit(1))
+      return reject(layer, "the grouped conv input is not an NCHW tensor "
+                           "expanded to NGCHW");
+    auto expandedWeight =
+        grouped.getInputs()[1].getDefiningOp<tensor::ExpandShapeOp>();
+    if (!expandedWeight ||
+        expandedWeight.getReassociationIndices() != channelSplit(0))
+      return reject(layer, "the grouped conv weights are not FCHW weights "
+                           "expanded to GFCHW");
+    conv = grouped;
+    input = expandedInput.getSrc();
+    weight = expandedWeight.getSrc();
+    layer.groups = expandedInput.getResultType().getDimSize(1);
+    layer.strides = llvm::to_vector(grouped.getStrides().getValues<int64_t>());
+    layer.dilations =
+        llvm::to_vector(grouped.getDilations().getValues<int64_t>());
   }
-  if (auto broadcast = bias.getDefiningOp<linalg::BroadcastOp>()) {
+  if (!isZeroInit(conv.getDpsInits()[0]))
+    return reject(layer, conv->getName().getStringRef() +
+                             " accumulates into a value that is not zero");
+
+  // Explicit padding: with 0.0, the float value of the input zero point,
+  // only on the spatial dimensions.
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    Value padValue = pad.getConstantPaddingValue();
+    if (!padValue || !isZeroFloatConstant(padValue))
+      return reject(layer, "the conv input is padded with a value that is "
+                           "not constant 0.0");
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    if (llvm::any_of(llvm::concat<const int64_t>(low, high),
+                     ShapedType::isDynamic))
+      return reject(layer, "the conv input padding is not static");
+    if (low[0] != 0 || low[1] != 0 || high[0] != 0 || high[1] != 0)
+      return reject(layer, "the conv input is padded on the batch or "
+                           "channel dimension");
+    layer.padding = {low[2], low[3], high[2], high[3]};
+    input = pad.getSource();
+  }
+  return matchOperands(input, weight, layer);
+}
+
+LogicalResult QDQLayerFolder::matchLayer(quant::QuantizeCastOp output,
+                                         QDQLayer &layer) {
+  layer.output = output;
+  Value core = output.getInput();
+  Operation *producer = core.getDefiningOp();
+  if (!isLayerCore(producer)) {
+    Value lhs, rhs;
+    if (auto add = dyn_cast_or_null<tosa::AddOp>(producer)) {
+      lhs = add.getInput1();
+      rhs = add.getInput2();
+    } else if (auto add = dyn_cast_or_null<linalg::AddOp>(producer)) {
+      lhs = add.getInputs()[0];
+      rhs = add.getInputs()[1];
+    } else {
+      return failure(); // Not a candidate: nothing to explain.
+    }
+    if (!isLayerCore(lhs.getDefiningOp()))
+      std::swap(lhs, rhs);
+    if (!isLayerCore(lhs.getDefiningOp()))
+      return failure();
+    layer.kind = isFloatMatmul(lhs.getDefiningOp()) ? QDQLayer::Kind::Matmul
+                                                    : QDQLayer::Kind::Conv2D;
+    if (lhs.getType() != core.getType())
+      return reject(layer, "the bias add broadcasts the " +
+                               layer.floatOpName() + " result");
+    layer.bias = rhs;
+    core = lhs;
+  }
+  if (isFloatMatmul(core.getDefiningOp()))
+    return matchMatmul(core, layer);
+  return matchConv(core, layer);
+}
+
+/// The bias as a value holding one float per output channel, in channel
+/// order: looks through the layout ops that put [N] values into the shape of
+/// the layer's result (matmul: tosa.reshape to [1, ..., 1, N] or
+/// linalg.broadcast of [N]; conv: tosa.reshape to [1, F, 1, 1]).
+FailureOr<Value> QDQLayerFolder::channelBias(QDQLayer &layer, int64_t n) {
+  Value bias = layer.bias;
+  if (layer.kind == QDQLayer::Kind::Conv2D) {
+    auto isConvRow = [&](ArrayRef<int64_t> shape) {
+      return shape == ArrayRef<int64_t>{1, n, 1, 1};
+    };
+    if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>())
+      if (isConvRow(reshape.getType().getShape()))
+        bias = reshape.getInput1();
+    ArrayRef<int64_t> shape = cast<ShapedType>(bias.getType()).getShape();
+    if (!isConvRow(shape) && shape != ArrayRef<int64_t>{n})
+      return reject(layer, "the bias is not one value per output channel "
+                           "([" +
+                               Twine(n) + "] or [1, " + Twine(n) + ", 1, 1])");
+    return bias;
+  }
+  if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>()) {
+    if (isBroadcastRow(reshape.getType().getShape(), n))
+      bias = reshape.getInput1();
+  } else if (auto broadcast = bias.getDefiningOp<linalg::BroadcastOp>()) {
     auto resultType = cast<ShapedType>(broadcast.getInit().getType());
     ArrayRef<int64_t> dims = broadcast.getDimensions();
     bool allButLast = int64_t(dims.size()) == resultType.getRank() - 1 &&
                       llvm::equal(dims, llvm::seq<int64_t>(0, dims.size()));
-    if (!allButLast)
-      return bias;
-    return broadcast.getInput();
+    if (allButLast)
+      bias = broadcast.getInput();
   }
+  if (!isBroadcastRow(cast<ShapedType>(bias.getType()).getShape(), n))
+    return reject(layer, "the bias is not a row of " + Twine(n) +
+                             " values broadcast over the output");
   return bias;
 }
 
 /// The quantized weights: the dcast's operand, with a quant.qcast of a float
 /// constant quantized here into an integer constant.
-Value LinearLayerFolder::materializeWeight(OpBuilder &builder,
-                                           LinearLayer &layer,
-                                           const UniformParams &params,
-                                           bool &foldedWeight) {
+Value QDQLayerFolder::materializeWeight(OpBuilder &builder, QDQLayer &layer,
+                                        const UniformParams &params,
+                                        bool &foldedWeight) {
   Value weight = layer.weight.getInput();
   auto quantize = weight.getDefiningOp<quant::QuantizeCastOp>();
   if (!quantize)
@@ -254,17 +405,14 @@ Value LinearLayerFolder::materializeWeight(OpBuilder &builder,
       .getResult();
 }
 
-/// The bias as a [N] tensor of 32-bit `!quant.uniform` at scale
-/// s_in * s_w. Returns failure after a remark (not foldable) or, with
-/// `hadError`, after an error.
-FailureOr<Value> LinearLayerFolder::materializeBias(
-    OpBuilder &builder, LinearLayer &layer, const UniformParams &input,
-    const UniformParams &weight, int64_t n, bool &hadError) {
-  Value bias = stripBiasLayout(layer.bias, n);
-  auto biasShape = cast<ShapedType>(bias.getType()).getShape();
-  if (!isBroadcastRow(biasShape, n))
-    return reject(layer.output, "the bias is not a row of " + Twine(n) +
-                                    " values broadcast over the output");
+/// The bias, given as one value per channel in channel order, as a [N]
+/// tensor of 32-bit `!quant.uniform` at scale s_in * s_w. Returns failure
+/// after a remark (not foldable) or, with `hadError`, after an error.
+FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
+                                                 QDQLayer &layer, Value bias,
+                                                 const UniformParams &input,
+                                                 const UniformParams &weight,
+                                                 int64_t n, bool &hadError) {
   Location loc = layer.output.getLoc();
   MLIRContext *ctx = builder.getContext();
   auto i32 = IntegerType::get(ctx, 32);
@@ -279,8 +427,8 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
     auto scast = stored.getDefiningOp<quant::StorageCastOp>();
     DenseElementsAttr values;
     if (!scast || !matchPattern(scast.getInput(), m_Constant(&values)))
-      return reject(layer.output,
-                    "the dequantized bias is not [N] and not a constant");
+      return reject(layer, "the dequantized bias is not [" +
+                               layer.channelsName() + "] and not a constant");
     auto constant = arith::ConstantOp::create(
         builder, loc, values.reshape(storageType));
     return quant::StorageCastOp::create(
@@ -292,8 +440,8 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
   // Runtime's quantizer computes bias scales).
   DenseFPElementsAttr values = getFloatConstant(bias);
   if (!values)
-    return reject(layer.output, "the bias is neither a dequantized int32 "
-                                "tensor nor a float constant");
+    return reject(layer, "the bias is neither a dequantized int32 tensor "
+                         "nor a float constant");
   SmallVector<double> scales;
   for (int64_t c = 0, e = weight.isPerAxis() ? n : 1; c < e; ++c)
     scales.push_back(float(input.scale(0)) * float(weight.scale(c)));
@@ -333,10 +481,48 @@ FailureOr<Value> LinearLayerFolder::materializeBias(
       .getResult();
 }
 
-LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
-                                         bool &folded, bool &foldedWeight) {
+LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
+                                           Value weight, Value bias) {
+  // Ask the verifier, capturing its reason instead of printing it.
+  Type biasType = bias ? bias.getType() : Type();
+  Type resultType = layer.output.getType();
+  std::string reason;
+  LogicalResult valid = success();
+  {
+    ScopedDiagnosticHandler capture(layer.output.getContext(),
+                                    [&](Diagnostic &d) {
+                                      reason = d.str();
+                                      return success();
+                                    });
+    auto emitError = [&] { return emitRemark(layer.output.getLoc()); };
+    if (layer.kind == QDQLayer::Kind::Matmul)
+      valid = MatmulOp::verifyTypes(input.getType(), weight.getType(), biasType,
+                                    resultType, emitError);
+    else
+      valid = Conv2DOp::verifyTypes(input.getType(), weight.getType(), biasType,
+                                    resultType, layer.strides, layer.dilations,
+                                    layer.padding, layer.groups, emitError);
+  }
+  if (failed(valid))
+    return reject(layer, reason);
+  return success();
+}
+
+Value QDQLayerFolder::buildFolded(OpBuilder &builder, QDQLayer &layer,
+                                  Value input, Value weight, Value bias) {
+  Location loc = layer.output.getLoc();
+  Type resultType = layer.output.getType();
+  if (layer.kind == QDQLayer::Kind::Matmul)
+    return MatmulOp::create(builder, loc, resultType, input, weight, bias);
+  return Conv2DOp::create(builder, loc, resultType, input, weight, bias,
+                          layer.strides, layer.dilations, layer.padding,
+                          layer.groups);
+}
+
+LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
+                                      bool &folded, bool &foldedWeight) {
   folded = foldedWeight = false;
-  LinearLayer layer;
+  QDQLayer layer;
   if (failed(matchLayer(output, layer)))
     return success();
 
@@ -346,11 +532,15 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
       getUniformParams(layer.weight.getInput().getType());
   if (!inputParams || !weightParams ||
       !getUniformParams(output.getType())) {
-    (void)reject(output, "a cast is not to or from !quant.uniform");
+    (void)reject(layer, "a cast is not to or from !quant.uniform");
     return success();
   }
+  // The output channels: N, the last weight dimension of a matmul; F, the
+  // first of a conv.
   auto weightType = cast<RankedTensorType>(layer.weight.getInput().getType());
-  int64_t n = weightType.getShape().back();
+  int64_t n = layer.kind == QDQLayer::Kind::Matmul
+                  ? weightType.getShape().back()
+                  : weightType.getShape()[0];
 
   // Build the replacement; on a mismatch, erase what was built.
   OpBuilder builder(output);
@@ -367,37 +557,24 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
   Value bias;
   if (layer.bias) {
     bool hadError = false;
+    FailureOr<Value> perChannel = channelBias(layer, n);
     FailureOr<Value> materialized =
-        materializeBias(builder, layer, *inputParams, *weightParams, n,
-                        hadError);
+        succeeded(perChannel)
+            ? materializeBias(builder, layer, *perChannel, *inputParams,
+                              *weightParams, n, hadError)
+            : FailureOr<Value>(failure());
     if (failed(materialized)) {
       eraseBuilt();
       return hadError ? failure() : success();
     }
     bias = *materialized;
   }
-  // Ask the verifier, capturing its reason instead of printing it.
-  Type biasType = bias ? bias.getType() : Type();
-  std::string reason;
-  LogicalResult valid = success();
-  {
-    ScopedDiagnosticHandler capture(output.getContext(), [&](Diagnostic &d) {
-      reason = d.str();
-      return success();
-    });
-    valid = MatmulOp::verifyTypes(input.getType(), weight.getType(),
-                                  biasType, output.getType(),
-                                  [&] { return emitRemark(output.getLoc()); });
-  }
-  if (failed(valid)) {
+  if (failed(verifyFolded(layer, input, weight, bias))) {
     eraseBuilt();
-    (void)reject(output, reason);
     return success();
   }
-
-  auto matmul = MatmulOp::create(builder, output.getLoc(), output.getType(),
-                                 input, weight, bias);
-  output.getResult().replaceAllUsesWith(matmul.getResult());
+  Value result = buildFolded(builder, layer, input, weight, bias);
+  output.getResult().replaceAllUsesWith(result);
 
   // Erase the float layer, walking back from the cast while ops go dead.
   SmallVector<Operation *> worklist;
@@ -410,9 +587,13 @@ LogicalResult LinearLayerFolder::tryFold(quant::QuantizeCastOp output,
     Operation *op = worklist.pop_back_val();
     if (erased.contains(op) || !isOpTriviallyDead(op))
       continue;
-    for (Value operand : op->getOperands())
-      if (Operation *def = operand.getDefiningOp())
-        worklist.push_back(def);
+    // Also what nested regions use, such as tensor.pad's padding value.
+    op->walk([&](Operation *user) {
+      for (Value operand : user->getOperands())
+        if (Operation *def = operand.getDefiningOp();
+            def && !op->isAncestor(def))
+          worklist.push_back(def);
+    });
     erased.insert(op);
     op->erase();
   }
@@ -434,7 +615,7 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
     getOperation().walk(
         [&](quant::QuantizeCastOp op) { outputs.push_back(op); });
 
-    LinearLayerFolder folder(explain);
+    QDQLayerFolder folder(explain);
     bool hadError = false;
     for (quant::QuantizeCastOp output : outputs) {
       bool folded = false, foldedWeight = false;

@@ -212,3 +212,272 @@ func.func @bias_overflows_int32(%xq: tensor<1x2x4x!qa>, %wq: tensor<1x4x3x!qw>) 
   %yq = quant.qcast %y : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
   return %yq : tensor<1x2x3x!qo>
 }
+
+//===----------------------------------------------------------------------===//
+// Convolutions
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// Padding with anything but 0.0 is not the zero point: it stays in QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_pad_nonzero(%xq: tensor<1x2x3x4x!qa>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x3x4x!qa> to tensor<1x2x3x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %xp = tensor.pad %xd low[0, 0, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %one : f32
+  } : tensor<1x2x3x4xf32> to tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xp, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the conv input is padded with a value that is not constant 0.0}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_pad_channels(%xq: tensor<1x1x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x1x4x4x!qa> to tensor<1x1x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %xp = tensor.pad %xd low[0, 1, 0, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : f32
+  } : tensor<1x1x4x4xf32> to tensor<1x2x4x4xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xp, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the conv input is padded on the batch or channel dimension}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_pad_dynamic(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %p: index) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %xp = tensor.pad %xd low[0, 0, %p, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : f32
+  } : tensor<1x2x4x4xf32> to tensor<1x2x?x4xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xp, %wd : tensor<1x2x?x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the conv input padding is not static}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_nonzero_init(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %init: tensor<1x2x3x3xf32>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%init : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: linalg.conv_2d_nchw_fchw accumulates into a value that is not zero}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_input_not_dequantized(%x: tensor<1x2x4x4xf32>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the conv input is not dequantized}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_weights_not_dequantized(%xq: tensor<1x2x4x4x!qa>, %w: tensor<2x2x2x2xf32>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %w : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the conv weights are not dequantized}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_bias_broadcasts(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %other: tensor<2x2x3x3xf32>) -> tensor<2x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %y = tosa.add %conv, %other : (tensor<1x2x3x3xf32>, tensor<2x2x3x3xf32>) -> tensor<2x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the bias add broadcasts the conv result}}
+  %yq = quant.qcast %y : tensor<2x2x3x3xf32> to tensor<2x2x3x3x!qo>
+  return %yq : tensor<2x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_bias_not_per_channel(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %b: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %y = tosa.add %conv, %b : (tensor<1x2x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the bias is not one value per output channel ([2] or [1, 2, 1, 1])}}
+  %yq = quant.qcast %y : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_grouped_collapse(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x1x2x2x!qw>) -> tensor<2x1x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x1x2x2x!qw> to tensor<2x1x2x2xf32>
+  %x5 = tensor.expand_shape %xd [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 4, 4] : tensor<1x2x4x4xf32> into tensor<1x2x1x4x4xf32>
+  %w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] output_shape [2, 1, 1, 2, 2] : tensor<2x1x2x2xf32> into tensor<2x1x1x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x1x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x2x1x4x4xf32>, tensor<2x1x1x2x2xf32>) outs(%acc : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %c = tensor.collapse_shape %conv [[0, 1], [2], [3], [4]] : tensor<1x2x1x3x3xf32> into tensor<2x1x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the grouped conv result is not collapsed from NGFHW to NCHW}}
+  %yq = quant.qcast %c : tensor<2x1x3x3xf32> to tensor<2x1x3x3x!qo>
+  return %yq : tensor<2x1x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_grouped_input_not_expanded(%xq: tensor<1x2x1x4x4x!qa>, %wq: tensor<2x1x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %x5 = quant.dcast %xq : tensor<1x2x1x4x4x!qa> to tensor<1x2x1x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x1x2x2x!qw> to tensor<2x1x2x2xf32>
+  %w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] output_shape [2, 1, 1, 2, 2] : tensor<2x1x2x2xf32> into tensor<2x1x1x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x1x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x2x1x4x4xf32>, tensor<2x1x1x2x2xf32>) outs(%acc : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %c = tensor.collapse_shape %conv [[0], [1, 2], [3], [4]] : tensor<1x2x1x3x3xf32> into tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the grouped conv input is not an NCHW tensor expanded to NGCHW}}
+  %yq = quant.qcast %c : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_grouped_weights_not_expanded(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x1x1x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %x5 = tensor.expand_shape %xd [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 4, 4] : tensor<1x2x4x4xf32> into tensor<1x2x1x4x4xf32>
+  %w5 = quant.dcast %wq : tensor<2x1x1x2x2x!qw> to tensor<2x1x1x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x1x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x2x1x4x4xf32>, tensor<2x1x1x2x2xf32>) outs(%acc : tensor<1x2x1x3x3xf32>) -> tensor<1x2x1x3x3xf32>
+  %c = tensor.collapse_shape %conv [[0], [1, 2], [3], [4]] : tensor<1x2x1x3x3xf32> into tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the grouped conv weights are not FCHW weights expanded to GFCHW}}
+  %yq = quant.qcast %c : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+// What qnn.conv2d's verifier rejects is explained with its own words.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.5}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_weight_axis(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-axis weight must be quantized on axis 0 (the output channel), got 1}}
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_bias_dequantized_not_rank1(%xq: tensor<1x2x4x4x!qa>, %wq: tensor<2x2x2x2x!qw>, %bq: tensor<1x2x1x1x!qb>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x4x!qa> to tensor<1x2x4x4xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %b = quant.dcast %bq : tensor<1x2x1x1x!qb> to tensor<1x2x1x1xf32>
+  %y = tosa.add %conv, %b : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the dequantized bias is not [F] and not a constant}}
+  %yq = quant.qcast %y : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+// A float conv whose declared result does not match its window (linalg
+// accepts it): qnn.conv2d's verifier says why it is left in QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @conv_window_mismatch(%xq: tensor<1x2x5x5x!qa>, %wq: tensor<2x2x2x2x!qw>) -> tensor<1x2x2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x5x5x!qa> to tensor<1x2x5x5xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x2xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<[2, 1]> : tensor<2xi64>, strides = dense<[1, 3]> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x5x5xf32>, tensor<2x2x2x2xf32>) outs(%acc : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: result shape must be [N, F, OH, OW] = [1, 2, 3, 2], got 'tensor<1x2x2x2x!quant.uniform<i8:f32, 2.000000e+00:4>>'}}
+  %yq = quant.qcast %conv : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
+  return %yq : tensor<1x2x2x2x!qo>
+}

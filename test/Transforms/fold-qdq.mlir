@@ -17,6 +17,16 @@
 // UNFOLDED-LABEL: func.func @bias_scale_mismatch
 // UNFOLDED:         tosa.matmul
 // UNFOLDED-NOT:     qnn.matmul
+// UNFOLDED-LABEL: func.func @conv_pad_nonzero
+// UNFOLDED:         tensor.pad
+// UNFOLDED:         linalg.conv_2d_nchw_fchw
+// UNFOLDED-NOT:     qnn.conv2d
+// UNFOLDED-LABEL: func.func @conv_grouped_collapse
+// UNFOLDED:         linalg.conv_2d_ngchw_gfchw
+// UNFOLDED-NOT:     qnn.conv2d
+// UNFOLDED-LABEL: func.func @conv_weight_axis
+// UNFOLDED:         linalg.conv_2d_nchw_fchw
+// UNFOLDED-NOT:     qnn.conv2d
 // Without explain, no remark is printed.
 // UNFOLDED-ERR-NOT: remark
 // UNFOLDED-ERR:     error: bias value 5.000000e+03
@@ -210,4 +220,119 @@ func.func @two_layers(%xq: tensor<2x4x!qa>, %w1: tensor<4x4x!qw>, %w2: tensor<4x
   %y = linalg.matmul ins(%hd, %w2d : tensor<2x4xf32>, tensor<4x3xf32>) outs(%a2 : tensor<2x3xf32>) -> tensor<2x3xf32>
   %yq = quant.qcast %y : tensor<2x3xf32> to tensor<2x3x!qo>
   return %yq : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+
+// The importer's form of a QDQ Conv: explicit padding with 0.0 (the float
+// value of the input zero point, so the padding moves into the op),
+// linalg.conv_2d_nchw_fchw with its strides, an int32 bias reshaped to
+// [1, F, 1, 1] and added by tosa.add.
+// CHECK-LABEL: @conv_padded_strided
+// CHECK-SAME:    %[[X:.*]]: tensor<1x3x5x5xf32>
+// CHECK-DAG:     %[[XQ:.*]] = quant.qcast %[[X]]
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{.*}}> : tensor<2x3x3x3xi8>
+// CHECK-DAG:     %[[WQ:.*]] = quant.scast %[[WI]]
+// CHECK-DAG:     %[[BI:.*]] = arith.constant dense<[1, 2]> : tensor<2xi32>
+// CHECK-DAG:     %[[BQ:.*]] = quant.scast %[[BI]] : tensor<2xi32> to tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>
+// CHECK:         %[[Y:.*]] = qnn.conv2d %[[XQ]], %[[WQ]] bias %[[BQ]] strides [2, 2] dilations [1, 1] padding [1, 1, 1, 1] groups 1 : (tensor<1x3x5x5x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {2.500000e-01,5.000000e-01}>>, tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK:         %[[YD:.*]] = quant.dcast %[[Y]]
+// CHECK:         return %[[YD]]
+// CHECK-NOT:     tensor.pad
+// CHECK-NOT:     linalg.conv
+// CHECK-NOT:     arith.constant {{.*}} : f32
+func.func @conv_padded_strided(%x: tensor<1x3x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  %xq = quant.qcast %x : tensor<1x3x5x5xf32> to tensor<1x3x5x5x!qa>
+  %xd = quant.dcast %xq : tensor<1x3x5x5x!qa> to tensor<1x3x5x5xf32>
+  %c0 = arith.constant 0.0 : f32
+  %xp = tensor.pad %xd low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : f32
+  } : tensor<1x3x5x5xf32> to tensor<1x3x7x7xf32>
+  %wi = arith.constant dense<[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0, -1], [2, 0, -2], [1, 0, -1]], [[0, 0, 0], [0, 1, 0], [0, 0, 0]]], [[[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], [[127, 0, 0], [0, -127, 0], [0, 0, 3]], [[5, 5, 5], [5, 5, 5], [5, 5, 5]]]]> : tensor<2x3x3x3xi8>
+  %wq = quant.scast %wi : tensor<2x3x3x3xi8> to tensor<2x3x3x3x!qw>
+  %wd = quant.dcast %wq : tensor<2x3x3x3x!qw> to tensor<2x3x3x3xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%xp, %wd : tensor<1x3x7x7xf32>, tensor<2x3x3x3xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %bi = arith.constant dense<[1, 2]> : tensor<2xi32>
+  %bq = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %b = quant.dcast %bq : tensor<2x!qb> to tensor<2xf32>
+  %s = tosa.const_shape {values = dense<[1, 2, 1, 1]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %b4 = tosa.reshape %b, %s : (tensor<2xf32>, !tosa.shape<4>) -> tensor<1x2x1x1xf32>
+  %y = tosa.add %conv, %b4 : (tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x3x3xf32>
+  %yq = quant.qcast %y : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  %yd = quant.dcast %yq : tensor<1x2x3x3x!qo> to tensor<1x2x3x3xf32>
+  return %yd : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Depthwise (groups = C = 4) in the grouped form: input expanded to NGCHW,
+// weights to GFCHW, linalg.conv_2d_ngchw_gfchw with dilation 2, result
+// collapsed to NCHW. Float weights are quantized at compile time
+// (0.3 / 0.25 = 1.2 -> 1, -0.375 / 0.25 = -1.5 -> -2); no bias.
+// CHECK-LABEL: @conv_depthwise_dilated
+// CHECK-SAME:    %[[X:.*]]: tensor<1x4x6x6x!quant.uniform
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}1, -2, 1], {{.*}}> : tensor<4x1x3x3xi8>
+// CHECK-DAG:     %[[WQ:.*]] = quant.scast %[[WI]]
+// CHECK:         %[[Y:.*]] = qnn.conv2d %[[X]], %[[WQ]] strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] groups 4 : (tensor<1x4x6x6x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 2.500000e-01>>) -> tensor<1x4x2x2x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @conv_depthwise_dilated(%xq: tensor<1x4x6x6x!qa>) -> tensor<1x4x2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x6x6x!qa> to tensor<1x4x6x6xf32>
+  %wf = arith.constant dense<[[[[0.3, -0.375, 0.3], [0.3, 0.3, 0.3], [0.3, 0.3, 0.3]]], [[[0.3, 0.3, 0.3], [0.3, 0.3, 0.3], [0.3, 0.3, 0.3]]], [[[0.3, 0.3, 0.3], [0.3, 0.3, 0.3], [0.3, 0.3, 0.3]]], [[[0.3, 0.3, 0.3], [0.3, 0.3, 0.3], [0.3, 0.3, 0.3]]]]> : tensor<4x1x3x3xf32>
+  %wq = quant.qcast %wf : tensor<4x1x3x3xf32> to tensor<4x1x3x3x!qw>
+  %wd = quant.dcast %wq : tensor<4x1x3x3x!qw> to tensor<4x1x3x3xf32>
+  %x5 = tensor.expand_shape %xd [[0], [1, 2], [3], [4]] output_shape [1, 4, 1, 6, 6] : tensor<1x4x6x6xf32> into tensor<1x4x1x6x6xf32>
+  %w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] output_shape [4, 1, 1, 3, 3] : tensor<4x1x3x3xf32> into tensor<4x1x1x3x3xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x1x2x2xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x4x1x2x2xf32>) -> tensor<1x4x1x2x2xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x4x1x6x6xf32>, tensor<4x1x1x3x3xf32>) outs(%acc : tensor<1x4x1x2x2xf32>) -> tensor<1x4x1x2x2xf32>
+  %c = tensor.collapse_shape %conv [[0], [1, 2], [3], [4]] : tensor<1x4x1x2x2xf32> into tensor<1x4x2x2xf32>
+  %yq = quant.qcast %c : tensor<1x4x2x2xf32> to tensor<1x4x2x2x!qo>
+  return %yq : tensor<1x4x2x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.5, 0.25, 0.5}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Grouped (2 groups of 2 channels), padded on the bottom/right only, with a
+// float bias constant of shape [1, F, 1, 1] added first: quantized at
+// s_in * s_w = {0.125, 0.25, 0.125, 0.25} (0.3125 / 0.125 = 2.5 -> 2).
+// CHECK-LABEL: @conv_grouped_float_bias
+// CHECK-DAG:     %[[BI:.*]] = arith.constant dense<[2, 4, -8, 1]> : tensor<4xi32>
+// CHECK-DAG:     %[[BQ:.*]] = quant.scast %[[BI]] : tensor<4xi32> to tensor<4x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01,1.250000e-01,2.500000e-01}>>
+// CHECK:         qnn.conv2d %{{.*}}, %{{.*}} bias %[[BQ]] strides [1, 1] dilations [1, 1] padding [0, 0, 1, 1] groups 2 :
+// CHECK-NOT:     tosa.add
+func.func @conv_grouped_float_bias(%xq: tensor<1x4x3x3x!qa>, %wq: tensor<4x2x2x2x!qw>) -> tensor<1x4x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x3x3x!qa> to tensor<1x4x3x3xf32>
+  %wd = quant.dcast %wq : tensor<4x2x2x2x!qw> to tensor<4x2x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %xp = tensor.pad %xd low[0, 0, 0, 0] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : f32
+  } : tensor<1x4x3x3xf32> to tensor<1x4x4x4xf32>
+  %x5 = tensor.expand_shape %xp [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 4, 4] : tensor<1x4x4x4xf32> into tensor<1x2x2x4x4xf32>
+  %w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] output_shape [2, 2, 2, 2, 2] : tensor<4x2x2x2xf32> into tensor<2x2x2x2x2xf32>
+  %e = tensor.empty() : tensor<1x2x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x2x3x3xf32>) -> tensor<1x2x2x3x3xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x2x2x4x4xf32>, tensor<2x2x2x2x2xf32>) outs(%acc : tensor<1x2x2x3x3xf32>) -> tensor<1x2x2x3x3xf32>
+  %c = tensor.collapse_shape %conv [[0], [1, 2], [3], [4]] : tensor<1x2x2x3x3xf32> into tensor<1x4x3x3xf32>
+  %b = "tosa.const"() {values = dense<[[[[0.3125]], [[1.0]], [[-1.0]], [[0.25]]]]> : tensor<1x4x1x1xf32>} : () -> tensor<1x4x1x1xf32>
+  %y = tosa.add %b, %c : (tensor<1x4x1x1xf32>, tensor<1x4x3x3xf32>) -> tensor<1x4x3x3xf32>
+  %yq = quant.qcast %y : tensor<1x4x3x3xf32> to tensor<1x4x3x3x!qo>
+  return %yq : tensor<1x4x3x3x!qo>
 }

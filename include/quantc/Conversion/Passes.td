@@ -30,6 +30,13 @@ def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
       compile time when the weights are constant), then the requantize
       epilogue `clamp(round_half_to_even(float(acc) * m[n]) + zp_out)` with
       the merged scale `m[n] = s_lhs * s_rhs[n] / s_out` in float32.
+    - `qnn.conv2d`: the same construction over the convolution window, in
+      the grouped layout for every `groups`: the input padded with its zero
+      point and expanded to NGCHW, the weights to GFCHW, an i8 x i8 -> i32
+      contraction of the stored values, the terms `- zp_w[f] *
+      windowsum(input)`, `- zp_in * sum(weights[f])`, `+ K * zp_in *
+      zp_w[f]` and the bias, the same requantize epilogue, and the result
+      collapsed back to NCHW.
     - `quant.qcast`: `clamp(round_half_to_even(x / s) + zp)`, NaN to the
       zero point; `quant.dcast`: `float(q - zp) * s`; `quant.scast`: nothing.
       Upstream `-lower-quant-ops` truncates instead of rounding, so it is not

@@ -14,8 +14,9 @@ include "mlir/Pass/PassBase.td"
 def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
   let summary = "Fold dequantize -> float op -> quantize into qnn integer ops";
   let description = [{
-    Recognises a quantized linear layer in QDQ form and replaces it with one
-    `qnn.matmul` on `!quant.uniform` operands:
+    Recognises a quantized linear layer or 2-D convolution in QDQ form and
+    replaces it with one `qnn.matmul` or `qnn.conv2d` on `!quant.uniform`
+    operands:
 
     ```mlir
     %a  = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
@@ -36,6 +37,28 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
     Matmuls: `tosa.matmul` (float zero points constant 0) and `linalg.matmul` (default
     indexing maps, accumulator a zero fill). Bias: `tosa.add` (through an
     optional `tosa.reshape`) or `linalg.add` of a `linalg.broadcast`.
+
+    Convolutions, in the form `quant-import` gives an ONNX Conv: an optional
+    `tensor.pad` of the dequantized NCHW input with constant 0.0 on H and W
+    (it becomes the op's `padding`, filled with the input zero point), then
+    `linalg.conv_2d_nchw_fchw`, or for groups > 1
+    `tensor.collapse_shape(linalg.conv_2d_ngchw_gfchw(expand_shape(x),
+    expand_shape(w)))`, accumulating into a zero fill; bias `tosa.add` of a
+    `tosa.reshape` to `[1, F, 1, 1]`.
+
+    ```mlir
+    %p  = tensor.pad %xd low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %zero }
+    %c  = linalg.conv_2d_nchw_fchw {strides = dense<2> : tensor<2xi64>, ...}
+              ins(%p, %wd : ...) outs(%zero_fill : ...)
+    %yq = quant.qcast %c : tensor<1x4x4x4xf32> to tensor<1x4x4x4x!qo>
+    ```
+
+    becomes
+
+    ```mlir
+    %yq = qnn.conv2d %xq, %w_q strides [2, 2] dilations [1, 1]
+              padding [1, 1, 1, 1] groups 1 : (...) -> tensor<1x4x4x4x!qo>
+    ```
 
     Weights are taken as they are when already stored (`quant.scast` of an
     integer constant) and constant-folded to their storage type when given as

@@ -55,20 +55,31 @@ struct GenericInput {
   AffineMap map;
 };
 
+/// Where the loops of a linalg.generic index the output channels: one loop
+/// (a matmul's N, a quantized axis) or several that split the channel index
+/// row-major (a grouped convolution's group and channel-in-group loops).
+struct ChannelLoops {
+  SmallVector<unsigned, 2> loops;
+  SmallVector<int64_t, 2> shape;
+};
+
 /// Builds the constant tensor of one quantization parameter: 0-d for
-/// per-tensor params, [channels] for per-axis ones, with the map that reads
-/// it inside a generic over a tensor of rank `rank`.
+/// per-tensor params (`channels` empty), shaped as `channels` for per-channel
+/// ones, with the map that reads it inside a generic of `numLoops` loops.
 template <typename T>
-GenericInput buildParamInput(OpBuilder &b, Location loc, Type elementType,
-                             ArrayRef<T> values, std::optional<int32_t> axis,
-                             unsigned rank) {
+GenericInput buildChannelParamInput(OpBuilder &b, Location loc,
+                                    Type elementType, ArrayRef<T> values,
+                                    const std::optional<ChannelLoops> &channels,
+                                    unsigned numLoops) {
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> shape;
-  AffineMap map = AffineMap::get(rank, 0, {}, ctx);
-  if (axis) {
-    shape.push_back(values.size());
-    map = AffineMap::get(rank, 0, {getAffineDimExpr(*axis, ctx)}, ctx);
+  SmallVector<AffineExpr> exprs;
+  if (channels) {
+    shape.assign(channels->shape.begin(), channels->shape.end());
+    for (unsigned loop : channels->loops)
+      exprs.push_back(getAffineDimExpr(loop, ctx));
   }
+  AffineMap map = AffineMap::get(numLoops, 0, exprs, ctx);
   auto type = RankedTensorType::get(shape, elementType);
   DenseElementsAttr attr;
   if (auto floatType = dyn_cast<FloatType>(elementType)) {
@@ -85,13 +96,24 @@ GenericInput buildParamInput(OpBuilder &b, Location loc, Type elementType,
     unsigned width = elementType.getIntOrFloatBitWidth();
     SmallVector<APInt> converted;
     // Folded i32 terms may exceed int32: the arithmetic is modulo 2^32
-    // (see MatmulLowering), so truncation is the intended value.
+    // ("Quantized contractions" below), so truncation is the intended value.
     for (T v : values)
       converted.emplace_back(width, int64_t(v), /*isSigned=*/true,
                              /*implicitTrunc=*/true);
     attr = DenseElementsAttr::get(type, converted);
   }
   return {arith::ConstantOp::create(b, loc, attr), map};
+}
+
+/// The same for a parameter of a quantized type, per axis `axis` if set.
+template <typename T>
+GenericInput buildParamInput(OpBuilder &b, Location loc, Type elementType,
+                             ArrayRef<T> values, std::optional<int32_t> axis,
+                             unsigned rank) {
+  std::optional<ChannelLoops> channels;
+  if (axis)
+    channels = ChannelLoops{{unsigned(*axis)}, {int64_t(values.size())}};
+  return buildChannelParamInput<T>(b, loc, elementType, values, channels, rank);
 }
 
 /// Sign- or zero-extends a stored integer to i32.
@@ -193,6 +215,205 @@ buildScaleAndZeroPoint(OpBuilder &b, Location loc, const UniformParams &params,
                                          params.zeroPoints, params.axis, rank);
   }
   return {scale, zeroPoint};
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized contractions (matmul, conv)
+//===----------------------------------------------------------------------===//
+//
+// A contraction of stored integers x (zero point zx) and w (zero points
+// zw[c] per output channel c) over K products is built as
+//
+//   acc = sum_k x * w                                     (i8 x i8 -> i32)
+//   y   = acc - zw[c] * sum_k x - zx * sum_k w[c] + K * zx * zw[c] + bias[c]
+//   out = clamp(round_half_to_even(float(y) * M[c]) + zo)    (fp32 mode)
+//
+// so that the hot loop multiplies raw stored values. Every term known at
+// compile time is folded into one i32 vector. The terms wrap modulo 2^32,
+// but the op verifiers prove the centred sum fits in i32, so y is exact.
+
+/// A zero-filled i32 tensor of `sizes`.
+Value buildZeroFilledI32(OpBuilder &b, Location loc,
+                         ArrayRef<OpFoldResult> sizes) {
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, b.getI32Type());
+  Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
+/// Iterator types of a generic writing `outputMap`: its dims are parallel,
+/// all other loops reductions.
+SmallVector<utils::IteratorType> iteratorsFor(AffineMap outputMap) {
+  SmallVector<utils::IteratorType> iterators(outputMap.getNumDims(),
+                                             utils::IteratorType::reduction);
+  for (AffineExpr expr : outputMap.getResults())
+    iterators[cast<AffineDimExpr>(expr).getPosition()] =
+        utils::IteratorType::parallel;
+  return iterators;
+}
+
+/// sum of ext(x) * ext(w) into a zero-filled i32 tensor of `outputSizes`:
+/// the raw contraction of the stored integers.
+Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
+                              ArrayRef<AffineMap> maps,
+                              ArrayRef<OpFoldResult> outputSizes, bool xSigned,
+                              bool wSigned) {
+  Value init = buildZeroFilledI32(b, loc, outputSizes);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+             ValueRange{init}, maps, iteratorsFor(maps.back()),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value a = extendToI32(nb, l, args[0], xSigned);
+               Value c = extendToI32(nb, l, args[1], wSigned);
+               Value product = arith::MulIOp::create(nb, l, a, c);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddIOp::create(nb, l, args[2], product)});
+             })
+      .getResult(0);
+}
+
+/// sum of ext(input) over the loops `outputMap` does not name, into a
+/// zero-filled i32 tensor of `outputSizes` (row, column and window sums).
+/// `window`, if set, only gives loops that no other map names their sizes,
+/// as the window operand of linalg's pooling ops does.
+Value buildSumReduction(OpBuilder &b, Location loc, Value input,
+                        AffineMap inputMap, AffineMap outputMap,
+                        ArrayRef<OpFoldResult> outputSizes, bool isSigned,
+                        GenericInput window = {}) {
+  Value init = buildZeroFilledI32(b, loc, outputSizes);
+  SmallVector<Value> inputs{input};
+  SmallVector<AffineMap> maps{inputMap};
+  if (window.value) {
+    inputs.push_back(window.value);
+    maps.push_back(window.map);
+  }
+  maps.push_back(outputMap);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+             iteratorsFor(outputMap),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v = extendToI32(nb, l, args[0], isSigned);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddIOp::create(nb, l, args.back(), v)});
+             })
+      .getResult(0);
+}
+
+/// The per-output-channel i32 terms known at compile time:
+/// K * zx * zw[c], a constant bias, and -zx * sum_k w[c] for constant
+/// weights. What is not constant is returned for the epilogue to add.
+struct ConstantTerms {
+  SmallVector<int64_t> perChannel;
+  /// The bias when it is not a constant (null without a bias).
+  Value runtimeBias;
+  /// Whether -zx * sum_k w[c] is part of `perChannel`.
+  bool weightSumsFolded = false;
+};
+
+/// Folds the constant terms of a contraction with `channels` output
+/// channels and `k` products per output. `weights` is tried as a constant
+/// (pass null where the weights differ between batches); `channelOf` maps a
+/// flat index into it to its output channel.
+ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
+                                const UniformParams &x, const UniformParams &w,
+                                Value bias, Value weights,
+                                function_ref<int64_t(int64_t)> channelOf) {
+  ConstantTerms terms;
+  int64_t zx = x.zeroPoint(0);
+  terms.perChannel.resize(channels);
+  for (int64_t c = 0; c < channels; ++c)
+    terms.perChannel[c] = k * zx * w.zeroPoint(c);
+  if (bias) {
+    DenseIntElementsAttr values;
+    if (matchPattern(bias, m_Constant(&values))) {
+      int64_t c = 0;
+      for (const APInt &v : values.getValues<APInt>())
+        terms.perChannel[c++] += v.getSExtValue();
+    } else {
+      terms.runtimeBias = bias;
+    }
+  }
+  DenseIntElementsAttr weightValues;
+  if (zx == 0) {
+    terms.weightSumsFolded = true; // The term is 0.
+  } else if (weights && matchPattern(weights, m_Constant(&weightValues))) {
+    int64_t index = 0;
+    for (const APInt &v : weightValues.getValues<APInt>()) {
+      int64_t stored = w.isSigned() ? v.getSExtValue() : v.getZExtValue();
+      terms.perChannel[channelOf(index++)] -= zx * stored;
+    }
+    terms.weightSumsFolded = true;
+  }
+  return terms;
+}
+
+/// The merged requantize scales float32(float32(s_x * s_w[c]) / s_out), one
+/// per output channel where the weights are per channel, else one.
+SmallVector<float> mergedScales(const UniformParams &x, const UniformParams &w,
+                                const UniformParams &out, int64_t channels) {
+  SmallVector<float> scales;
+  for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
+    scales.push_back(numerics::mergedScaleF32(
+        float(x.scale(0)), float(w.scale(c)), float(out.scale(0))));
+  return scales;
+}
+
+/// The generic inputs of the epilogue, each read over the accumulator's
+/// loops. Optional terms have a null value.
+struct EpilogueInputs {
+  /// i32 per channel: the folded ConstantTerms.
+  GenericInput constantTerms;
+  /// f32 per channel or 0-d: the merged scales.
+  GenericInput multipliers;
+  /// sum_k x per output position and i32 zw per channel: - zw * sum_k x.
+  GenericInput inputSums, weightZeroPoints;
+  /// sum_k w per channel, when not folded: - zx * sum_k w.
+  GenericInput weightSums;
+  /// The bias, when not a constant.
+  GenericInput runtimeBias;
+};
+
+/// y = acc + terms, then the fp32 requantize to `out`'s storage type, as one
+/// elementwise generic over `acc`.
+Value buildRequantizeEpilogue(OpBuilder &b, Location loc, Value acc,
+                              const EpilogueInputs &in, int64_t inputZeroPoint,
+                              const UniformParams &out) {
+  SmallVector<GenericInput> inputs{in.constantTerms, in.multipliers};
+  // Argument positions in the body: 0 is acc, then `inputs` in order.
+  auto addOptional = [&](const GenericInput &input) {
+    if (!input.value)
+      return -1;
+    inputs.push_back(input);
+    return int(inputs.size());
+  };
+  int inputSumsIdx = addOptional(in.inputSums);
+  int weightZeroPointsIdx = addOptional(in.weightZeroPoints);
+  int weightSumsIdx = addOptional(in.weightSums);
+  int biasIdx = addOptional(in.runtimeBias);
+  return buildElementwise(
+      b, loc, acc, inputs, out.type.getStorageType(),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value y = arith::AddIOp::create(nb, l, args[0], args[1]);
+        if (inputSumsIdx >= 0)
+          y = arith::SubIOp::create(
+              nb, l, y,
+              arith::MulIOp::create(nb, l, args[weightZeroPointsIdx],
+                                    args[inputSumsIdx]));
+        if (weightSumsIdx >= 0) {
+          Value zx = arith::ConstantOp::create(
+              nb, l, nb.getI32IntegerAttr(int32_t(inputZeroPoint)));
+          y = arith::SubIOp::create(
+              nb, l, y, arith::MulIOp::create(nb, l, zx, args[weightSumsIdx]));
+        }
+        if (biasIdx >= 0)
+          y = arith::AddIOp::create(nb, l, y, args[biasIdx]);
+        Value scaled = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), y), args[2]);
+        Value zo =
+            floatConstant(nb, l, nb.getF32Type(), double(out.zeroPoint(0)));
+        return roundClampToStorage(nb, l, scaled, zo, out);
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -312,16 +533,13 @@ struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
   }
 };
 
-/// qnn.matmul: raw i8 x i8 -> i32 contraction, zero-point terms, fp32
-/// requantize epilogue. With d = (batch..., m, n, k):
+/// qnn.matmul, with loops d = (batch..., m, n, k):
 ///
 ///   acc[b, m, n] = sum_k a[b, m, k] * w[(b,) k, n]
 ///   y = acc - zw[n] * rowsum_a[b, m] - za * colsum_w[(b,) n]
 ///         + K * za * zw[n] + bias[n]
-///   out = clamp(round_half_to_even(float(y) * M[n]) + zo)
 ///
-/// The accumulator wraps modulo 2^32 but the verifier proved that the
-/// centred sum fits in i32, so y is exact.
+/// then the shared fp32 epilogue.
 struct MatmulLowering : public OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -369,171 +587,233 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     SmallVector<OpFoldResult> outSizes(lhsSizes.begin(),
                                        lhsSizes.end() - 1);
     outSizes.push_back(tensor::getMixedSizes(rewriter, loc, rhs).back());
-    auto zeroFilled = [&](ArrayRef<OpFoldResult> sizes) {
-      Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, i32);
-      Value zero = arith::ConstantOp::create(rewriter, loc,
-                                             rewriter.getI32IntegerAttr(0));
-      return linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-    };
-    auto reduction = [&](unsigned numDims) {
-      SmallVector<utils::IteratorType> it(numDims,
-                                          utils::IteratorType::parallel);
-      it.back() = utils::IteratorType::reduction;
-      return it;
-    };
-    // sum of ext(input) over the last loop, into a zero-filled i32 tensor.
-    auto sumOverLastLoop = [&](Value input, AffineMap inputMap,
-                               AffineMap outputMap,
-                               ArrayRef<OpFoldResult> sizes, bool isSigned) {
-      Value init = zeroFilled(sizes);
-      return linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
-                 ValueRange{init}, ArrayRef<AffineMap>{inputMap, outputMap},
-                 reduction(inputMap.getNumDims()),
-                 [&](OpBuilder &b, Location l, ValueRange args) {
-                   Value v = extendToI32(b, l, args[0], isSigned);
-                   linalg::YieldOp::create(
-                       b, l,
-                       ValueRange{arith::AddIOp::create(b, l, args[1], v)});
-                 })
-          .getResult(0);
-    };
 
-    // acc = sum_k ext(a) * ext(w)
-    Value accInit = zeroFilled(outSizes);
     Value acc =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{accInit.getType()},
-            ValueRange{lhs, rhs}, ValueRange{accInit},
-            ArrayRef<AffineMap>{mapOf(batch, {m, kd}, contractionDims),
-                                mapOf(rhsBatch, {kd, nd}, contractionDims),
-                                mapOf(batch, {m, nd}, contractionDims)},
-            reduction(contractionDims),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value a = extendToI32(b, l, args[0], lhsP.isSigned());
-              Value w = extendToI32(b, l, args[1], rhsP.isSigned());
-              Value product = arith::MulIOp::create(b, l, a, w);
-              linalg::YieldOp::create(
-                  b, l, ValueRange{arith::AddIOp::create(b, l, args[2],
-                                                         product)});
-            })
-            .getResult(0);
+        buildIntegerContraction(rewriter, loc, lhs, rhs,
+                                {mapOf(batch, {m, kd}, contractionDims),
+                                 mapOf(rhsBatch, {kd, nd}, contractionDims),
+                                 mapOf(batch, {m, nd}, contractionDims)},
+                                outSizes, lhsP.isSigned(), rhsP.isSigned());
 
-    int64_t za = lhsP.zeroPoint(0);
+    // The column sums fold when w is a constant shared by the batch.
+    ConstantTerms constants = foldConstantTerms(
+        k, n, lhsP, rhsP, adaptor.getBias(), sharedRhs ? rhs : Value(),
+        [&](int64_t index) { return index % n; });
+    Value colSum;
+    if (!constants.weightSumsFolded) {
+      // colsum over (batch..., n, k) -> (batch..., n)
+      SmallVector<AffineExpr> cb(rhsBatch);
+      AffineExpr cn = dim(cb.size()), ck = dim(cb.size() + 1);
+      unsigned dims = cb.size() + 2;
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, rhs);
+      sizes.erase(sizes.end() - 2);
+      colSum = buildSumReduction(rewriter, loc, rhs, mapOf(cb, {ck, cn}, dims),
+                                 mapOf(cb, {cn}, dims), sizes, rhsP.isSigned());
+    }
     bool anyRhsZeroPoint =
         llvm::any_of(rhsP.zeroPoints, [](int64_t zp) { return zp != 0; });
-
-    // Everything per output channel that is known now folds into one i32
-    // vector: K * za * zw[n], the bias, and -za * colsum_w when w is a
-    // constant shared by the batch.
-    SmallVector<int64_t> folded(n);
-    for (int64_t c = 0; c < n; ++c)
-      folded[c] = k * za * rhsP.zeroPoint(c);
-    Value runtimeBias;
-    if (Value bias = adaptor.getBias()) {
-      DenseIntElementsAttr values;
-      if (matchPattern(bias, m_Constant(&values))) {
-        int64_t c = 0;
-        for (const APInt &v : values.getValues<APInt>())
-          folded[c++] += v.getSExtValue();
-      } else {
-        runtimeBias = bias;
-      }
-    }
-    Value runtimeColSum;
-    if (za != 0) {
-      DenseIntElementsAttr weights;
-      if (sharedRhs && matchPattern(rhs, m_Constant(&weights))) {
-        int64_t index = 0;
-        for (const APInt &v : weights.getValues<APInt>()) {
-          int64_t w = rhsP.isSigned() ? v.getSExtValue() : v.getZExtValue();
-          folded[index++ % n] -= za * w;
-        }
-      } else {
-        // colsum over (batch..., n, k) -> (batch..., n)
-        SmallVector<AffineExpr> cb(rhsBatch);
-        AffineExpr cn = dim(cb.size()), ck = dim(cb.size() + 1);
-        unsigned dims = cb.size() + 2;
-        SmallVector<OpFoldResult> sizes =
-            tensor::getMixedSizes(rewriter, loc, rhs);
-        sizes.erase(sizes.end() - 2);
-        runtimeColSum = sumOverLastLoop(rhs, mapOf(cb, {ck, cn}, dims),
-                                        mapOf(cb, {cn}, dims), sizes,
-                                        rhsP.isSigned());
-      }
-    }
     Value rowSum;
     if (anyRhsZeroPoint) {
       // rowsum over (batch..., m, k) -> (batch..., m)
       AffineExpr rm = dim(batchRank), rk = dim(batchRank + 1);
-      rowSum = sumOverLastLoop(lhs, mapOf(batch, {rm, rk}, rank),
-                               mapOf(batch, {rm}, rank),
-                               ArrayRef(lhsSizes).drop_back(),
-                               lhsP.isSigned());
+      rowSum =
+          buildSumReduction(rewriter, loc, lhs, mapOf(batch, {rm, rk}, rank),
+                            mapOf(batch, {rm}, rank),
+                            ArrayRef(lhsSizes).drop_back(), lhsP.isSigned());
     }
 
     // Epilogue over (batch..., m, n).
-    SmallVector<float> multipliers;
-    for (int64_t c = 0, e = rhsP.isPerAxis() ? n : 1; c < e; ++c)
-      multipliers.push_back(numerics::mergedScaleF32(
-          float(lhsP.scale(0)), float(rhsP.scale(c)), float(outP.scale(0))));
     std::optional<int32_t> channelAxis;
     if (rhsP.isPerAxis())
       channelAxis = rank - 1;
-    auto epilogueMap = [&](ArrayRef<AffineExpr> prefix,
-                           ArrayRef<AffineExpr> tail) {
-      return mapOf(prefix, tail, rank);
-    };
     AffineExpr em = dim(batchRank), en = dim(batchRank + 1);
-    SmallVector<GenericInput> inputs;
-    inputs.push_back(buildParamInput<int64_t>(rewriter, loc, i32, folded,
-                                              int32_t(rank - 1), rank));
-    inputs.push_back(buildParamInput<float>(rewriter, loc, f32, multipliers,
-                                            channelAxis, rank));
-    int rowSumIdx = -1, zwIdx = -1, colSumIdx = -1, biasIdx = -1;
+    EpilogueInputs inputs;
+    inputs.constantTerms = buildParamInput<int64_t>(
+        rewriter, loc, i32, constants.perChannel, int32_t(rank - 1), rank);
+    inputs.multipliers = buildParamInput<float>(
+        rewriter, loc, f32, mergedScales(lhsP, rhsP, outP, n), channelAxis,
+        rank);
     if (rowSum) {
-      rowSumIdx = inputs.size() + 1;
-      inputs.push_back({rowSum, epilogueMap(batch, {em})});
-      zwIdx = inputs.size() + 1;
-      inputs.push_back(buildParamInput<int64_t>(
-          rewriter, loc, i32, rhsP.zeroPoints, channelAxis, rank));
+      inputs.inputSums = {rowSum, mapOf(batch, {em}, rank)};
+      inputs.weightZeroPoints = buildParamInput<int64_t>(
+          rewriter, loc, i32, rhsP.zeroPoints, channelAxis, rank);
     }
-    if (runtimeColSum) {
-      colSumIdx = inputs.size() + 1;
-      inputs.push_back({runtimeColSum,
-                        epilogueMap(sharedRhs ? ArrayRef<AffineExpr>{}
-                                              : ArrayRef<AffineExpr>(batch),
-                                    {en})});
+    if (colSum)
+      inputs.weightSums = {colSum, mapOf(rhsBatch, {en}, rank)};
+    if (constants.runtimeBias)
+      inputs.runtimeBias = {constants.runtimeBias, mapOf({}, {en}, rank)};
+    rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, acc, inputs,
+                                                   lhsP.zeroPoint(0), outP));
+    return success();
+  }
+};
+
+/// qnn.conv2d, always in the grouped layout so that one form serves plain,
+/// grouped and depthwise convolutions. The input is padded with its zero
+/// point (a padded tap then contributes (zx - zx) * w = 0, and the window
+/// sums below stay exact) and expanded to [N, G, C/G, Hp, Wp], the weights
+/// to [G, F/G, C/G, KH, KW]. With loops d = (n, g, o, oh, ow, c, kh, kw) and
+/// output channel f = g * F/G + o:
+///
+///   acc[n, g, o, oh, ow] = sum_{c, kh, kw} w[g, o, c, kh, kw] *
+///       x[n, g, c, oh * sh + kh * dh, ow * sw + kw * dw]
+///   y = acc - zw[f] * windowsum_x[n, g, oh, ow] - zx * sum w[f]
+///         + K * zx * zw[f] + bias[f]
+///
+/// then the shared fp32 epilogue, collapsed back to [N, F, OH, OW]. The
+/// contraction is a linalg.generic, not linalg.conv_2d_*_q: the named ops
+/// sign-extend their operands, which would misread u8 activations.
+struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams xP = *getUniformParams(op.getInput().getType());
+    UniformParams wP = *getUniformParams(op.getWeight().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type i32 = rewriter.getI32Type();
+    Type f32 = rewriter.getF32Type();
+
+    Value x = adaptor.getInput();
+    Value w = adaptor.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    ArrayRef<int64_t> strides = op.getStrides();
+    ArrayRef<int64_t> dilations = op.getDilations();
+    ArrayRef<int64_t> padding = op.getPadding();
+    int64_t groups = op.getGroups();
+    int64_t filters = wType.getDimSize(0);
+    int64_t channelsPerGroup = wType.getDimSize(1);
+    int64_t filtersPerGroup = filters / groups;
+    int64_t kernelH = wType.getDimSize(2), kernelW = wType.getDimSize(3);
+    int64_t k = channelsPerGroup * kernelH * kernelW;
+    auto outType = cast<RankedTensorType>(op.getType());
+    int64_t outH = outType.getDimSize(2), outW = outType.getDimSize(3);
+    OpFoldResult batch = tensor::getMixedSizes(rewriter, loc, x)[0];
+    auto index = [&](int64_t v) -> OpFoldResult {
+      return rewriter.getIndexAttr(v);
+    };
+
+    // Pad with the input zero point, in the storage type.
+    int64_t zx = xP.zeroPoint(0);
+    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
+      Type storage = xType.getElementType();
+      Value padValue = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getIntegerAttr(
+              storage, APInt(storage.getIntOrFloatBitWidth(), zx,
+                             /*isSigned=*/true, /*implicitTrunc=*/true)));
+      SmallVector<int64_t> shape(xType.getShape());
+      shape[2] += padding[0] + padding[2];
+      shape[3] += padding[1] + padding[3];
+      SmallVector<OpFoldResult> low{index(0), index(0), index(padding[0]),
+                                    index(padding[1])};
+      SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
+                                     index(padding[3])};
+      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low, high,
+                                padValue);
+      xType = cast<RankedTensorType>(x.getType());
     }
-    if (runtimeBias) {
-      biasIdx = inputs.size() + 1;
-      inputs.push_back({runtimeBias, epilogueMap({}, {en})});
+
+    // Split the channels into groups.
+    SmallVector<OpFoldResult> x5Sizes{
+        batch, index(groups), index(channelsPerGroup),
+        index(xType.getDimSize(2)), index(xType.getDimSize(3))};
+    Value x5 = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({xType.getDimSize(0), groups, channelsPerGroup,
+                               xType.getDimSize(2), xType.getDimSize(3)},
+                              xType.getElementType()),
+        x, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}}, x5Sizes);
+    SmallVector<int64_t> w5Shape{groups, filtersPerGroup, channelsPerGroup,
+                                 kernelH, kernelW};
+    Value w5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(w5Shape, wType.getElementType()),
+        w, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}},
+        getAsIndexOpFoldResult(ctx, w5Shape));
+
+    // acc over loops (n, g, o, oh, ow, c, kh, kw).
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto window = [&](AffineExpr n, AffineExpr g, AffineExpr oh, AffineExpr ow,
+                      AffineExpr c, AffineExpr kh, AffineExpr kw,
+                      unsigned numDims) {
+      return AffineMap::get(numDims, 0,
+                            {n, g, c, oh * strides[0] + kh * dilations[0],
+                             ow * strides[1] + kw * dilations[1]},
+                            ctx);
+    };
+    SmallVector<OpFoldResult> accSizes{
+        batch, index(groups), index(filtersPerGroup), index(outH), index(outW)};
+    Value acc = buildIntegerContraction(
+        rewriter, loc, x5, w5,
+        {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
+         AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, ctx),
+         AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)},
+        accSizes, xP.isSigned(), wP.isSigned());
+
+    ConstantTerms constants =
+        foldConstantTerms(k, filters, xP, wP, adaptor.getBias(), w,
+                          [&](int64_t flatIndex) { return flatIndex / k; });
+    Value weightSums;
+    if (!constants.weightSumsFolded) {
+      // sum over (g, o, c, kh, kw) -> (g, o)
+      weightSums = buildSumReduction(
+          rewriter, loc, w5, rewriter.getMultiDimIdentityMap(5),
+          AffineMap::get(5, 0, {d(0), d(1)}, ctx),
+          {index(groups), index(filtersPerGroup)}, wP.isSigned());
     }
-    Value result = buildElementwise(
-        rewriter, loc, acc, inputs, outP.type.getStorageType(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value y = arith::AddIOp::create(b, l, args[0], args[1]);
-          if (rowSumIdx >= 0)
-            y = arith::SubIOp::create(
-                b, l, y,
-                arith::MulIOp::create(b, l, args[zwIdx], args[rowSumIdx]));
-          if (colSumIdx >= 0) {
-            Value zaValue = arith::ConstantOp::create(
-                b, l, b.getI32IntegerAttr(int32_t(za)));
-            y = arith::SubIOp::create(
-                b, l, y, arith::MulIOp::create(b, l, zaValue,
-                                               args[colSumIdx]));
-          }
-          if (biasIdx >= 0)
-            y = arith::AddIOp::create(b, l, y, args[biasIdx]);
-          Value scaled = arith::MulFOp::create(
-              b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), y),
-              args[2]);
-          Value zo = floatConstant(b, l, b.getF32Type(),
-                                   double(outP.zeroPoint(0)));
-          return roundClampToStorage(b, l, scaled, zo, outP);
-        });
-    rewriter.replaceOp(op, result);
+    bool anyWeightZeroPoint =
+        llvm::any_of(wP.zeroPoints, [](int64_t zp) { return zp != 0; });
+    Value windowSums;
+    if (anyWeightZeroPoint) {
+      // sum over (n, g, oh, ow, c, kh, kw) -> (n, g, oh, ow)
+      Value kernelShape = tensor::EmptyOp::create(
+          rewriter, loc, ArrayRef<int64_t>{channelsPerGroup, kernelH, kernelW},
+          xType.getElementType());
+      windowSums = buildSumReduction(
+          rewriter, loc, x5,
+          window(d(0), d(1), d(2), d(3), d(4), d(5), d(6), 7),
+          AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx),
+          {batch, index(groups), index(outH), index(outW)}, xP.isSigned(),
+          {kernelShape, AffineMap::get(7, 0, {d(4), d(5), d(6)}, ctx)});
+    }
+
+    // Epilogue over (n, g, o, oh, ow): channels are the loops (g, o).
+    ChannelLoops channels{{1, 2}, {groups, filtersPerGroup}};
+    std::optional<ChannelLoops> weightChannels;
+    if (wP.isPerAxis())
+      weightChannels = channels;
+    EpilogueInputs inputs;
+    inputs.constantTerms = buildChannelParamInput<int64_t>(
+        rewriter, loc, i32, constants.perChannel, channels, 5);
+    inputs.multipliers = buildChannelParamInput<float>(
+        rewriter, loc, f32, mergedScales(xP, wP, outP, filters), weightChannels,
+        5);
+    AffineMap channelMap = AffineMap::get(5, 0, {d(1), d(2)}, ctx);
+    if (windowSums) {
+      inputs.inputSums = {windowSums,
+                          AffineMap::get(5, 0, {d(0), d(1), d(3), d(4)}, ctx)};
+      inputs.weightZeroPoints = buildChannelParamInput<int64_t>(
+          rewriter, loc, i32, wP.zeroPoints, weightChannels, 5);
+    }
+    if (weightSums)
+      inputs.weightSums = {weightSums, channelMap};
+    if (Value bias = constants.runtimeBias) {
+      Value bias2 = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({groups, filtersPerGroup}, i32),
+          bias, ArrayRef<ReassociationIndices>{{0, 1}},
+          getAsIndexOpFoldResult(ctx, {groups, filtersPerGroup}));
+      inputs.runtimeBias = {bias2, channelMap};
+    }
+    Value result5 =
+        buildRequantizeEpilogue(rewriter, loc, acc, inputs, zx, outP);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, getTypeConverter()->convertType(outType), result5,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     return success();
   }
 };
@@ -542,7 +822,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 
 void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
-  patterns.add<QuantizeCastLowering, DequantizeCastLowering,
-               StorageCastLowering, ObserveLowering, RequantizeLowering,
-               MatmulLowering>(typeConverter, patterns.getContext());
+  patterns
+      .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
+           ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
+          typeConverter, patterns.getContext());
 }

@@ -192,3 +192,97 @@ func.func @matmul_dynamic_batch(%x: tensor<?x3x2x!qa>, %w: tensor<2x4x!qw>) -> t
   %y = qnn.matmul %x, %w : (tensor<?x3x2x!qa>, tensor<2x4x!qw>) -> tensor<?x3x4x!qo>
   return %y : tensor<?x3x4x!qo>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// qnn.conv2d with constant weights: the input is padded with its zero point
+// (128, stored as i8 -128), both operands are put in the grouped layout
+// (G = 1), the contraction multiplies the raw stored values (no float op,
+// no zero point in the loop), and bias[f] - 128 * sum(w[f]) =
+// [10 - 128 * 36, 20 - 128 * -8] folds into one i32 vector. Per-channel
+// merged scales 0.5 * {0.25, 0.5} / 2.0; the result collapses back to NCHW.
+// CHECK-DAG:   #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d5, d3 * 2 + d6, d4 * 2 + d7)>
+// CHECK-DAG:   #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d5, d6, d7)>
+// CHECK-DAG:   #[[ACC:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d3, d4)>
+// CHECK-DAG:   #[[CHAN:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>
+// CHECK-LABEL: @conv2d_constant_weights
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x2x4x4xi8>) -> tensor<1x2x2x2xi8>
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x2x2xi8>
+// CHECK-DAG:     %[[ZX:.*]] = arith.constant -128 : i8
+// CHECK:         %[[P:.*]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 0, 0]
+// CHECK:           tensor.yield %[[ZX]] : i8
+// CHECK:         } : tensor<1x2x4x4xi8> to tensor<1x2x5x5xi8>
+// CHECK:         %[[X5:.*]] = tensor.expand_shape %[[P]] {{\[\[}}0], [1, 2], [3], [4]] output_shape [1, 1, 2, 5, 5]
+// CHECK:         %[[W5:.*]] = tensor.expand_shape %[[WI]] {{\[\[}}0, 1], [2], [3], [4]] output_shape [1, 2, 2, 2, 2]
+// CHECK:         %[[A:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X5]], %[[W5]] : tensor<1x1x2x5x5xi8>, tensor<1x2x2x2x2xi8>) outs(%{{.*}} : tensor<1x1x2x2x2xi32>)
+// CHECK-NEXT:    ^bb0(%[[XI:.*]]: i8, %[[WV:.*]]: i8, %[[OUT:.*]]: i32):
+// CHECK-NEXT:      %[[XE:.*]] = arith.extui %[[XI]] : i8 to i32
+// CHECK-NEXT:      %[[WE:.*]] = arith.extsi %[[WV]] : i8 to i32
+// CHECK-NEXT:      %[[PR:.*]] = arith.muli %[[XE]], %[[WE]] : i32
+// CHECK-NEXT:      %[[S:.*]] = arith.addi %[[OUT]], %[[PR]] : i32
+// CHECK-NEXT:      linalg.yield %[[S]] : i32
+// CHECK-DAG:     %[[CORR:.*]] = arith.constant dense<{{\[\[}}-4598, 1044]]> : tensor<1x2xi32>
+// CHECK-DAG:     %[[M:.*]] = arith.constant dense<{{\[\[}}6.250000e-02, 1.250000e-01]]> : tensor<1x2xf32>
+// CHECK:         %[[Y:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #[[CHAN]], #[[CHAN]], #{{.*}}], {{.*}}} ins(%[[A]], %[[CORR]], %[[M]] : tensor<1x1x2x2x2xi32>, tensor<1x2xi32>, tensor<1x2xf32>) outs(%{{.*}} : tensor<1x1x2x2x2xi8>)
+// CHECK:           arith.addi
+// CHECK:           arith.sitofp
+// CHECK:           math.roundeven
+// CHECK:           arith.fptosi %{{.*}} : f32 to i8
+// CHECK:         %[[R:.*]] = tensor.collapse_shape %[[Y]] {{\[\[}}0], [1, 2], [3], [4]] : tensor<1x1x2x2x2xi8> into tensor<1x2x2x2xi8>
+// CHECK:         return %[[R]]
+func.func @conv2d_constant_weights(%x: tensor<1x2x4x4x!qx>) -> tensor<1x2x2x2x!qo> {
+  %wi = arith.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [[[-1, -2], [-3, -4]], [[0, 1], [0, 1]]]]> : tensor<2x2x2x2xi8>
+  %w = quant.scast %wi : tensor<2x2x2x2xi8> to tensor<2x2x2x2x!qw>
+  %bi = arith.constant dense<[10, 20]> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1] padding [1, 1, 0, 0] groups 1 : (tensor<1x2x4x4x!qx>, tensor<2x2x2x2x!qw>, tensor<2x!qb>) -> tensor<1x2x2x2x!qo>
+  return %y : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<u8:f32, 0.25:3>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Depthwise (G = C = 4), dilated, dynamic batch, runtime weights with a zero
+// point and a runtime bias: the weight sums and the window sums of the input
+// (over a window operand that gives the kernel loops their sizes) are
+// computed in code, K * zx * zw = 9 * 128 * 3 is folded, the bias is put in
+// the [G, F/G] channel layout.
+// CHECK-DAG:   #[[WIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d4, d2 + d5 * 2, d3 + d6 * 2)>
+// CHECK-DAG:   #[[KER:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d5, d6)>
+// CHECK-DAG:   #[[WSUM:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: @conv2d_depthwise_runtime
+// CHECK-SAME:    (%[[X:.*]]: tensor<?x4x5x5xi8>, %[[W:.*]]: tensor<4x1x3x3xi8>, %[[B:.*]]: tensor<4xi32>) -> tensor<?x4x1x1xi8>
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[N:.*]] = tensor.dim %[[X]]
+// CHECK:         %[[X5:.*]] = tensor.expand_shape %[[X]] {{.*}} output_shape [%[[N]], 4, 1, 5, 5]
+// CHECK:         %[[W5:.*]] = tensor.expand_shape %[[W]]
+// CHECK:         %[[A:.*]] = linalg.generic {{.*}} ins(%[[X5]], %[[W5]] : tensor<?x4x1x5x5xi8>, tensor<4x1x1x3x3xi8>) outs(%{{.*}} : tensor<?x4x1x1x1xi32>)
+// CHECK:         %[[WS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[W5]] : tensor<4x1x1x3x3xi8>) outs(%{{.*}} : tensor<4x1xi32>)
+// CHECK:         %[[K:.*]] = tensor.empty() : tensor<1x3x3xi8>
+// CHECK:         %[[XS:.*]] = linalg.generic {indexing_maps = [#[[WIN]], #[[KER]], #[[WSUM]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%[[X5]], %[[K]] : tensor<?x4x1x5x5xi8>, tensor<1x3x3xi8>) outs(%{{.*}} : tensor<?x4x1x1xi32>)
+// CHECK-DAG:     %[[CORR:.*]] = arith.constant dense<3456> : tensor<4x1xi32>
+// CHECK-DAG:     %[[ZW:.*]] = arith.constant dense<3> : tensor<i32>
+// CHECK-DAG:     %[[B2:.*]] = tensor.expand_shape %[[B]] {{\[\[}}0, 1]] output_shape [4, 1] : tensor<4xi32> into tensor<4x1xi32>
+// CHECK:         linalg.generic {{.*}} ins(%[[A]], %[[CORR]], %{{.*}}, %[[XS]], %[[ZW]], %[[WS]], %[[B2]] :
+// CHECK:           ^bb0(%[[IACC:.*]]: i32, %[[ICORR:.*]]: i32, %{{.*}}: f32, %[[IXS:.*]]: i32, %[[IZW:.*]]: i32, %[[IWS:.*]]: i32, %[[IB:.*]]: i32, %{{.*}}: i8):
+// CHECK:           %[[Y0:.*]] = arith.addi %[[IACC]], %[[ICORR]] : i32
+// CHECK:           %[[T1:.*]] = arith.muli %[[IZW]], %[[IXS]] : i32
+// CHECK:           %[[Y1:.*]] = arith.subi %[[Y0]], %[[T1]] : i32
+// CHECK:           %[[ZX:.*]] = arith.constant 128 : i32
+// CHECK:           %[[T2:.*]] = arith.muli %[[ZX]], %[[IWS]] : i32
+// CHECK:           %[[Y2:.*]] = arith.subi %[[Y1]], %[[T2]] : i32
+// CHECK:           arith.addi %[[Y2]], %[[IB]] : i32
+// CHECK:         tensor.collapse_shape {{.*}} : tensor<?x4x1x1x1xi8> into tensor<?x4x1x1xi8>
+func.func @conv2d_depthwise_runtime(%x: tensor<?x4x5x5x!qx>, %w: tensor<4x1x3x3x!qw>, %b: tensor<4x!qb>) -> tensor<?x4x1x1x!qo> {
+  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] groups 4 : (tensor<?x4x5x5x!qx>, tensor<4x1x3x3x!qw>, tensor<4x!qb>) -> tensor<?x4x1x1x!qo>
+  return %y : tensor<?x4x1x1x!qo>
+}

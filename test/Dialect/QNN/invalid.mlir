@@ -579,3 +579,274 @@ func.func @matmul_bias_scale(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tenso
   %0 = qnn.matmul %x, %w bias %b : (tensor<2x4x!qa>, tensor<4x3x!qw>, tensor<3x!qb>) -> tensor<2x3x!qo>
   return %0 : tensor<2x3x!qo>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qnn.conv2d
+//===----------------------------------------------------------------------===//
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_float_input(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op input must be a tensor of per-tensor !quant.uniform, got 'tensor<1x2x5x5xf32>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5xf32>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_float_weight(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op weight must be a tensor of !quant.uniform, got 'tensor<4x2x3x3xf32>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3xf32>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32:1, {1.0, 1.0, 1.0, 1.0}>
+func.func @conv_per_axis_result(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op result must be a tensor of per-tensor !quant.uniform}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<u8:f32, 0.25:300>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_weight_zero_point(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op weight zero point 300 is outside the storage range [0, 255]}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f16, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_expressed_type(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op operands and result must share one expressed type, got 'f32', 'f16' and 'f32'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_strides_count(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op strides must have 2 values, got 1}}
+  %0 = qnn.conv2d %x, %w strides [1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_zero_stride(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op strides must be > 0, got 0}}
+  %0 = qnn.conv2d %x, %w strides [1, 0] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_zero_dilation(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op dilations must be > 0, got 0}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [0, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_padding_count(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op padding must have 4 values, got 2}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [1, 1] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_negative_padding(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op padding must be >= 0, got -1}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, -1, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_zero_groups(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op groups must be > 0, got 0}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 0 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_rank(%x: tensor<2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op input, weight and result must have rank 4 (NCHW, FCHW, NCHW), got ranks 3, 4 and 4}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_dynamic_spatial(%x: tensor<1x2x?x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op input channels and spatial sizes and the weight shape must be static, got 'tensor<1x2x?x5x!quant.uniform<i8:f32, 5.000000e-01:-3>>' and 'tensor<4x2x3x3x!quant.uniform<i8:f32, 2.500000e-01>>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x?x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_weight_axis(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op per-axis weight must be quantized on axis 0 (the output channel), got 1}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.25, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_weight_scale_count(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op weight has 3 per-axis scales but dimension 0 has size 4}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_groups_divide(%x: tensor<1x3x5x5x!qx>, %w: tensor<4x1x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op groups 2 must divide the 3 input channels and the 4 output channels}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x3x5x5x!qx>, tensor<4x1x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_weight_channels(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op weight dimension 1 must be input channels / groups = 1, got 2}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_kernel_too_large(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op the dilated kernel (7) is larger than the padded input (5) in spatial dimension 0}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [3, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_result_shape(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op result shape must be [N, F, OH, OW] = [1, 4, 2, 3], got 'tensor<1x4x3x3x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
+  %0 = qnn.conv2d %x, %w strides [2, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_result_channels(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x2x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op result shape must be [N, F, OH, OW] = [1, 4, 3, 3], got 'tensor<1x2x3x3x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x2x3x3x!qo>
+  return %0 : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_overflow(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op i32 accumulator can overflow: K = 18 products of up to 32768 * 32768 reach 19327352832 > 2147483647}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+!qb = !quant.uniform<i32:f32, 0.125>
+func.func @conv_bias_length(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op bias must have shape [F] = [4], got 'tensor<3x!quant.uniform<i32:f32, 1.250000e-01>>'}}
+  %0 = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>, tensor<3x!qb>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+!qb = !quant.uniform<i32:f32, 0.25>
+func.func @conv_bias_scale(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>, %b: tensor<4x!qb>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op bias scale 2.500000e-01 (channel 0) must equal input scale * weight scale = 1.250000e-01}}
+  %0 = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.125, 0.125, 0.125}>
+func.func @conv_bias_granularity(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>, %b: tensor<4x!qb>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op bias must be per-axis exactly when weight is (per-tensor weight)}}
+  %0 = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}

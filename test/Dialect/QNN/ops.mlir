@@ -83,3 +83,21 @@ func.func @matmul_batched(%x: tensor<?x?x4x!qu>, %w: tensor<4x3x!qw>, %y: tensor
   %1 = qnn.matmul %y, %v : (tensor<2x5x4x!qa>, tensor<2x4x3x!qwc3>) -> tensor<2x5x3x!qo>
   return %0, %1 : tensor<?x?x3x!qo>, tensor<2x5x3x!qo>
 }
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qcw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.125, 0.5, 0.25}>
+!qcb = !quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25, 0.125}>
+!qco = !quant.uniform<u8:f32, 1.0:120>
+
+// Padded, strided, per-channel weights with a bias; a depthwise conv with
+// dilation and a dynamic batch; a grouped conv without padding.
+// CHECK-LABEL: @conv2d
+func.func @conv2d(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3x!qcw>, %b: tensor<4x!qcb>, %y: tensor<?x4x7x7x!qa>, %dw: tensor<4x1x3x3x!qw>, %gw: tensor<4x2x1x1x!qw>) -> (tensor<1x4x4x4x!qco>, tensor<?x4x3x3x!qo>, tensor<?x4x8x8x!qo>) {
+  // CHECK: qnn.conv2d %{{.*}}, %{{.*}} bias %{{.*}} strides [2, 2] dilations [1, 1] padding [1, 1, 1, 1] groups 1 : (tensor<1x3x8x8x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<4x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {2.500000e-01,1.250000e-01,5.000000e-01,2.500000e-01}>>, tensor<4x!quant.uniform<i32:f32:0, {1.250000e-01,6.250000e-02,2.500000e-01,1.250000e-01}>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 1.000000e+00:120>>
+  %0 = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1] padding [1, 1, 1, 1] groups 1 : (tensor<1x3x8x8x!qx>, tensor<4x3x3x3x!qcw>, tensor<4x!qcb>) -> tensor<1x4x4x4x!qco>
+  // CHECK: qnn.conv2d %{{.*}}, %{{.*}} strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] groups 4 : {{.*}} -> tensor<?x4x3x3x!quant.uniform
+  %1 = qnn.conv2d %y, %dw strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] groups 4 : (tensor<?x4x7x7x!qa>, tensor<4x1x3x3x!qw>) -> tensor<?x4x3x3x!qo>
+  // CHECK: qnn.conv2d %{{.*}}, %{{.*}} strides [1, 1] dilations [1, 1] padding [0, 0, 1, 1] groups 2 : {{.*}} -> tensor<?x4x8x8x!quant.uniform
+  %2 = qnn.conv2d %y, %gw strides [1, 1] dilations [1, 1] padding [0, 0, 1, 1] groups 2 : (tensor<?x4x7x7x!qa>, tensor<4x2x1x1x!qw>) -> tensor<?x4x8x8x!qo>
+  return %0, %1, %2 : tensor<1x4x4x4x!qco>, tensor<?x4x3x3x!qo>, tensor<?x4x8x8x!qo>
+}

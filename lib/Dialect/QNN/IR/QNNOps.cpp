@@ -99,48 +99,110 @@ LogicalResult RequantizeOp::verify() {
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
-/// Checks the bias against the operands: [N], 32-bit signed storage, zero
-/// point 0, and scale s_lhs * s_rhs channel by channel.
-static LogicalResult verifyBias(Type biasType, const UniformParams &lhs,
-                                const UniformParams &rhs, int64_t n,
+/// How an op's diagnostics name its two contracted operands and their
+/// output-channel count.
+struct ContractionNames {
+  StringRef input, weight, channels;
+};
+
+/// Checks the bias against the operands: [channels], 32-bit signed storage,
+/// zero point 0, and scale s_input * s_weight channel by channel.
+static LogicalResult verifyBias(Type biasType, const UniformParams &input,
+                                const UniformParams &weight, int64_t channels,
+                                const ContractionNames &names,
                                 function_ref<InFlightDiagnostic()> emitError) {
   auto biasTensor = dyn_cast<RankedTensorType>(biasType);
   std::optional<UniformParams> bias = getUniformParams(biasType);
   if (!biasTensor || !bias)
     return emitError() << "bias must be a tensor of !quant.uniform, got "
                        << biasType;
-  if (biasTensor.getRank() != 1 || !sameOrDynamic(biasTensor.getDimSize(0), n))
-    return emitError() << "bias must have shape [N] = [" << n << "], got "
-                       << biasType;
+  if (biasTensor.getRank() != 1 ||
+      !sameOrDynamic(biasTensor.getDimSize(0), channels))
+    return emitError() << "bias must have shape [" << names.channels << "] = ["
+                       << channels << "], got " << biasType;
   if (failed(verifyUniformParams(*bias, "bias", emitError)))
     return failure();
   if (!bias->isSigned() || bias->storageWidth() != 32)
     return emitError() << "bias storage must be 32-bit signed (i32), got "
                        << bias->type.getStorageType();
-  if (bias->expressedType() != lhs.expressedType())
+  if (bias->expressedType() != input.expressedType())
     return emitError() << "bias expressed type " << bias->expressedType()
-                       << " differs from " << lhs.expressedType();
-  if (bias->isPerAxis() != rhs.isPerAxis())
-    return emitError() << "bias must be per-axis exactly when rhs is ("
-                       << (rhs.isPerAxis() ? "per-axis" : "per-tensor")
-                       << " rhs)";
+                       << " differs from " << input.expressedType();
+  if (bias->isPerAxis() != weight.isPerAxis())
+    return emitError() << "bias must be per-axis exactly when " << names.weight
+                       << " is ("
+                       << (weight.isPerAxis() ? "per-axis" : "per-tensor")
+                       << " " << names.weight << ")";
   if (bias->isPerAxis() && *bias->axis != 0)
     return emitError() << "per-axis bias must be quantized on axis 0, got "
                        << *bias->axis;
-  if (bias->isPerAxis() && bias->scales.size() != rhs.scales.size())
-    return emitError() << "bias has " << bias->scales.size()
-                       << " scales but rhs has " << rhs.scales.size();
+  if (bias->isPerAxis() && bias->scales.size() != weight.scales.size())
+    return emitError() << "bias has " << bias->scales.size() << " scales but "
+                       << names.weight << " has " << weight.scales.size();
   for (int64_t zp : bias->zeroPoints)
     if (zp != 0)
       return emitError() << "bias zero point must be 0, got " << zp;
   for (size_t c = 0, e = bias->scales.size(); c < e; ++c) {
-    double expected = lhs.scale(0) * rhs.scale(c);
+    double expected = input.scale(0) * weight.scale(c);
     double actual = bias->scales[c];
     if (std::fabs(actual - expected) > 1e-6 * expected)
       return emitError() << "bias scale " << actual << " (channel " << c
-                         << ") must equal lhs scale * rhs scale = "
-                         << expected;
+                         << ") must equal " << names.input << " scale * "
+                         << names.weight << " scale = " << expected;
   }
+  return success();
+}
+
+/// Proves that `k` products of centred values fit the i32 accumulator.
+static LogicalResult
+verifyAccumulatorFits(int64_t k, const UniformParams &input,
+                      const UniformParams &weight,
+                      function_ref<InFlightDiagnostic()> emitError) {
+  double bound = double(k) * double(input.maxAbsCentered()) *
+                 double(weight.maxAbsCentered());
+  if (bound > double(std::numeric_limits<int32_t>::max()))
+    return emitError() << "i32 accumulator can overflow: K = " << k
+                       << " products of up to " << input.maxAbsCentered()
+                       << " * " << weight.maxAbsCentered() << " reach "
+                       << int64_t(bound) << " > 2147483647";
+  return success();
+}
+
+/// The operand checks every quantized contraction shares: `input` and
+/// `result` tensors of per-tensor !quant.uniform, `weight` of any
+/// !quant.uniform, valid parameters, one expressed type.
+static LogicalResult verifyContractionOperands(
+    Type inputType, Type weightType, Type resultType,
+    const ContractionNames &names, std::optional<UniformParams> &input,
+    std::optional<UniformParams> &weight, std::optional<UniformParams> &result,
+    function_ref<InFlightDiagnostic()> emitError) {
+  input = getUniformParams(inputType);
+  weight = getUniformParams(weightType);
+  result = getUniformParams(resultType);
+  if (!isa<RankedTensorType>(inputType) || !input || input->isPerAxis())
+    return emitError() << names.input
+                       << " must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << inputType;
+  if (!isa<RankedTensorType>(weightType) || !weight)
+    return emitError() << names.weight
+                       << " must be a tensor of !quant.uniform, got "
+                       << weightType;
+  if (!isa<RankedTensorType>(resultType) || !result || result->isPerAxis())
+    return emitError() << "result must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << resultType;
+  if (failed(verifyUniformParams(*input, names.input, emitError)) ||
+      failed(verifyUniformParams(*weight, names.weight, emitError)) ||
+      failed(verifyUniformParams(*result, "result", emitError)))
+    return failure();
+  if (input->expressedType() != weight->expressedType() ||
+      input->expressedType() != result->expressedType())
+    return emitError() << "operands and result must share one expressed "
+                          "type, got "
+                       << input->expressedType() << ", "
+                       << weight->expressedType() << " and "
+                       << result->expressedType();
   return success();
 }
 
@@ -148,34 +210,14 @@ LogicalResult
 MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
                       Type resultType,
                       function_ref<InFlightDiagnostic()> emitError) {
-  auto lhsTensor = dyn_cast<RankedTensorType>(lhsType);
-  auto rhsTensor = dyn_cast<RankedTensorType>(rhsType);
-  auto resultTensor = dyn_cast<RankedTensorType>(resultType);
-  std::optional<UniformParams> lhs = getUniformParams(lhsType);
-  std::optional<UniformParams> rhs = getUniformParams(rhsType);
-  std::optional<UniformParams> result = getUniformParams(resultType);
-  if (!lhsTensor || !lhs || lhs->isPerAxis())
-    return emitError() << "lhs must be a tensor of per-tensor "
-                          "!quant.uniform, got "
-                       << lhsType;
-  if (!rhsTensor || !rhs)
-    return emitError() << "rhs must be a tensor of !quant.uniform, got "
-                       << rhsType;
-  if (!resultTensor || !result || result->isPerAxis())
-    return emitError() << "result must be a tensor of per-tensor "
-                          "!quant.uniform, got "
-                       << resultType;
-  if (failed(verifyUniformParams(*lhs, "lhs", emitError)) ||
-      failed(verifyUniformParams(*rhs, "rhs", emitError)) ||
-      failed(verifyUniformParams(*result, "result", emitError)))
+  static const ContractionNames names{"lhs", "rhs", "N"};
+  std::optional<UniformParams> lhs, rhs, result;
+  if (failed(verifyContractionOperands(lhsType, rhsType, resultType, names, lhs,
+                                       rhs, result, emitError)))
     return failure();
-  if (lhs->expressedType() != rhs->expressedType() ||
-      lhs->expressedType() != result->expressedType())
-    return emitError() << "operands and result must share one expressed "
-                          "type, got "
-                       << lhs->expressedType() << ", "
-                       << rhs->expressedType() << " and "
-                       << result->expressedType();
+  auto lhsTensor = cast<RankedTensorType>(lhsType);
+  auto rhsTensor = cast<RankedTensorType>(rhsType);
+  auto resultTensor = cast<RankedTensorType>(resultType);
 
   int64_t rank = lhsTensor.getRank();
   int64_t rhsRank = rhsTensor.getRank();
@@ -218,16 +260,11 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
   if (ShapedType::isDynamic(k))
     return emitError() << "the reduction dimension K must be static to "
                           "prove the i32 accumulator cannot overflow";
-  double bound = double(k) * double(lhs->maxAbsCentered()) *
-                 double(rhs->maxAbsCentered());
-  if (bound > double(std::numeric_limits<int32_t>::max()))
-    return emitError() << "i32 accumulator can overflow: K = " << k
-                       << " products of up to " << lhs->maxAbsCentered()
-                       << " * " << rhs->maxAbsCentered() << " reach "
-                       << int64_t(bound) << " > 2147483647";
+  if (failed(verifyAccumulatorFits(k, *lhs, *rhs, emitError)))
+    return failure();
 
   if (biasType)
-    return verifyBias(biasType, *lhs, *rhs, n, emitError);
+    return verifyBias(biasType, *lhs, *rhs, n, names, emitError);
   return success();
 }
 
@@ -235,4 +272,112 @@ LogicalResult MatmulOp::verify() {
   Type biasType = getBias() ? getBias().getType() : Type();
   return verifyTypes(getLhs().getType(), getRhs().getType(), biasType,
                      getResult().getType(), [&] { return emitOpError(); });
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `values` has `size` elements, each at least `min`.
+static LogicalResult
+verifyWindowAttr(StringRef name, ArrayRef<int64_t> values, size_t size,
+                 int64_t min, function_ref<InFlightDiagnostic()> emitError) {
+  if (values.size() != size)
+    return emitError() << name << " must have " << size << " values, got "
+                       << values.size();
+  for (int64_t v : values)
+    if (v < min)
+      return emitError() << name << " must be " << (min == 0 ? ">= 0" : "> 0")
+                         << ", got " << v;
+  return success();
+}
+
+LogicalResult
+Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
+                      Type resultType, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding,
+                      int64_t groups,
+                      function_ref<InFlightDiagnostic()> emitError) {
+  static const ContractionNames names{"input", "weight", "F"};
+  std::optional<UniformParams> input, weight, result;
+  if (failed(verifyContractionOperands(inputType, weightType, resultType, names,
+                                       input, weight, result, emitError)))
+    return failure();
+  if (failed(verifyWindowAttr("strides", strides, 2, 1, emitError)) ||
+      failed(verifyWindowAttr("dilations", dilations, 2, 1, emitError)) ||
+      failed(verifyWindowAttr("padding", padding, 4, 0, emitError)))
+    return failure();
+  if (groups <= 0)
+    return emitError() << "groups must be > 0, got " << groups;
+
+  auto inputTensor = cast<RankedTensorType>(inputType);
+  auto weightTensor = cast<RankedTensorType>(weightType);
+  auto resultTensor = cast<RankedTensorType>(resultType);
+  if (inputTensor.getRank() != 4 || weightTensor.getRank() != 4 ||
+      resultTensor.getRank() != 4)
+    return emitError() << "input, weight and result must have rank 4 "
+                          "(NCHW, FCHW, NCHW), got ranks "
+                       << inputTensor.getRank() << ", "
+                       << weightTensor.getRank() << " and "
+                       << resultTensor.getRank();
+  // The lowering builds the window and the i32 bound from these sizes.
+  if (ShapedType::isDynamic(inputTensor.getDimSize(1)) ||
+      ShapedType::isDynamic(inputTensor.getDimSize(2)) ||
+      ShapedType::isDynamic(inputTensor.getDimSize(3)) ||
+      !weightTensor.hasStaticShape())
+    return emitError() << "input channels and spatial sizes and the weight "
+                          "shape must be static, got "
+                       << inputType << " and " << weightType;
+  if (weight->isPerAxis() && *weight->axis != 0)
+    return emitError() << "per-axis weight must be quantized on axis 0 (the "
+                          "output channel), got "
+                       << *weight->axis;
+  if (failed(
+          verifyAxisAgainstShape("weight", *weight, weightTensor, emitError)))
+    return failure();
+
+  ArrayRef<int64_t> in = inputTensor.getShape();
+  ArrayRef<int64_t> w = weightTensor.getShape();
+  int64_t channels = in[1], filters = w[0];
+  if (channels % groups != 0 || filters % groups != 0)
+    return emitError() << "groups " << groups << " must divide the " << channels
+                       << " input channels and the " << filters
+                       << " output channels";
+  if (w[1] != channels / groups)
+    return emitError() << "weight dimension 1 must be input channels / "
+                          "groups = "
+                       << channels / groups << ", got " << w[1];
+
+  // Window arithmetic, as ONNX Conv (floor).
+  SmallVector<int64_t, 2> outSizes;
+  for (int d = 0; d < 2; ++d) {
+    int64_t padded = in[2 + d] + padding[d] + padding[2 + d];
+    int64_t extent = (w[2 + d] - 1) * dilations[d] + 1;
+    if (padded < extent)
+      return emitError() << "the dilated kernel (" << extent
+                         << ") is larger than the padded input (" << padded
+                         << ") in spatial dimension " << d;
+    outSizes.push_back((padded - extent) / strides[d] + 1);
+  }
+  ArrayRef<int64_t> out = resultTensor.getShape();
+  if (!sameOrDynamic(out[0], in[0]) || out[1] != filters ||
+      out[2] != outSizes[0] || out[3] != outSizes[1])
+    return emitError() << "result shape must be [N, F, OH, OW] = ["
+                       << (ShapedType::isDynamic(in[0]) ? "?" : Twine(in[0]))
+                       << ", " << filters << ", " << outSizes[0] << ", "
+                       << outSizes[1] << "], got " << resultType;
+
+  if (failed(verifyAccumulatorFits(w[1] * w[2] * w[3], *input, *weight,
+                                   emitError)))
+    return failure();
+  if (biasType)
+    return verifyBias(biasType, *input, *weight, filters, names, emitError);
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  Type biasType = getBias() ? getBias().getType() : Type();
+  return verifyTypes(getInput().getType(), getWeight().getType(), biasType,
+                     getResult().getType(), getStrides(), getDilations(),
+                     getPadding(), getGroups(), [&] { return emitOpError(); });
 }

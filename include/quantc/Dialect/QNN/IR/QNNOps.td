@@ -114,4 +114,71 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
+  let summary = "Quantized 2-D convolution (NCHW), grouped and depthwise";
+  let description = [{
+    `result[n, f, oh, ow] = requant(sum_{c, kh, kw} (xp[n, g * C/G + c,
+    oh * sh + kh * dh, ow * sw + kw * dw] - zp_in) * (weight[f, c, kh, kw] -
+    zp_w[f]) + bias[f])`, with `g = f / (F/G)`, `xp` the input padded with
+    *its zero point* (so that padding contributes exactly 0, as a float conv
+    padded with 0.0 does), and the output quantization taken from the result
+    type. ONNX `QLinearConv` semantics.
+
+    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C`, `H`, `W`
+      static (`N` may be dynamic).
+    - `weight`: `[F, C/G, KH, KW]`, static, per-tensor or per-axis on axis 0
+      (the output channel).
+    - `bias` (optional): `[F]`, 32-bit signed storage, zero point 0, scale
+      `s_in * s_w` (per axis 0 where the weights are per channel).
+    - `result`: `[N, F, OH, OW]`, per-tensor `!quant.uniform`, with
+      `OH = (H + pad_top + pad_bottom - ((KH - 1) * dh + 1)) / sh + 1` (floor)
+      and likewise `OW`.
+    - `strides = [sh, sw]`, `dilations = [dh, dw]` (all > 0),
+      `padding = [pad_top, pad_left, pad_bottom, pad_right]` (ONNX `pads`
+      order, all >= 0), `groups = G` > 0 dividing `C` and `F`. Depthwise is
+      `G = C`.
+
+    All operands share one expressed type. The verifier proves that the i32
+    accumulator cannot overflow: the `C/G * KH * KW` products of centred
+    values must fit in i32.
+
+    ```mlir
+    %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1]
+             padding [1, 1, 1, 1] groups 1
+        : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<4x3x3x3x!quant.uniform<i8<-127:127>:f32:0,
+                  {0.25, 0.125, 0.5, 0.25}>>,
+           tensor<4x!quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25, 0.125}>>)
+        -> tensor<1x4x4x4x!quant.uniform<u8:f32, 1.0:120>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
+                       Optional<AnyRankedTensor>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$padding, I64Attr:$groups);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? `strides` $strides
+    `dilations` $dilations `padding` $padding `groups` $groups attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The checks of the verifier on bare types and attribute values, so that
+    /// a rewrite can ask whether an op would be valid before building it.
+    /// `bias` may be null.
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type input, ::mlir::Type weight, ::mlir::Type bias,
+        ::mlir::Type result, ::llvm::ArrayRef<int64_t> strides,
+        ::llvm::ArrayRef<int64_t> dilations, ::llvm::ArrayRef<int64_t> padding,
+        int64_t groups,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+  }];
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD
