@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/QuantParams.h"
 #include "quantc/Transforms/Passes.h"
@@ -92,13 +93,6 @@ static bool isZeroInit(Value init) {
   return isZeroFloatConstant(init);
 }
 
-/// The float constant `value` holds, if it is one.
-static DenseFPElementsAttr getFloatConstant(Value value) {
-  DenseFPElementsAttr attr;
-  if (matchPattern(value, m_Constant(&attr)))
-    return attr;
-  return {};
-}
 
 /// Whether `shape` is [1, ..., 1, n] (any rank >= 1).
 static bool isBroadcastRow(ArrayRef<int64_t> shape, int64_t n) {
@@ -372,7 +366,8 @@ Value QDQLayerFolder::materializeWeight(OpBuilder &builder, QDQLayer &layer,
   auto quantize = weight.getDefiningOp<quant::QuantizeCastOp>();
   if (!quantize)
     return weight;
-  DenseFPElementsAttr values = getFloatConstant(quantize.getInput());
+  std::optional<SmallVector<float>> values =
+      getConstantFloats(quantize.getInput());
   if (!values)
     return weight; // A dynamic quantize: it stays, and is lowered later.
 
@@ -387,9 +382,9 @@ Value QDQLayerFolder::materializeWeight(OpBuilder &builder, QDQLayer &layer,
   }
   unsigned width = storageType.getElementTypeBitWidth();
   SmallVector<APInt> stored;
-  stored.reserve(values.getNumElements());
+  stored.reserve(values->size());
   int64_t index = 0;
-  for (float value : values.getValues<float>()) {
+  for (float value : *values) {
     int64_t channel = (index++ / stride) % channels;
     numerics::QuantParams channelParams{float(params.scale(channel)),
                                         params.zeroPoint(channel)};
@@ -425,12 +420,15 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
     if (storedType.getRank() == 1)
       return stored;
     auto scast = stored.getDefiningOp<quant::StorageCastOp>();
-    DenseElementsAttr values;
-    if (!scast || !matchPattern(scast.getInput(), m_Constant(&values)))
+    std::optional<SmallVector<int64_t>> values =
+        scast ? getConstantIntegers(scast.getInput(), /*isSigned=*/true)
+              : std::nullopt;
+    if (!values)
       return reject(layer, "the dequantized bias is not [" +
                                layer.channelsName() + "] and not a constant");
+    SmallVector<int32_t> narrowed(values->begin(), values->end());
     auto constant = arith::ConstantOp::create(
-        builder, loc, values.reshape(storageType));
+        builder, loc, DenseElementsAttr::get(storageType, ArrayRef(narrowed)));
     return quant::StorageCastOp::create(
                builder, loc, storedType.clone({n}), constant)
         .getResult();
@@ -438,7 +436,7 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
 
   // A float constant bias: quantize it at s_in * s_w (float32, as ONNX
   // Runtime's quantizer computes bias scales).
-  DenseFPElementsAttr values = getFloatConstant(bias);
+  std::optional<SmallVector<float>> values = getConstantFloats(bias);
   if (!values)
     return reject(layer, "the bias is neither a dequantized int32 tensor "
                          "nor a float constant");
@@ -447,7 +445,7 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
     scales.push_back(float(input.scale(0)) * float(weight.scale(c)));
   SmallVector<int32_t> stored;
   int64_t c = 0;
-  for (float value : values.getValues<float>()) {
+  for (float value : *values) {
     float scale = float(scales[weight.isPerAxis() ? c : 0]);
     double q = numerics::roundHalfToEven(double(value / scale));
     if (!std::isfinite(value) || !std::isfinite(q) ||

@@ -104,6 +104,42 @@ func.func @tosa_float_weights_and_bias(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf3
 
 // -----
 
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:2, {0.25, 0.5}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+
+// The same layer with its float weights and bias in dense resources (as
+// quant-import writes large initializers): quantized the same.
+// CHECK-LABEL: @tosa_resource_float_weights_and_bias
+// CHECK-DAG:     arith.constant dense<{{\[\[\[}}2, -2], [2, 127]]]> : tensor<1x2x2xi8>
+// CHECK-DAG:     arith.constant dense<[2, -4]> : tensor<2xi32>
+// CHECK:         qnn.matmul
+func.func @tosa_resource_float_weights_and_bias(%x: tensor<1x3x2xf32>) -> tensor<1x3x2xf32> {
+  %xq = quant.qcast %x : tensor<1x3x2xf32> to tensor<1x3x2x!qa>
+  %xd = quant.dcast %xq : tensor<1x3x2x!qa> to tensor<1x3x2xf32>
+  %wf = arith.constant dense_resource<weights> : tensor<1x2x2xf32>
+  %wq = quant.qcast %wf : tensor<1x2x2xf32> to tensor<1x2x2x!qw>
+  %wd = quant.dcast %wq : tensor<1x2x2x!qw> to tensor<1x2x2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x3x2xf32>, tensor<1x2x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2xf32>
+  %b = "tosa.const"() {values = dense_resource<bias> : tensor<1x1x2xf32>} : () -> tensor<1x1x2xf32>
+  %y = tosa.add %b, %mm : (tensor<1x1x2xf32>, tensor<1x3x2xf32>) -> tensor<1x3x2xf32>
+  %yq = quant.qcast %y : tensor<1x3x2xf32> to tensor<1x3x2x!qo>
+  %yd = quant.dcast %yq : tensor<1x3x2x!qo> to tensor<1x3x2xf32>
+  return %yd : tensor<1x3x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x040000000000C03E000040BF0000203F00007A44",
+      bias: "0x040000000000A03E000080BF"
+    }
+  }
+#-}
+
+// -----
+
 !qa = !quant.uniform<i8:f32, 0.5:-3>
 !qw = !quant.uniform<i8:f32:1, {0.25, 0.125, 0.5}>
 !qb = !quant.uniform<i32:f32:0, {0.125, 0.0625, 0.25}>

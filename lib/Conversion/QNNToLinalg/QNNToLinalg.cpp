@@ -17,6 +17,7 @@
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/Requantize.h"
 
@@ -325,24 +326,21 @@ ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
   for (int64_t c = 0; c < channels; ++c)
     terms.perChannel[c] = k * zx * w.zeroPoint(c);
   if (bias) {
-    DenseIntElementsAttr values;
-    if (matchPattern(bias, m_Constant(&values))) {
-      int64_t c = 0;
-      for (const APInt &v : values.getValues<APInt>())
-        terms.perChannel[c++] += v.getSExtValue();
+    if (std::optional<SmallVector<int64_t>> values =
+            getConstantIntegers(bias, /*isSigned=*/true)) {
+      for (auto [c, v] : llvm::enumerate(*values))
+        terms.perChannel[c] += v;
     } else {
       terms.runtimeBias = bias;
     }
   }
-  DenseIntElementsAttr weightValues;
+  std::optional<SmallVector<int64_t>> weightValues;
   if (zx == 0) {
     terms.weightSumsFolded = true; // The term is 0.
-  } else if (weights && matchPattern(weights, m_Constant(&weightValues))) {
-    int64_t index = 0;
-    for (const APInt &v : weightValues.getValues<APInt>()) {
-      int64_t stored = w.isSigned() ? v.getSExtValue() : v.getZExtValue();
-      terms.perChannel[channelOf(index++)] -= zx * stored;
-    }
+  } else if (weights && (weightValues = getConstantIntegers(weights,
+                                                            w.isSigned()))) {
+    for (auto [index, stored] : llvm::enumerate(*weightValues))
+      terms.perChannel[channelOf(index)] -= zx * stored;
     terms.weightSumsFolded = true;
   }
   return terms;

@@ -139,6 +139,39 @@ func.func @matmul_constant_weights(%x: tensor<3x2x!qa>) -> tensor<3x2x!qo> {
 
 // -----
 
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// The same layer with its weights and bias in dense resources (as
+// quant-import writes large initializers): the constant terms fold the same.
+// CHECK-LABEL: @matmul_resource_weights
+// CHECK:         arith.constant dense_resource<weights> : tensor<2x2xi8>
+// CHECK:         linalg.generic
+// CHECK:         %[[CORR:.*]] = arith.constant dense<[22, 38]> : tensor<2xi32>
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}}, %[[CORR]], %{{.*}} : tensor<3x2xi32>, tensor<2xi32>, tensor<f32>)
+// CHECK-NOT:     linalg.generic
+func.func @matmul_resource_weights(%x: tensor<3x2x!qa>) -> tensor<3x2x!qo> {
+  %wi = arith.constant dense_resource<weights> : tensor<2x2xi8>
+  %w = quant.scast %wi : tensor<2x2xi8> to tensor<2x2x!qw>
+  %bi = arith.constant dense_resource<bias> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %y = qnn.matmul %x, %w bias %b : (tensor<3x2x!qa>, tensor<2x2x!qw>, tensor<2x!qb>) -> tensor<3x2x!qo>
+  return %y : tensor<3x2x!qo>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x0100000001020304",
+      bias: "0x040000000A00000014000000"
+    }
+  }
+#-}
+
+// -----
+
 !qa = !quant.uniform<u8:f32, 0.5:128>
 !qw = !quant.uniform<i8:f32:1, {0.25:1, 0.5:-2}>
 !qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>

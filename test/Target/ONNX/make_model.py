@@ -314,6 +314,49 @@ def blocked_dq():
     return model(nodes, [tensor("x", F, [2, 4])], [tensor("y", F, [2, 6])], inits, opset=21)
 
 
+def large_linear_params():
+    """Weights of 64 x 256 int8 (16 KiB) and an int32 bias of 256 (1 KiB):
+    large enough that quant-import makes both dense resources."""
+    rng = np.random.default_rng(21)
+    return (rng.integers(-127, 128, (64, 256)).astype(np.int8),
+            rng.integers(-5000, 5000, 256).astype(np.int32))
+
+
+def qdq_large_linear():
+    """A QDQ linear layer (uint8 activations, zero point 128; per-column
+    weights) with power-of-two scales, so that the numpy QDQ emulation in
+    qdq_large_linear_data is exact."""
+    w, bias = large_linear_params()
+    s_w = np.float32(2.0) ** -np.arange(6, 10, dtype=np.float32).repeat(64)
+    inits = [const("s_x", np.float32(0.0625)), const("zp_x", np.uint8(128)),
+             const("w", w), const("s_w", s_w), const("zp_w", np.zeros(256, np.int8)),
+             const("b", bias), const("s_b", (np.float32(0.0625) * s_w).astype(np.float32)),
+             const("zp_b", np.zeros(256, np.int32)),
+             const("s_y", np.float32(0.25)), const("zp_y", np.uint8(100))]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "s_x", "zp_x"], ["xq"], name="q_x"),
+        helper.make_node("DequantizeLinear", ["xq", "s_x", "zp_x"], ["xd"], name="dq_x"),
+        helper.make_node("DequantizeLinear", ["w", "s_w", "zp_w"], ["wd"], name="dq_w", axis=1),
+        helper.make_node("MatMul", ["xd", "wd"], ["mm"], name="fc"),
+        helper.make_node("DequantizeLinear", ["b", "s_b", "zp_b"], ["bd"], name="dq_b", axis=0),
+        helper.make_node("Add", ["mm", "bd"], ["y"], name="bias"),
+        helper.make_node("QuantizeLinear", ["y", "s_y", "zp_y"], ["yq"], name="q_y"),
+        helper.make_node("DequantizeLinear", ["yq", "s_y", "zp_y"], ["out"], name="dq_y"),
+    ]
+    return model(nodes, [tensor("x", F, [3, 64])], [tensor("out", F, [3, 256])], inits)
+
+
+def qdq_large_linear_data(directory):
+    w, bias = large_linear_params()
+    s_w = 2.0 ** -np.arange(6, 10).repeat(64)
+    x = np.random.default_rng(22).uniform(-9, 9, (3, 64)).astype(np.float32)
+    xq = np.clip(np.rint(x / np.float32(0.0625)) + 128, 0, 255)
+    y = (xq - 128) @ w.astype(np.float64) * (0.0625 * s_w) + bias * (0.0625 * s_w)
+    yq = np.clip(np.rint(y / 0.25) + 100, 0, 255)
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", ((yq - 100) * 0.25).astype(np.float32))
+
+
 MODELS = {
     "qdq_linear": qdq_linear,
     "float_mlp": float_mlp,
@@ -351,6 +394,7 @@ MODELS = {
     "qdq_int16_opset21": qdq_int16_opset21,
     "blocked_dq": blocked_dq,
     "qdq_int4_weights": qdq_int4_weights,
+    "qdq_large_linear": qdq_large_linear,
     "conv1d": lambda: conv_nd("conv1d"),
     "conv3d": lambda: conv_nd("conv3d"),
 }
@@ -381,6 +425,8 @@ if __name__ == "__main__":
         qdq_linear_data(out)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
+    elif name == "qdq_large_linear_data":
+        qdq_large_linear_data(out)
     elif name in ("conv1d_data", "conv3d_data"):
         conv_nd_data(name[:-5], out)
     elif name == "qdq_int4_weights_data":
