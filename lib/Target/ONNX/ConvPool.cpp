@@ -107,8 +107,9 @@ Value ONNXImporter::insertUnitHeight(Value value) {
 Value ONNXImporter::emptyTensor(ArrayRef<int64_t> shape, Type elementType,
                                 Value batchOf) {
   SmallVector<Value> dynamicSizes;
-  if (ShapedType::isDynamic(shape[0]))
-    dynamicSizes.push_back(tensor::DimOp::create(b, loc, batchOf, 0));
+  for (auto [d, size] : llvm::enumerate(shape))
+    if (ShapedType::isDynamic(size))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, batchOf, d));
   return tensor::EmptyOp::create(b, loc, shape, elementType, dynamicSizes);
 }
 

@@ -212,10 +212,6 @@ Value ONNXImporter::matmul(Location loc, Value lhs, Value rhs,
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   status = success();
-  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape()) {
-    status = nodeError(node) << "dynamic shapes are not supported yet";
-    return {};
-  }
   if (lhsType.getRank() < 2 || rhsType.getRank() < 2) {
     status = nodeError(node) << "1-D operands are not supported yet";
     return {};
@@ -223,15 +219,43 @@ Value ONNXImporter::matmul(Location loc, Value lhs, Value rhs,
   ArrayRef<int64_t> ls = lhsType.getShape(), rs = rhsType.getShape();
   int64_t m = ls[ls.size() - 2], k = ls.back(), n = rs.back();
   Type elementType = result.getElementType();
-  if (ls.size() == 2 && rs.size() == 2) {
-    // Plain 2-D: linalg.matmul into a zero fill, with no reshapes around it
-    // (the form quant-fold-qdq recognises).
+  // Plain 2-D: linalg.matmul into a zero fill, with no reshapes around it
+  // (the form quant-fold-qdq recognises); M may be dynamic.
+  auto matmul2D = [&](Value a, Value w, RankedTensorType type) -> Value {
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
-    Value init = tensor::EmptyOp::create(b, loc, result.getShape(), elementType);
+    Value init = emptyTensor(type.getShape(), elementType, a);
     Value filled = linalg::FillOp::create(b, loc, zero, init).getResult(0);
-    return linalg::MatmulOp::create(b, loc, TypeRange{result},
-                                    ValueRange{lhs, rhs}, ValueRange{filled})
+    return linalg::MatmulOp::create(b, loc, TypeRange{type}, ValueRange{a, w},
+                                    ValueRange{filled})
         .getResult(0);
+  };
+  if (ls.size() == 2 && rs.size() == 2 && !ShapedType::isDynamic(k) &&
+      rhsType.hasStaticShape())
+    return matmul2D(lhs, rhs, result);
+  if (!rhsType.hasStaticShape() ||
+      llvm::any_of(ls.drop_front(), ShapedType::isDynamic)) {
+    status = nodeError(node) << "dynamic shapes other than a leading batch "
+                                "dimension of the first operand are not "
+                                "supported yet";
+    return {};
+  }
+  if (ShapedType::isDynamic(ls[0])) {
+    // [?, ..., M, K] x [K, N]: rows collapsed to [?, K], a 2-D matmul, the
+    // rows expanded back.
+    if (rs.size() != 2) {
+      status = nodeError(node) << "a dynamic batch needs 2-D weights";
+      return {};
+    }
+    ReassociationIndices rows;
+    for (int64_t d = 0; d + 1 < int64_t(ls.size()); ++d)
+      rows.push_back(d);
+    SmallVector<ReassociationIndices> groups{rows, {int64_t(ls.size()) - 1}};
+    auto flatType = RankedTensorType::get({ShapedType::kDynamic, k},
+                                          lhsType.getElementType());
+    Value flat =
+        tensor::CollapseShapeOp::create(b, loc, flatType, lhs, groups);
+    Value product = matmul2D(flat, rhs, flatType.clone({ShapedType::kDynamic, n}));
+    return tensor::ExpandShapeOp::create(b, loc, result, product, groups);
   }
   auto product = [](ArrayRef<int64_t> dims) {
     return std::accumulate(dims.begin(), dims.end(), int64_t(1),
@@ -330,11 +354,55 @@ LogicalResult ONNXImporter::importReshapeLike(const Node &node) {
   FailureOr<RankedTensorType> type = outputType(node, 0);
   if (failed(x) || failed(type))
     return failure();
-  if (!type->hasStaticShape())
+  if (type->hasStaticShape()) {
+    define(node, 0, {reshape(x->value, type->getShape()), x->dtype});
+    return success();
+  }
+  // A dynamic batch that the reshape keeps: [N, rest...] -> [N, rest'...]
+  // as a collapse to [N, prod(rest)] and an expand, both of which carry N.
+  auto xType = cast<RankedTensorType>(x->value.getType());
+  auto staticProduct = [](RankedTensorType t) -> std::optional<int64_t> {
+    int64_t product = 1;
+    for (int64_t size : t.getShape().drop_front())
+      if (ShapedType::isDynamic(size))
+        return std::nullopt;
+      else
+        product *= size;
+    return product;
+  };
+  std::optional<int64_t> inRest = staticProduct(xType),
+                         outRest = staticProduct(*type);
+  if (xType.getRank() < 1 || type->getRank() < 1 || !xType.isDynamicDim(0) ||
+      !type->isDynamicDim(0) || !inRest || inRest != outRest)
     return nodeError(node) << "the output shape must be static (the shape "
-                              "input a constant); got "
+                              "input a constant) or keep a dynamic batch "
+                              "dimension; got "
                            << *type;
-  define(node, 0, {reshape(x->value, type->getShape()), x->dtype});
+  auto flatType = RankedTensorType::get({ShapedType::kDynamic, *inRest},
+                                        type->getElementType());
+  auto allButFirst = [](int64_t rank) {
+    ReassociationIndices rest;
+    for (int64_t d = 1; d < rank; ++d)
+      rest.push_back(d);
+    return rest;
+  };
+  Value flat = x->value;
+  if (xType.getRank() == 1)
+    flat = tensor::ExpandShapeOp::create(
+        b, loc, flatType, flat, ArrayRef<ReassociationIndices>{{0, 1}});
+  else if (xType.getRank() > 2)
+    flat = tensor::CollapseShapeOp::create(
+        b, loc, flatType, flat,
+        ArrayRef<ReassociationIndices>{{0}, allButFirst(xType.getRank())});
+  Value result = flat;
+  if (type->getRank() == 1)
+    result = tensor::CollapseShapeOp::create(
+        b, loc, *type, flat, ArrayRef<ReassociationIndices>{{0, 1}});
+  else if (type->getRank() > 2)
+    result = tensor::ExpandShapeOp::create(
+        b, loc, *type, flat,
+        ArrayRef<ReassociationIndices>{{0}, allButFirst(type->getRank())});
+  define(node, 0, {result, x->dtype});
   return success();
 }
 
@@ -419,8 +487,6 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
     return failure();
   auto xType = cast<RankedTensorType>(x->value.getType());
   int64_t rank = xType.getRank();
-  if (!xType.hasStaticShape())
-    return nodeError(node) << "the input shape must be static, got " << xType;
   SmallVector<int64_t> pads;
   TypedAttr padValue = b.getZeroAttr(xType.getElementType());
   if (opset < 11) {
@@ -467,6 +533,10 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
     return nodeError(node) << "negative pads (cropping) are not supported yet";
   ArrayRef<int64_t> low = ArrayRef(pads).take_front(rank);
   ArrayRef<int64_t> high = ArrayRef(pads).drop_front(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (xType.isDynamicDim(d) && (low[d] || high[d]))
+      return nodeError(node) << "padded dimension " << d
+                             << " must be static, got " << xType;
   const onnx::AttributeProto *modeAttr = findAttr(node, "mode");
   StringRef mode = modeAttr ? StringRef(modeAttr->s()) : "constant";
 
@@ -487,7 +557,9 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
   bool reflect = mode == "reflect";
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = xType.getDimSize(d);
-    if (size == 0 && (low[d] || high[d]))
+    if (!low[d] && !high[d])
+      continue;
+    if (size == 0)
       return nodeError(node) << "cannot " << mode << "-pad an empty axis";
     if (reflect && (low[d] >= size || high[d] >= size))
       return nodeError(node) << "reflect pads must be smaller than the axis "
@@ -495,8 +567,7 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
                              << low[d] << " and " << high[d] << " for size "
                              << size;
   }
-  Value init = tensor::EmptyOp::create(b, loc, type->getShape(),
-                                       type->getElementType());
+  Value init = emptyTensor(type->getShape(), type->getElementType(), x->value);
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
@@ -511,8 +582,12 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
               auto index = [&](int64_t v) {
                 return arith::ConstantIndexOp::create(nb, l, v).getResult();
               };
-              Value i = arith::SubIOp::create(
-                  nb, l, linalg::IndexOp::create(nb, l, d), index(low[d]));
+              Value i = linalg::IndexOp::create(nb, l, d);
+              if (!low[d] && !high[d]) {
+                indices.push_back(i);
+                continue;
+              }
+              i = arith::SubIOp::create(nb, l, i, index(low[d]));
               Value last = index(xType.getDimSize(d) - 1);
               if (reflect) {
                 // Mirror at 0 (|i|), then at the last element (2 last - i).
@@ -609,10 +684,18 @@ LogicalResult ONNXImporter::importSlice(const Node &node) {
   if (type->hasStaticShape() && type->getShape() != slicedType.getShape())
     return nodeError(node) << "slice gives " << slicedType
                            << ", ONNX shape inference " << *type;
-  Value result = tensor::ExtractSliceOp::create(b, loc, slicedType, x->value,
-                                                ValueRange{}, ValueRange{},
-                                                ValueRange{}, offsets, sizes,
-                                                strides);
+  // Unsliced dynamic dimensions (the batch) keep their runtime size.
+  SmallVector<OpFoldResult> offsetValues, sizeValues, strideValues;
+  for (int64_t d = 0; d < rank; ++d) {
+    offsetValues.push_back(b.getIndexAttr(offsets[d]));
+    strideValues.push_back(b.getIndexAttr(strides[d]));
+    sizeValues.push_back(
+        ShapedType::isDynamic(sizes[d])
+            ? OpFoldResult(tensor::DimOp::create(b, loc, x->value, d).getResult())
+            : OpFoldResult(b.getIndexAttr(sizes[d])));
+  }
+  Value result = tensor::ExtractSliceOp::create(
+      b, loc, slicedType, x->value, offsetValues, sizeValues, strideValues);
   for (int32_t axis : reversed)
     result = tosa::ReverseOp::create(b, loc, slicedType, result,
                                      b.getI32IntegerAttr(axis));

@@ -416,15 +416,48 @@ Value ONNXImporter::expandTo(Value value, RankedTensorType type) {
 /// ONNX's element type is.
 Value ONNXImporter::divide(Value lhs, Value rhs, RankedTensorType type,
                            bool isUnsigned) {
+  // A linalg.generic that broadcasts size-1 dimensions through its maps
+  // (no tile, so dynamic dimensions work); each dynamic result dimension
+  // takes its size from an operand that has it.
+  int64_t rank = type.getRank();
+  SmallVector<Value, 2> inputs{broadcastTo(lhs, rank), broadcastTo(rhs, rank)};
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto inputType = cast<RankedTensorType>(input.getType());
+    SmallVector<AffineExpr> index;
+    for (int64_t d = 0; d < rank; ++d)
+      index.push_back(inputType.getDimSize(d) == 1 && type.getDimSize(d) != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, index, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value source = cast<RankedTensorType>(inputs[0].getType()).getDimSize(d) != 1
+                       ? inputs[0]
+                       : inputs[1];
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, source, d));
+  }
   Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
-  SmallVector<Value, 2> inputs{expandTo(lhs, type), expandTo(rhs, type)};
-  if (isUnsigned)
-    return linalg::DivUnsignedOp::create(b, loc, TypeRange{type}, inputs,
-                                         ValueRange{init})
-        .getResult(0);
-  return linalg::DivOp::create(b, loc, TypeRange{type}, inputs,
-                               ValueRange{init})
+                                       type.getElementType(), dynamicSizes);
+  bool isFloat = isa<FloatType>(type.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, inputs, ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value q;
+               if (isFloat)
+                 q = arith::DivFOp::create(nb, l, args[0], args[1]);
+               else if (isUnsigned)
+                 q = arith::DivUIOp::create(nb, l, args[0], args[1]);
+               else
+                 q = arith::DivSIOp::create(nb, l, args[0], args[1]);
+               linalg::YieldOp::create(nb, l, ValueRange{q});
+             })
       .getResult(0);
 }
 

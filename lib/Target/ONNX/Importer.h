@@ -173,7 +173,8 @@ private:
                                   RankedTensorType out);
   Value pad(Value x, const ConvWindow &w, Value padValue);
   Value insertUnitHeight(Value value);
-  /// A tensor.empty whose dynamic batch (dimension 0) is that of `batchOf`.
+  /// A tensor.empty whose dynamic dimensions (the batch) are those of
+  /// `batchOf` at the same positions.
   Value emptyTensor(ArrayRef<int64_t> shape, Type elementType, Value batchOf);
   Value splitGroups(Value value, int64_t dim, int64_t groups);
   Value mergeGroups(Value value, RankedTensorType resultType);

@@ -357,6 +357,39 @@ def qdq_large_linear_data(directory):
     np.save(f"{directory}/ref.npy", ((yq - 100) * 0.25).astype(np.float32))
 
 
+def dynamic_cnn():
+    """A float CNN with a symbolic batch through every operator kind that
+    must carry it: Conv, BatchNormalization, Relu, Pad, MaxPool, Add,
+    GlobalAveragePool, Flatten, Gemm, Slice, Softmax."""
+    rng = np.random.default_rng(31)
+    inits = [const("w1", rng.standard_normal((8, 2, 3, 3)).astype(np.float32)),
+             const("b1", rng.standard_normal(8).astype(np.float32)),
+             const("gamma", rng.uniform(0.5, 2, 8).astype(np.float32)),
+             const("beta", rng.standard_normal(8).astype(np.float32)),
+             const("mean", rng.standard_normal(8).astype(np.float32)),
+             const("var", rng.uniform(0.5, 2, 8).astype(np.float32)),
+             const("w2", rng.standard_normal((8, 5)).astype(np.float32)),
+             const("b2", rng.standard_normal(5).astype(np.float32)),
+             const("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)),
+             const("starts", np.array([0], np.int64)),
+             const("ends", np.array([3], np.int64)),
+             const("axes", np.array([1], np.int64))]
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["bn"], name="bn"),
+        helper.make_node("Relu", ["bn"], ["r"], name="relu"),
+        helper.make_node("Pad", ["r", "pads"], ["p"], name="pad", mode="reflect"),
+        helper.make_node("MaxPool", ["p"], ["mp"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Add", ["mp", "mp"], ["a"], name="add"),
+        helper.make_node("GlobalAveragePool", ["a"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "w2", "b2"], ["g"], name="fc", alpha=0.5),
+        helper.make_node("Slice", ["g", "starts", "ends", "axes"], ["s"], name="slice"),
+        helper.make_node("Softmax", ["s"], ["y"], name="softmax"),
+    ]
+    return model(nodes, [tensor("x", F, ["N", 2, 6, 6])], [tensor("y", F, None)], inits)
+
+
 MODELS = {
     "qdq_linear": qdq_linear,
     "float_mlp": float_mlp,
@@ -395,6 +428,7 @@ MODELS = {
     "blocked_dq": blocked_dq,
     "qdq_int4_weights": qdq_int4_weights,
     "qdq_large_linear": qdq_large_linear,
+    "dynamic_cnn": dynamic_cnn,
     "conv1d": lambda: conv_nd("conv1d"),
     "conv3d": lambda: conv_nd("conv3d"),
 }
