@@ -202,7 +202,29 @@ Value buildElementwise(
 /// scales in `floatType`, zero points as `zeroPointType` (i32 or float).
 std::pair<GenericInput, GenericInput>
 buildScaleAndZeroPoint(OpBuilder &b, Location loc, const UniformParams &params,
-                       Type floatType, Type zeroPointType, unsigned rank) {
+                       Type floatType, Type zeroPointType, unsigned rank,
+                       const BlockedParams *blocked = nullptr) {
+  if (blocked) {
+    // Blocked parameters: constants of the parameter shape, read at
+    // i[d] floordiv block[d] (at 0 along dimensions they do not vary on).
+    MLIRContext *ctx = b.getContext();
+    SmallVector<AffineExpr> exprs;
+    for (auto [d, size] : llvm::enumerate(blocked->paramShape))
+      exprs.push_back(size == 1 ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx).floorDiv(
+                                      blocked->blockSizes[d]));
+    AffineMap map = AffineMap::get(rank, 0, exprs, ctx);
+    auto constantOf = [&](Type elementType, ArrayRef<double> values) {
+      ChannelLoops all{{}, SmallVector<int64_t>(blocked->paramShape)};
+      GenericInput input = buildChannelParamInput<double>(
+          b, loc, elementType, values, all, rank);
+      return GenericInput{input.value, map};
+    };
+    SmallVector<double> zeroPoints(params.zeroPoints.begin(),
+                                   params.zeroPoints.end());
+    return {constantOf(floatType, params.scales),
+            constantOf(zeroPointType, zeroPoints)};
+  }
   GenericInput scale = buildParamInput<double>(b, loc, floatType, params.scales,
                                                params.axis, rank);
   GenericInput zeroPoint;
@@ -426,13 +448,17 @@ struct QuantizeCastLowering
   matchAndRewrite(quant::QuantizeCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     std::optional<UniformParams> params = getUniformParams(op.getType());
+    std::optional<BlockedParams> blocked = getBlockedParams(op.getType());
+    if (blocked)
+      params = blocked->params;
     auto inputType = dyn_cast<RankedTensorType>(op.getInput().getType());
     if (!params || !inputType)
       return rewriter.notifyMatchFailure(op, "not a ranked !quant.uniform");
     Location loc = op.getLoc();
     Type floatType = inputType.getElementType();
-    auto [scale, zeroPoint] = buildScaleAndZeroPoint(
-        rewriter, loc, *params, floatType, floatType, inputType.getRank());
+    auto [scale, zeroPoint] =
+        buildScaleAndZeroPoint(rewriter, loc, *params, floatType, floatType,
+                               inputType.getRank(), blocked ? &*blocked : nullptr);
     Value result = buildElementwise(
         rewriter, loc, adaptor.getInput(), {scale, zeroPoint},
         params->type.getStorageType(),
@@ -453,13 +479,18 @@ struct DequantizeCastLowering
                   ConversionPatternRewriter &rewriter) const override {
     std::optional<UniformParams> params =
         getUniformParams(op.getInput().getType());
+    std::optional<BlockedParams> blocked =
+        getBlockedParams(op.getInput().getType());
+    if (blocked)
+      params = blocked->params;
     auto resultType = dyn_cast<RankedTensorType>(op.getType());
     if (!params || !resultType)
       return rewriter.notifyMatchFailure(op, "not a ranked !quant.uniform");
     Location loc = op.getLoc();
     auto [scale, zeroPoint] = buildScaleAndZeroPoint(
         rewriter, loc, *params, resultType.getElementType(),
-        rewriter.getI32Type(), resultType.getRank());
+        rewriter.getI32Type(), resultType.getRank(),
+        blocked ? &*blocked : nullptr);
     Value result = buildElementwise(
         rewriter, loc, adaptor.getInput(), {scale, zeroPoint},
         resultType.getElementType(),

@@ -60,6 +60,13 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
           continue;
         std::optional<qnn::UniformParams> params =
             qnn::getUniformParams(type);
+        // Blocked types (ONNX block_size) only flow through the casts; no
+        // qnn op takes them.
+        if (!params && isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
+                           quant::StorageCastOp>(op))
+          if (std::optional<qnn::BlockedParams> blocked =
+                  qnn::getBlockedParams(type))
+            params = blocked->params;
         if (!params) {
           op->emitError("only !quant.uniform types are lowered, got ")
               << type;

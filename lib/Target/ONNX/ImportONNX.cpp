@@ -73,8 +73,8 @@ const llvm::StringMap<llvm::StringSet<>> &knownAttributes() {
     add({"Transpose"}, {"perm"});
     add({"Constant"}, {"value"});
     // `saturate` only affects float8 outputs, which are refused by type.
-    add({"QuantizeLinear"}, {"axis", "saturate"});
-    add({"DequantizeLinear"}, {"axis"});
+    add({"QuantizeLinear"}, {"axis", "block_size", "saturate"});
+    add({"DequantizeLinear"}, {"axis", "block_size"});
     add({"Conv", "ConvInteger", "QLinearConv"},
         {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
     // `storage_order` only affects the Indices output, which is refused.

@@ -206,14 +206,22 @@ private:
   // Quantization helpers.
   FailureOr<Type> quantTypeFor(const Node &node, const GraphValue &scale,
                                const GraphValue *zeroPoint, int32_t dtype,
-                               int64_t axis, int64_t rank,
-                               Type expressedType);
+                               int64_t axis, ArrayRef<int64_t> shape,
+                               Type expressedType, int64_t blockSize = 0);
+  FailureOr<Type> blockedQuantType(const Node &node, const GraphValue &scale,
+                                   ArrayRef<int64_t> zeroPoints, int64_t axis,
+                                   ArrayRef<int64_t> shape, int64_t blockSize,
+                                   unsigned flags, Type storage,
+                                   Type expressedType, int64_t qmin,
+                                   int64_t qmax);
   FailureOr<Value> dequantize(const Node &node, const GraphValue &x,
                               const GraphValue &scale,
-                              const GraphValue *zeroPoint, int64_t axis);
+                              const GraphValue *zeroPoint, int64_t axis,
+                              int64_t blockSize = 0);
   FailureOr<GraphValue> quantize(const Node &node, Value x,
                                  const GraphValue &scale,
-                                 const GraphValue *zeroPoint, int64_t axis);
+                                 const GraphValue *zeroPoint, int64_t axis,
+                                 int64_t blockSize = 0);
   Value matmul(Location loc, Value lhs, Value rhs, RankedTensorType result,
                const Node &node, LogicalResult &status);
 

@@ -15,14 +15,18 @@ using namespace quantc::onnx_import;
 // Quantization ops
 //===----------------------------------------------------------------------===//
 
-/// The !quant.uniform type of a QuantizeLinear/DequantizeLinear: per tensor
-/// for a scalar (or one-element) scale, per axis otherwise. Parameters must
-/// be constants.
+/// The !quant.uniform type of a QuantizeLinear/DequantizeLinear of a value
+/// of `shape`: per tensor for a scalar (or one-element) scale, per axis
+/// otherwise, blocked (upstream's sub-channel type) with a `blockSize`.
+/// Parameters must be constants.
 FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
                                            const GraphValue &scale,
                                            const GraphValue *zeroPoint,
                                            int32_t dtype, int64_t axis,
-                                           int64_t rank, Type expressedType) {
+                                           ArrayRef<int64_t> shape,
+                                           Type expressedType,
+                                           int64_t blockSize) {
+  int64_t rank = shape.size();
   if (!scale.constant)
     return nodeError(node) << "the scale must be a constant (an initializer, "
                               "a Constant node or a bound input)";
@@ -82,6 +86,9 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
       return nodeError(node) << "zero point " << z << " is outside ["
                              << qmin << ", " << qmax << "]";
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  if (blockSize != 0)
+    return blockedQuantType(node, scale, zeroPoints, axis, shape, blockSize,
+                            flags, storage, expressedType, qmin, qmax);
   bool perAxis = scale.constant.getShapedType().getRank() > 0 && scales.size() > 1;
   if (!perAxis)
     return Type(quant::UniformQuantizedType::get(
@@ -96,17 +103,78 @@ FailureOr<Type> ONNXImporter::quantTypeFor(const Node &node,
       qmax));
 }
 
+/// ONNX's blocked quantization (opset 21 `block_size`): scales (and zero
+/// points) of the input's rank, ceil(D / block_size) along `axis` and the
+/// input's size along every other dimension.
+FailureOr<Type> ONNXImporter::blockedQuantType(
+    const Node &node, const GraphValue &scale, ArrayRef<int64_t> zeroPoints,
+    int64_t axis, ArrayRef<int64_t> shape, int64_t blockSize, unsigned flags,
+    Type storage, Type expressedType, int64_t qmin, int64_t qmax) {
+  int64_t rank = shape.size();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return nodeError(node) << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (blockSize < 0)
+    return nodeError(node) << "block_size " << blockSize << " must be > 0";
+  ArrayRef<int64_t> scaleShape = scale.constant.getShapedType().getShape();
+  SmallVector<int64_t> expected(shape);
+  if (llvm::any_of(shape, ShapedType::isDynamic))
+    return nodeError(node) << "blocked quantization needs a static shape";
+  expected[axis] = (shape[axis] + blockSize - 1) / blockSize;
+  if (scaleShape != ArrayRef<int64_t>(expected))
+    return nodeError(node) << "blocked scales must have shape ["
+                           << llvm::make_range(expected.begin(), expected.end())
+                           << "] for block_size " << blockSize << " on axis "
+                           << axis;
+  if (shape[axis] % blockSize != 0)
+    return nodeError(node) << "a partial last block (dimension " << axis
+                           << " of size " << shape[axis] << ", block_size "
+                           << blockSize << ") is not supported yet";
+  auto paramType = [&](Type element) {
+    return RankedTensorType::get(scaleShape, element);
+  };
+  SmallVector<APFloat> scales;
+  for (const APFloat &s : scale.dense().getValues<APFloat>()) {
+    APFloat converted = s;
+    bool lost;
+    converted.convert(cast<FloatType>(expressedType).getFloatSemantics(),
+                      APFloat::rmNearestTiesToEven, &lost);
+    scales.push_back(converted);
+  }
+  SmallVector<APInt> zeros;
+  for (int64_t z : zeroPoints)
+    zeros.emplace_back(storage.getIntOrFloatBitWidth(), uint64_t(z),
+                       /*isSigned=*/true, /*implicitTrunc=*/true);
+  SmallVector<int32_t> dims;
+  SmallVector<int64_t> blocks;
+  for (int64_t d = 0; d < rank; ++d) {
+    dims.push_back(int32_t(d));
+    blocks.push_back(d == axis ? blockSize : 1);
+  }
+  Type type = quant::UniformQuantizedSubChannelType::getChecked(
+      [&] { return nodeError(node); }, flags, storage, expressedType,
+      DenseElementsAttr::get(paramType(expressedType), scales),
+      DenseElementsAttr::get(paramType(storage), zeros), dims, blocks, qmin,
+      qmax);
+  if (!type)
+    return failure();
+  return type;
+}
+
 FailureOr<Value> ONNXImporter::dequantize(const Node &node,
                                           const GraphValue &x,
                                           const GraphValue &scale,
                                           const GraphValue *zeroPoint,
-                                          int64_t axis) {
+                                          int64_t axis, int64_t blockSize) {
   auto xType = cast<RankedTensorType>(x.value.getType());
   Type expressed = getElementType(ctx, onnx::TensorProto::FLOAT);
   if (scale.constant)
     expressed = scale.constant.getElementType();
-  FailureOr<Type> quantType = quantTypeFor(node, scale, zeroPoint, x.dtype,
-                                           axis, xType.getRank(), expressed);
+  FailureOr<Type> quantType =
+      quantTypeFor(node, scale, zeroPoint, x.dtype, axis, xType.getShape(),
+                   expressed, blockSize);
   if (failed(quantType))
     return failure();
   auto quantTensor = xType.clone(*quantType);
@@ -123,12 +191,12 @@ FailureOr<Value> ONNXImporter::dequantize(const Node &node,
 FailureOr<GraphValue> ONNXImporter::quantize(const Node &node, Value x,
                                              const GraphValue &scale,
                                              const GraphValue *zeroPoint,
-                                             int64_t axis) {
+                                             int64_t axis, int64_t blockSize) {
   auto xType = cast<RankedTensorType>(x.getType());
   int32_t dtype = zeroPoint ? zeroPoint->dtype : onnx::TensorProto::UINT8;
-  FailureOr<Type> quantType = quantTypeFor(
-      node, scale, zeroPoint, dtype, axis, xType.getRank(),
-      xType.getElementType());
+  FailureOr<Type> quantType =
+      quantTypeFor(node, scale, zeroPoint, dtype, axis, xType.getShape(),
+                   xType.getElementType(), blockSize);
   if (failed(quantType))
     return failure();
   Value quantized =
@@ -154,12 +222,9 @@ LogicalResult ONNXImporter::importQuantizeLinear(const Node &node) {
       return failure();
     zeroPoint = *zp;
   }
-  if (findAttr(node, "block_size") && intAttr(node, "block_size", 0) != 0)
-    return nodeError(node) << "blocked quantization (block_size) is not "
-                              "supported yet";
   FailureOr<GraphValue> result =
       quantize(node, x->value, *scale, zeroPoint ? &*zeroPoint : nullptr,
-               intAttr(node, "axis", 1));
+               intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
   if (failed(result))
     return failure();
   define(node, 0, *result);
@@ -177,12 +242,9 @@ LogicalResult ONNXImporter::importDequantizeLinear(const Node &node) {
       return failure();
     zeroPoint = *zp;
   }
-  if (findAttr(node, "block_size") && intAttr(node, "block_size", 0) != 0)
-    return nodeError(node) << "blocked quantization (block_size) is not "
-                              "supported yet";
   FailureOr<Value> result =
       dequantize(node, *x, *scale, zeroPoint ? &*zeroPoint : nullptr,
-                 intAttr(node, "axis", 1));
+                 intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
   if (failed(result))
     return failure();
   define(node, 0, {*result, onnx::TensorProto::FLOAT});

@@ -319,3 +319,23 @@ func.func @conv2d_depthwise_runtime(%x: tensor<?x4x5x5x!qx>, %w: tensor<4x1x3x3x
   %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [2, 2] padding [0, 0, 0, 0] groups 4 : (tensor<?x4x5x5x!qx>, tensor<4x1x3x3x!qw>, tensor<4x!qb>) -> tensor<?x4x1x1x!qo>
   return %y : tensor<?x4x1x1x!qo>
 }
+
+// -----
+
+!qb = !quant.uniform<i8:f32:{0:1, 1:2}, {{0.5:1, 0.25}, {2.0, 1.0:-3}}>
+
+// Blocked (sub-channel) dequantize, as ONNX's block_size writes it: the
+// scales and zero points are [2, 2] constants read at (i, j floordiv 2).
+// CHECK-DAG:   #[[BLOCK:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 2)>
+// CHECK-LABEL: @blocked_dequantize
+// CHECK-DAG:     %[[S:.*]] = arith.constant dense<{{\[\[}}5.000000e-01, 2.500000e-01], [2.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG:     %[[Z:.*]] = arith.constant dense<{{\[\[}}1, 0], [0, -3]]> : tensor<2x2xi32>
+// CHECK:         linalg.generic {indexing_maps = [#{{.*}}, #[[BLOCK]], #[[BLOCK]], #{{.*}}]{{.*}} ins(%{{.*}}, %[[S]], %[[Z]] : tensor<2x4xi8>, tensor<2x2xf32>, tensor<2x2xi32>)
+// CHECK:           arith.subi
+// CHECK:           arith.sitofp
+// CHECK:           arith.mulf
+func.func @blocked_dequantize(%x: tensor<2x4xi8>) -> tensor<2x4xf32> {
+  %q = quant.scast %x : tensor<2x4xi8> to tensor<2x4x!qb>
+  %d = quant.dcast %q : tensor<2x4x!qb> to tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}

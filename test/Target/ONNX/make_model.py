@@ -304,14 +304,43 @@ def qdq_int4_weights_data(directory):
     np.save(f"{directory}/ref.npy", (x.astype(np.float64) @ w).astype(np.float32))
 
 
-def blocked_dq():
-    inits = [const("w", np.ones((4, 6), np.int8)),
-             const("s", np.full((4, 3), 0.5, np.float32)),
-             const("zp", np.zeros((4, 3), np.int8))]
+BLOCKED_W = np.arange(-12, 12).reshape(4, 6).astype(np.int8)
+BLOCKED_S = (2.0 ** -np.arange(12).reshape(4, 3) % 1 + 0.0625).astype(np.float32)
+BLOCKED_ZP = np.array([[0, 1, -1], [2, 0, 3], [-2, 1, 0], [0, 0, 4]], np.int8)
+
+
+def blocked_dq(block=2, scales=None, zero_points=None):
+    """x @ DequantizeLinear(int8 weights [4, 6], blocks of `block` along
+    axis 1, asymmetric), then a blocked QuantizeLinear/DequantizeLinear of
+    the [2, 6] result (blocks of 3 along axis 1): opset 21's block_size."""
+    scales = BLOCKED_S if scales is None else scales
+    zero_points = BLOCKED_ZP if zero_points is None else zero_points
+    inits = [const("w", BLOCKED_W), const("s", scales), const("zp", zero_points),
+             const("sy", np.array([[0.25, 0.5], [0.125, 1.0]], np.float32)),
+             const("zy", np.array([[3, -3], [0, 7]], np.int8))]
     nodes = [helper.make_node("DequantizeLinear", ["w", "s", "zp"], ["wd"],
-                              name="dq_w", axis=1, block_size=2),
-             helper.make_node("MatMul", ["x", "wd"], ["y"], name="mm")]
-    return model(nodes, [tensor("x", F, [2, 4])], [tensor("y", F, [2, 6])], inits, opset=21)
+                              name="dq_w", axis=1, block_size=block),
+             helper.make_node("MatMul", ["x", "wd"], ["y"], name="mm"),
+             helper.make_node("QuantizeLinear", ["y", "sy", "zy"], ["yq"],
+                              name="q_y", axis=1, block_size=3),
+             helper.make_node("DequantizeLinear", ["yq", "sy", "zy"], ["out"],
+                              name="dq_y", axis=1, block_size=3)]
+    return model(nodes, [tensor("x", F, [2, 4])], [tensor("out", F, [2, 6])], inits, opset=21)
+
+
+def blocked_dq_data(directory):
+    """Inputs and the numpy QDQ emulation (scales are sums of powers of two
+    and the values small: the float32 arithmetic is exact)."""
+    x = np.array([[1.0, -2.0, 0.5, 3.0], [-1.5, 0.25, 2.0, -4.0]], np.float32)
+    scales = np.repeat(BLOCKED_S, 2, axis=1)
+    zps = np.repeat(BLOCKED_ZP, 2, axis=1).astype(np.float32)
+    w = (BLOCKED_W.astype(np.float32) - zps) * scales
+    y = x @ w
+    sy = np.repeat(np.array([[0.25, 0.5], [0.125, 1.0]], np.float32), 3, axis=1)
+    zy = np.repeat(np.array([[3, -3], [0, 7]], np.float32), 3, axis=1)
+    yq = np.clip(np.rint(y / sy) + zy, -128, 127)
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", ((yq - zy) * sy).astype(np.float32))
 
 
 def large_linear_params():
@@ -426,6 +455,10 @@ MODELS = {
         [const("w", np.ones((4, 2, 3, 3), np.float32))]),
     "qdq_int16_opset21": qdq_int16_opset21,
     "blocked_dq": blocked_dq,
+    "blocked_partial": lambda: blocked_dq(block=4, scales=np.ones((4, 2), np.float32),
+                                          zero_points=np.zeros((4, 2), np.int8)),
+    "blocked_bad_scales": lambda: blocked_dq(scales=np.ones((2, 4), np.float32),
+                                             zero_points=np.zeros((2, 4), np.int8)),
     "qdq_int4_weights": qdq_int4_weights,
     "qdq_large_linear": qdq_large_linear,
     "dynamic_cnn": dynamic_cnn,
@@ -459,6 +492,8 @@ if __name__ == "__main__":
         qdq_linear_data(out)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
+    elif name == "blocked_dq_data":
+        blocked_dq_data(out)
     elif name == "qdq_large_linear_data":
         qdq_large_linear_data(out)
     elif name in ("conv1d_data", "conv3d_data"):

@@ -46,6 +46,28 @@ std::optional<qnn::UniformParams> qnn::getUniformParams(Type type) {
   return std::nullopt;
 }
 
+std::optional<qnn::BlockedParams> qnn::getBlockedParams(Type type) {
+  auto blocked = dyn_cast<quant::UniformQuantizedSubChannelType>(
+      getElementTypeOrSelf(type));
+  if (!blocked)
+    return std::nullopt;
+  BlockedParams result;
+  result.params.type = blocked;
+  for (const APFloat &s : blocked.getScales().getValues<APFloat>())
+    result.params.scales.push_back(s.convertToDouble());
+  for (const APInt &z : blocked.getZeroPoints().getValues<APInt>())
+    result.params.zeroPoints.push_back(blocked.isSigned()
+                                           ? z.getSExtValue()
+                                           : int64_t(z.getZExtValue()));
+  ArrayRef<int64_t> shape = blocked.getScales().getType().getShape();
+  result.paramShape.assign(shape.begin(), shape.end());
+  result.blockSizes.assign(shape.size(), 1);
+  for (auto [dim, size] : llvm::zip_equal(blocked.getQuantizedDimensions(),
+                                          blocked.getBlockSizes()))
+    result.blockSizes[dim] = size;
+  return result;
+}
+
 int64_t qnn::UniformParams::maxAbsCentered() const {
   numerics::StorageRange range = storageRange();
   int64_t result = 0;

@@ -50,8 +50,20 @@ struct UniformParams {
 };
 
 /// Reads the parameters of `type` (a quantized element type or a shaped type
-/// of one). Returns std::nullopt for anything but `!quant.uniform`.
+/// of one). Returns std::nullopt for anything but per-tensor or per-axis
+/// `!quant.uniform` (blocked types: getBlockedParams).
 std::optional<UniformParams> getUniformParams(mlir::Type type);
+
+/// The parameters of a blocked (sub-channel) `!quant.uniform` type, as ONNX's
+/// `block_size` writes them: `params` has the storage type and the scales and
+/// zero points in row-major order over `paramShape` (and no axis); element
+/// i of the quantized tensor takes the ones at i[d] floordiv blockSizes[d],
+/// or at 0 along a dimension d where paramShape[d] is 1.
+struct BlockedParams {
+  UniformParams params;
+  llvm::SmallVector<int64_t> paramShape, blockSizes;
+};
+std::optional<BlockedParams> getBlockedParams(mlir::Type type);
 
 /// Checks what upstream's type verifier lets through (MLIR 22 accepts NaN
 /// scales and zero points outside the storage range): every scale finite
