@@ -106,6 +106,11 @@ def run_test(test_dir, bin_dir, work):
 def run_test_sets(test_dir, bin_dir, work):
     model = onnx.load(os.path.join(test_dir, "model.onnx"))
     graph = model.graph
+    for value in list(graph.input) + list(graph.output):
+        kind = value.type.WhichOneof("value")
+        if kind != "tensor_type":
+            return (f"'{value.name}' is of {kind.replace('_type', '')} type; "
+                    f"QuantC compiles tensors only")
     initializers = {i.name for i in graph.initializer}
     inputs = [i.name for i in graph.input if i.name not in initializers]
     bound = set()

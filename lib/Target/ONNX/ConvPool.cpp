@@ -448,8 +448,8 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
   FailureOr<RankedTensorType> outType = outputType(node, 0);
   if (failed(x) || failed(outType))
     return failure();
-  if (node.output_size() > 1 && !node.output(1).empty())
-    return nodeError(node) << "the Indices output is not supported";
+  bool wantsIndices = node.output_size() > 1 && !node.output(1).empty();
+  bool columnMajor = intAttr(node, "storage_order", 0) != 0;
   auto xType = cast<RankedTensorType>(x->value.getType());
   std::optional<SmallVector<int64_t>> kernel = intsAttr(node, "kernel_shape");
   if (!kernel)
@@ -499,6 +499,75 @@ LogicalResult ONNXImporter::importPool(const Node &node) {
   SmallVector<utils::IteratorType> iterators(2 + spatial,
                                              utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
+  if (wantsIndices) {
+    // Indices: the flat index into the (unpadded) input of each window's
+    // first maximum, kept beside the maximum as the kernel loops scan the
+    // window in order. N and C lead; the spatial dimensions are row-major,
+    // or column-major (the last one most significant) for storage_order 1.
+    FailureOr<RankedTensorType> indexType = outputType(node, 1);
+    if (failed(indexType))
+      return failure();
+    Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value indexInit =
+        linalg::FillOp::create(
+            b, loc, zero,
+            emptyTensor(indexType->getShape(), b.getI64Type(), x->value))
+            .getResult(0);
+    SmallVector<AffineMap> indexMaps(maps);
+    indexMaps.push_back(maps.back());
+    auto pool = linalg::GenericOp::create(
+        b, loc, TypeRange{*outType, *indexType}, ValueRange{padded, window},
+        ValueRange{init, indexInit}, indexMaps, iterators,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value greater =
+              !intType ? arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT,
+                                               args[0], args[2])
+                             .getResult()
+                       : arith::CmpIOp::create(
+                             nb, l,
+                             isUnsigned ? arith::CmpIPredicate::ugt
+                                        : arith::CmpIPredicate::sgt,
+                             args[0], args[2])
+                             .getResult();
+          auto constant = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(nb, l, v).getResult();
+          };
+          Value flat = linalg::IndexOp::create(nb, l, 0);
+          flat = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, flat,
+                                    constant(xType.getDimSize(1))),
+              linalg::IndexOp::create(nb, l, 1));
+          for (unsigned i = 0; i < spatial; ++i) {
+            unsigned s = columnMajor ? spatial - 1 - i : i;
+            // o * stride + k * dilation - pad_begin, in input coordinates.
+            Value position = arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(nb, l, linalg::IndexOp::create(nb, l, 2 + s),
+                                      constant(win->strides[s])),
+                arith::MulIOp::create(
+                    nb, l, linalg::IndexOp::create(nb, l, 2 + spatial + s),
+                    constant(win->dilations[s])));
+            position = arith::SubIOp::create(nb, l, position,
+                                             constant(win->padBegin[s]));
+            flat = arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(nb, l, flat,
+                                      constant(xType.getDimSize(2 + s))),
+                position);
+          }
+          Value flat64 =
+              arith::IndexCastOp::create(nb, l, nb.getI64Type(), flat);
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{
+                  arith::SelectOp::create(nb, l, greater, args[0], args[2]),
+                  arith::SelectOp::create(nb, l, greater, flat64, args[3])});
+        });
+    define(node, 0, {pool.getResult(0), x->dtype});
+    define(node, 1, {pool.getResult(1), int32_t(onnx::TensorProto::INT64)});
+    return success();
+  }
   Value result =
       linalg::GenericOp::create(
           b, loc, TypeRange{*outType}, ValueRange{padded, window},

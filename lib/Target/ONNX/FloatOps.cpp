@@ -354,6 +354,15 @@ LogicalResult ONNXImporter::importReshapeLike(const Node &node) {
   FailureOr<RankedTensorType> type = outputType(node, 0);
   if (failed(x) || failed(type))
     return failure();
+  if (type->hasStaticShape() && type->getNumElements() == 0) {
+    // Nothing to move (TOSA refuses zero-element tensors).
+    define(node, 0,
+           {tensor::EmptyOp::create(b, loc, type->getShape(),
+                                    type->getElementType())
+                .getResult(),
+            x->dtype});
+    return success();
+  }
   if (type->hasStaticShape()) {
     define(node, 0, {reshape(x->value, type->getShape()), x->dtype});
     return success();
@@ -529,14 +538,40 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
   if (int64_t(pads.size()) != 2 * rank)
     return nodeError(node) << "pads has " << pads.size()
                            << " entries, expected " << 2 * rank;
-  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
-    return nodeError(node) << "negative pads (cropping) are not supported yet";
-  ArrayRef<int64_t> low = ArrayRef(pads).take_front(rank);
-  ArrayRef<int64_t> high = ArrayRef(pads).drop_front(rank);
   for (int64_t d = 0; d < rank; ++d)
-    if (xType.isDynamicDim(d) && (low[d] || high[d]))
+    if (xType.isDynamicDim(d) && (pads[d] || pads[d + rank]))
       return nodeError(node) << "padded dimension " << d
                              << " must be static, got " << xType;
+  // Negative pads crop: an extract_slice first, then the non-negative rest.
+  Value source = x->value;
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; })) {
+    SmallVector<OpFoldResult> offsets, sizes, strides(rank, b.getIndexAttr(1));
+    SmallVector<int64_t> shape(xType.getShape());
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t cropLow = std::max<int64_t>(-pads[d], 0);
+      int64_t cropHigh = std::max<int64_t>(-pads[d + rank], 0);
+      if (!xType.isDynamicDim(d)) {
+        if (cropLow + cropHigh > shape[d])
+          return nodeError(node) << "negative pads crop " << cropLow + cropHigh
+                                 << " elements from dimension " << d
+                                 << " of size " << shape[d];
+        shape[d] -= cropLow + cropHigh;
+      }
+      offsets.push_back(b.getIndexAttr(cropLow));
+      sizes.push_back(xType.isDynamicDim(d)
+                          ? OpFoldResult(
+                                tensor::DimOp::create(b, loc, source, d)
+                                    .getResult())
+                          : OpFoldResult(b.getIndexAttr(shape[d])));
+    }
+    xType = xType.clone(shape);
+    source = tensor::ExtractSliceOp::create(b, loc, xType, source, offsets,
+                                            sizes, strides);
+    for (int64_t &p : pads)
+      p = std::max<int64_t>(p, 0);
+  }
+  ArrayRef<int64_t> low = ArrayRef(pads).take_front(rank);
+  ArrayRef<int64_t> high = ArrayRef(pads).drop_front(rank);
   const onnx::AttributeProto *modeAttr = findAttr(node, "mode");
   StringRef mode = modeAttr ? StringRef(modeAttr->s()) : "constant";
 
@@ -547,14 +582,14 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
       highSizes.push_back(b.getIndexAttr(high[d]));
     }
     Value value = arith::ConstantOp::create(b, loc, padValue);
-    Value result = tensor::PadOp::create(b, loc, *type, x->value, lowSizes,
+    Value result = tensor::PadOp::create(b, loc, *type, source, lowSizes,
                                          highSizes, value);
     define(node, 0, {result, x->dtype});
     return success();
   }
-  if (mode != "edge" && mode != "reflect")
+  if (mode != "edge" && mode != "reflect" && mode != "wrap")
     return nodeError(node) << "mode '" << mode << "' is not supported";
-  bool reflect = mode == "reflect";
+  bool reflect = mode == "reflect", wrap = mode == "wrap";
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = xType.getDimSize(d);
     if (!low[d] && !high[d])
@@ -566,12 +601,16 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
                                 "size, got "
                              << low[d] << " and " << high[d] << " for size "
                              << size;
+    // Past one period ONNX's reference (numpy.pad) is no longer periodic.
+    if (wrap && (low[d] > size || high[d] > size))
+      return nodeError(node) << "wrap pads must not exceed the axis size, got "
+                             << low[d] << " and " << high[d] << " for size "
+                             << size;
   }
-  Value init = emptyTensor(type->getShape(), type->getElementType(), x->value);
+  Value init = emptyTensor(type->getShape(), type->getElementType(), source);
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  Value source = x->value;
   Value result =
       linalg::GenericOp::create(
           b, loc, TypeRange{*type}, ValueRange{}, ValueRange{init}, maps,
@@ -587,8 +626,15 @@ LogicalResult ONNXImporter::importPad(const Node &node) {
                 indices.push_back(i);
                 continue;
               }
+              int64_t size = xType.getDimSize(d);
+              if (wrap) {
+                // (i - low) mod size, kept >= 0 by adding one period.
+                i = arith::AddIOp::create(nb, l, i, index(size - low[d]));
+                indices.push_back(arith::RemUIOp::create(nb, l, i, index(size)));
+                continue;
+              }
               i = arith::SubIOp::create(nb, l, i, index(low[d]));
-              Value last = index(xType.getDimSize(d) - 1);
+              Value last = index(size - 1);
               if (reflect) {
                 // Mirror at 0 (|i|), then at the last element (2 last - i).
                 Value negated = arith::SubIOp::create(nb, l, index(0), i);

@@ -117,7 +117,7 @@ def dynamic_reshape():
                  [tensor("y", F, ["a", "b"])])
 
 
-def pad_model(mode, pads, value=None, pads_input=True):
+def pad_model(mode, pads, value=None, pads_input=True, opset=13):
     inputs = ["x", "pads"] + (["v"] if value is not None else [])
     inits = [const("pads", np.array(pads, np.int64))] if pads_input else []
     if value is not None:
@@ -125,7 +125,7 @@ def pad_model(mode, pads, value=None, pads_input=True):
     node = helper.make_node("Pad", inputs, ["y"], name="pad", mode=mode)
     return model([node], [tensor("x", F, [2, 3]), *([] if pads_input else
                                                     [tensor("pads", TensorProto.INT64, [4])])],
-                 [tensor("y", F, None)], inits)
+                 [tensor("y", F, None)], inits, opset=opset)
 
 
 def slice_model(starts, ends, axes, steps):
@@ -440,8 +440,10 @@ MODELS = {
     "unknown_attribute": lambda: unary("LeakyRelu", alpha=0.1, beta=2.0),
     "pad_reflect": lambda: pad_model("reflect", [0, 1, 1, 2]),
     "pad_reflect_too_far": lambda: pad_model("reflect", [0, 3, 0, 0]),
-    "pad_wrap": lambda: pad_model("wrap", [0, 1, 0, 1]),
-    "pad_negative": lambda: pad_model("constant", [0, -1, 0, 0]),
+    "pad_wrap": lambda: pad_model("wrap", [1, 3, 2, 1], opset=19),
+    "pad_wrap_too_far": lambda: pad_model("wrap", [0, 4, 0, 0], opset=19),
+    "pad_negative": lambda: pad_model("edge", [0, -1, 1, 2]),
+    "pad_overcrop": lambda: pad_model("constant", [0, -2, 0, -2]),
     "pad_dynamic": lambda: pad_model("constant", [0, 1, 0, 1], pads_input=False),
     "slice_reverse": lambda: slice_model([-1, 4], [-100, 0], [0, 1], [-2, -3]),
     "slice_zero_step": lambda: slice_model([0], [2], [1], [0]),
