@@ -605,10 +605,81 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
 //===----------------------------------------------------------------------===//
 
 namespace {
+/// transpose(dcast(scast(constant))) -> dcast(scast(transposed constant)):
+/// ONNX Gemm's transB (and a transposed MatMul weight) puts a transpose
+/// between the weights' dequantize and the matmul; permuting the stored
+/// integers at compile time (the per-axis axis permuted with them) keeps
+/// the layer foldable. Exact: only where the elements go changes.
+static void foldConstantWeightTransposes(Operation *root) {
+  SmallVector<tosa::TransposeOp> transposes;
+  root->walk([&](tosa::TransposeOp op) { transposes.push_back(op); });
+  for (tosa::TransposeOp transpose : transposes) {
+    auto dcast = transpose.getInput1().getDefiningOp<quant::DequantizeCastOp>();
+    auto scast =
+        dcast ? dcast.getInput().getDefiningOp<quant::StorageCastOp>() : nullptr;
+    if (!scast)
+      continue;
+    auto storedType = dyn_cast<RankedTensorType>(scast.getInput().getType());
+    auto quantType = dyn_cast<RankedTensorType>(scast.getType());
+    std::optional<UniformParams> params =
+        quantType ? getUniformParams(quantType) : std::nullopt;
+    if (!storedType || !storedType.hasStaticShape() || !params)
+      continue;
+    std::optional<SmallVector<int64_t>> values =
+        getConstantIntegers(scast.getInput(), params->isSigned());
+    if (!values)
+      continue;
+    ArrayRef<int32_t> perms = transpose.getPerms();
+    int64_t rank = storedType.getRank();
+    SmallVector<int64_t> shape;
+    for (int32_t p : perms)
+      shape.push_back(storedType.getDimSize(p));
+    // Row-major strides of the source, read in the permuted order.
+    SmallVector<int64_t> strides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * storedType.getDimSize(d + 1);
+    unsigned width = storedType.getElementTypeBitWidth();
+    SmallVector<APInt> permuted;
+    permuted.reserve(values->size());
+    SmallVector<int64_t> index(rank, 0);
+    for (size_t n = 0; n < values->size(); ++n) {
+      int64_t source = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        source += index[d] * strides[perms[d]];
+      permuted.emplace_back(width, uint64_t((*values)[source]),
+                            params->isSigned(), /*implicitTrunc=*/true);
+      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
+        index[d] = 0;
+    }
+    Type elementType = quantType.getElementType();
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType)) {
+      int32_t axis = llvm::find(perms, perAxis.getQuantizedDimension()) -
+                     perms.begin();
+      elementType = quant::UniformQuantizedPerAxisType::get(
+          perAxis.getFlags(), perAxis.getStorageType(),
+          perAxis.getExpressedType(), perAxis.getScales(),
+          perAxis.getZeroPoints(), axis, perAxis.getStorageTypeMin(),
+          perAxis.getStorageTypeMax());
+    }
+    OpBuilder builder(transpose);
+    Location loc = transpose.getLoc();
+    auto constant = arith::ConstantOp::create(
+        builder, loc,
+        DenseElementsAttr::get(storedType.clone(shape), permuted));
+    auto stored = quant::StorageCastOp::create(
+        builder, loc, RankedTensorType::get(shape, elementType), constant);
+    auto dequantized = quant::DequantizeCastOp::create(
+        builder, loc, transpose.getType(), stored);
+    transpose.replaceAllUsesWith(dequantized.getResult());
+    transpose.erase();
+  }
+}
+
 struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
   using FoldQDQPassBase::FoldQDQPassBase;
 
   void runOnOperation() override {
+    foldConstantWeightTransposes(getOperation());
     SmallVector<quant::QuantizeCastOp> outputs;
     getOperation().walk(
         [&](quant::QuantizeCastOp op) { outputs.push_back(op); });

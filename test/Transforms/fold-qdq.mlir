@@ -372,3 +372,34 @@ func.func @conv_grouped_float_bias(%xq: tensor<1x4x3x3x!qa>, %wq: tensor<4x2x2x2
   %yq = quant.qcast %y : tensor<1x4x3x3xf32> to tensor<1x4x3x3x!qo>
   return %yq : tensor<1x4x3x3x!qo>
 }
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.5, 0.125}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+
+// Gemm with transB: the int8 weights are stored [N, K] per channel on axis
+// 0 and transposed before the matmul. The stored integers are transposed
+// at compile time, the per-axis axis moving with them (0 -> 1), and the
+// layer folds.
+// CHECK-LABEL: @transposed_weights
+// CHECK:         %[[W:.*]] = arith.constant dense<{{\[\[}}1, 3, 5], [2, 4, 6]]> : tensor<2x3xi8>
+// CHECK:         %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32:1, {2.500000e-01,5.000000e-01,1.250000e-01}>>
+// CHECK:         qnn.matmul %{{.*}}, %[[WQ]]
+// CHECK-NOT:     tosa.transpose
+func.func @transposed_weights(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %xq = quant.qcast %x : tensor<4x2xf32> to tensor<4x2x!qa>
+  %xd = quant.dcast %xq : tensor<4x2x!qa> to tensor<4x2xf32>
+  %wi = arith.constant dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>
+  %wq = quant.scast %wi : tensor<3x2xi8> to tensor<3x2x!qw>
+  %wd = quant.dcast %wq : tensor<3x2x!qw> to tensor<3x2xf32>
+  %wt = tosa.transpose %wd {perms = array<i32: 1, 0>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %mm = linalg.matmul ins(%xd, %wt : tensor<4x2xf32>, tensor<2x3xf32>) outs(%init : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %yq = quant.qcast %mm : tensor<4x3xf32> to tensor<4x3x!qo>
+  %yd = quant.dcast %yq : tensor<4x3x!qo> to tensor<4x3xf32>
+  return %yd : tensor<4x3xf32>
+}
