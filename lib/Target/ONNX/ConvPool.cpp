@@ -267,13 +267,10 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
     return failure();
   Value xv = x->value, wv = w->value;
   if (isQLinear) {
-    SmallVector<GraphValue> in;
-    for (int i = 0; i < 8; ++i) {
-      FailureOr<GraphValue> v = input(node, i);
-      if (failed(v))
-        return failure();
-      in.push_back(*v);
-    }
+    FailureOr<SmallVector<GraphValue>> inputs = leadingInputs(node, 8);
+    if (failed(inputs))
+      return failure();
+    ArrayRef<GraphValue> in = *inputs;
     FailureOr<Value> xd = dequantize(node, in[0], in[1], &in[2], 1);
     FailureOr<Value> wd = dequantize(node, in[3], in[4], &in[5], 0);
     if (failed(xd) || failed(wd))
@@ -310,14 +307,14 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
   std::optional<GraphValue> xZp, wZp;
   if (isInteger) {
     for (int i : {2, 3}) {
-      if (!hasInput(node, i))
-        continue;
-      FailureOr<GraphValue> zp = input(node, i);
+      FailureOr<std::optional<GraphValue>> zp = optionalInput(node, i);
       if (failed(zp))
         return failure();
-      if (!zp->constant || zp->constant.getNumElements() != 1)
+      if (!*zp)
+        continue;
+      if (!(*zp)->constant || (*zp)->constant.getNumElements() != 1)
         return nodeError(node) << "zero points must be scalar constants";
-      (i == 2 ? xZp : wZp) = *zp;
+      (i == 2 ? xZp : wZp) = **zp;
     }
     APInt zp = xZp ? *xZp->dense().getValues<APInt>().begin()
                    : APInt(xType.getElementTypeBitWidth(), 0);

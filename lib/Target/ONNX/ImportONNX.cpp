@@ -304,6 +304,28 @@ FailureOr<GraphValue> ONNXImporter::input(const Node &node, int index) {
   return it->second;
 }
 
+FailureOr<std::optional<GraphValue>>
+ONNXImporter::optionalInput(const Node &node, int index) {
+  if (!hasInput(node, index))
+    return std::optional<GraphValue>();
+  FailureOr<GraphValue> v = input(node, index);
+  if (failed(v))
+    return failure();
+  return std::optional<GraphValue>(*v);
+}
+
+FailureOr<SmallVector<GraphValue>>
+ONNXImporter::leadingInputs(const Node &node, int count) {
+  SmallVector<GraphValue> result;
+  for (int i = 0; i < count; ++i) {
+    FailureOr<GraphValue> v = input(node, i);
+    if (failed(v))
+      return failure();
+    result.push_back(*v);
+  }
+  return result;
+}
+
 FailureOr<RankedTensorType> ONNXImporter::outputType(const Node &node,
                                                      int index) {
   auto it = inferredTypes.find(node.output(index));

@@ -138,6 +138,17 @@ private:
 
   // Values.
   FailureOr<GraphValue> input(const Node &node, int index);
+  /// Input `index` when the node has it (nullopt otherwise).
+  FailureOr<std::optional<GraphValue>> optionalInput(const Node &node,
+                                                     int index);
+  /// Inputs 0 to count - 1, all required.
+  FailureOr<SmallVector<GraphValue>> leadingInputs(const Node &node,
+                                                   int count);
+  struct QDQOperands {
+    GraphValue x, scale;
+    std::optional<GraphValue> zeroPoint;
+  };
+  FailureOr<QDQOperands> qdqOperands(const Node &node);
   bool hasInput(const Node &node, int index) {
     return index < node.input_size() && !node.input(index).empty();
   }

@@ -211,20 +211,25 @@ FailureOr<GraphValue> ONNXImporter::quantize(const Node &node, Value x,
   return result;
 }
 
-LogicalResult ONNXImporter::importQuantizeLinear(const Node &node) {
+/// QuantizeLinear / DequantizeLinear: x, scale and the optional zero point.
+FailureOr<ONNXImporter::QDQOperands>
+ONNXImporter::qdqOperands(const Node &node) {
   FailureOr<GraphValue> x = input(node, 0), scale = input(node, 1);
   if (failed(x) || failed(scale))
     return failure();
-  std::optional<GraphValue> zeroPoint;
-  if (hasInput(node, 2)) {
-    FailureOr<GraphValue> zp = input(node, 2);
-    if (failed(zp))
-      return failure();
-    zeroPoint = *zp;
-  }
-  FailureOr<GraphValue> result =
-      quantize(node, x->value, *scale, zeroPoint ? &*zeroPoint : nullptr,
-               intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
+  FailureOr<std::optional<GraphValue>> zeroPoint = optionalInput(node, 2);
+  if (failed(zeroPoint))
+    return failure();
+  return QDQOperands{*x, *scale, *zeroPoint};
+}
+
+LogicalResult ONNXImporter::importQuantizeLinear(const Node &node) {
+  FailureOr<QDQOperands> in = qdqOperands(node);
+  if (failed(in))
+    return failure();
+  FailureOr<GraphValue> result = quantize(
+      node, in->x.value, in->scale, in->zeroPoint ? &*in->zeroPoint : nullptr,
+      intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
   if (failed(result))
     return failure();
   define(node, 0, *result);
@@ -232,19 +237,12 @@ LogicalResult ONNXImporter::importQuantizeLinear(const Node &node) {
 }
 
 LogicalResult ONNXImporter::importDequantizeLinear(const Node &node) {
-  FailureOr<GraphValue> x = input(node, 0), scale = input(node, 1);
-  if (failed(x) || failed(scale))
+  FailureOr<QDQOperands> in = qdqOperands(node);
+  if (failed(in))
     return failure();
-  std::optional<GraphValue> zeroPoint;
-  if (hasInput(node, 2)) {
-    FailureOr<GraphValue> zp = input(node, 2);
-    if (failed(zp))
-      return failure();
-    zeroPoint = *zp;
-  }
-  FailureOr<Value> result =
-      dequantize(node, *x, *scale, zeroPoint ? &*zeroPoint : nullptr,
-                 intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
+  FailureOr<Value> result = dequantize(
+      node, in->x, in->scale, in->zeroPoint ? &*in->zeroPoint : nullptr,
+      intAttr(node, "axis", 1), intAttr(node, "block_size", 0));
   if (failed(result))
     return failure();
   define(node, 0, {*result, onnx::TensorProto::FLOAT});
@@ -254,13 +252,10 @@ LogicalResult ONNXImporter::importDequantizeLinear(const Node &node) {
 /// QLinearMatMul in QDQ form: dq(a), dq(b), matmul, q. quant-fold-qdq turns
 /// it back into one qnn.matmul.
 LogicalResult ONNXImporter::importQLinearMatMul(const Node &node) {
-  SmallVector<GraphValue> in;
-  for (int i = 0; i < 8; ++i) {
-    FailureOr<GraphValue> v = input(node, i);
-    if (failed(v))
-      return failure();
-    in.push_back(*v);
-  }
+  FailureOr<SmallVector<GraphValue>> inputs = leadingInputs(node, 8);
+  if (failed(inputs))
+    return failure();
+  ArrayRef<GraphValue> in = *inputs;
   FailureOr<RankedTensorType> type = outputType(node, 0);
   if (failed(type))
     return failure();

@@ -32,6 +32,21 @@ def tensor(name, dtype, shape):
 F = TensorProto.FLOAT
 
 
+def qdq_linear_nodes():
+    """x -> Q -> DQ -> MatMul(DQ(w, per column)) -> Add(DQ(b)) -> Q -> DQ,
+    over initializers s_x, zp_x, w, s_w, zp_w, b, s_b, zp_b, s_y, zp_y."""
+    return [
+        helper.make_node("QuantizeLinear", ["x", "s_x", "zp_x"], ["xq"], name="q_x"),
+        helper.make_node("DequantizeLinear", ["xq", "s_x", "zp_x"], ["xd"], name="dq_x"),
+        helper.make_node("DequantizeLinear", ["w", "s_w", "zp_w"], ["wd"], name="dq_w", axis=1),
+        helper.make_node("MatMul", ["xd", "wd"], ["mm"], name="fc"),
+        helper.make_node("DequantizeLinear", ["b", "s_b", "zp_b"], ["bd"], name="dq_b", axis=0),
+        helper.make_node("Add", ["mm", "bd"], ["y"], name="bias"),
+        helper.make_node("QuantizeLinear", ["y", "s_y", "zp_y"], ["yq"], name="q_y"),
+        helper.make_node("DequantizeLinear", ["yq", "s_y", "zp_y"], ["out"], name="dq_y"),
+    ]
+
+
 def qdq_linear():
     """x -> Q -> DQ -> MatMul(DQ(W int8, per column)) -> Add(DQ(B int32))
     -> Q -> DQ, as ONNX Runtime's quantizer writes a linear layer."""
@@ -46,16 +61,7 @@ def qdq_linear():
         const("zp_b", np.zeros(3, np.int32)),
         const("s_y", np.float32(2.0)), const("zp_y", np.int8(4)),
     ]
-    nodes = [
-        helper.make_node("QuantizeLinear", ["x", "s_x", "zp_x"], ["xq"], name="q_x"),
-        helper.make_node("DequantizeLinear", ["xq", "s_x", "zp_x"], ["xd"], name="dq_x"),
-        helper.make_node("DequantizeLinear", ["w", "s_w", "zp_w"], ["wd"], name="dq_w", axis=1),
-        helper.make_node("MatMul", ["xd", "wd"], ["mm"], name="fc"),
-        helper.make_node("DequantizeLinear", ["b", "s_b", "zp_b"], ["bd"], name="dq_b", axis=0),
-        helper.make_node("Add", ["mm", "bd"], ["y"], name="bias"),
-        helper.make_node("QuantizeLinear", ["y", "s_y", "zp_y"], ["yq"], name="q_y"),
-        helper.make_node("DequantizeLinear", ["yq", "s_y", "zp_y"], ["out"], name="dq_y"),
-    ]
+    nodes = qdq_linear_nodes()
     return model(nodes, [tensor("x", F, [2, 4])], [tensor("out", F, [2, 3])], inits)
 
 
@@ -362,16 +368,7 @@ def qdq_large_linear():
              const("b", bias), const("s_b", (np.float32(0.0625) * s_w).astype(np.float32)),
              const("zp_b", np.zeros(256, np.int32)),
              const("s_y", np.float32(0.25)), const("zp_y", np.uint8(100))]
-    nodes = [
-        helper.make_node("QuantizeLinear", ["x", "s_x", "zp_x"], ["xq"], name="q_x"),
-        helper.make_node("DequantizeLinear", ["xq", "s_x", "zp_x"], ["xd"], name="dq_x"),
-        helper.make_node("DequantizeLinear", ["w", "s_w", "zp_w"], ["wd"], name="dq_w", axis=1),
-        helper.make_node("MatMul", ["xd", "wd"], ["mm"], name="fc"),
-        helper.make_node("DequantizeLinear", ["b", "s_b", "zp_b"], ["bd"], name="dq_b", axis=0),
-        helper.make_node("Add", ["mm", "bd"], ["y"], name="bias"),
-        helper.make_node("QuantizeLinear", ["y", "s_y", "zp_y"], ["yq"], name="q_y"),
-        helper.make_node("DequantizeLinear", ["yq", "s_y", "zp_y"], ["out"], name="dq_y"),
-    ]
+    nodes = qdq_linear_nodes()
     return model(nodes, [tensor("x", F, [3, 64])], [tensor("out", F, [3, 256])], inits)
 
 
