@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+# ===- requant_modes.py - Requantize-mode test data and comparisons -------=== #
+#
+# Part of the QuantC project, under the Apache License v2.0 with LLVM
+# Exceptions. See LICENSE for license information.
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+#
+# ===---------------------------------------------------------------------=== #
+"""Test data for the integer requantize modes, and the comparison of runs.
+
+  requant_modes.py qnn   --mode M -o qnn.mlir      qnn.requantize module
+  requant_modes.py tosa  --mode M -o tosa.mlir     the same rescale as tosa.rescale
+  requant_modes.py cases --mode M -o cases.txt     input of gemmlowp_requant_ref
+  requant_modes.py compare EXPECTED ACTUAL         element-wise, exact
+
+The data is one [ROWS, CHANNELS] tensor of int32 accumulators, requantized
+per channel (axis 1) from scale s_in[c] to s_out[c] and zero point zp[c] in
+i8; the multiplier is s_in[c] / s_out[c] in double. The channels cover
+multipliers above 1 (left shifts, up to the saturated shift 30), exact
+powers of two (whose accumulators hit exact .5 ties), tiny scales (flushed
+to 0 in fixedpoint, moved into the multiplier by TOSA's shift limit of 62)
+and log-uniform random ones; the accumulators cover the whole int32 range,
+its extremes, small values and the ties. For the TOSA modes every channel
+shares one output zero point (tosa.rescale has one) and accumulators stay
+in the range TOSA requires, |acc| < 2^(shift - 1), where the result is
+defined.
+
+`qnn` and `tosa` write `@main`, which prints the i8 result widened to i32
+with printMemrefI32; `compare` reads the integers after `data =` in each
+file (a runner output or the reference's list) and requires equality.
+"""
+
+import argparse
+import math
+import random
+import re
+import sys
+
+ROWS = 40
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def tosa_multiplier(real):
+    """Upstream MLIR's computeMultiplierAndShift (TOSA scale32), in Python."""
+    mantissa, exponent = math.frexp(real)
+    shifted = math.floor(mantissa * 2**31 + 0.5)  # half away from zero
+    if shifted == 2**31:
+        shifted //= 2
+        exponent += 1
+    shift = 31 - exponent
+    if shift > 62:
+        shifted >>= min(31, shift - 62)
+        shift = 62
+    return shifted, shift
+
+
+def channel_scales(mode, rng):
+    """(s_in, s_out) pairs whose ratio is the multiplier of each channel."""
+    multipliers = []
+    for k in (1, 2, 3, 5, 10, 20, 31):
+        multipliers.append(2.0**-k)  # exact ties
+    if mode == "fixedpoint":
+        multipliers += [1.0, 1.5, 3.7, 100.25, 2.0**20 + 0.5, 5.0e9, 6.0e11]
+        multipliers += [2.0**-32, 1.0e-10, 3.0e-12, 2.0**-40]
+    else:
+        multipliers += [1.0, 1.5, 3.7, 100.25, 2.0**20 + 0.5, 4.0e8]
+        multipliers += [2.0**-32, 1.0e-10, 3.0e-12, 2.0**-40, 1.0e-20]
+    while len(multipliers) < 32:
+        multipliers.append(10.0 ** rng.uniform(-7.0, 0.3))
+    scales = []
+    for m in multipliers:
+        s_out = rng.choice([0.5, 0.25, 0.0078125, 0.1, 0.37])
+        s_in = m * s_out
+        scales.append((s_in, s_out))
+    return scales
+
+
+def make_data(mode, seed):
+    rng = random.Random(seed)
+    scales = channel_scales(mode, rng)
+    channels = len(scales)
+    if mode == "fixedpoint":
+        zps = [rng.randint(-128, 127) for _ in scales]
+    else:
+        zps = [rng.randint(-128, 127)] * channels
+    acc = [[0] * channels for _ in range(ROWS)]
+    for c, (s_in, s_out) in enumerate(scales):
+        real = s_in / s_out
+        limit = INT32_MAX
+        if mode != "fixedpoint":
+            _, shift = tosa_multiplier(real)
+            if shift <= 32:
+                limit = 2 ** (shift - 1) - 1
+        mantissa, exponent = math.frexp(real)
+        for r in range(ROWS):
+            kind = r % 8
+            if kind == 0:
+                v = rng.choice([INT32_MIN, INT32_MAX, 0, 1, -1, INT32_MIN + 1])
+            elif kind in (1, 2):
+                v = rng.randint(INT32_MIN, INT32_MAX)
+            elif kind in (3, 4):
+                v = rng.randint(-(2**16), 2**16)
+            elif kind == 5:
+                v = rng.randint(-300, 300)
+            else:
+                # An exact .5 tie where the multiplier is 2^-k: an odd
+                # multiple of 2^(k-1), either sign.
+                if mantissa == 0.5 and exponent <= 0:
+                    k = 1 - exponent
+                    v = (2 * rng.randint(0, 2000) + 1) * 2 ** (k - 1)
+                    v = v if v <= INT32_MAX else 2 ** (k - 1)
+                    v = v if r % 2 else -v
+                else:
+                    v = rng.randint(-(2**24), 2**24)
+            acc[r][c] = max(-limit - 1, min(limit, v))
+    return scales, zps, acc
+
+
+def mlir_float(x):
+    """repr(x) (exact for a double) in a spelling MLIR parses: 1e-21 needs
+    its dot, 1.0e-21."""
+    text = repr(x)
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    return mantissa + ("e" + exponent if exponent else "")
+
+
+def dense(rows):
+    return "[" + ", ".join("[" + ", ".join(str(v) for v in row) + "]"
+                           for row in rows) + "]"
+
+
+def main_function(channels, call_lines):
+    """@main: the accumulators, `call_lines`, then the result printed."""
+    return [
+        "#id = affine_map<(d0, d1) -> (d0, d1)>",
+        "func.func private @printMemrefI32(tensor<*xi32>)",
+        "func.func @widen(%r: tensor<{0}x{1}xi8>) -> tensor<{0}x{1}xi32> {{".format(
+            ROWS, channels),
+        f"  %e = tensor.empty() : tensor<{ROWS}x{channels}xi32>",
+        "  %w = linalg.generic {indexing_maps = [#id, #id], iterator_types = "
+        "[\"parallel\", \"parallel\"]} "
+        f"ins(%r : tensor<{ROWS}x{channels}xi8>) "
+        f"outs(%e : tensor<{ROWS}x{channels}xi32>) {{",
+        "  ^bb0(%a: i8, %b: i32):",
+        "    %x = arith.extsi %a : i8 to i32",
+        "    linalg.yield %x : i32",
+        f"  }} -> tensor<{ROWS}x{channels}xi32>",
+        f"  return %w : tensor<{ROWS}x{channels}xi32>",
+        "}",
+        "func.func @main() {",
+    ] + call_lines + [
+        f"  %wide = call @widen(%out) : (tensor<{ROWS}x{channels}xi8>) -> "
+        f"tensor<{ROWS}x{channels}xi32>",
+        f"  %u = tensor.cast %wide : tensor<{ROWS}x{channels}xi32> to tensor<*xi32>",
+        "  call @printMemrefI32(%u) : (tensor<*xi32>) -> ()",
+        "  return",
+        "}",
+    ]
+
+
+def emit_qnn(mode, seed):
+    scales, zps, acc = make_data(mode, seed)
+    channels = len(scales)
+    qi = "!quant.uniform<i32:f32:1, {%s}>" % ", ".join(
+        mlir_float(s_in) for s_in, _ in scales)
+    qo = "!quant.uniform<i8:f32:1, {%s}>" % ", ".join(
+        f"{mlir_float(s_out)}:{zp}" for (_, s_out), zp in zip(scales, zps))
+    shape = f"{ROWS}x{channels}"
+    lines = [
+        f"func.func @requant(%x: tensor<{shape}x{qi}>) -> tensor<{shape}x{qo}> {{",
+        f"  %0 = qnn.requantize %x : tensor<{shape}x{qi}> -> tensor<{shape}x{qo}>",
+        f"  return %0 : tensor<{shape}x{qo}>",
+        "}",
+    ]
+    lines += main_function(channels, [
+        f"  %acc = arith.constant dense<{dense(acc)}> : tensor<{shape}xi32>",
+        f"  %q = quant.scast %acc : tensor<{shape}xi32> to tensor<{shape}x{qi}>",
+        f"  %r = call @requant(%q) : (tensor<{shape}x{qi}>) -> tensor<{shape}x{qo}>",
+        f"  %out = quant.scast %r : tensor<{shape}x{qo}> to tensor<{shape}xi8>",
+    ])
+    return "\n".join(lines) + "\n"
+
+
+def emit_tosa(mode, seed):
+    scales, zps, acc = make_data(mode, seed)
+    channels = len(scales)
+    pairs = [tosa_multiplier(s_in / s_out) for s_in, s_out in scales]
+    rounding = {"tosa-double-round": "DOUBLE_ROUND",
+                "tosa-single-round": "SINGLE_ROUND"}[mode]
+    shape = f"{ROWS}x{channels}"
+    lines = main_function(channels, [
+        f"  %acc = arith.constant dense<{dense(acc)}> : tensor<{shape}xi32>",
+        "  %m = \"tosa.const\"() {values = dense<[" +
+        ", ".join(str(m) for m, _ in pairs) +
+        f"]> : tensor<{channels}xi32>}} : () -> tensor<{channels}xi32>",
+        "  %s = \"tosa.const\"() {values = dense<[" +
+        ", ".join(str(s) for _, s in pairs) +
+        f"]> : tensor<{channels}xi8>}} : () -> tensor<{channels}xi8>",
+        "  %iz = \"tosa.const\"() {values = dense<0> : tensor<1xi32>} : () -> tensor<1xi32>",
+        f"  %oz = \"tosa.const\"() {{values = dense<{zps[0]}> : tensor<1xi8>}} : () -> tensor<1xi8>",
+        f"  %out = tosa.rescale %acc, %m, %s, %iz, %oz {{scale32 = true, "
+        f"rounding_mode = {rounding}, per_channel = true, input_unsigned = false, "
+        f"output_unsigned = false}} : (tensor<{shape}xi32>, tensor<{channels}xi32>, "
+        f"tensor<{channels}xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<{shape}xi8>",
+    ])
+    return "\n".join(lines) + "\n"
+
+
+def emit_cases(mode, seed):
+    scales, zps, acc = make_data(mode, seed)
+    lines = [f"{ROWS} {len(scales)}"]
+    lines += [f"{s_in!r} {s_out!r} {zp}" for (s_in, s_out), zp in zip(scales, zps)]
+    lines += [" ".join(str(v) for v in row) for row in acc]
+    return "\n".join(lines) + "\n"
+
+
+def read_values(path):
+    with open(path) as f:
+        text = f.read()
+    if "data =" in text:
+        text = text.split("data =", 1)[1]
+    return [int(v) for v in re.findall(r"-?\d+", text)]
+
+
+def compare(expected_path, actual_path):
+    expected = read_values(expected_path)
+    actual = read_values(actual_path)
+    if len(expected) != len(actual):
+        print(f"FAIL: {len(expected)} expected values, {len(actual)} actual")
+        return 1
+    mismatches = [(i, e, a) for i, (e, a) in enumerate(zip(expected, actual))
+                  if e != a]
+    # Guard against a comparison of nothing or of constant data.
+    distinct = len(set(expected))
+    print(f"{len(expected)} values, {distinct} distinct, "
+          f"{len(mismatches)} mismatches")
+    for i, e, a in mismatches[:10]:
+        print(f"  element {i}: expected {e}, got {a}")
+    if mismatches or distinct < 50:
+        print("FAIL")
+        return 1
+    print("PASS: bit-exact")
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("qnn", "tosa", "cases"):
+        p = sub.add_parser(name)
+        p.add_argument("--mode", required=True,
+                       choices=["fixedpoint", "tosa-double-round",
+                                "tosa-single-round"])
+        p.add_argument("--seed", type=int, default=4)
+        p.add_argument("-o", "--output", required=True)
+    p = sub.add_parser("compare")
+    p.add_argument("expected")
+    p.add_argument("actual")
+    args = parser.parse_args()
+    if args.command == "compare":
+        return compare(args.expected, args.actual)
+    if args.command == "tosa" and args.mode == "fixedpoint":
+        parser.error("tosa.rescale has no fixedpoint mode")
+    text = {"qnn": emit_qnn, "tosa": emit_tosa, "cases": emit_cases}[
+        args.command](args.mode, args.seed)
+    with open(args.output, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
