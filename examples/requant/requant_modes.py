@@ -8,10 +8,10 @@
 # ===---------------------------------------------------------------------=== #
 """Test data for the integer requantize modes, and the comparison of runs.
 
-  requant_modes.py qnn   --mode M -o qnn.mlir      qnn.requantize module
-  requant_modes.py tosa  --mode M -o tosa.mlir     the same rescale as tosa.rescale
-  requant_modes.py cases --mode M -o cases.txt     input of gemmlowp_requant_ref
-  requant_modes.py compare EXPECTED ACTUAL         element-wise, exact
+  requant_modes.py qnn   --mode M [--op O] -o qnn.mlir   qnn.requantize or qnn.matmul
+  requant_modes.py tosa  --mode M [--op O] -o tosa.mlir  the same rescale as tosa.rescale
+  requant_modes.py cases --mode M [--op O] -o cases.txt  input of gemmlowp_requant_ref
+  requant_modes.py compare EXPECTED ACTUAL               element-wise, exact
 
 The data is one [ROWS, CHANNELS] tensor of int32 accumulators, requantized
 per channel (axis 1) from scale s_in[c] to s_out[c] and zero point zp[c] in
@@ -24,6 +24,13 @@ its extremes, small values and the ties. For the TOSA modes every channel
 shares one output zero point (tosa.rescale has one) and accumulators stay
 in the range TOSA requires, |acc| < 2^(shift - 1), where the result is
 defined.
+
+With `--op matmul` the accumulators are those of a qnn.matmul (i8 [ROWS, 16]
+activations with a zero point, i8 [16, CHANNELS] per-channel weights, an
+i32 bias), computed exactly here; the qnn module runs the qnn.matmul, the
+references requantize the exact accumulators with the multipliers
+s_a * s_w[c] / s_out (powers of two for half the channels, so ties occur;
+above 1 and tiny for others), one output zero point.
 
 `qnn` and `tosa` write `@main`, which prints the i8 result widened to i32
 with printMemrefI32; `compare` reads the integers after `data =` in each
@@ -126,6 +133,51 @@ def mlir_float(x):
     return mantissa + ("e" + exponent if exponent else "")
 
 
+MATMUL_K = 16
+S_A, S_OUT = 0.5, 0.25
+
+
+def make_matmul_data(mode, seed):
+    """Activations, weights, bias and zero points of a qnn.matmul, and the
+    (s_in, s_out) pairs, zero points and exact accumulators of its
+    requantize."""
+    rng = random.Random(seed)
+    weight_scales = [2.0**-k for k in range(1, 17)]
+    weight_scales += [3.0, 0.75, 1.0e-12, 2.0**-40]
+    while len(weight_scales) < 32:
+        weight_scales.append(10.0 ** rng.uniform(-8.0, -0.5))
+    channels = len(weight_scales)
+    za = rng.randint(-128, 127)
+    zo = rng.randint(-128, 127)
+    # Even rows stay near the zero point and the power-of-two channels have
+    # small weights and bias, so that their accumulators are small enough
+    # to requantize in range and hit exact ties; the others use the whole
+    # i8 range.
+    def activation(r):
+        if r % 2 == 0:
+            return max(-128, min(127, za + rng.randint(-4, 4)))
+        return rng.randint(-128, 127)
+
+    def weight(c):
+        return rng.randint(-4, 4) if c < 16 else rng.randint(-128, 127)
+
+    a = [[activation(r) for _ in range(MATMUL_K)] for r in range(ROWS)]
+    w = [[weight(c) for c in range(channels)] for _ in range(MATMUL_K)]
+    bias = [rng.randint(-50, 50) if c < 16 else rng.randint(-5000, 5000)
+            for c in range(channels)]
+    acc = [[sum((a[r][k] - za) * w[k][c] for k in range(MATMUL_K)) + bias[c]
+            for c in range(channels)] for r in range(ROWS)]
+    scales = [(S_A * s_w, S_OUT) for s_w in weight_scales]
+    return {"a": a, "w": w, "bias": bias, "za": za, "weight_scales":
+            weight_scales}, scales, [zo] * channels, acc
+
+
+def data_for(op, mode, seed):
+    if op == "matmul":
+        return make_matmul_data(mode, seed)[1:]
+    return make_data(mode, seed)
+
+
 def dense(rows):
     return "[" + ", ".join("[" + ", ".join(str(v) for v in row) + "]"
                            for row in rows) + "]"
@@ -183,8 +235,43 @@ def emit_qnn(mode, seed):
     return "\n".join(lines) + "\n"
 
 
-def emit_tosa(mode, seed):
-    scales, zps, acc = make_data(mode, seed)
+def emit_qnn_matmul(mode, seed):
+    layer, scales, zps, acc = make_matmul_data(mode, seed)
+    channels = len(scales)
+    k = MATMUL_K
+    qa = f"!quant.uniform<i8:f32, {mlir_float(S_A)}:{layer['za']}>"
+    qw = "!quant.uniform<i8:f32:1, {%s}>" % ", ".join(
+        mlir_float(s) for s in layer["weight_scales"])
+    qb = "!quant.uniform<i32:f32:0, {%s}>" % ", ".join(
+        mlir_float(s_in) for s_in, _ in scales)
+    qo = f"!quant.uniform<i8:f32, {mlir_float(S_OUT)}:{zps[0]}>"
+    a_t, w_t = f"tensor<{ROWS}x{k}", f"tensor<{k}x{channels}"
+    b_t, o_t = f"tensor<{channels}", f"tensor<{ROWS}x{channels}"
+    lines = [
+        f"func.func @matmul(%a: {a_t}x{qa}>, %w: {w_t}x{qw}>, %b: {b_t}x{qb}>)"
+        f" -> {o_t}x{qo}> {{",
+        f"  %0 = qnn.matmul %a, %w bias %b : ({a_t}x{qa}>, {w_t}x{qw}>, "
+        f"{b_t}x{qb}>) -> {o_t}x{qo}>",
+        f"  return %0 : {o_t}x{qo}>",
+        "}",
+    ]
+    lines += main_function(channels, [
+        f"  %ai = arith.constant dense<{dense(layer['a'])}> : {a_t}xi8>",
+        f"  %wi = arith.constant dense<{dense(layer['w'])}> : {w_t}xi8>",
+        "  %bi = arith.constant dense<[" +
+        ", ".join(str(v) for v in layer["bias"]) + f"]> : {b_t}xi32>",
+        f"  %aq = quant.scast %ai : {a_t}xi8> to {a_t}x{qa}>",
+        f"  %wq = quant.scast %wi : {w_t}xi8> to {w_t}x{qw}>",
+        f"  %bq = quant.scast %bi : {b_t}xi32> to {b_t}x{qb}>",
+        f"  %r = call @matmul(%aq, %wq, %bq) : ({a_t}x{qa}>, {w_t}x{qw}>, "
+        f"{b_t}x{qb}>) -> {o_t}x{qo}>",
+        f"  %out = quant.scast %r : {o_t}x{qo}> to {o_t}xi8>",
+    ])
+    return "\n".join(lines) + "\n"
+
+
+def emit_tosa(mode, seed, op="requantize"):
+    scales, zps, acc = data_for(op, mode, seed)
     channels = len(scales)
     pairs = [tosa_multiplier(s_in / s_out) for s_in, s_out in scales]
     rounding = {"tosa-double-round": "DOUBLE_ROUND",
@@ -208,8 +295,8 @@ def emit_tosa(mode, seed):
     return "\n".join(lines) + "\n"
 
 
-def emit_cases(mode, seed):
-    scales, zps, acc = make_data(mode, seed)
+def emit_cases(mode, seed, op="requantize"):
+    scales, zps, acc = data_for(op, mode, seed)
     lines = [f"{ROWS} {len(scales)}"]
     lines += [f"{s_in!r} {s_out!r} {zp}" for (s_in, s_out), zp in zip(scales, zps)]
     lines += [" ".join(str(v) for v in row) for row in acc]
@@ -254,6 +341,8 @@ def main():
                        choices=["fixedpoint", "tosa-double-round",
                                 "tosa-single-round"])
         p.add_argument("--seed", type=int, default=4)
+        p.add_argument("--op", choices=["requantize", "matmul"],
+                       default="requantize")
         p.add_argument("-o", "--output", required=True)
     p = sub.add_parser("compare")
     p.add_argument("expected")
@@ -263,8 +352,12 @@ def main():
         return compare(args.expected, args.actual)
     if args.command == "tosa" and args.mode == "fixedpoint":
         parser.error("tosa.rescale has no fixedpoint mode")
-    text = {"qnn": emit_qnn, "tosa": emit_tosa, "cases": emit_cases}[
-        args.command](args.mode, args.seed)
+    if args.command == "qnn":
+        emit = emit_qnn_matmul if args.op == "matmul" else emit_qnn
+        text = emit(args.mode, args.seed)
+    else:
+        emit = emit_tosa if args.command == "tosa" else emit_cases
+        text = emit(args.mode, args.seed, args.op)
     with open(args.output, "w") as f:
         f.write(text)
     return 0
