@@ -89,9 +89,8 @@ int main() {
         std::cerr << "error: truncated input\n";
         return 1;
       }
-      int64_t q = int64_t(multiplyByQuantizedMultiplier(int32_t(acc),
-                                                        multipliers[c],
-                                                        shifts[c])) +
+      int64_t q = int64_t(multiplyByQuantizedMultiplier(
+                      int32_t(acc), multipliers[c], shifts[c])) +
                   zeroPoints[c];
       std::cout << std::clamp<int64_t>(q, -128, 127)
                 << (c + 1 < channels ? " " : "\n");

@@ -254,10 +254,10 @@ TEST(Tosa, ApplyScaleMatchesSpecWhereDefined) {
   TosaRescaleMultiplier half = *quantizeTosaMultiplier(0.5);
   EXPECT_EQ(applyTosaScale32(5, half, false), 3);
   EXPECT_EQ(applyTosaScale32(-5, half, false), -2);
-  TosaRescaleMultiplier quarter{1 << 30, 35}; // 2^-5
-  EXPECT_EQ(applyTosaScale32(-48, quarter, false), -1); // -1.5 -> -1
-  EXPECT_EQ(applyTosaScale32(-48, quarter, true), -2);  // -1.5 -> -2
-  EXPECT_EQ(applyTosaScale32(48, quarter, true), 2);
+  TosaRescaleMultiplier thirtySecond{1 << 30, 35}; // 2^30 * 2^-35 = 2^-5
+  EXPECT_EQ(applyTosaScale32(-48, thirtySecond, false), -1); // -1.5 -> -1
+  EXPECT_EQ(applyTosaScale32(-48, thirtySecond, true), -2);  // -1.5 -> -2
+  EXPECT_EQ(applyTosaScale32(48, thirtySecond, true), 2);
 }
 
 TEST(Requantize, TosaClampsToStorage) {

@@ -380,9 +380,10 @@ struct ChannelMultiplier {
 
 /// The requantize multipliers of a contraction: s_x * s_w[c] / s_out, one
 /// per output channel where the weights are per channel, else one.
-SmallVector<ChannelMultiplier>
-contractionMultipliers(const UniformParams &x, const UniformParams &w,
-                       const UniformParams &out, int64_t channels) {
+SmallVector<ChannelMultiplier> contractionMultipliers(const UniformParams &x,
+                                                      const UniformParams &w,
+                                                      const UniformParams &out,
+                                                      int64_t channels) {
   SmallVector<ChannelMultiplier> multipliers;
   for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
     multipliers.push_back(
@@ -431,8 +432,8 @@ computeRequantConstants(RequantMode mode,
       llvm::Expected<numerics::FixedPointMultiplier> q =
           numerics::quantizeMultiplier(m.real);
       if (!q)
-        return emitError() << "requant-mode=fixedpoint: merged scale "
-                           << m.real << ": " << llvm::toString(q.takeError());
+        return emitError() << "requant-mode=fixedpoint: merged scale " << m.real
+                           << ": " << llvm::toString(q.takeError());
       constants.multipliers.push_back(q->multiplier);
       constants.leftShifts.push_back(std::max(q->shift, 0));
       constants.rightShifts.push_back(std::max(-q->shift, 0));
@@ -443,7 +444,8 @@ computeRequantConstants(RequantMode mode,
       llvm::Expected<numerics::TosaRescaleMultiplier> q =
           numerics::quantizeTosaMultiplier(m.real);
       if (!q)
-        return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+        return emitError() << "requant-mode="
+                           << stringifyRequantModeOption(mode)
                            << ": merged scale " << m.real
                            << " cannot be a TOSA rescale multiplier/shift ("
                            << llvm::toString(q.takeError()) << ")";
@@ -470,9 +472,8 @@ buildRequantParams(OpBuilder &b, Location loc, RequantMode mode,
   };
   switch (mode) {
   case RequantMode::fp32:
-    return {buildChannelParamInput<float>(b, loc, b.getF32Type(),
-                                          constants.scales, channels,
-                                          numLoops)};
+    return {buildChannelParamInput<float>(
+        b, loc, b.getF32Type(), constants.scales, channels, numLoops)};
   case RequantMode::fixedpoint:
     return {i32Input(constants.multipliers), i32Input(constants.leftShifts),
             i32Input(constants.rightShifts)};
@@ -495,8 +496,7 @@ Value clampI64ToStorage(OpBuilder &b, Location loc, Value q,
       b, loc,
       arith::MaxSIOp::create(b, loc, q, i64Constant(b, loc, range.qmin)),
       i64Constant(b, loc, range.qmax));
-  return arith::TruncIOp::create(b, loc, params.type.getStorageType(),
-                                 clamped);
+  return arith::TruncIOp::create(b, loc, params.type.getStorageType(), clamped);
 }
 
 /// TFLite's MultiplyByQuantizedMultiplier of an i32 `y`, in i32/i64 integer
@@ -509,21 +509,22 @@ Value buildFixedPointMultiply(OpBuilder &b, Location loc, Value y,
     return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(int32_t(v)));
   };
   // y << left, saturated to int32 (left <= 30, so exact in i64).
-  Value shifted = arith::ShLIOp::create(
-      b, loc, arith::ExtSIOp::create(b, loc, i64, y),
-      arith::ExtSIOp::create(b, loc, i64, leftShift));
+  Value shifted =
+      arith::ShLIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, y),
+                            arith::ExtSIOp::create(b, loc, i64, leftShift));
   shifted = arith::MinSIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, shifted, i64Constant(b, loc, INT32_MIN)),
+      b, loc,
+      arith::MaxSIOp::create(b, loc, shifted, i64Constant(b, loc, INT32_MIN)),
       i64Constant(b, loc, INT32_MAX));
   // SaturatingRoundingDoublingHighMul: (a * b + nudge) / 2^31, truncating.
   // Its saturating case (both INT32_MIN) cannot occur: multiplier >= 0.
   Value ab = arith::MulIOp::create(
       b, loc, shifted, arith::ExtSIOp::create(b, loc, i64, multiplier));
-  Value nonNegative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::sge, ab, i64Constant(b, loc, 0));
-  Value nudge = arith::SelectOp::create(b, loc, nonNegative,
-                                        i64Constant(b, loc, int64_t(1) << 30),
-                                        i64Constant(b, loc, 1 - (int64_t(1) << 30)));
+  Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            ab, i64Constant(b, loc, 0));
+  Value nudge = arith::SelectOp::create(
+      b, loc, nonNegative, i64Constant(b, loc, int64_t(1) << 30),
+      i64Constant(b, loc, 1 - (int64_t(1) << 30)));
   Value high = arith::TruncIOp::create(
       b, loc, i32,
       arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
@@ -533,8 +534,8 @@ Value buildFixedPointMultiply(OpBuilder &b, Location loc, Value y,
   Value mask = arith::SubIOp::create(
       b, loc, arith::ShLIOp::create(b, loc, c32(1), rightShift), c32(1));
   Value remainder = arith::AndIOp::create(b, loc, high, mask);
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                         high, c32(0));
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c32(0));
   Value threshold = arith::AddIOp::create(
       b, loc, arith::ShRSIOp::create(b, loc, mask, c32(1)),
       arith::ExtUIOp::create(b, loc, i32, negative));
@@ -548,8 +549,8 @@ Value buildFixedPointMultiply(OpBuilder &b, Location loc, Value y,
 /// TOSA's apply_scale_32 of an i32 `y`, exactly in i64 (no truncation to
 /// i32: outside TOSA's required input range the value is kept whole and
 /// clamped later, never wrapped). Returns i64.
-Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y,
-                          Value multiplier, Value shift, bool doubleRound) {
+Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y, Value multiplier,
+                          Value shift, bool doubleRound) {
   Type i64 = b.getI64Type();
   Value shift64 = arith::ExtSIOp::create(b, loc, i64, shift);
   Value round = arith::ShLIOp::create(
@@ -567,9 +568,9 @@ Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y,
     round = arith::SelectOp::create(
         b, loc, wide, arith::AddIOp::create(b, loc, round, second), round);
   }
-  Value product = arith::MulIOp::create(
-      b, loc, arith::ExtSIOp::create(b, loc, i64, y),
-      arith::ExtSIOp::create(b, loc, i64, multiplier));
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, y),
+                            arith::ExtSIOp::create(b, loc, i64, multiplier));
   return arith::ShRSIOp::create(
       b, loc, arith::AddIOp::create(b, loc, product, round), shift64);
 }
@@ -596,11 +597,10 @@ Value buildRequantizeScalar(OpBuilder &b, Location loc, RequantMode mode,
   }
   case RequantMode::tosa_double_round:
   case RequantMode::tosa_single_round: {
-    Value scaled =
-        buildTosaApplyScale(b, loc, y, params[0], params[1],
-                            mode == RequantMode::tosa_double_round);
-    return clampI64ToStorage(b, loc, arith::AddIOp::create(b, loc, scaled, zeroPoint),
-                             out);
+    Value scaled = buildTosaApplyScale(b, loc, y, params[0], params[1],
+                                       mode == RequantMode::tosa_double_round);
+    return clampI64ToStorage(
+        b, loc, arith::AddIOp::create(b, loc, scaled, zeroPoint), out);
   }
   }
   llvm_unreachable("unknown requant mode");
@@ -667,8 +667,8 @@ Value buildRequantizeEpilogue(OpBuilder &b, Location loc, RequantMode mode,
         if (biasIdx >= 0)
           y = arith::AddIOp::create(nb, l, y, args[biasIdx]);
         Value zo = buildZeroPointConstant(nb, l, mode, out.zeroPoint(0));
-        return buildRequantizeScalar(nb, l, mode, y,
-                                     args.slice(2, numParams), zo, out);
+        return buildRequantizeScalar(nb, l, mode, y, args.slice(2, numParams),
+                                     zo, out);
       });
 }
 
@@ -819,9 +819,9 @@ struct RequantizeLowering : public RequantizingPattern<RequantizeOp> {
             return quantizeScalar(b, l, x, args[3], args[4], *out);
           });
     } else {
-      FailureOr<RequantConstants> constants = computeRequantConstants(
-          mode, requantizeMultipliers(*in, *out),
-          [&] { return op.emitError(); });
+      FailureOr<RequantConstants> constants =
+          computeRequantConstants(mode, requantizeMultipliers(*in, *out),
+                                  [&] { return op.emitError(); });
       if (failed(constants))
         return failure(); // Diagnosed before the conversion (LowerQNNPass).
       SmallVector<GenericInput> inputs{
@@ -829,18 +829,16 @@ struct RequantizeLowering : public RequantizingPattern<RequantizeOp> {
                                    in->zeroPoints, in->axis, rank),
           buildParamInput<int64_t>(rewriter, loc, rewriter.getI64Type(),
                                    out->zeroPoints, out->axis, rank)};
-      llvm::append_range(inputs,
-                         buildRequantParams(rewriter, loc, mode, *constants,
-                                            requantizeChannels(*in, *out),
-                                            rank));
+      llvm::append_range(
+          inputs, buildRequantParams(rewriter, loc, mode, *constants,
+                                     requantizeChannels(*in, *out), rank));
       result = buildElementwise(
-          rewriter, loc, adaptor.getInput(), inputs,
-          out->type.getStorageType(),
+          rewriter, loc, adaptor.getInput(), inputs, out->type.getStorageType(),
           [&](OpBuilder &b, Location l, ValueRange args) {
             Value centred = arith::SubIOp::create(
                 b, l, extendToI32(b, l, args[0], in->isSigned()), args[1]);
-            return buildRequantizeScalar(b, l, mode, centred, args.drop_front(3),
-                                         args[2], *out);
+            return buildRequantizeScalar(b, l, mode, centred,
+                                         args.drop_front(3), args[2], *out);
           });
     }
     rewriter.replaceOp(op, result);
@@ -953,8 +951,8 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
     std::optional<ChannelLoops> weightChannels;
     if (channelAxis)
       weightChannels = ChannelLoops{{unsigned(*channelAxis)}, {n}};
-    inputs.requantParams = buildRequantParams(rewriter, loc, mode, *requant,
-                                              weightChannels, rank);
+    inputs.requantParams =
+        buildRequantParams(rewriter, loc, mode, *requant, weightChannels, rank);
     if (rowSum) {
       inputs.inputSums = {rowSum, mapOf(batch, {em}, rank)};
       inputs.weightZeroPoints = buildParamInput<int64_t>(
@@ -964,9 +962,9 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
       inputs.weightSums = {colSum, mapOf(rhsBatch, {en}, rank)};
     if (constants.runtimeBias)
       inputs.runtimeBias = {constants.runtimeBias, mapOf({}, {en}, rank)};
-    rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, mode, acc,
-                                                   inputs, lhsP.zeroPoint(0),
-                                                   outP));
+    rewriter.replaceOp(op,
+                       buildRequantizeEpilogue(rewriter, loc, mode, acc, inputs,
+                                               lhsP.zeroPoint(0), outP));
     return success();
   }
 };
@@ -1116,8 +1114,8 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         [&] { return op.emitError(); });
     if (failed(requant))
       return failure(); // Diagnosed before the conversion (LowerQNNPass).
-    inputs.requantParams = buildRequantParams(rewriter, loc, mode, *requant,
-                                              weightChannels, 5);
+    inputs.requantParams =
+        buildRequantParams(rewriter, loc, mode, *requant, weightChannels, 5);
     AffineMap channelMap = AffineMap::get(5, 0, {d(1), d(2)}, ctx);
     if (windowSums) {
       inputs.inputSums = {windowSums,
@@ -1163,13 +1161,14 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
   } else if (auto requantize = dyn_cast<RequantizeOp>(op)) {
     UniformParams in = *getUniformParams(requantize.getInput().getType());
     UniformParams out = *getUniformParams(requantize.getType());
-    // TFLite and TOSA centre 32-bit inputs only at zero point 0: q - zp
-    // could leave int32.
+    // The integer modes take q - zp as an int32: TFLite and TOSA allow a
+    // 32-bit input only signed and at zero point 0, where it is exact.
     if (in.storageWidth() == 32 &&
-        llvm::any_of(in.zeroPoints, [](int64_t zp) { return zp != 0; }))
+        (!in.isSigned() ||
+         llvm::any_of(in.zeroPoints, [](int64_t zp) { return zp != 0; })))
       return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
-                         << " needs zero point 0 on a 32-bit input (q - zp "
-                            "may not fit int32)";
+                         << " needs a 32-bit input to be signed with zero "
+                            "point 0 (q - zp may not fit int32)";
     multipliers = requantizeMultipliers(in, out);
   } else {
     return success();

@@ -25,11 +25,19 @@ func.func @tosa_matmul_scale_too_large(%a: tensor<2x3x!qa>, %w: tensor<3x2x!qw>)
 
 // -----
 
-// q - zp of a 32-bit input may not fit int32; TFLite and TOSA require zero
-// point 0 there.
+// q - zp of a 32-bit input may not fit int32; TFLite and TOSA require a
+// signed input at zero point 0 there.
 func.func @i32_input_zero_point(%x: tensor<4x!quant.uniform<i32:f32, 0.5:7>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
-  // expected-error@+1 {{requant-mode=tosa-double-round needs zero point 0 on a 32-bit input (q - zp may not fit int32)}}
+  // expected-error@+1 {{requant-mode=tosa-double-round needs a 32-bit input to be signed with zero point 0 (q - zp may not fit int32)}}
   %0 = qnn.requantize %x : tensor<4x!quant.uniform<i32:f32, 0.5:7>> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+func.func @u32_input(%x: tensor<4x!quant.uniform<u32:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error@+1 {{requant-mode=tosa-double-round needs a 32-bit input to be signed with zero point 0}}
+  %0 = qnn.requantize %x : tensor<4x!quant.uniform<u32:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 1.0>>
   return %0 : tensor<4x!quant.uniform<i8:f32, 1.0>>
 }
 

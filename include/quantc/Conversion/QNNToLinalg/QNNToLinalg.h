@@ -39,9 +39,10 @@ void populateQNNToLinalgConversionPatterns(
     const mlir::TypeConverter &typeConverter, mlir::RewritePatternSet &patterns,
     qnn::RequantMode mode = qnn::RequantMode::fp32);
 
-/// Checks that `op`'s requantize can be built in `mode` (TOSA's shift range,
-/// a 32-bit qnn.requantize input at zero point 0 in the integer modes);
-/// emits an error on `op` if not. Success for ops that do not requantize.
+/// Checks that `op`'s requantize can be built in `mode` (TOSA's shift range;
+/// in the integer modes, a 32-bit qnn.requantize input signed at zero point
+/// 0) and emits an error on `op` if not. Success for ops that do not
+/// requantize.
 llvm::LogicalResult verifyRequantizable(mlir::Operation *op,
                                         qnn::RequantMode mode);
 

@@ -36,19 +36,19 @@ void QNNDialect::initialize() {
 }
 
 LogicalResult QNNDialect::verifyOperationAttribute(Operation *op,
-                                                  NamedAttribute attr) {
+                                                   NamedAttribute attr) {
   if (attr.getName() != kRequantModeAttrName)
     return op->emitError("unknown qnn attribute '")
            << attr.getName().getValue() << "'";
   // One mode per module: a mode on a single op would leave the lowering of
   // the others undefined.
   if (!isa<ModuleOp>(op))
-    return op->emitError("'") << kRequantModeAttrName
-                              << "' may only be set on a builtin.module";
+    return op->emitError("'")
+           << kRequantModeAttrName << "' may only be set on a builtin.module";
   if (!isa<RequantModeAttr>(attr.getValue()))
-    return op->emitError("'") << kRequantModeAttrName
-                              << "' must be a #qnn.requant_mode, got "
-                              << attr.getValue();
+    return op->emitError("'")
+           << kRequantModeAttrName << "' must be a #qnn.requant_mode, got "
+           << attr.getValue();
   return success();
 }
 
