@@ -8,7 +8,7 @@
 # ===---------------------------------------------------------------------=== #
 """Test data for the integer requantize modes, and the comparison of runs.
 
-  requant_modes.py qnn   --mode M [--op O] -o qnn.mlir   qnn.requantize or qnn.matmul
+  requant_modes.py qnn   --mode M [--op O] -o qnn.mlir   qnn.requantize, .matmul, .conv2d
   requant_modes.py tosa  --mode M [--op O] -o tosa.mlir  the same rescale as tosa.rescale
   requant_modes.py cases --mode M [--op O] -o cases.txt  input of gemmlowp_requant_ref
   requant_modes.py compare EXPECTED ACTUAL               element-wise, exact
@@ -31,6 +31,10 @@ i32 bias), computed exactly here; the qnn module runs the qnn.matmul, the
 references requantize the exact accumulators with the multipliers
 s_a * s_w[c] / s_out (powers of two for half the channels, so ties occur;
 above 1 and tiny for others), one output zero point.
+
+With `--op conv`, those of a qnn.conv2d ([1, 4, 6, 6] u8 input, [32, 4, 3, 3]
+per-channel weights, 3x3, stride 1): one row per output position, its
+NCHW result transposed to that layout before it is printed.
 
 `qnn` and `tosa` write `@main`, which prints the i8 result widened to i32
 with printMemrefI32; `compare` reads the integers after `data =` in each
@@ -172,9 +176,48 @@ def make_matmul_data(mode, seed):
             weight_scales}, scales, [zo] * channels, acc
 
 
+CONV_C, CONV_HW, CONV_K = 4, 6, 3
+CONV_OUT = CONV_HW - CONV_K + 1
+
+
+def make_conv_data(mode, seed):
+    """The same for a qnn.conv2d ([1, 4, 6, 6] u8 input, [32, 4, 3, 3] i8
+    per-channel weights, i32 bias, stride 1, no padding): one accumulator
+    row per output position (oh, ow), one column per output channel."""
+    rng = random.Random(seed)
+    weight_scales = [2.0**-k for k in range(1, 17)]
+    weight_scales += [3.0, 0.75, 1.0e-12, 2.0**-40]
+    while len(weight_scales) < 32:
+        weight_scales.append(10.0 ** rng.uniform(-8.0, -0.5))
+    filters = len(weight_scales)
+    zx = rng.randint(0, 255)
+    zo = rng.randint(-128, 127)
+    # The upper half of the image stays near the zero point, and the
+    # power-of-two channels have small weights and bias (in-range outputs,
+    # exact ties); the rest uses the whole range.
+    x = [[[max(0, min(255, zx + rng.randint(-4, 4))) if h < CONV_HW // 2
+           else rng.randint(0, 255) for _ in range(CONV_HW)]
+          for h in range(CONV_HW)] for _ in range(CONV_C)]
+    w = [[[[rng.randint(-4, 4) if f < 16 else rng.randint(-128, 127)
+            for _ in range(CONV_K)] for _ in range(CONV_K)]
+          for _ in range(CONV_C)] for f in range(filters)]
+    bias = [rng.randint(-50, 50) if f < 16 else rng.randint(-5000, 5000)
+            for f in range(filters)]
+    acc = [[sum((x[c][oh + kh][ow + kw] - zx) * w[f][c][kh][kw]
+                for c in range(CONV_C) for kh in range(CONV_K)
+                for kw in range(CONV_K)) + bias[f]
+            for f in range(filters)]
+           for oh in range(CONV_OUT) for ow in range(CONV_OUT)]
+    scales = [(S_A * s_w, S_OUT) for s_w in weight_scales]
+    return {"x": x, "w": w, "bias": bias, "zx": zx, "weight_scales":
+            weight_scales}, scales, [zo] * filters, acc
+
+
 def data_for(op, mode, seed):
     if op == "matmul":
         return make_matmul_data(mode, seed)[1:]
+    if op == "conv":
+        return make_conv_data(mode, seed)[1:]
     return make_data(mode, seed)
 
 
@@ -183,29 +226,29 @@ def dense(rows):
                            for row in rows) + "]"
 
 
-def main_function(channels, call_lines):
+def main_function(rows, channels, call_lines):
     """@main: the accumulators, `call_lines`, then the result printed."""
     return [
         "#id = affine_map<(d0, d1) -> (d0, d1)>",
         "func.func private @printMemrefI32(tensor<*xi32>)",
         "func.func @widen(%r: tensor<{0}x{1}xi8>) -> tensor<{0}x{1}xi32> {{".format(
-            ROWS, channels),
-        f"  %e = tensor.empty() : tensor<{ROWS}x{channels}xi32>",
+            rows, channels),
+        f"  %e = tensor.empty() : tensor<{rows}x{channels}xi32>",
         "  %w = linalg.generic {indexing_maps = [#id, #id], iterator_types = "
         "[\"parallel\", \"parallel\"]} "
-        f"ins(%r : tensor<{ROWS}x{channels}xi8>) "
-        f"outs(%e : tensor<{ROWS}x{channels}xi32>) {{",
+        f"ins(%r : tensor<{rows}x{channels}xi8>) "
+        f"outs(%e : tensor<{rows}x{channels}xi32>) {{",
         "  ^bb0(%a: i8, %b: i32):",
         "    %x = arith.extsi %a : i8 to i32",
         "    linalg.yield %x : i32",
-        f"  }} -> tensor<{ROWS}x{channels}xi32>",
-        f"  return %w : tensor<{ROWS}x{channels}xi32>",
+        f"  }} -> tensor<{rows}x{channels}xi32>",
+        f"  return %w : tensor<{rows}x{channels}xi32>",
         "}",
         "func.func @main() {",
     ] + call_lines + [
-        f"  %wide = call @widen(%out) : (tensor<{ROWS}x{channels}xi8>) -> "
-        f"tensor<{ROWS}x{channels}xi32>",
-        f"  %u = tensor.cast %wide : tensor<{ROWS}x{channels}xi32> to tensor<*xi32>",
+        f"  %wide = call @widen(%out) : (tensor<{rows}x{channels}xi8>) -> "
+        f"tensor<{rows}x{channels}xi32>",
+        f"  %u = tensor.cast %wide : tensor<{rows}x{channels}xi32> to tensor<*xi32>",
         "  call @printMemrefI32(%u) : (tensor<*xi32>) -> ()",
         "  return",
         "}",
@@ -226,7 +269,7 @@ def emit_qnn(mode, seed):
         f"  return %0 : tensor<{shape}x{qo}>",
         "}",
     ]
-    lines += main_function(channels, [
+    lines += main_function(ROWS, channels, [
         f"  %acc = arith.constant dense<{dense(acc)}> : tensor<{shape}xi32>",
         f"  %q = quant.scast %acc : tensor<{shape}xi32> to tensor<{shape}x{qi}>",
         f"  %r = call @requant(%q) : (tensor<{shape}x{qi}>) -> tensor<{shape}x{qo}>",
@@ -255,7 +298,7 @@ def emit_qnn_matmul(mode, seed):
         f"  return %0 : {o_t}x{qo}>",
         "}",
     ]
-    lines += main_function(channels, [
+    lines += main_function(ROWS, channels, [
         f"  %ai = arith.constant dense<{dense(layer['a'])}> : {a_t}xi8>",
         f"  %wi = arith.constant dense<{dense(layer['w'])}> : {w_t}xi8>",
         "  %bi = arith.constant dense<[" +
@@ -270,14 +313,61 @@ def emit_qnn_matmul(mode, seed):
     return "\n".join(lines) + "\n"
 
 
+def emit_qnn_conv(mode, seed):
+    layer, scales, zps, acc = make_conv_data(mode, seed)
+    filters, rows = len(scales), len(acc)
+    qx = f"!quant.uniform<u8:f32, {mlir_float(S_A)}:{layer['zx']}>"
+    qw = "!quant.uniform<i8:f32:0, {%s}>" % ", ".join(
+        mlir_float(s) for s in layer["weight_scales"])
+    qb = "!quant.uniform<i32:f32:0, {%s}>" % ", ".join(
+        mlir_float(s_in) for s_in, _ in scales)
+    qo = f"!quant.uniform<i8:f32, {mlir_float(S_OUT)}:{zps[0]}>"
+    x_t = f"tensor<1x{CONV_C}x{CONV_HW}x{CONV_HW}"
+    w_t = f"tensor<{filters}x{CONV_C}x{CONV_K}x{CONV_K}"
+    b_t = f"tensor<{filters}"
+    o_t = f"tensor<1x{filters}x{CONV_OUT}x{CONV_OUT}"
+    nhwc_t = f"tensor<1x{CONV_OUT}x{CONV_OUT}x{filters}xi8>"
+    lines = [
+        f"func.func @conv(%x: {x_t}x{qx}>, %w: {w_t}x{qw}>, %b: {b_t}x{qb}>)"
+        f" -> {o_t}x{qo}> {{",
+        f"  %0 = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] "
+        f"padding [0, 0, 0, 0] groups 1 : ({x_t}x{qx}>, {w_t}x{qw}>, "
+        f"{b_t}x{qb}>) -> {o_t}x{qo}>",
+        f"  return %0 : {o_t}x{qo}>",
+        "}",
+    ]
+    # The NCHW result goes to [OH * OW, F], the references' layout.
+    lines += main_function(rows, filters, [
+        "  %xi = arith.constant dense<[[" + ", ".join(
+            dense(plane) for plane in layer["x"]) + f"]]> : {x_t}xi8>",
+        "  %wi = arith.constant dense<[" + ", ".join(
+            "[" + ", ".join(dense(kernel) for kernel in filt) + "]"
+            for filt in layer["w"]) + f"]> : {w_t}xi8>",
+        "  %bi = arith.constant dense<[" +
+        ", ".join(str(v) for v in layer["bias"]) + f"]> : {b_t}xi32>",
+        f"  %xq = quant.scast %xi : {x_t}xi8> to {x_t}x{qx}>",
+        f"  %wq = quant.scast %wi : {w_t}xi8> to {w_t}x{qw}>",
+        f"  %bq = quant.scast %bi : {b_t}xi32> to {b_t}x{qb}>",
+        f"  %r = call @conv(%xq, %wq, %bq) : ({x_t}x{qx}>, {w_t}x{qw}>, "
+        f"{b_t}x{qb}>) -> {o_t}x{qo}>",
+        f"  %ri = quant.scast %r : {o_t}x{qo}> to {o_t}xi8>",
+        f"  %nhwc0 = tensor.empty() : {nhwc_t}",
+        f"  %nhwc = linalg.transpose ins(%ri : {o_t}xi8>) outs(%nhwc0 : "
+        f"{nhwc_t}) permutation = [0, 2, 3, 1]",
+        f"  %out = tensor.collapse_shape %nhwc [[0, 1, 2], [3]] : {nhwc_t} "
+        f"into tensor<{rows}x{filters}xi8>",
+    ])
+    return "\n".join(lines) + "\n"
+
+
 def emit_tosa(mode, seed, op="requantize"):
     scales, zps, acc = data_for(op, mode, seed)
     channels = len(scales)
     pairs = [tosa_multiplier(s_in / s_out) for s_in, s_out in scales]
     rounding = {"tosa-double-round": "DOUBLE_ROUND",
                 "tosa-single-round": "SINGLE_ROUND"}[mode]
-    shape = f"{ROWS}x{channels}"
-    lines = main_function(channels, [
+    shape = f"{len(acc)}x{channels}"
+    lines = main_function(len(acc), channels, [
         f"  %acc = arith.constant dense<{dense(acc)}> : tensor<{shape}xi32>",
         "  %m = \"tosa.const\"() {values = dense<[" +
         ", ".join(str(m) for m, _ in pairs) +
@@ -297,7 +387,7 @@ def emit_tosa(mode, seed, op="requantize"):
 
 def emit_cases(mode, seed, op="requantize"):
     scales, zps, acc = data_for(op, mode, seed)
-    lines = [f"{ROWS} {len(scales)}"]
+    lines = [f"{len(acc)} {len(scales)}"]
     lines += [f"{s_in!r} {s_out!r} {zp}" for (s_in, s_out), zp in zip(scales, zps)]
     lines += [" ".join(str(v) for v in row) for row in acc]
     return "\n".join(lines) + "\n"
@@ -341,7 +431,7 @@ def main():
                        choices=["fixedpoint", "tosa-double-round",
                                 "tosa-single-round"])
         p.add_argument("--seed", type=int, default=4)
-        p.add_argument("--op", choices=["requantize", "matmul"],
+        p.add_argument("--op", choices=["requantize", "matmul", "conv"],
                        default="requantize")
         p.add_argument("-o", "--output", required=True)
     p = sub.add_parser("compare")
@@ -353,7 +443,8 @@ def main():
     if args.command == "tosa" and args.mode == "fixedpoint":
         parser.error("tosa.rescale has no fixedpoint mode")
     if args.command == "qnn":
-        emit = emit_qnn_matmul if args.op == "matmul" else emit_qnn
+        emit = {"requantize": emit_qnn, "matmul": emit_qnn_matmul,
+                "conv": emit_qnn_conv}[args.op]
         text = emit(args.mode, args.seed)
     else:
         emit = emit_tosa if args.command == "tosa" else emit_cases
