@@ -30,7 +30,9 @@ activations with a zero point, i8 [16, CHANNELS] per-channel weights, an
 i32 bias), computed exactly here; the qnn module runs the qnn.matmul, the
 references requantize the exact accumulators with the multipliers
 s_a * s_w[c] / s_out (powers of two for half the channels, so ties occur;
-above 1 and tiny for others), one output zero point.
+above 1 and tiny for others), one output zero point. The data is the same
+for every mode; its accumulators (below 2^21) are within TOSA's range for
+every multiplier used (at most 6: shift 28).
 
 With `--op conv`, those of a qnn.conv2d ([1, 4, 6, 6] u8 input, [32, 4, 3, 3]
 per-channel weights, 3x3, stride 1): one row per output position, its
