@@ -101,3 +101,52 @@ int64_t quantc::numerics::requantizeFixedPoint(int32_t acc,
   int64_t q = int64_t(multiplyByQuantizedMultiplier(acc, m)) + zeroPoint;
   return std::clamp(q, range.qmin, range.qmax);
 }
+
+llvm::Expected<TosaRescaleMultiplier>
+quantc::numerics::quantizeTosaMultiplier(double realMultiplier) {
+  if (!std::isfinite(realMultiplier) || realMultiplier < 0.0)
+    return createStringError(inconvertibleErrorCode(),
+                             "multiplier %g is not a finite value >= 0",
+                             realMultiplier);
+  int exponent = 0;
+  double fraction = std::frexp(realMultiplier, &exponent); // in [0.5, 1)
+  // std::round rounds half away from zero, as upstream's does.
+  auto qFixed = static_cast<int64_t>(std::round(fraction * double(1LL << 31)));
+  if (qFixed == (1LL << 31)) {
+    qFixed /= 2;
+    ++exponent;
+  }
+  // TOSA embeds the Q31 point in the right shift.
+  int shift = 31 - exponent;
+  if (shift < 2)
+    return createStringError(
+        inconvertibleErrorCode(),
+        "multiplier %g needs a TOSA shift of %d, below the minimum 2",
+        realMultiplier, shift);
+  // The shift tops out at 62; shift the multiplier right instead (a zero
+  // multiplier, for 0 or tiny scales, is exact: every result is 0).
+  if (shift > 62) {
+    qFixed >>= std::min(31, shift - 62);
+    shift = 62;
+  }
+  return TosaRescaleMultiplier{static_cast<int32_t>(qFixed), shift};
+}
+
+int64_t quantc::numerics::applyTosaScale32(int32_t value,
+                                           TosaRescaleMultiplier m,
+                                           bool doubleRound) {
+  assert(m.shift >= 2 && m.shift <= 62 && "TOSA shift out of range");
+  int64_t round = int64_t(1) << (m.shift - 1);
+  if (doubleRound && m.shift > 31)
+    round += value >= 0 ? (int64_t(1) << 30) : -(int64_t(1) << 30);
+  // |value * multiplier| < 2^62, so the sum cannot overflow int64.
+  int64_t product = int64_t(value) * int64_t(m.multiplier) + round;
+  return product >> m.shift; // Arithmetic shift: floor division.
+}
+
+int64_t quantc::numerics::requantizeTosa(int32_t acc, TosaRescaleMultiplier m,
+                                         bool doubleRound, int64_t zeroPoint,
+                                         StorageRange range) {
+  int64_t q = applyTosaScale32(acc, m, doubleRound) + zeroPoint;
+  return std::clamp(q, range.qmin, range.qmax);
+}

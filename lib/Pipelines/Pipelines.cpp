@@ -27,7 +27,9 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   // quant.dcast(quant.qcast(x)) into x, dropping fake-quantization.
   if (!options.emulateQDQ)
     pm.addPass(createFoldQDQPass());
-  pm.addPass(createLowerQNNPass());
+  LowerQNNPassOptions lowerOptions;
+  lowerOptions.requantMode = options.requantMode;
+  pm.addPass(createLowerQNNPass(lowerOptions));
 }
 
 void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
@@ -60,6 +62,7 @@ void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createDropRequantModePass());
 }
 
 void quantc::buildCPUPipeline(OpPassManager &pm,

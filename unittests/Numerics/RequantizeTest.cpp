@@ -190,4 +190,84 @@ TEST(Requantize, MergedScaleIsFloat32InOnnxRuntimeOrder) {
             double(sIn) * double(sW) / double(sOut));
 }
 
+TEST(Tosa, QuantizeTosaMultiplierMatchesUpstreamRules) {
+  auto check = [](double m, int32_t multiplier, int shift) {
+    llvm::Expected<TosaRescaleMultiplier> q = quantizeTosaMultiplier(m);
+    ASSERT_TRUE(bool(q)) << llvm::toString(q.takeError());
+    EXPECT_EQ(q->multiplier, multiplier) << m;
+    EXPECT_EQ(q->shift, shift) << m;
+  };
+  check(0.5, 1 << 30, 31);
+  check(1.0, 1 << 30, 30);
+  check(0.75, 1610612736, 31);
+  // Rounds up to 2^31 and is renormalised.
+  check(1.0 - std::ldexp(1.0, -40), 1 << 30, 30);
+  // The largest representable multiplier: shift 2.
+  check(std::ldexp(1.0, 28), 1 << 30, 2);
+  // Shifts above 62 move into the multiplier (upstream's rule).
+  check(std::ldexp(1.0, -33), 1 << 29, 62);
+  check(std::ldexp(1.0, -70), 0, 62);
+  check(0.0, 0, 31);
+  for (double bad : {std::ldexp(1.0, 29), 1e12, -0.5, std::nan("")}) {
+    llvm::Expected<TosaRescaleMultiplier> q = quantizeTosaMultiplier(bad);
+    ASSERT_FALSE(bool(q)) << bad;
+    llvm::consumeError(q.takeError());
+  }
+}
+
+// TOSA's apply_scale_32, transcribed from the specification's pseudocode.
+int32_t tosaSpecApplyScale32(int32_t value, int32_t multiplier, int shift,
+                             bool doubleRound) {
+  int64_t round = int64_t(1) << (shift - 1);
+  if (doubleRound && shift > 31) {
+    if (value >= 0)
+      round += int64_t(1) << 30;
+    else
+      round -= int64_t(1) << 30;
+  }
+  int64_t result = int64_t(value) * multiplier + round;
+  result = result >> shift;
+  return int32_t(result);
+}
+
+TEST(Tosa, ApplyScaleMatchesSpecWhereDefined) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> exponent(-30.0, 4.0);
+  std::uniform_int_distribution<int32_t> any(kMin, kMax);
+  for (int i = 0; i < 300; ++i) {
+    TosaRescaleMultiplier m =
+        *quantizeTosaMultiplier(std::pow(2.0, exponent(rng)));
+    for (int j = 0; j < 300; ++j) {
+      int32_t v = any(rng);
+      // The specification REQUIREs value in [-2^(shift-1), 2^(shift-1)).
+      if (m.shift <= 32 && (int64_t(v) < -(int64_t(1) << (m.shift - 1)) ||
+                            int64_t(v) >= (int64_t(1) << (m.shift - 1))))
+        continue;
+      for (bool doubleRound : {false, true})
+        ASSERT_EQ(applyTosaScale32(v, m, doubleRound),
+                  tosaSpecApplyScale32(v, m.multiplier, m.shift, doubleRound))
+            << v << " " << m.multiplier << " " << m.shift;
+    }
+  }
+  // Ties: single rounding rounds half up, double rounding first rounds the
+  // high product away from zero.
+  TosaRescaleMultiplier half = *quantizeTosaMultiplier(0.5);
+  EXPECT_EQ(applyTosaScale32(5, half, false), 3);
+  EXPECT_EQ(applyTosaScale32(-5, half, false), -2);
+  TosaRescaleMultiplier thirtySecond{1 << 30, 35}; // 2^30 * 2^-35 = 2^-5
+  EXPECT_EQ(applyTosaScale32(-48, thirtySecond, false), -1); // -1.5 -> -1
+  EXPECT_EQ(applyTosaScale32(-48, thirtySecond, true), -2);  // -1.5 -> -2
+  EXPECT_EQ(applyTosaScale32(48, thirtySecond, true), 2);
+}
+
+TEST(Requantize, TosaClampsToStorage) {
+  StorageRange s8{-128, 127};
+  TosaRescaleMultiplier half = *quantizeTosaMultiplier(0.5);
+  EXPECT_EQ(requantizeTosa(11, half, true, 3, s8), 9);
+  EXPECT_EQ(requantizeTosa(1000, half, true, 0, s8), 127);
+  // Out of the specification's range: exact, clamped, never wrapped.
+  EXPECT_EQ(requantizeTosa(kMax, half, false, 0, s8), 127);
+  EXPECT_EQ(requantizeTosa(kMin, half, false, 0, s8), -128);
+}
+
 } // namespace

@@ -15,6 +15,10 @@
 //   fixedpoint  TFLite / gemmlowp: the merged scale as a Q31 multiplier and
 //               a power-of-two shift; saturating rounding doubling high
 //               multiply, then a rounding right shift.
+//   tosa-*      TOSA rescale (tosa.rescale, scale32): the merged scale as a
+//               31-bit multiplier and a right shift in [2, 62], one 64-bit
+//               product, rounded once (single_round) or, for shifts above
+//               31, twice (double_round).
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +67,34 @@ int32_t multiplyByQuantizedMultiplier(int32_t x, FixedPointMultiplier m);
 /// fixedpoint mode: clamp(multiplyByQuantizedMultiplier(acc, m) + zp).
 int64_t requantizeFixedPoint(int32_t acc, FixedPointMultiplier m,
                              int64_t zeroPoint, StorageRange range);
+
+/// A real multiplier M represented as multiplier * 2^-shift for TOSA's
+/// rescale (scale32): multiplier in [2^30, 2^31) (smaller for the tiny
+/// scales that need a shift above 62), shift in [2, 62].
+struct TosaRescaleMultiplier {
+  int32_t multiplier;
+  int shift;
+};
+
+/// Upstream MLIR's computeMultiplierAndShift (TOSA scale32): frexp, round
+/// half away from zero to Q31, renormalise 2^31, and for shifts above 62
+/// shift the multiplier right instead. Fails for a negative, NaN or
+/// infinite multiplier, and for one that rounds to 2^29 or more, whose
+/// shift would be below TOSA's minimum of 2.
+llvm::Expected<TosaRescaleMultiplier>
+quantizeTosaMultiplier(double realMultiplier);
+
+/// TOSA's apply_scale_32 computed exactly in 64 bits:
+/// (value * multiplier + round) >> shift with round = 2^(shift - 1), plus
+/// +-2^30 (the sign of value) when `doubleRound` and shift > 31. TOSA
+/// requires value in [-2^(shift-1), 2^(shift-1)); outside it the result
+/// does not fit int32, and is returned whole instead of wrapped.
+int64_t applyTosaScale32(int32_t value, TosaRescaleMultiplier m,
+                         bool doubleRound);
+
+/// tosa modes: clamp(applyTosaScale32(acc, m, doubleRound) + zp).
+int64_t requantizeTosa(int32_t acc, TosaRescaleMultiplier m, bool doubleRound,
+                       int64_t zeroPoint, StorageRange range);
 
 } // namespace quantc::numerics
 

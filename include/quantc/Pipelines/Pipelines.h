@@ -27,6 +27,12 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                      "quant.qcast/dcast as float fake-quantization (a "
                      "differently lowered reference for the integer path)"),
       llvm::cl::init(false)};
+  Option<std::string> requantMode{
+      *this, "requant-mode",
+      llvm::cl::desc("Requantization numerics of quant-lower-qnn: fp32, "
+                     "fixedpoint, tosa-double-round or tosa-single-round "
+                     "(default: the module's qnn.requant_mode, else fp32)"),
+      llvm::cl::init("")};
 };
 
 /// QDQ interchange form -> qnn ops -> integer linalg on tensors

@@ -249,7 +249,7 @@ buildScaleAndZeroPoint(OpBuilder &b, Location loc, const UniformParams &params,
 //
 //   acc = sum_k x * w                                     (i8 x i8 -> i32)
 //   y   = acc - zw[c] * sum_k x - zx * sum_k w[c] + K * zx * zw[c] + bias[c]
-//   out = clamp(round_half_to_even(float(y) * M[c]) + zo)    (fp32 mode)
+//   out = requantize(y, M[c]) + zo, clamped     (the pass's requant mode)
 //
 // so that the hot loop multiplies raw stored values. Every term known at
 // compile time is folded into one i32 vector. The terms wrap modulo 2^32,
@@ -368,15 +368,250 @@ ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
   return terms;
 }
 
-/// The merged requantize scales float32(float32(s_x * s_w[c]) / s_out), one
+/// The requantize multiplier of one output channel in the two precisions
+/// the modes start from: the float32 merged scale of the fp32 mode (ONNX
+/// Runtime's order of operations) and the real multiplier the integer
+/// modes decompose, computed in double as TFLite and TOSA's legalizations
+/// do.
+struct ChannelMultiplier {
+  float fp32;
+  double real;
+};
+
+/// The requantize multipliers of a contraction: s_x * s_w[c] / s_out, one
 /// per output channel where the weights are per channel, else one.
-SmallVector<float> mergedScales(const UniformParams &x, const UniformParams &w,
-                                const UniformParams &out, int64_t channels) {
-  SmallVector<float> scales;
+SmallVector<ChannelMultiplier> contractionMultipliers(const UniformParams &x,
+                                                      const UniformParams &w,
+                                                      const UniformParams &out,
+                                                      int64_t channels) {
+  SmallVector<ChannelMultiplier> multipliers;
   for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
-    scales.push_back(numerics::mergedScaleF32(
-        float(x.scale(0)), float(w.scale(c)), float(out.scale(0))));
-  return scales;
+    multipliers.push_back(
+        {numerics::mergedScaleF32(float(x.scale(0)), float(w.scale(c)),
+                                  float(out.scale(0))),
+         x.scale(0) * w.scale(c) / out.scale(0)});
+  return multipliers;
+}
+
+/// The requantize multipliers of qnn.requantize: s_in[c] / s_out[c] along
+/// the axis of whichever side is per axis, else one. (Its fp32 mode is a
+/// dequantize-quantize and does not use them.)
+SmallVector<ChannelMultiplier> requantizeMultipliers(const UniformParams &in,
+                                                     const UniformParams &out) {
+  SmallVector<ChannelMultiplier> multipliers;
+  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
+       ++c)
+    multipliers.push_back({0.0f, in.scale(c) / out.scale(c)});
+  return multipliers;
+}
+
+/// The per-channel constants of a requantize in `mode`, in the order
+/// buildRequantizeScalar reads them:
+///   fp32:       the f32 merged scale;
+///   fixedpoint: the i32 Q31 multiplier, left shift and right shift;
+///   tosa-*:     the i32 multiplier and right shift.
+/// Fails (through `emitError`) where TOSA cannot represent a multiplier.
+struct RequantConstants {
+  SmallVector<float> scales;
+  SmallVector<int64_t> multipliers, leftShifts, rightShifts;
+};
+
+FailureOr<RequantConstants>
+computeRequantConstants(RequantMode mode,
+                        ArrayRef<ChannelMultiplier> multipliers,
+                        function_ref<InFlightDiagnostic()> emitError) {
+  RequantConstants constants;
+  for (const ChannelMultiplier &m : multipliers) {
+    switch (mode) {
+    case RequantMode::fp32:
+      constants.scales.push_back(m.fp32);
+      break;
+    case RequantMode::fixedpoint: {
+      // Never fails for the finite positive scales the verifiers admit;
+      // out-of-range shifts flush or saturate without changing a result.
+      llvm::Expected<numerics::FixedPointMultiplier> q =
+          numerics::quantizeMultiplier(m.real);
+      if (!q)
+        return emitError() << "requant-mode=fixedpoint: merged scale " << m.real
+                           << ": " << llvm::toString(q.takeError());
+      constants.multipliers.push_back(q->multiplier);
+      constants.leftShifts.push_back(std::max(q->shift, 0));
+      constants.rightShifts.push_back(std::max(-q->shift, 0));
+      break;
+    }
+    case RequantMode::tosa_double_round:
+    case RequantMode::tosa_single_round: {
+      llvm::Expected<numerics::TosaRescaleMultiplier> q =
+          numerics::quantizeTosaMultiplier(m.real);
+      if (!q)
+        return emitError() << "requant-mode="
+                           << stringifyRequantModeOption(mode)
+                           << ": merged scale " << m.real
+                           << " cannot be a TOSA rescale multiplier/shift ("
+                           << llvm::toString(q.takeError()) << ")";
+      constants.multipliers.push_back(q->multiplier);
+      constants.rightShifts.push_back(q->shift);
+      break;
+    }
+    }
+  }
+  return constants;
+}
+
+/// The constants of computeRequantConstants as generic inputs over
+/// `numLoops` loops, per channel along `channels` if set.
+SmallVector<GenericInput>
+buildRequantParams(OpBuilder &b, Location loc, RequantMode mode,
+                   const RequantConstants &constants,
+                   const std::optional<ChannelLoops> &channels,
+                   unsigned numLoops) {
+  Type i32 = b.getI32Type();
+  auto i32Input = [&](ArrayRef<int64_t> values) {
+    return buildChannelParamInput<int64_t>(b, loc, i32, values, channels,
+                                           numLoops);
+  };
+  switch (mode) {
+  case RequantMode::fp32:
+    return {buildChannelParamInput<float>(
+        b, loc, b.getF32Type(), constants.scales, channels, numLoops)};
+  case RequantMode::fixedpoint:
+    return {i32Input(constants.multipliers), i32Input(constants.leftShifts),
+            i32Input(constants.rightShifts)};
+  case RequantMode::tosa_double_round:
+  case RequantMode::tosa_single_round:
+    return {i32Input(constants.multipliers), i32Input(constants.rightShifts)};
+  }
+  llvm_unreachable("unknown requant mode");
+}
+
+Value i64Constant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
+}
+
+/// clamp(q, qmin, qmax) of an i64 `q`, truncated to the storage type.
+Value clampI64ToStorage(OpBuilder &b, Location loc, Value q,
+                        const UniformParams &params) {
+  numerics::StorageRange range = params.storageRange();
+  Value clamped = arith::MinSIOp::create(
+      b, loc,
+      arith::MaxSIOp::create(b, loc, q, i64Constant(b, loc, range.qmin)),
+      i64Constant(b, loc, range.qmax));
+  return arith::TruncIOp::create(b, loc, params.type.getStorageType(), clamped);
+}
+
+/// TFLite's MultiplyByQuantizedMultiplier of an i32 `y`, in i32/i64 integer
+/// ops only (numerics::multiplyByQuantizedMultiplier, as IR). Returns i32.
+Value buildFixedPointMultiply(OpBuilder &b, Location loc, Value y,
+                              Value multiplier, Value leftShift,
+                              Value rightShift) {
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(int32_t(v)));
+  };
+  // y << left, saturated to int32 (left <= 30, so exact in i64).
+  Value shifted =
+      arith::ShLIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, y),
+                            arith::ExtSIOp::create(b, loc, i64, leftShift));
+  shifted = arith::MinSIOp::create(
+      b, loc,
+      arith::MaxSIOp::create(b, loc, shifted, i64Constant(b, loc, INT32_MIN)),
+      i64Constant(b, loc, INT32_MAX));
+  // SaturatingRoundingDoublingHighMul: (a * b + nudge) / 2^31, truncating.
+  // Its saturating case (both INT32_MIN) cannot occur: multiplier >= 0.
+  Value ab = arith::MulIOp::create(
+      b, loc, shifted, arith::ExtSIOp::create(b, loc, i64, multiplier));
+  Value nonNegative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                            ab, i64Constant(b, loc, 0));
+  Value nudge = arith::SelectOp::create(
+      b, loc, nonNegative, i64Constant(b, loc, int64_t(1) << 30),
+      i64Constant(b, loc, 1 - (int64_t(1) << 30)));
+  Value high = arith::TruncIOp::create(
+      b, loc, i32,
+      arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
+                             i64Constant(b, loc, int64_t(1) << 31)));
+  // RoundingDivideByPOT: arithmetic shift, plus 1 where the remainder is
+  // above half (ties away from zero).
+  Value mask = arith::SubIOp::create(
+      b, loc, arith::ShLIOp::create(b, loc, c32(1), rightShift), c32(1));
+  Value remainder = arith::AndIOp::create(b, loc, high, mask);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c32(0));
+  Value threshold = arith::AddIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, mask, c32(1)),
+      arith::ExtUIOp::create(b, loc, i32, negative));
+  Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                        remainder, threshold);
+  return arith::AddIOp::create(b, loc,
+                               arith::ShRSIOp::create(b, loc, high, rightShift),
+                               arith::ExtUIOp::create(b, loc, i32, roundUp));
+}
+
+/// TOSA's apply_scale_32 of an i32 `y`, exactly in i64 (no truncation to
+/// i32: outside TOSA's required input range the value is kept whole and
+/// clamped later, never wrapped). Returns i64.
+Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y, Value multiplier,
+                          Value shift, bool doubleRound) {
+  Type i64 = b.getI64Type();
+  Value shift64 = arith::ExtSIOp::create(b, loc, i64, shift);
+  Value round = arith::ShLIOp::create(
+      b, loc, i64Constant(b, loc, 1),
+      arith::SubIOp::create(b, loc, shift64, i64Constant(b, loc, 1)));
+  if (doubleRound) {
+    Value nonNegative = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::sge, y,
+        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)));
+    Value second = arith::SelectOp::create(
+        b, loc, nonNegative, i64Constant(b, loc, int64_t(1) << 30),
+        i64Constant(b, loc, -(int64_t(1) << 30)));
+    Value wide = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                       shift64, i64Constant(b, loc, 31));
+    round = arith::SelectOp::create(
+        b, loc, wide, arith::AddIOp::create(b, loc, round, second), round);
+  }
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, y),
+                            arith::ExtSIOp::create(b, loc, i64, multiplier));
+  return arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, product, round), shift64);
+}
+
+/// The requantize of an i32 `y` in `mode` to `out`'s storage type, reading
+/// `params` (buildRequantParams' inputs, in order). `zeroPoint` is the
+/// output zero point as f32 in fp32 mode and as i64 in the integer modes.
+Value buildRequantizeScalar(OpBuilder &b, Location loc, RequantMode mode,
+                            Value y, ValueRange params, Value zeroPoint,
+                            const UniformParams &out) {
+  switch (mode) {
+  case RequantMode::fp32: {
+    Value scaled = arith::MulFOp::create(
+        b, loc, arith::SIToFPOp::create(b, loc, b.getF32Type(), y), params[0]);
+    return roundClampToStorage(b, loc, scaled, zeroPoint, out);
+  }
+  case RequantMode::fixedpoint: {
+    Value scaled =
+        buildFixedPointMultiply(b, loc, y, params[0], params[1], params[2]);
+    Value q = arith::AddIOp::create(
+        b, loc, arith::ExtSIOp::create(b, loc, b.getI64Type(), scaled),
+        zeroPoint);
+    return clampI64ToStorage(b, loc, q, out);
+  }
+  case RequantMode::tosa_double_round:
+  case RequantMode::tosa_single_round: {
+    Value scaled = buildTosaApplyScale(b, loc, y, params[0], params[1],
+                                       mode == RequantMode::tosa_double_round);
+    return clampI64ToStorage(
+        b, loc, arith::AddIOp::create(b, loc, scaled, zeroPoint), out);
+  }
+  }
+  llvm_unreachable("unknown requant mode");
+}
+
+/// The output zero point constant in the type buildRequantizeScalar takes.
+Value buildZeroPointConstant(OpBuilder &b, Location loc, RequantMode mode,
+                             int64_t zeroPoint) {
+  if (mode == RequantMode::fp32)
+    return floatConstant(b, loc, b.getF32Type(), double(zeroPoint));
+  return i64Constant(b, loc, zeroPoint);
 }
 
 /// The generic inputs of the epilogue, each read over the accumulator's
@@ -384,8 +619,8 @@ SmallVector<float> mergedScales(const UniformParams &x, const UniformParams &w,
 struct EpilogueInputs {
   /// i32 per channel: the folded ConstantTerms.
   GenericInput constantTerms;
-  /// f32 per channel or 0-d: the merged scales.
-  GenericInput multipliers;
+  /// Per channel or 0-d: buildRequantParams' inputs.
+  SmallVector<GenericInput> requantParams;
   /// sum_k x per output position and i32 zw per channel: - zw * sum_k x.
   GenericInput inputSums, weightZeroPoints;
   /// sum_k w per channel, when not folded: - zx * sum_k w.
@@ -394,12 +629,15 @@ struct EpilogueInputs {
   GenericInput runtimeBias;
 };
 
-/// y = acc + terms, then the fp32 requantize to `out`'s storage type, as one
-/// elementwise generic over `acc`.
-Value buildRequantizeEpilogue(OpBuilder &b, Location loc, Value acc,
-                              const EpilogueInputs &in, int64_t inputZeroPoint,
+/// y = acc + terms, then the requantize in `mode` to `out`'s storage type,
+/// as one elementwise generic over `acc`.
+Value buildRequantizeEpilogue(OpBuilder &b, Location loc, RequantMode mode,
+                              Value acc, const EpilogueInputs &in,
+                              int64_t inputZeroPoint,
                               const UniformParams &out) {
-  SmallVector<GenericInput> inputs{in.constantTerms, in.multipliers};
+  SmallVector<GenericInput> inputs{in.constantTerms};
+  llvm::append_range(inputs, in.requantParams);
+  unsigned numParams = in.requantParams.size();
   // Argument positions in the body: 0 is acc, then `inputs` in order.
   auto addOptional = [&](const GenericInput &input) {
     if (!input.value)
@@ -428,11 +666,9 @@ Value buildRequantizeEpilogue(OpBuilder &b, Location loc, Value acc,
         }
         if (biasIdx >= 0)
           y = arith::AddIOp::create(nb, l, y, args[biasIdx]);
-        Value scaled = arith::MulFOp::create(
-            nb, l, arith::SIToFPOp::create(nb, l, nb.getF32Type(), y), args[2]);
-        Value zo =
-            floatConstant(nb, l, nb.getF32Type(), double(out.zeroPoint(0)));
-        return roundClampToStorage(nb, l, scaled, zo, out);
+        Value zo = buildZeroPointConstant(nb, l, mode, out.zeroPoint(0));
+        return buildRequantizeScalar(nb, l, mode, y, args.slice(2, numParams),
+                                     zo, out);
       });
 }
 
@@ -532,9 +768,32 @@ struct ObserveLowering : public OpConversionPattern<ObserveOp> {
   }
 };
 
+/// A pattern for an op with a requantizing epilogue, built in `mode`.
+template <typename OpTy>
+struct RequantizingPattern : public OpConversionPattern<OpTy> {
+  RequantizingPattern(const TypeConverter &typeConverter, MLIRContext *ctx,
+                      RequantMode mode)
+      : OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
+
+  RequantMode mode;
+};
+
+/// The per-channel loops of qnn.requantize: the axis of whichever side is
+/// per axis.
+std::optional<ChannelLoops> requantizeChannels(const UniformParams &in,
+                                               const UniformParams &out) {
+  std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
+  if (!axis)
+    return std::nullopt;
+  int64_t size = std::max(in.scales.size(), out.scales.size());
+  return ChannelLoops{{unsigned(*axis)}, {size}};
+}
+
 /// fp32 mode: the float semantics of dq -> q, dequantize then quantize.
-struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// Integer modes: the centred input q - zp_in requantized by s_in / s_out
+/// with the same scalar code as the contractions' epilogue.
+struct RequantizeLowering : public RequantizingPattern<RequantizeOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
@@ -545,18 +804,43 @@ struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
     Location loc = op.getLoc();
     Type floatType = in->expressedType();
     unsigned rank = type.getRank();
-    auto [inScale, inZeroPoint] = buildScaleAndZeroPoint(
-        rewriter, loc, *in, floatType, rewriter.getI32Type(), rank);
-    auto [outScale, outZeroPoint] = buildScaleAndZeroPoint(
-        rewriter, loc, *out, floatType, floatType, rank);
-    Value result = buildElementwise(
-        rewriter, loc, adaptor.getInput(),
-        {inScale, inZeroPoint, outScale, outZeroPoint},
-        out->type.getStorageType(),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = dequantizeScalar(b, l, args[0], args[1], args[2], *in);
-          return quantizeScalar(b, l, x, args[3], args[4], *out);
-        });
+    Value result;
+    if (mode == RequantMode::fp32) {
+      auto [inScale, inZeroPoint] = buildScaleAndZeroPoint(
+          rewriter, loc, *in, floatType, rewriter.getI32Type(), rank);
+      auto [outScale, outZeroPoint] = buildScaleAndZeroPoint(
+          rewriter, loc, *out, floatType, floatType, rank);
+      result = buildElementwise(
+          rewriter, loc, adaptor.getInput(),
+          {inScale, inZeroPoint, outScale, outZeroPoint},
+          out->type.getStorageType(),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value x = dequantizeScalar(b, l, args[0], args[1], args[2], *in);
+            return quantizeScalar(b, l, x, args[3], args[4], *out);
+          });
+    } else {
+      FailureOr<RequantConstants> constants =
+          computeRequantConstants(mode, requantizeMultipliers(*in, *out),
+                                  [&] { return op.emitError(); });
+      if (failed(constants))
+        return failure(); // Diagnosed before the conversion (LowerQNNPass).
+      SmallVector<GenericInput> inputs{
+          buildParamInput<int64_t>(rewriter, loc, rewriter.getI32Type(),
+                                   in->zeroPoints, in->axis, rank),
+          buildParamInput<int64_t>(rewriter, loc, rewriter.getI64Type(),
+                                   out->zeroPoints, out->axis, rank)};
+      llvm::append_range(
+          inputs, buildRequantParams(rewriter, loc, mode, *constants,
+                                     requantizeChannels(*in, *out), rank));
+      result = buildElementwise(
+          rewriter, loc, adaptor.getInput(), inputs, out->type.getStorageType(),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value centred = arith::SubIOp::create(
+                b, l, extendToI32(b, l, args[0], in->isSigned()), args[1]);
+            return buildRequantizeScalar(b, l, mode, centred,
+                                         args.drop_front(3), args[2], *out);
+          });
+    }
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -569,8 +853,8 @@ struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
 ///         + K * za * zw[n] + bias[n]
 ///
 /// then the shared fp32 epilogue.
-struct MatmulLowering : public OpConversionPattern<MatmulOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MatmulLowering : public RequantizingPattern<MatmulOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
@@ -581,7 +865,6 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type i32 = rewriter.getI32Type();
-    Type f32 = rewriter.getF32Type();
 
     Value lhs = adaptor.getLhs();
     Value rhs = adaptor.getRhs();
@@ -660,9 +943,16 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
     EpilogueInputs inputs;
     inputs.constantTerms = buildParamInput<int64_t>(
         rewriter, loc, i32, constants.perChannel, int32_t(rank - 1), rank);
-    inputs.multipliers = buildParamInput<float>(
-        rewriter, loc, f32, mergedScales(lhsP, rhsP, outP, n), channelAxis,
-        rank);
+    FailureOr<RequantConstants> requant = computeRequantConstants(
+        mode, contractionMultipliers(lhsP, rhsP, outP, n),
+        [&] { return op.emitError(); });
+    if (failed(requant))
+      return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    std::optional<ChannelLoops> weightChannels;
+    if (channelAxis)
+      weightChannels = ChannelLoops{{unsigned(*channelAxis)}, {n}};
+    inputs.requantParams =
+        buildRequantParams(rewriter, loc, mode, *requant, weightChannels, rank);
     if (rowSum) {
       inputs.inputSums = {rowSum, mapOf(batch, {em}, rank)};
       inputs.weightZeroPoints = buildParamInput<int64_t>(
@@ -672,8 +962,9 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
       inputs.weightSums = {colSum, mapOf(rhsBatch, {en}, rank)};
     if (constants.runtimeBias)
       inputs.runtimeBias = {constants.runtimeBias, mapOf({}, {en}, rank)};
-    rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, acc, inputs,
-                                                   lhsP.zeroPoint(0), outP));
+    rewriter.replaceOp(op,
+                       buildRequantizeEpilogue(rewriter, loc, mode, acc, inputs,
+                                               lhsP.zeroPoint(0), outP));
     return success();
   }
 };
@@ -693,8 +984,8 @@ struct MatmulLowering : public OpConversionPattern<MatmulOp> {
 /// then the shared fp32 epilogue, collapsed back to [N, F, OH, OW]. The
 /// contraction is a linalg.generic, not linalg.conv_2d_*_q: the named ops
 /// sign-extend their operands, which would misread u8 activations.
-struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
@@ -705,7 +996,6 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type i32 = rewriter.getI32Type();
-    Type f32 = rewriter.getF32Type();
 
     Value x = adaptor.getInput();
     Value w = adaptor.getWeight();
@@ -819,9 +1109,13 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     EpilogueInputs inputs;
     inputs.constantTerms = buildChannelParamInput<int64_t>(
         rewriter, loc, i32, constants.perChannel, channels, 5);
-    inputs.multipliers = buildChannelParamInput<float>(
-        rewriter, loc, f32, mergedScales(xP, wP, outP, filters), weightChannels,
-        5);
+    FailureOr<RequantConstants> requant = computeRequantConstants(
+        mode, contractionMultipliers(xP, wP, outP, filters),
+        [&] { return op.emitError(); });
+    if (failed(requant))
+      return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    inputs.requantParams =
+        buildRequantParams(rewriter, loc, mode, *requant, weightChannels, 5);
     AffineMap channelMap = AffineMap::get(5, 0, {d(1), d(2)}, ctx);
     if (windowSums) {
       inputs.inputSums = {windowSums,
@@ -839,7 +1133,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       inputs.runtimeBias = {bias2, channelMap};
     }
     Value result5 =
-        buildRequantizeEpilogue(rewriter, loc, acc, inputs, zx, outP);
+        buildRequantizeEpilogue(rewriter, loc, mode, acc, inputs, zx, outP);
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
         op, getTypeConverter()->convertType(outType), result5,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
@@ -849,10 +1143,45 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
 
 } // namespace
 
+LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
+  if (mode == RequantMode::fp32)
+    return success();
+  auto emitError = [&] { return op->emitError(); };
+  SmallVector<ChannelMultiplier> multipliers;
+  if (auto matmul = dyn_cast<MatmulOp>(op)) {
+    UniformParams rhs = *getUniformParams(matmul.getRhs().getType());
+    multipliers = contractionMultipliers(
+        *getUniformParams(matmul.getLhs().getType()), rhs,
+        *getUniformParams(matmul.getType()), rhs.scales.size());
+  } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    UniformParams w = *getUniformParams(conv.getWeight().getType());
+    multipliers = contractionMultipliers(
+        *getUniformParams(conv.getInput().getType()), w,
+        *getUniformParams(conv.getType()), w.scales.size());
+  } else if (auto requantize = dyn_cast<RequantizeOp>(op)) {
+    UniformParams in = *getUniformParams(requantize.getInput().getType());
+    UniformParams out = *getUniformParams(requantize.getType());
+    // The integer modes take q - zp as an int32: TFLite and TOSA allow a
+    // 32-bit input only signed and at zero point 0, where it is exact.
+    if (in.storageWidth() == 32 &&
+        (!in.isSigned() ||
+         llvm::any_of(in.zeroPoints, [](int64_t zp) { return zp != 0; })))
+      return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                         << " needs a 32-bit input to be signed with zero "
+                            "point 0 (q - zp may not fit int32)";
+    multipliers = requantizeMultipliers(in, out);
+  } else {
+    return success();
+  }
+  return computeRequantConstants(mode, multipliers, emitError);
+}
+
 void quantc::populateQNNToLinalgConversionPatterns(
-    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
-  patterns
-      .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
-           ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
-          typeConverter, patterns.getContext());
+    const TypeConverter &typeConverter, RewritePatternSet &patterns,
+    RequantMode mode) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<QuantizeCastLowering, DequantizeCastLowering,
+               StorageCastLowering, ObserveLowering>(typeConverter, ctx);
+  patterns.add<RequantizeLowering, MatmulLowering, Conv2DLowering>(
+      typeConverter, ctx, mode);
 }

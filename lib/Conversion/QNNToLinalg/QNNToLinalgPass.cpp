@@ -16,6 +16,7 @@
 
 namespace quantc {
 #define GEN_PASS_DEF_LOWERQNNPASS
+#define GEN_PASS_DEF_DROPREQUANTMODEPASS
 #include "quantc/Conversion/Passes.h.inc"
 } // namespace quantc
 
@@ -45,11 +46,35 @@ bool hasLowering(Operation *op) {
 struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
   using LowerQNNPassBase::LowerQNNPassBase;
 
+  /// The mode of the `requant-mode` option and the module's
+  /// qnn.requant_mode, which must agree; fp32 when neither is given.
+  FailureOr<qnn::RequantMode> resolveRequantMode(ModuleOp module) {
+    auto recorded = module->getAttrOfType<qnn::RequantModeAttr>(
+        qnn::QNNDialect::kRequantModeAttrName);
+    if (requantMode.empty())
+      return recorded ? recorded.getValue() : qnn::RequantMode::fp32;
+    std::optional<qnn::RequantMode> requested =
+        qnn::symbolizeRequantModeOption(requantMode);
+    if (!requested)
+      return module.emitError("unknown requant-mode '")
+             << requantMode
+             << "'; expected fp32, fixedpoint, tosa-double-round or "
+                "tosa-single-round";
+    if (recorded && recorded.getValue() != *requested)
+      return module.emitError("requant-mode=")
+             << requantMode << " contradicts the module's "
+             << qnn::QNNDialect::kRequantModeAttrName << " = " << recorded;
+    return *requested;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    FailureOr<qnn::RequantMode> mode = resolveRequantMode(module);
+    if (failed(mode))
+      return signalPassFailure();
     // Name what cannot be lowered instead of failing with a generic
     // "failed to legalize" later.
-    WalkResult unsupported = module.walk([](Operation *op) {
+    WalkResult unsupported = module.walk([&](Operation *op) {
       if (!touchesQuantTypes(op))
         return WalkResult::advance();
       // Upstream accepts NaN scales and out-of-range zero points; the
@@ -76,6 +101,8 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
                 *params, "quantized type", [&] { return op->emitError(); })))
           return WalkResult::interrupt();
       }
+      if (failed(verifyRequantizable(op, *mode)))
+        return WalkResult::interrupt();
       if (!hasLowering(op)) {
         op->emitError("'")
             << op->getName()
@@ -97,7 +124,7 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
         [](Operation *op) { return !touchesQuantTypes(op); });
 
     RewritePatternSet patterns(ctx);
-    populateQNNToLinalgConversionPatterns(typeConverter, patterns);
+    populateQNNToLinalgConversionPatterns(typeConverter, patterns, *mode);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
         patterns, typeConverter);
     populateReturnOpTypeConversionPattern(patterns, typeConverter);
@@ -109,7 +136,16 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
     config.foldingMode = DialectConversionFoldingMode::Never;
     if (failed(applyPartialConversion(module, target, std::move(patterns),
                                       config)))
-      signalPassFailure();
+      return signalPassFailure();
+    module->setAttr(qnn::QNNDialect::kRequantModeAttrName,
+                    qnn::RequantModeAttr::get(ctx, *mode));
+  }
+};
+
+struct DropRequantModePass
+    : public quantc::impl::DropRequantModePassBase<DropRequantModePass> {
+  void runOnOperation() override {
+    getOperation()->removeAttr(qnn::QNNDialect::kRequantModeAttrName);
   }
 };
 

@@ -850,3 +850,34 @@ func.func @conv_bias_granularity(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw
   %0 = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
   return %0 : tensor<1x4x3x3x!qo>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// qnn.requant_mode
+//===----------------------------------------------------------------------===//
+
+// One mode per module: an op cannot carry its own.
+// expected-error@+1 {{'qnn.requant_mode' may only be set on a builtin.module}}
+func.func @requant_mode_on_func() attributes {qnn.requant_mode = #qnn.requant_mode<fp32>} {
+  return
+}
+
+// -----
+
+// expected-error@+1 {{'qnn.requant_mode' must be a #qnn.requant_mode, got "fixedpoint"}}
+module attributes {qnn.requant_mode = "fixedpoint"} {
+}
+
+// -----
+
+// expected-error@+1 {{unknown qnn attribute 'qnn.requantmode'}}
+module attributes {qnn.requantmode = #qnn.requant_mode<fp32>} {
+}
+
+// -----
+
+// expected-error@+2 {{expected ::quantc::qnn::RequantMode to be one of: fp32, fixedpoint, tosa_double_round, tosa_single_round}}
+// expected-error@+1 {{failed to parse QNN_RequantModeAttr parameter 'value'}}
+module attributes {qnn.requant_mode = #qnn.requant_mode<fixed>} {
+}

@@ -9,6 +9,8 @@
 #ifndef QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
 #define QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
 
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -20,6 +22,7 @@
 namespace quantc {
 
 #define GEN_PASS_DECL_LOWERQNNPASS
+#define GEN_PASS_DECL_DROPREQUANTMODEPASS
 #include "quantc/Conversion/Passes.h.inc"
 
 /// Converts tensors of `!quant` element types to tensors of their storage
@@ -30,10 +33,18 @@ public:
 };
 
 /// Populates the patterns that lower qnn ops and quant.qcast/dcast/scast to
-/// linalg on the storage types of `typeConverter`.
+/// linalg on the storage types of `typeConverter`, with every requantizing
+/// epilogue in `mode`.
 void populateQNNToLinalgConversionPatterns(
-    const mlir::TypeConverter &typeConverter,
-    mlir::RewritePatternSet &patterns);
+    const mlir::TypeConverter &typeConverter, mlir::RewritePatternSet &patterns,
+    qnn::RequantMode mode = qnn::RequantMode::fp32);
+
+/// Checks that `op`'s requantize can be built in `mode` (TOSA's shift range;
+/// in the integer modes, a 32-bit qnn.requantize input signed at zero point
+/// 0) and emits an error on `op` if not. Success for ops that do not
+/// requantize.
+llvm::LogicalResult verifyRequantizable(mlir::Operation *op,
+                                        qnn::RequantMode mode);
 
 } // namespace quantc
 

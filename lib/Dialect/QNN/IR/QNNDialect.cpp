@@ -8,9 +8,11 @@
 
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -31,6 +33,36 @@ void QNNDialect::initialize() {
 #define GET_OP_LIST
 #include "quantc/Dialect/QNN/IR/QNNOps.cpp.inc"
       >();
+}
+
+LogicalResult QNNDialect::verifyOperationAttribute(Operation *op,
+                                                   NamedAttribute attr) {
+  if (attr.getName() != kRequantModeAttrName)
+    return op->emitError("unknown qnn attribute '")
+           << attr.getName().getValue() << "'";
+  // One mode per module: a mode on a single op would leave the lowering of
+  // the others undefined.
+  if (!isa<ModuleOp>(op))
+    return op->emitError("'")
+           << kRequantModeAttrName << "' may only be set on a builtin.module";
+  if (!isa<RequantModeAttr>(attr.getValue()))
+    return op->emitError("'")
+           << kRequantModeAttrName << "' must be a #qnn.requant_mode, got "
+           << attr.getValue();
+  return success();
+}
+
+std::string quantc::qnn::stringifyRequantModeOption(RequantMode mode) {
+  std::string name = stringifyRequantMode(mode).str();
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+std::optional<RequantMode>
+quantc::qnn::symbolizeRequantModeOption(StringRef name) {
+  std::string symbol = name.str();
+  std::replace(symbol.begin(), symbol.end(), '-', '_');
+  return symbolizeRequantMode(symbol);
 }
 
 //===----------------------------------------------------------------------===//

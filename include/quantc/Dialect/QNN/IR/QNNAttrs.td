@@ -44,6 +44,16 @@ def QNN_CalibrationMethod : I32EnumAttr<"CalibrationMethod",
   let genSpecializedAttr = 0;
 }
 
+def QNN_RequantMode : I32EnumAttr<"RequantMode",
+    "how an int32 accumulator is brought to the output scale", [
+    I32EnumAttrCase<"fp32", 0>,
+    I32EnumAttrCase<"fixedpoint", 1>,
+    I32EnumAttrCase<"tosa_double_round", 2>,
+    I32EnumAttrCase<"tosa_single_round", 3>]> {
+  let cppNamespace = "::quantc::qnn";
+  let genSpecializedAttr = 0;
+}
+
 //===----------------------------------------------------------------------===//
 // Parameters
 //===----------------------------------------------------------------------===//
@@ -150,6 +160,35 @@ def QNN_StatsAttr : QNN_Attr<"Stats", "stats"> {
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+}
+
+def QNN_RequantModeAttr
+    : EnumAttr<QNN_Dialect, QNN_RequantMode, "requant_mode"> {
+  let assemblyFormat = "`<` $value `>`";
+  let summary = "The requantization numerics of a module";
+  let description = [{
+    Which formula of docs/Numerics.md every requantizing epilogue of the
+    module (`qnn.matmul`, `qnn.conv2d`, `qnn.requantize`) computes:
+
+    - `fp32`: float32 merged scale, round half to even (ONNX Runtime);
+    - `fixedpoint`: Q31 multiplier and shift in integer arithmetic
+      (TFLite / gemmlowp);
+    - `tosa_double_round`, `tosa_single_round`: TOSA `rescale` with
+      `scale32` and that rounding mode.
+
+    It is the value of the discardable attribute `qnn.requant_mode`, which
+    only a `builtin.module` may carry:
+
+    ```mlir
+    module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
+      ...
+    }
+    ```
+
+    `quant-lower-qnn` reads it (a `requant-mode` option that says another
+    mode is an error) and sets it on the module it lowers, so the lowered
+    IR states the numerics it was built with.
+  }];
 }
 
 #endif // QUANTC_DIALECT_QNN_IR_QNNATTRS_TD

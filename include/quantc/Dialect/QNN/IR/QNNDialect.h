@@ -38,6 +38,12 @@ parseI64ArrayParam(mlir::AsmParser &parser);
 /// Prints `[i, j, ...]`.
 void printI64ArrayParam(mlir::AsmPrinter &printer,
                         llvm::ArrayRef<int64_t> values);
+
+/// A requant mode as pass and pipeline options spell it
+/// (`tosa-double-round`; the IR spells it `tosa_double_round`).
+std::string stringifyRequantModeOption(RequantMode mode);
+/// Parses either spelling; std::nullopt for anything else.
+std::optional<RequantMode> symbolizeRequantModeOption(llvm::StringRef name);
 } // namespace quantc::qnn
 
 #define GET_ATTRDEF_CLASSES

@@ -27,6 +27,13 @@ def QNN_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The module attribute that records the requantization mode
+    /// (#qnn.requant_mode).
+    static constexpr ::llvm::StringLiteral kRequantModeAttrName =
+        "qnn.requant_mode";
+  }];
 }
 
 #endif // QUANTC_DIALECT_QNN_IR_QNNDIALECT_TD
