@@ -35,7 +35,12 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
 void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
-  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  // include-apply-rescale: tosa.rescale (from TOSA integer input, or
+  // quant-convert-qnn-to-tosa) lowers through tosa.apply_scale, computed
+  // in 64 bits as TOSA's reference does.
+  TosaToArithPassOptions toArith;
+  toArith.includeApplyRescale = true;
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass(toArith));
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
 

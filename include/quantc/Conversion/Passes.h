@@ -10,6 +10,7 @@
 #define QUANTC_CONVERSION_PASSES_H
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Conversion/QNNToTosa/QNNToTosa.h"
 
 namespace quantc {
 

@@ -87,4 +87,43 @@ def DropRequantModePass : Pass<"quant-drop-requant-mode", "::mlir::ModuleOp"> {
   }];
 }
 
+def QNNToTosaPass : Pass<"quant-convert-qnn-to-tosa", "::mlir::ModuleOp"> {
+  let summary = "Export qnn ops to TOSA's integer form";
+  let description = [{
+    Rewrites qnn ops into TOSA's integer ops, so that other TOSA backends
+    can consume QuantC's output:
+
+    - `qnn.matmul`: `tosa.matmul` on int8 (uint8 operands are first moved
+      to int8 by an exact `tosa.rescale`, zero point - 128) with the zero
+      points as its `a_zp`/`b_zp`, the int32 bias added with `tosa.add`,
+      and a `tosa.rescale` to the result (per channel where the weights
+      are), reshaped from TOSA's rank-3 form;
+    - `qnn.requantize`: one `tosa.rescale`.
+
+    Values cross the boundary through `quant.scast` to and from their
+    storage types. TOSA's rescale is the `tosa-double-round` or
+    `tosa-single-round` requantize mode: the pass uses the module's
+    `qnn.requant_mode` when it names one of them, else `rounding`, and
+    records the mode it used; a module recorded as `fp32` or `fixedpoint`
+    is an error (the export would change its numerics). So the exported
+    module computes, bit for bit, what `quant-lower-qnn` computes in that
+    mode.
+
+    Errors name what TOSA cannot express: operands other than 8-bit,
+    per-channel weight zero points other than 0, per-axis requantization
+    along an axis other than the last, varying per-channel zero points,
+    multipliers outside TOSA's shift range, dynamic shapes.
+  }];
+  let options = [
+    Option<"rounding", "rounding", "std::string",
+           /*default=*/"\"double-round\"",
+           "TOSA rescale rounding when the module records no tosa mode: "
+           "double-round or single-round">,
+  ];
+  let dependentDialects = [
+    "::quantc::qnn::QNNDialect", "::mlir::quant::QuantDialect",
+    "::mlir::tosa::TosaDialect"
+  ];
+}
+
 #endif // QUANTC_CONVERSION_PASSES_TD

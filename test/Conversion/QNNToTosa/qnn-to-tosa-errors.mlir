@@ -1,0 +1,63 @@
+// RUN: quant-opt %s --split-input-file --quant-convert-qnn-to-tosa -verify-diagnostics
+// RUN: echo 'module {}' | not quant-opt --quant-convert-qnn-to-tosa=rounding=sideways 2>&1 | FileCheck %s --check-prefix=ROUNDING
+// ROUNDING: error: unknown rounding 'sideways'; expected double-round or single-round
+
+// expected-error@+1 {{the module records qnn.requant_mode = #qnn.requant_mode<fp32>; exporting to TOSA would change its numerics to TOSA's rescale}}
+module attributes {qnn.requant_mode = #qnn.requant_mode<fp32>} {
+  func.func @fp32_module(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.25>> {
+    %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.25>>
+    return %0 : tensor<4x!quant.uniform<i8:f32, 0.25>>
+  }
+}
+
+// -----
+
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0>
+func.func @wide_operands(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{tosa.matmul takes 8-bit operands; got 16-bit activations and 8-bit weights}}
+  %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %y : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32:1, {0.25:1, 0.125:0, 0.5:-1}>
+!qo = !quant.uniform<i8:f32, 2.0>
+func.func @per_channel_zero_points(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{tosa.matmul has one weight zero point; per-channel weights must have zero point 0}}
+  %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %y : tensor<2x3x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<i8:f32:0, {0.5, 0.25}>
+!qo = !quant.uniform<i8:f32, 1.0>
+func.func @axis_not_last(%x: tensor<2x3x!qi>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{tosa.rescale is per channel along the last dimension only; got axis 0}}
+  %0 = qnn.requantize %x : tensor<2x3x!qi> -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<i8:f32:1, {0.5:1, 0.25:2}>
+!qo = !quant.uniform<i8:f32, 1.0>
+func.func @varying_zero_points(%x: tensor<3x2x!qi>) -> tensor<3x2x!qo> {
+  // expected-error@+1 {{tosa.rescale has one zero point per side; got per-channel zero points that differ}}
+  %0 = qnn.requantize %x : tensor<3x2x!qi> -> tensor<3x2x!qo>
+  return %0 : tensor<3x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<i8:f32, 1.0e+10>
+!qo = !quant.uniform<i8:f32, 1.0e-10>
+func.func @multiplier_out_of_range(%x: tensor<4x!qi>) -> tensor<4x!qo> {
+  // expected-error@+1 {{cannot be a TOSA rescale multiplier/shift}}
+  %0 = qnn.requantize %x : tensor<4x!qi> -> tensor<4x!qo>
+  return %0 : tensor<4x!qo>
+}
