@@ -83,6 +83,9 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
   ];
   let statistics = [
     Statistic<"numFolded", "num-folded", "Number of layers folded into qnn ops">,
+    Statistic<"numSameScaleFolded", "num-same-scale-folded",
+              "Number of layout, pooling and concat ops folded onto stored "
+              "integers or into qnn.avg_pool2d">,
     Statistic<"numWeightsFolded", "num-weights-folded",
               "Number of float weight constants quantized at compile time">,
   ];

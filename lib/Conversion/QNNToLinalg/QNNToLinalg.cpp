@@ -21,6 +21,8 @@
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/Requantize.h"
 
+#include "LoweringHelpers.h"
+
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -48,13 +50,8 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// A value that enters a linalg.generic as an input, with its indexing map.
-struct GenericInput {
-  Value value;
-  AffineMap map;
-};
+// Shared with the other pattern files through LoweringHelpers.h.
+namespace quantc::lowering {
 
 /// Where the loops of a linalg.generic index the output channels: one loop
 /// (a matmul's N, a quantized axis) or several that split the channel index
@@ -847,10 +844,12 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
   }
 };
 
-} // namespace
+} // namespace quantc::lowering
 
 void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  using namespace quantc::lowering;
+  populatePoolingLoweringPatterns(typeConverter, patterns);
   patterns
       .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
            ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
