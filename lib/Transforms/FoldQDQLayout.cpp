@@ -120,10 +120,23 @@ bool isMaxPool(linalg::GenericOp generic) {
   return isWindowReduction<arith::MaximumFOp>(generic, isNegativeInfinity);
 }
 
-/// The second generic of quant-import's average pool: sum / counts, the
-/// counts a constant.
+/// Whether `generic` has exactly `maps` and `iterators`.
+bool hasLoops(linalg::GenericOp generic, ArrayRef<AffineMap> maps,
+              ArrayRef<utils::IteratorType> iterators) {
+  return generic.getIndexingMapsArray() == maps &&
+         generic.getIteratorTypesArray() == iterators;
+}
+
+/// The second generic of quant-import's average pool on NCHW: sum / counts,
+/// the counts a constant indexed by the output position (oh, ow).
 bool isDivisionByCounts(linalg::GenericOp generic) {
   if (generic.getNumDpsInputs() != 2 || generic->getNumResults() != 1)
+    return false;
+  MLIRContext *ctx = generic.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+  if (!hasLoops(generic, {identity, identity.getSubMap({2, 3}), identity},
+                SmallVector<utils::IteratorType>(
+                    4, utils::IteratorType::parallel)))
     return false;
   Block &body = generic.getRegion().front();
   if (body.getOperations().size() != 2)
@@ -332,7 +345,24 @@ FailureOr<Value> SameScaleFolder::foldMaxPool(linalg::GenericOp pool) {
       llvm::any_of(resultType.getShape().drop_front(2), ShapedType::isDynamic))
     return reject(what, "its spatial output sizes are not static");
 
+  // A window of padding alone is -inf, which quantizes to the output's
+  // lowest value; the integer pool gives the input's lowest value,
+  // requantized. Only exact when the two agree.
   UniformParams params = *getUniformParams(quantized->getType());
+  UniformParams outParams = *getUniformParams(output.getType());
+  int64_t lowestIn = params.storageRange().qmin;
+  int64_t lowestOut = outParams.storageRange().qmin;
+  int64_t requantizedLowest = numerics::quantize(
+      numerics::dequantize(lowestIn, {float(params.scale(0)),
+                                      params.zeroPoint(0)}),
+      {float(outParams.scale(0)), outParams.zeroPoint(0)},
+      outParams.storageRange());
+  if (pad && requantizedLowest != lowestOut)
+    return reject(what, "it is padded and its output parameters differ: "
+                        "the lowest input value requantizes to " +
+                            Twine(requantizedLowest) + ", not to the "
+                            "output's lowest value " + Twine(lowestOut) +
+                            " that a window of padding gives");
   Location loc = pool.getLoc();
   Value stored = toStorage(*quantized);
   Type element = cast<RankedTensorType>(stored.getType()).getElementType();
@@ -421,11 +451,16 @@ FailureOr<Value> SameScaleFolder::foldAvgPool(linalg::GenericOp divide) {
   if (auto window = sum.getDefiningOp<linalg::GenericOp>()) {
     if (!isWindowReduction<arith::AddFOp>(window, isZeroFloat))
       return failure(); // Not an average pool: nothing to explain.
+    AffineMap loops = AffineMap::getMultiDimIdentityMap(6, window.getContext());
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    iterators.append(2, utils::IteratorType::reduction);
     if (failed(readWindowMap(window.getIndexingMapsArray()[0], strides,
                              dilations)) ||
-        window.getIndexingMapsArray()[2] !=
-            AffineMap::getMultiDimIdentityMap(6, window.getContext())
-                .getSubMap({0, 1, 2, 3}))
+        !hasLoops(window,
+                  {window.getIndexingMapsArray()[0], loops.getSubMap({4, 5}),
+                   loops.getSubMap({0, 1, 2, 3})},
+                  iterators))
       return reject(what, "the window sum is not a 2-D NCHW window");
     if (dilations != SmallVector<int64_t>{1, 1})
       return reject(what, "the window is dilated");

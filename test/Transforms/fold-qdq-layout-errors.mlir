@@ -348,3 +348,30 @@ func.func @global_pool_dynamic(%x: tensor<1x2x?x4x!q>) -> tensor<1x2x1x1x!q> {
   %y = quant.qcast %a : tensor<1x2x1x1xf32> to tensor<1x2x1x1x!q>
   return %y : tensor<1x2x1x1x!q>
 }
+
+// -----
+
+#win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+#ker = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+!qi = !quant.uniform<i8:f32, 0.05:-3>
+!qo = !quant.uniform<i8:f32, 0.07:5>
+func.func @max_pool_padded_requantize(%x: tensor<1x1x4x4x!qi>) -> tensor<1x1x3x3x!qo> {
+  %d = quant.dcast %x : tensor<1x1x4x4x!qi> to tensor<1x1x4x4xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %d low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x1x4x4xf32> to tensor<1x1x6x6xf32>
+  %w = tensor.empty() : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x1x3x3xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  %m = linalg.generic {indexing_maps = [#win, #ker, #out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%p, %w : tensor<1x1x6x6xf32>, tensor<2x2xf32>) outs(%f : tensor<1x1x3x3xf32>) {
+  ^bb0(%in: f32, %k: f32, %acc: f32):
+    %r = arith.maximumf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<1x1x3x3xf32>
+  // expected-remark@+1 {{not folded onto stored integers: max pool: it is padded and its output parameters differ: the lowest input value requantizes to -84, not to the output's lowest value -128 that a window of padding gives}}
+  %y = quant.qcast %m : tensor<1x1x3x3xf32> to tensor<1x1x3x3x!qo>
+  return %y : tensor<1x1x3x3x!qo>
+}

@@ -106,6 +106,8 @@ struct AvgPool2DLowering : public OpConversionPattern<AvgPool2DOp> {
     GenericInput multiplier{multiplierTensor,
                             AffineMap::get(4, 0, {d(2), d(3)}, ctx)};
 
+    // sum and K * zx may exceed i32 (u8 with a large zero point); both wrap
+    // modulo 2^32 and their difference, which the verifier bounds, is exact.
     int64_t padTerm = kernel[0] * kernel[1] * zx;
     Value result = buildElementwise(
         rewriter, loc, sums, {multiplier}, outP.type.getStorageType(),
