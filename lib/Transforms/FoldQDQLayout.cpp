@@ -177,9 +177,8 @@ LogicalResult readWindowMap(AffineMap map, SmallVector<int64_t> &strides,
 // SameScaleFolder
 //===----------------------------------------------------------------------===//
 
-/// Folds one candidate. Every match* method only inspects; build* methods
-/// run once the whole candidate matched, so a rejected candidate leaves
-/// the IR untouched.
+/// Folds one candidate. Each fold* method checks the whole candidate before
+/// it builds anything, so a rejected candidate leaves the IR untouched.
 class SameScaleFolder {
 public:
   SameScaleFolder(quant::QuantizeCastOp output, bool explain)
@@ -233,7 +232,8 @@ FailureOr<Value> SameScaleFolder::matchQuantizedInput(Value floatValue,
   Value quantized = dcast.getInput();
   std::optional<UniformParams> params = getUniformParams(quantized.getType());
   if (!params)
-    return reject(what, "its input is not a tensor of !quant.uniform");
+    return reject(what, "its input is not a per-tensor or per-axis "
+                        "!quant.uniform tensor");
   if (params->isPerAxis())
     return reject(what, "its input is quantized per axis");
   return quantized;
@@ -242,7 +242,8 @@ FailureOr<Value> SameScaleFolder::matchQuantizedInput(Value floatValue,
 LogicalResult SameScaleFolder::matchOutput(StringRef what) {
   std::optional<UniformParams> params = getUniformParams(output.getType());
   if (!params)
-    return reject(what, "the output is not a tensor of !quant.uniform");
+    return reject(what, "the output is not a per-tensor or per-axis "
+                        "!quant.uniform tensor");
   if (params->isPerAxis())
     return reject(what, "the output is quantized per axis");
   return success();
@@ -484,10 +485,9 @@ FailureOr<Value> SameScaleFolder::foldAvgPool(linalg::GenericOp divide) {
     auto reduceH = reduceW.getInput().getDefiningOp<tosa::ReduceSumOp>();
     if (!reduceH || reduceH.getAxis() != 2 || reduceW.getAxis() != 3)
       return reject(what, "the sum does not reduce H then W");
+    // Rank 4: reduce_sum keeps the rank of the 4-D division.
     in = reduceH.getInput();
     auto inType = cast<RankedTensorType>(in.getType());
-    if (inType.getRank() != 4)
-      return reject(what, "the global pool input is not NCHW");
     kernel = {inType.getDimSize(2), inType.getDimSize(3)};
     if (llvm::any_of(kernel, ShapedType::isDynamic))
       return reject(what, "the global pool input has dynamic H or W");

@@ -375,3 +375,23 @@ func.func @max_pool_padded_requantize(%x: tensor<1x1x4x4x!qi>) -> tensor<1x1x3x3
   %y = quant.qcast %m : tensor<1x1x3x3xf32> to tensor<1x1x3x3x!qo>
   return %y : tensor<1x1x3x3x!qo>
 }
+
+// -----
+
+func.func @input_not_uniform(%x: tensor<2x3x!quant.any<i8:f32>>) -> tensor<3x2x!quant.uniform<i8:f32, 0.5>> {
+  %d = quant.dcast %x : tensor<2x3x!quant.any<i8:f32>> to tensor<2x3xf32>
+  %t = tosa.transpose %d {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tosa.transpose: its input is not a per-tensor or per-axis !quant.uniform tensor}}
+  %y = quant.qcast %t : tensor<3x2xf32> to tensor<3x2x!quant.uniform<i8:f32, 0.5>>
+  return %y : tensor<3x2x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @output_not_uniform(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<3x2x!quant.any<i8:f32>> {
+  %d = quant.dcast %x : tensor<2x3x!quant.uniform<i8:f32, 0.5>> to tensor<2x3xf32>
+  %t = tosa.transpose %d {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tosa.transpose: the output is not a per-tensor or per-axis !quant.uniform tensor}}
+  %y = quant.qcast %t : tensor<3x2xf32> to tensor<3x2x!quant.any<i8:f32>>
+  return %y : tensor<3x2x!quant.any<i8:f32>>
+}
