@@ -60,6 +60,14 @@ mlir::Value buildSumReduction(mlir::OpBuilder &b, mlir::Location loc,
                               llvm::ArrayRef<mlir::OpFoldResult> outputSizes,
                               bool isSigned, GenericInput window);
 
+/// Whether `op` is a layout op (Layout.cpp) on quantized tensors of one
+/// per-tensor type, which runs unchanged on the stored integers.
+bool hasStorageLowering(mlir::Operation *op);
+
+/// Adds the patterns of Layout.cpp.
+void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
+                                    mlir::RewritePatternSet &patterns);
+
 /// Adds the pooling patterns of Pooling.cpp.
 void populatePoolingLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                      mlir::RewritePatternSet &patterns);

@@ -850,6 +850,7 @@ void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   using namespace quantc::lowering;
   populatePoolingLoweringPatterns(typeConverter, patterns);
+  populateLayoutLoweringPatterns(typeConverter, patterns);
   patterns
       .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
            ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
