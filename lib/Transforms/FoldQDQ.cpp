@@ -7,8 +7,10 @@
 //===----------------------------------------------------------------------===//
 //
 // Rewrites dq -> matmul (+ bias) -> q into qnn.matmul and
-// dq -> [pad] -> conv (+ bias) -> q into qnn.conv2d. The rewrite is a walk
-// over quant.qcast ops, not a greedy pattern driver: upstream folds
+// dq -> [pad] -> conv (+ bias) -> q into qnn.conv2d; candidates that are
+// not layers go to FoldQDQLayout.cpp (layout ops, pooling, concat). The
+// rewrite is a walk over quant.qcast ops, not a greedy pattern driver:
+// upstream folds
 // quant.dcast(quant.qcast(x)) into x, which would silently drop the
 // fake-quantization of every activation this pass does not take over.
 //
