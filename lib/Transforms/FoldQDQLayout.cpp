@@ -42,8 +42,8 @@ using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
 
-void quantc::detail::replaceAndEraseDeadProducers(
-    quant::QuantizeCastOp output, Value result) {
+void quantc::detail::replaceAndEraseDeadProducers(quant::QuantizeCastOp output,
+                                                  Value result) {
   output.getResult().replaceAllUsesWith(result);
   SmallVector<Operation *> worklist;
   for (Value operand : output->getOperands())
@@ -134,9 +134,9 @@ bool isDivisionByCounts(linalg::GenericOp generic) {
     return false;
   MLIRContext *ctx = generic.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
-  if (!hasLoops(generic, {identity, identity.getSubMap({2, 3}), identity},
-                SmallVector<utils::IteratorType>(
-                    4, utils::IteratorType::parallel)))
+  if (!hasLoops(
+          generic, {identity, identity.getSubMap({2, 3}), identity},
+          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel)))
     return false;
   Block &body = generic.getRegion().front();
   if (body.getOperations().size() != 2)
@@ -155,9 +155,7 @@ LogicalResult readWindowMap(AffineMap map, SmallVector<int64_t> &strides,
       map.getNumResults() != 4)
     return failure();
   // The coefficients, by evaluating the map at unit points.
-  auto at = [&](ArrayRef<int64_t> point) {
-    return map.compose(point);
-  };
+  auto at = [&](ArrayRef<int64_t> point) { return map.compose(point); };
   SmallVector<int64_t> origin = at({0, 0, 0, 0, 0, 0});
   strides = {at({0, 0, 1, 0, 0, 0})[2] - origin[2],
              at({0, 0, 0, 1, 0, 0})[3] - origin[3]};
@@ -165,11 +163,11 @@ LogicalResult readWindowMap(AffineMap map, SmallVector<int64_t> &strides,
                at({0, 0, 0, 0, 0, 1})[3] - origin[3]};
   MLIRContext *ctx = map.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineMap expected = AffineMap::get(
-      6, 0,
-      {d(0), d(1), d(2) * strides[0] + d(4) * dilations[0],
-       d(3) * strides[1] + d(5) * dilations[1]},
-      ctx);
+  AffineMap expected =
+      AffineMap::get(6, 0,
+                     {d(0), d(1), d(2) * strides[0] + d(4) * dilations[0],
+                      d(3) * strides[1] + d(5) * dilations[1]},
+                     ctx);
   return success(map == expected);
 }
 
@@ -278,8 +276,8 @@ FailureOr<Value> SameScaleFolder::foldMove(Operation *op, StringRef what) {
   mapping.map(in, stored);
   Operation *clone = builder.clone(*op, mapping);
   auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
-  clone->getResult(0).setType(
-      floatType.clone(cast<RankedTensorType>(stored.getType()).getElementType()));
+  clone->getResult(0).setType(floatType.clone(
+      cast<RankedTensorType>(stored.getType()).getElementType()));
   return fromStorage(clone->getResult(0), *quantized);
 }
 
@@ -297,8 +295,7 @@ FailureOr<Value> SameScaleFolder::foldPad(tensor::PadOp pad) {
   UniformParams params = *getUniformParams(quantized->getType());
   numerics::QuantParams scalar{float(params.scale(0)), params.zeroPoint(0)};
   float value = padValue.convertToFloat();
-  int64_t stored =
-      numerics::quantize(value, scalar, params.storageRange());
+  int64_t stored = numerics::quantize(value, scalar, params.storageRange());
   float represented = numerics::dequantize(stored, scalar);
   if (represented != value) {
     std::string reason;
@@ -314,9 +311,9 @@ FailureOr<Value> SameScaleFolder::foldPad(tensor::PadOp pad) {
   Type element = storedType.getElementType();
   Value storedPadValue = arith::ConstantOp::create(
       builder, pad.getLoc(),
-      builder.getIntegerAttr(
-          element, APInt(element.getIntOrFloatBitWidth(), stored,
-                         /*isSigned=*/true, /*implicitTrunc=*/true)));
+      builder.getIntegerAttr(element,
+                             APInt(element.getIntOrFloatBitWidth(), stored,
+                                   /*isSigned=*/true, /*implicitTrunc=*/true)));
   auto resultType = pad.getResultType().clone(element);
   Value padded = tensor::PadOp::create(
       builder, pad.getLoc(), resultType, storedInput, pad.getMixedLowPad(),
@@ -353,31 +350,32 @@ FailureOr<Value> SameScaleFolder::foldMaxPool(linalg::GenericOp pool) {
   UniformParams outParams = *getUniformParams(output.getType());
   int64_t lowestIn = params.storageRange().qmin;
   int64_t lowestOut = outParams.storageRange().qmin;
-  int64_t requantizedLowest = numerics::quantize(
-      numerics::dequantize(lowestIn, {float(params.scale(0)),
-                                      params.zeroPoint(0)}),
-      {float(outParams.scale(0)), outParams.zeroPoint(0)},
-      outParams.storageRange());
+  int64_t requantizedLowest =
+      numerics::quantize(numerics::dequantize(lowestIn, {float(params.scale(0)),
+                                                         params.zeroPoint(0)}),
+                         {float(outParams.scale(0)), outParams.zeroPoint(0)},
+                         outParams.storageRange());
   if (pad && requantizedLowest != lowestOut)
     return reject(what, "it is padded and its output parameters differ: "
                         "the lowest input value requantizes to " +
-                            Twine(requantizedLowest) + ", not to the "
-                            "output's lowest value " + Twine(lowestOut) +
+                            Twine(requantizedLowest) +
+                            ", not to the "
+                            "output's lowest value " +
+                            Twine(lowestOut) +
                             " that a window of padding gives");
   Location loc = pool.getLoc();
   Value stored = toStorage(*quantized);
   Type element = cast<RankedTensorType>(stored.getType()).getElementType();
   Value lowest = arith::ConstantOp::create(
       builder, loc,
-      builder.getIntegerAttr(
-          element, APInt(element.getIntOrFloatBitWidth(),
-                         params.storageRange().qmin,
-                         /*isSigned=*/true, /*implicitTrunc=*/true)));
+      builder.getIntegerAttr(element,
+                             APInt(element.getIntOrFloatBitWidth(),
+                                   params.storageRange().qmin,
+                                   /*isSigned=*/true, /*implicitTrunc=*/true)));
   if (pad)
-    stored = tensor::PadOp::create(builder, loc,
-                                   pad.getResultType().clone(element), stored,
-                                   pad.getMixedLowPad(), pad.getMixedHighPad(),
-                                   lowest);
+    stored = tensor::PadOp::create(
+        builder, loc, pad.getResultType().clone(element), stored,
+        pad.getMixedLowPad(), pad.getMixedHighPad(), lowest);
   Value window = pool.getDpsInputs()[1];
   Value storedWindow = tensor::EmptyOp::create(
       builder, loc, cast<RankedTensorType>(window.getType()).getShape(),
@@ -385,11 +383,11 @@ FailureOr<Value> SameScaleFolder::foldMaxPool(linalg::GenericOp pool) {
   // Pooling keeps N and C, the only dimensions that may be dynamic here.
   SmallVector<OpFoldResult> sizes;
   for (auto [d, size] : llvm::enumerate(resultType.getShape()))
-    sizes.push_back(ShapedType::isDynamic(size)
-                        ? OpFoldResult(tensor::DimOp::create(
-                                           builder, loc, *quantized, d)
-                                           .getResult())
-                        : OpFoldResult(builder.getIndexAttr(size)));
+    sizes.push_back(
+        ShapedType::isDynamic(size)
+            ? OpFoldResult(tensor::DimOp::create(builder, loc, *quantized, d)
+                               .getResult())
+            : OpFoldResult(builder.getIndexAttr(size)));
   Value empty = tensor::EmptyOp::create(builder, loc, sizes, element);
   Value init = linalg::FillOp::create(builder, loc, lowest, empty).getResult(0);
   bool isSigned = params.isSigned();

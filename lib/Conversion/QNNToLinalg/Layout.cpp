@@ -32,8 +32,8 @@ bool quantc::lowering::hasStorageLowering(Operation *op) {
   // One per-tensor quantized element type everywhere: an axis could move,
   // and different parameters would need a requantize.
   Type common;
-  for (Type type : llvm::concat<const Type>(op->getOperandTypes(),
-                                            op->getResultTypes())) {
+  for (Type type :
+       llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes())) {
     if (!qnn::isQuantized(type))
       continue;
     std::optional<qnn::UniformParams> params = qnn::getUniformParams(type);

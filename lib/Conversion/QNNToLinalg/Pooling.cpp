@@ -71,20 +71,20 @@ struct AvgPool2DLowering : public OpConversionPattern<AvgPool2DOp> {
                                     index(padding[1])};
       SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
                                      index(padding[3])};
-      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low,
-                                high, padValue);
+      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low, high,
+                                padValue);
     }
 
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     OpFoldResult batch = tensor::getMixedSizes(rewriter, loc, x)[0];
-    Value kernelShape = tensor::EmptyOp::create(rewriter, loc, kernel,
-                                                xType.getElementType());
+    Value kernelShape =
+        tensor::EmptyOp::create(rewriter, loc, kernel, xType.getElementType());
     Value sums = buildSumReduction(
         rewriter, loc, x,
-        AffineMap::get(6, 0,
-                       {d(0), d(1), d(2) * strides[0] + d(4),
-                        d(3) * strides[1] + d(5)},
-                       ctx),
+        AffineMap::get(
+            6, 0,
+            {d(0), d(1), d(2) * strides[0] + d(4), d(3) * strides[1] + d(5)},
+            ctx),
         AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx),
         {batch, index(xType.getDimSize(1)), index(outH), index(outW)},
         inP.isSigned(), {kernelShape, AffineMap::get(6, 0, {d(4), d(5)}, ctx)});
@@ -114,8 +114,8 @@ struct AvgPool2DLowering : public OpConversionPattern<AvgPool2DOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value centred = arith::SubIOp::create(
               b, l, args[0],
-              arith::ConstantOp::create(
-                  b, l, b.getI32IntegerAttr(int32_t(padTerm))));
+              arith::ConstantOp::create(b, l,
+                                        b.getI32IntegerAttr(int32_t(padTerm))));
           Value scaled = arith::MulFOp::create(
               b, l, arith::SIToFPOp::create(b, l, b.getF32Type(), centred),
               args[1]);
