@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """QDQ pooling, concat and layout models and their numpy reference.
 
-`emit --variant V --dir D` writes D/V.onnx (x -> Q -> DQ -> op -> Q -> DQ,
-the way ONNX Runtime's quantizer writes it) and D/V.x.npy. `check --variant
+`emit --variant V --dir D [--dynamic-batch]` writes D/V.onnx (x -> Q -> DQ
+-> op -> Q -> DQ, the way ONNX Runtime's quantizer writes it) and D/V.x.npy. `check --variant
 V --dir D OUT.npy` compares quant-run's output with a reference computed
 here from the integer formulas, independently of QuantC:
 
@@ -204,6 +204,8 @@ def main():
     parser.add_argument("mode", choices=["emit", "check", "list"])
     parser.add_argument("--variant")
     parser.add_argument("--dir", default=".")
+    parser.add_argument("--dynamic-batch", action="store_true",
+                        help="emit: the model's batch dimension is symbolic")
     parser.add_argument("output", nargs="?")
     args = parser.parse_intermixed_args()
     if args.mode == "list":
@@ -211,7 +213,10 @@ def main():
         return 0
     base = os.path.join(args.dir, args.variant)
     if args.mode == "emit":
-        onnx.save(build(args.variant), base + ".onnx")
+        model = build(args.variant)
+        if args.dynamic_batch:
+            model.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "N"
+        onnx.save(model, base + ".onnx")
         np.save(base + ".x.npy", data(args.variant))
         return 0
     so, zo = VARIANTS[args.variant][5]

@@ -380,13 +380,15 @@ FailureOr<Value> SameScaleFolder::foldMaxPool(linalg::GenericOp pool) {
   Value storedWindow = tensor::EmptyOp::create(
       builder, loc, cast<RankedTensorType>(window.getType()).getShape(),
       element);
-  // Pooling keeps N and C, the only dimensions that may be dynamic here.
+  // Pooling keeps N and C, the only dimensions that may be dynamic here;
+  // read from the integer tensor (quant-lower-qnn has no tensor.dim of a
+  // quantized tensor).
   SmallVector<OpFoldResult> sizes;
   for (auto [d, size] : llvm::enumerate(resultType.getShape()))
     sizes.push_back(
         ShapedType::isDynamic(size)
-            ? OpFoldResult(tensor::DimOp::create(builder, loc, *quantized, d)
-                               .getResult())
+            ? OpFoldResult(
+                  tensor::DimOp::create(builder, loc, stored, d).getResult())
             : OpFoldResult(builder.getIndexAttr(size)));
   Value empty = tensor::EmptyOp::create(builder, loc, sizes, element);
   Value init = linalg::FillOp::create(builder, loc, lowest, empty).getResult(0);

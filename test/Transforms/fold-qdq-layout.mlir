@@ -1,10 +1,14 @@
 // RUN: quant-opt %s --split-input-file --quant-fold-qdq | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quant-fold-qdq --quant-lower-qnn | FileCheck %s --check-prefix=LOWERED
 
 // quant-fold-qdq on ops that only move, select or pool values: the op runs
 // on the stored integers (quant.scast around it), with qnn.requantize only
 // where the output parameters differ; concat requantizes each input to the
 // output's; average pools become qnn.avg_pool2d. Inputs in the form
-// quant-import gives the ONNX ops.
+// quant-import gives the ONNX ops. Every result lowers to integer code
+// (dynamic batch included): no quantized type is left.
+// LOWERED-NOT: !quant
+// LOWERED-NOT: quant.
 
 #win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
 #ker = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
@@ -16,7 +20,7 @@
 // CHECK-DAG:     %[[S:.*]] = quant.scast %[[X]] : {{.*}} to tensor<?x2x5x5xi8>
 // CHECK:         %[[P:.*]] = tensor.pad %[[S]] low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK:           tensor.yield %[[LOWEST]] : i8
-// CHECK:         %[[N:.*]] = tensor.dim %[[X]], %{{.*}}
+// CHECK:         %[[N:.*]] = tensor.dim %[[P]], %{{.*}}
 // CHECK:         %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x2x3x3xi8>
 // CHECK:         %[[F:.*]] = linalg.fill ins(%[[LOWEST]] : i8) outs(%[[E]]
 // CHECK:         %[[M:.*]] = linalg.generic {{.*}} ins(%[[P]], %{{.*}} : tensor<?x2x7x7xi8>, tensor<3x3xi8>) outs(%[[F]]
