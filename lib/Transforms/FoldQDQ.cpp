@@ -7,12 +7,16 @@
 //===----------------------------------------------------------------------===//
 //
 // Rewrites dq -> matmul (+ bias) -> q into qnn.matmul and
-// dq -> [pad] -> conv (+ bias) -> q into qnn.conv2d. The rewrite is a walk
-// over quant.qcast ops, not a greedy pattern driver: upstream folds
+// dq -> [pad] -> conv (+ bias) -> q into qnn.conv2d; candidates that are
+// not layers go to FoldQDQLayout.cpp (layout ops, pooling, concat). The
+// rewrite is a walk over quant.qcast ops, not a greedy pattern driver:
+// upstream folds
 // quant.dcast(quant.qcast(x)) into x, which would silently drop the
 // fake-quantization of every activation this pass does not take over.
 //
 //===----------------------------------------------------------------------===//
+
+#include "FoldQDQLayout.h"
 
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -23,7 +27,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/SmallPtrSet.h"
 
 #include <cmath>
 #include <limits>
@@ -572,29 +575,7 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
     return success();
   }
   Value result = buildFolded(builder, layer, input, weight, bias);
-  output.getResult().replaceAllUsesWith(result);
-
-  // Erase the float layer, walking back from the cast while ops go dead.
-  SmallVector<Operation *> worklist;
-  for (Value operand : output->getOperands())
-    if (Operation *def = operand.getDefiningOp())
-      worklist.push_back(def);
-  output.erase();
-  llvm::SmallPtrSet<Operation *, 16> erased;
-  while (!worklist.empty()) {
-    Operation *op = worklist.pop_back_val();
-    if (erased.contains(op) || !isOpTriviallyDead(op))
-      continue;
-    // Also what nested regions use, such as tensor.pad's padding value.
-    op->walk([&](Operation *user) {
-      for (Value operand : user->getOperands())
-        if (Operation *def = operand.getDefiningOp();
-            def && !op->isAncestor(def))
-          worklist.push_back(def);
-    });
-    erased.insert(op);
-    op->erase();
-  }
+  quantc::detail::replaceAndEraseDeadProducers(output, result);
   folded = true;
   foldedWeight = weightFolded;
   return success();
@@ -694,6 +675,10 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
       }
       numFolded += folded;
       numWeightsFolded += foldedWeight;
+      if (!folded) {
+        quantc::detail::foldSameScaleQDQ(output, explain, folded);
+        numSameScaleFolded += folded;
+      }
     }
     if (hadError)
       signalPassFailure();

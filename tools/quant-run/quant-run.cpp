@@ -47,6 +47,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <thread>
 
 using namespace mlir;
@@ -439,6 +440,7 @@ private:
     entry(argPointers.data());
 
     std::vector<npy::Array> outs;
+    std::set<int64_t> allocations;
     size_t at = 0;
     for (const Slot &slot : results) {
       int64_t rank = slot.type.getRank();
@@ -460,11 +462,15 @@ private:
         std::memcpy(out.data.data() + e * size, aligned + linear * size, size);
       }
       // The deallocation pipeline hands every result over owned (it clones
-      // the ones it does not own), allocated by malloc.
-      std::free(reinterpret_cast<void *>(resultBuffer[at]));
+      // the ones it does not own), allocated by malloc. Results can share
+      // one allocation (a reshape of another result is a view of its
+      // buffer): each is freed once, after every result was read.
+      allocations.insert(resultBuffer[at]);
       at += 3 + 2 * rank;
       outs.push_back(std::move(out));
     }
+    for (int64_t allocation : allocations)
+      std::free(reinterpret_cast<void *>(allocation));
     return outs;
   }
 

@@ -68,6 +68,31 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
     scale (round half to even, computed in float32 as ONNX Runtime's
     quantizer does). A float bias too large for int32 is an error.
 
+    Ops that only move, select or pool values, between a per-tensor dq and
+    q: reshapes (`tosa.reshape`, `tensor.collapse_shape` / `expand_shape`),
+    `tosa.transpose`, `tensor.extract_slice`, `tensor.pad` (with a pad value
+    the input type holds exactly) and quant-import's max pool run on the
+    stored integers, followed by `qnn.requantize` where the output
+    parameters differ:
+
+    ```mlir
+    %d  = quant.dcast %xq : tensor<1x2x3x4x!q> to tensor<1x2x3x4xf32>
+    %t  = tosa.transpose %d {perms = array<i32: 0, 2, 3, 1>} : ...
+    %yq = quant.qcast %t : tensor<1x3x4x2xf32> to tensor<1x3x4x2x!q>
+    ```
+
+    becomes
+
+    ```mlir
+    %s  = quant.scast %xq : tensor<1x2x3x4x!q> to tensor<1x2x3x4xi8>
+    %t  = tosa.transpose %s {perms = array<i32: 0, 2, 3, 1>} : ...
+    %yq = quant.scast %t : tensor<1x3x4x2xi8> to tensor<1x3x4x2x!q>
+    ```
+
+    `tosa.concat` concatenates its inputs' stored values after requantizing
+    each to the output parameters; quant-import's average and global
+    average pools become `qnn.avg_pool2d`.
+
     Anything else is left in QDQ form, which is always correct (the float
     emulation of the same numerics). With `explain`, every candidate that was
     not folded gets a remark saying why.
@@ -83,6 +108,9 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
   ];
   let statistics = [
     Statistic<"numFolded", "num-folded", "Number of layers folded into qnn ops">,
+    Statistic<"numSameScaleFolded", "num-same-scale-folded",
+              "Number of layout, pooling and concat ops folded onto stored "
+              "integers or into qnn.avg_pool2d">,
     Statistic<"numWeightsFolded", "num-weights-folded",
               "Number of float weight constants quantized at compile time">,
   ];

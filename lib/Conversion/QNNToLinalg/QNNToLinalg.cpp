@@ -21,6 +21,8 @@
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/Requantize.h"
 
+#include "LoweringHelpers.h"
+
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -48,13 +50,8 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// A value that enters a linalg.generic as an input, with its indexing map.
-struct GenericInput {
-  Value value;
-  AffineMap map;
-};
+// Shared with the other pattern files through LoweringHelpers.h.
+namespace quantc::lowering {
 
 /// Where the loops of a linalg.generic index the output channels: one loop
 /// (a matmul's N, a quantized axis) or several that split the channel index
@@ -1141,9 +1138,10 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
   }
 };
 
-} // namespace
+} // namespace quantc::lowering
 
 LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
+  using namespace quantc::lowering;
   if (mode == RequantMode::fp32)
     return success();
   auto emitError = [&] { return op->emitError(); };
@@ -1179,7 +1177,10 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
 void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns,
     RequantMode mode) {
+  using namespace quantc::lowering;
   MLIRContext *ctx = patterns.getContext();
+  populatePoolingLoweringPatterns(typeConverter, patterns);
+  populateLayoutLoweringPatterns(typeConverter, patterns);
   patterns.add<QuantizeCastLowering, DequantizeCastLowering,
                StorageCastLowering, ObserveLowering>(typeConverter, ctx);
   patterns.add<RequantizeLowering, MatmulLowering, Conv2DLowering>(

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoweringHelpers.h"
+
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -40,7 +42,8 @@ bool hasLowering(Operation *op) {
   return isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
              quant::StorageCastOp, func::FuncOp, func::ReturnOp,
              func::CallOp>(op) ||
-         isa_and_nonnull<qnn::QNNDialect>(op->getDialect());
+         isa_and_nonnull<qnn::QNNDialect>(op->getDialect()) ||
+         lowering::hasStorageLowering(op);
 }
 
 struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {

@@ -1,11 +1,20 @@
 // RUN: quant-opt %s --split-input-file --quant-lower-qnn --verify-diagnostics
 
 // An op quant-lower-qnn has no integer form for is named, not dropped.
-func.func @unsupported_op(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<3x2x!quant.uniform<i8:f32, 0.5>> {
-  %s = tosa.const_shape {values = dense<[3, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
-  // expected-error@+1 {{'tosa.reshape' on quantized types has no integer lowering in quant-lower-qnn; fold it into a qnn op or keep it in float between quant.dcast and quant.qcast}}
-  %0 = tosa.reshape %x, %s : (tensor<2x3x!quant.uniform<i8:f32, 0.5>>, !tosa.shape<2>) -> tensor<3x2x!quant.uniform<i8:f32, 0.5>>
-  return %0 : tensor<3x2x!quant.uniform<i8:f32, 0.5>>
+func.func @unsupported_op(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error@+1 {{'tosa.reverse' on quantized types has no integer lowering in quant-lower-qnn; fold it into a qnn op or keep it in float between quant.dcast and quant.qcast}}
+  %0 = tosa.reverse %x {axis = 0 : i32} : (tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+  return %0 : tensor<2x3x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// Layout ops run on stored integers only for one per-tensor type: a
+// layout op can move or cut a quantized axis.
+func.func @per_axis_slice(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>) -> tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> {
+  // expected-error@+1 {{'tensor.extract_slice' on quantized types has no integer lowering in quant-lower-qnn; fold it into a qnn op or keep it in float between quant.dcast and quant.qcast}}
+  %0 = tensor.extract_slice %x[1, 0] [1, 3] [1, 1] : tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> to tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  return %0 : tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
 }
 
 // -----

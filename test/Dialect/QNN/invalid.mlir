@@ -881,3 +881,125 @@ module attributes {qnn.requantmode = #qnn.requant_mode<fp32>} {
 // expected-error@+1 {{failed to parse QNN_RequantModeAttr parameter 'value'}}
 module attributes {qnn.requant_mode = #qnn.requant_mode<fixed>} {
 }
+
+// -----
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_input_float(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op input must be a tensor of per-tensor !quant.uniform, got 'tensor<1x2x4x4xf32>'}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x4x4xf32> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qc = !quant.uniform<u8:f32:1, {0.25:120, 0.5:120}>
+func.func @avg_pool_result_per_axis(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x2x2x!qc> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op result must be a tensor of per-tensor !quant.uniform, got 'tensor<1x2x2x2x!quant.uniform<u8:f32:1, {2.500000e-01:120,5.000000e-01:120}>>'}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x2x2x!qc>
+  return %0 : tensor<1x2x2x2x!qc>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f16, 0.25:120>
+func.func @avg_pool_expressed(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op input and result expressed types differ: 'f32' vs 'f16'}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_kernel(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op kernel must be > 0, got 0}}
+  %0 = qnn.avg_pool2d %x kernel [0, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_strides(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op strides must have 2 values, got 1}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_padding(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op padding must be >= 0, got -1}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, -1, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_rank(%x: tensor<2x4x4x!qi>) -> tensor<2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op input and result must have rank 4 (NCHW), got 3 and 3}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<2x4x4x!qi> -> tensor<2x2x2x!qo>
+  return %0 : tensor<2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_dynamic(%x: tensor<1x2x?x4x!qi>) -> tensor<1x2x2x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op input channels and spatial sizes must be static, got 'tensor<1x2x?x4x!quant.uniform<u8:f32, 5.000000e-01:128>>'}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x?x4x!qi> -> tensor<1x2x2x2x!qo>
+  return %0 : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_pad_kernel(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x3x3x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op padding must be smaller than the kernel (2) in spatial dimension 1}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 2, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x3x3x!qo>
+  return %0 : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_kernel_large(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x1x1x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op the kernel (5) is larger than the padded input (4) in spatial dimension 0}}
+  %0 = qnn.avg_pool2d %x kernel [5, 2] strides [1, 1] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x1x1x!qo>
+  return %0 : tensor<1x2x1x1x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:120>
+func.func @avg_pool_result_shape(%x: tensor<1x2x4x4x!qi>) -> tensor<1x2x3x2x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op result shape must be [N, C, OH, OW] = [1, 2, 2, 2], got 'tensor<1x2x3x2x!quant.uniform<u8:f32, 2.500000e-01:120>>'}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x2x4x4x!qi> -> tensor<1x2x3x2x!qo>
+  return %0 : tensor<1x2x3x2x!qo>
+}
+
+// -----
+
+!qi = !quant.uniform<i16:f32, 0.5:0>
+!qo = !quant.uniform<i16:f32, 0.25:0>
+func.func @avg_pool_overflow(%x: tensor<1x1x300x300x!qi>) -> tensor<1x1x1x1x!qo> {
+  // expected-error@+1 {{'qnn.avg_pool2d' op i32 sum can overflow: 90000 taps of up to 32768 reach 2949120000 > 2147483647}}
+  %0 = qnn.avg_pool2d %x kernel [300, 300] strides [1, 1] padding [0, 0, 0, 0] : tensor<1x1x300x300x!qi> -> tensor<1x1x1x1x!qo>
+  return %0 : tensor<1x1x1x1x!qo>
+}

@@ -101,3 +101,17 @@ func.func @conv2d(%x: tensor<1x3x8x8x!qx>, %w: tensor<4x3x3x3x!qcw>, %b: tensor<
   %2 = qnn.conv2d %y, %gw strides [1, 1] dilations [1, 1] padding [0, 0, 1, 1] groups 2 : (tensor<?x4x7x7x!qa>, tensor<4x2x1x1x!qw>) -> tensor<?x4x8x8x!qo>
   return %0, %1, %2 : tensor<1x4x4x4x!qco>, tensor<?x4x3x3x!qo>, tensor<?x4x8x8x!qo>
 }
+
+!qpi = !quant.uniform<u8:f32, 0.5:128>
+!qpo = !quant.uniform<u8:f32, 0.25:120>
+
+// A padded strided average pool with count_include_pad and a dynamic batch;
+// a global average pool (the whole image as the window).
+// CHECK-LABEL: @avg_pool2d
+func.func @avg_pool2d(%x: tensor<?x8x16x16x!qpi>, %y: tensor<1x8x7x7x!qpi>) -> (tensor<?x8x8x8x!qpo>, tensor<1x8x1x1x!qpo>) {
+  // CHECK: qnn.avg_pool2d %{{.*}} kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] count_include_pad : tensor<?x8x16x16x!quant.uniform<u8:f32, 5.000000e-01:128>> -> tensor<?x8x8x8x!quant.uniform<u8:f32, 2.500000e-01:120>>
+  %0 = qnn.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1] count_include_pad : tensor<?x8x16x16x!qpi> -> tensor<?x8x8x8x!qpo>
+  // CHECK: qnn.avg_pool2d %{{.*}} kernel [7, 7] strides [1, 1] padding [0, 0, 0, 0] : {{.*}} -> tensor<1x8x1x1x!quant.uniform
+  %1 = qnn.avg_pool2d %y kernel [7, 7] strides [1, 1] padding [0, 0, 0, 0] : tensor<1x8x7x7x!qpi> -> tensor<1x8x1x1x!qpo>
+  return %0, %1 : tensor<?x8x8x8x!qpo>, tensor<1x8x1x1x!qpo>
+}

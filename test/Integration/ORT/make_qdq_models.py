@@ -23,8 +23,9 @@ Flatten keep their input's parameters, as the quantizer does.
 
   mlp: x -> MatMul + Add (or Gemm) -> Relu -> Gemm(transB) -> out
   cnn: x -> Conv 3x3 pad 1 + Relu -> MaxPool 2x2 -> depthwise Conv 3x3
-       -> residual Add -> Relu -> Conv 3x3 stride 2 + Relu
-       -> GlobalAveragePool -> Flatten -> Gemm -> out
+       -> residual Add -> Relu -> Concat with the MaxPool output
+       -> Conv 3x3 stride 2 + Relu -> GlobalAveragePool -> Flatten -> Gemm
+       -> out
   op-*: one op between QDQ pairs, on many elements (single_op)
 
 Weights, calibration data and test inputs come from fixed numpy seeds: the
@@ -232,7 +233,7 @@ def cnn(act_type, batch, opset):
     b1 = rng.normal(0, 0.2, c).astype(F32)
     wdw = rng.normal(0, 0.4, (c, 1, 3, 3)).astype(F32)
     bdw = rng.normal(0, 0.2, c).astype(F32)
-    w3 = rng.normal(0, 0.2, (c2, c, 3, 3)).astype(F32)
+    w3 = rng.normal(0, 0.2, (c2, 2 * c, 3, 3)).astype(F32)
     b3 = rng.normal(0, 0.2, c2).astype(F32)
     wfc = rng.normal(0, 0.4, (classes, c2)).astype(F32)
     bfc = rng.normal(0, 0.2, classes).astype(F32)
@@ -257,7 +258,8 @@ def cnn(act_type, batch, opset):
     d, sd, zd = cal(conv2d(p, wdwf, bdw, 1, 1, c))
     s, ss, zs = cal(d + p)
     r, sr, zr = cal(np.maximum(s, 0))
-    e, se, ze = cal(np.maximum(conv2d(r, w3f, b3, 2, 1, 1), 0))
+    cat, sc, zc = cal(np.concatenate([p, r], axis=1))
+    e, se, ze = cal(np.maximum(conv2d(cat, w3f, b3, 2, 1, 1), 0))
     g, sg, zg = cal(e.mean(axis=(2, 3), keepdims=True))
     _, so, zo = cal(g.reshape(g.shape[0], -1) @ wfcf.T + bfc)
 
@@ -275,8 +277,9 @@ def cnn(act_type, batch, opset):
     dd = b.qdq(y, sd, zd)
     sd_ = b.qdq(b.node("Add", [dd, pd], "residual"), ss, zs)
     rd = b.qdq(b.node("Relu", [sd_], "relu2"), sr, zr)
+    cd = b.qdq(b.node("Concat", [pd, rd], "concat", axis=1), sc, zc)
     k3, _ = b.weight("conv3_weight", w3, 0)
-    y = b.node("Conv", [rd, k3, b.bias("conv3_bias", b3, sr, sw3)], "conv3",
+    y = b.node("Conv", [cd, k3, b.bias("conv3_bias", b3, sc, sw3)], "conv3",
                kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2])
     ed = b.qdq(b.node("Relu", [y], "relu3"), se, ze)
     gd = b.qdq(b.node("GlobalAveragePool", [ed], "gap"), sg, zg)
@@ -293,7 +296,9 @@ def single_op(op, act_type, batch):
     """One quantized op between QDQ pairs, on enough elements to measure how
     often two implementations round differently: conv (3x3, pad 1),
     dwconv (depthwise), add (two quantized inputs), gap
-    (GlobalAveragePool), gemm (transB), matmul (MatMul + Add)."""
+    (GlobalAveragePool), maxpool and avgpool (3x3, stride 2, pad 1), concat
+    (two inputs with their own parameters), gemm (transB), matmul (MatMul +
+    Add)."""
     rng = np.random.default_rng(3)
     b = Builder()
     if op in ("conv", "dwconv"):
@@ -333,6 +338,34 @@ def single_op(op, act_type, batch):
                     sg, zg)
         return (finish(b, {"x": list(x.shape)}, out, [batch, 64, 1, 1], 13),
                 [x])
+    if op in ("maxpool", "avgpool"):
+        x = rng.normal(0.3, 1.0, (batch, 16, 24, 24)).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        xd = b.qdq("x", sx, zx)
+        window = dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+        if op == "maxpool":  # keeps its input's parameters
+            y = b.node("MaxPool", [xd], "maxpool", **window)
+            sy, zy = sx, zx
+        else:
+            y = b.node("AveragePool", [xd], "avgpool", **window)
+            # Averages of 2x2 blocks: a range close to the pool's.
+            n, c, h, w = x.shape
+            _, sy, zy = Calibrator(act_type)(fake_quant(x, sx, zx).reshape(
+                n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5)))
+        out = b.qdq(y, sy, zy)
+        return (finish(b, {"x": list(x.shape)}, out, [batch, 16, 12, 12], 13),
+                [x])
+    if op == "concat":
+        x = rng.normal(0, 1.0, (batch, 8, 16, 16)).astype(F32)
+        y = rng.normal(0.5, 2.0, (batch, 4, 16, 16)).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        _, sy, zy = Calibrator(act_type)(y)
+        _, so, zo = Calibrator(act_type)(np.concatenate(
+            [fake_quant(x, sx, zx), fake_quant(y, sy, zy)], axis=1))
+        out = b.qdq(b.node("Concat", [b.qdq("x", sx, zx), b.qdq("y", sy, zy)],
+                           "concat", axis=1), so, zo)
+        return (finish(b, {"x": list(x.shape), "y": list(y.shape)}, out,
+                       [batch, 12, 16, 16], 13), [x, y])
     if op in ("gemm", "matmul"):
         k, n = 64, 48
         x = rng.normal(0, 1.0, (batch, k)).astype(F32)
@@ -361,7 +394,8 @@ def single_op(op, act_type, batch):
     raise ValueError(op)
 
 
-SINGLE_OPS = ("conv", "dwconv", "add", "gap", "gemm", "matmul")
+SINGLE_OPS = ("conv", "dwconv", "add", "gap", "maxpool", "avgpool", "concat",
+              "gemm", "matmul")
 
 
 def variants(batches=None):

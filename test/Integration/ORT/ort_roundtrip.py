@@ -68,6 +68,25 @@ def attr(node, name, default):
     return default
 
 
+def pool2d(x, kernel, strides, pads, average):
+    """MaxPool, or AveragePool with count_include_pad = 0, over the taps
+    of each window inside the input."""
+    def windows(size, d):
+        count = (size + pads[d] + pads[2 + d] - kernel[d]) // strides[d] + 1
+        for o in range(count):
+            begin = o * strides[d] - pads[d]
+            yield max(begin, 0), min(begin + kernel[d], size)
+    rows = list(windows(x.shape[2], 0))
+    cols = list(windows(x.shape[3], 1))
+    out = np.zeros(x.shape[:2] + (len(rows), len(cols)), x.dtype)
+    for i, (h0, h1) in enumerate(rows):
+        for j, (w0, w1) in enumerate(cols):
+            window = x[:, :, h0:h1, w0:w1]
+            out[:, :, i, j] = (window.mean(axis=(2, 3)) if average
+                               else window.max(axis=(2, 3)))
+    return out
+
+
 def evaluate_exact(model, inputs, taps):
     """The input of every QuantizeLinear, computed in float64 from the
     tensors ORT quantized (`taps`: name -> array) instead of from the
@@ -106,8 +125,12 @@ def evaluate_exact(model, inputs, taps):
         elif op == "Gemm":
             out = a[0] @ (a[1].T if attr(n, "transB", 0) else a[1])
             out = out + a[2] if len(a) > 2 else out
-        elif op == "MaxPool":
-            out = make_qdq_models.maxpool2(a[0])
+        elif op in ("MaxPool", "AveragePool"):
+            out = pool2d(a[0], attr(n, "kernel_shape", None),
+                         attr(n, "strides", [1, 1]),
+                         attr(n, "pads", [0, 0, 0, 0]), op == "AveragePool")
+        elif op == "Concat":
+            out = np.concatenate(a, axis=attr(n, "axis", None))
         elif op == "GlobalAveragePool":
             out = a[0].mean(axis=(2, 3), keepdims=True)
         elif op == "Flatten":

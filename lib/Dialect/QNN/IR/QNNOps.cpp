@@ -381,3 +381,101 @@ LogicalResult Conv2DOp::verify() {
                      getResult().getType(), getStrides(), getDilations(),
                      getPadding(), getGroups(), [&] { return emitOpError(); });
 }
+
+//===----------------------------------------------------------------------===//
+// AvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+AvgPool2DOp::verifyTypes(Type inputType, Type resultType,
+                         ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> padding,
+                         function_ref<InFlightDiagnostic()> emitError) {
+  std::optional<UniformParams> input = getUniformParams(inputType);
+  std::optional<UniformParams> result = getUniformParams(resultType);
+  if (!isa<RankedTensorType>(inputType) || !input || input->isPerAxis())
+    return emitError() << "input must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << inputType;
+  if (!isa<RankedTensorType>(resultType) || !result || result->isPerAxis())
+    return emitError() << "result must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << resultType;
+  if (failed(verifyUniformParams(*input, "input", emitError)) ||
+      failed(verifyUniformParams(*result, "result", emitError)))
+    return failure();
+  if (input->expressedType() != result->expressedType())
+    return emitError() << "input and result expressed types differ: "
+                       << input->expressedType() << " vs "
+                       << result->expressedType();
+  if (failed(verifyWindowAttr("kernel", kernel, 2, 1, emitError)) ||
+      failed(verifyWindowAttr("strides", strides, 2, 1, emitError)) ||
+      failed(verifyWindowAttr("padding", padding, 4, 0, emitError)))
+    return failure();
+  auto inputTensor = cast<RankedTensorType>(inputType);
+  auto resultTensor = cast<RankedTensorType>(resultType);
+  if (inputTensor.getRank() != 4 || resultTensor.getRank() != 4)
+    return emitError() << "input and result must have rank 4 (NCHW), got "
+                       << inputTensor.getRank() << " and "
+                       << resultTensor.getRank();
+  ArrayRef<int64_t> in = inputTensor.getShape();
+  // The lowering computes the window counts and the i32 bound from these.
+  if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
+    return emitError() << "input channels and spatial sizes must be static, "
+                          "got "
+                       << inputType;
+  SmallVector<int64_t, 2> outSizes;
+  for (int d = 0; d < 2; ++d) {
+    // A window entirely in the padding would average nothing.
+    if (padding[d] >= kernel[d] || padding[2 + d] >= kernel[d])
+      return emitError() << "padding must be smaller than the kernel ("
+                         << kernel[d] << ") in spatial dimension " << d;
+    int64_t padded = in[2 + d] + padding[d] + padding[2 + d];
+    if (padded < kernel[d])
+      return emitError() << "the kernel (" << kernel[d]
+                         << ") is larger than the padded input (" << padded
+                         << ") in spatial dimension " << d;
+    outSizes.push_back((padded - kernel[d]) / strides[d] + 1);
+  }
+  ArrayRef<int64_t> out = resultTensor.getShape();
+  if (!sameOrDynamic(out[0], in[0]) || out[1] != in[1] ||
+      out[2] != outSizes[0] || out[3] != outSizes[1])
+    return emitError() << "result shape must be [N, C, OH, OW] = ["
+                       << (ShapedType::isDynamic(in[0]) ? "?" : Twine(in[0]))
+                       << ", " << in[1] << ", " << outSizes[0] << ", "
+                       << outSizes[1] << "], got " << resultType;
+  double bound = double(kernel[0] * kernel[1]) * input->maxAbsCentered();
+  if (bound > double(std::numeric_limits<int32_t>::max()))
+    return emitError() << "i32 sum can overflow: " << kernel[0] * kernel[1]
+                       << " taps of up to " << input->maxAbsCentered()
+                       << " reach " << int64_t(bound) << " > 2147483647";
+  return success();
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  return verifyTypes(getInput().getType(), getResult().getType(), getKernel(),
+                     getStrides(), getPadding(), [&] { return emitOpError(); });
+}
+
+SmallVector<int64_t> AvgPool2DOp::computeWindowCounts(
+    ArrayRef<int64_t> inputSpatial, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> padding, bool includePad) {
+  // Per dimension and output position: the taps inside the input.
+  SmallVector<SmallVector<int64_t>, 2> taps(2);
+  for (int d = 0; d < 2; ++d) {
+    int64_t size = inputSpatial[d];
+    int64_t outSize =
+        (size + padding[d] + padding[2 + d] - kernel[d]) / strides[d] + 1;
+    for (int64_t o = 0; o < outSize; ++o) {
+      int64_t begin = o * strides[d] - padding[d];
+      int64_t inside = std::min(begin + kernel[d], size) -
+                       std::max(begin, int64_t(0));
+      taps[d].push_back(includePad ? kernel[d] : inside);
+    }
+  }
+  SmallVector<int64_t> counts;
+  for (int64_t h : taps[0])
+    for (int64_t w : taps[1])
+      counts.push_back(h * w);
+  return counts;
+}

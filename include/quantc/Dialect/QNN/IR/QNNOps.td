@@ -181,4 +181,68 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// AvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+def QNN_AvgPool2DOp : QNN_Op<"avg_pool2d", [Pure]> {
+  let summary = "Quantized 2-D average pool (NCHW), global average pool";
+  let description = [{
+    `result[n, c, oh, ow] = clamp(round_half_to_even(float32(acc) * M[count])
+    + zp_out)` with `acc = sum_{kh, kw} (xp[n, c, oh * sh + kh, ow * sw + kw]
+    - zp_in)` summed exactly in i32, `xp` the input padded with its zero point
+    (padded taps contribute 0), `count` the number of taps of the window
+    inside the input (or all `KH * KW` taps with `count_include_pad`), and
+    `M[count] = float32(s_in / float32(s_out * count))`: ONNX Runtime's
+    QLinearGlobalAveragePool requantization, applied to every window. A
+    global average pool is `kernel = [H, W]`, no padding.
+
+    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C`, `H`, `W`
+      static (`N` may be dynamic).
+    - `result`: `[N, C, OH, OW]`, per-tensor `!quant.uniform` of the same
+      expressed type, `OH = (H + pad_top + pad_bottom - KH) / sh + 1`
+      (floor), likewise `OW`.
+    - `kernel = [KH, KW]`, `strides = [sh, sw]` (all > 0), `padding =
+      [pad_top, pad_left, pad_bottom, pad_right]` (ONNX `pads` order, each
+      >= 0 and smaller than the kernel along its dimension, so that every
+      window holds at least one input element).
+
+    The verifier proves that the i32 sum cannot overflow.
+
+    ```mlir
+    %y = qnn.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 1, 1]
+        : tensor<1x8x16x16x!quant.uniform<u8:f32, 0.5:128>>
+       -> tensor<1x8x8x8x!quant.uniform<u8:f32, 0.25:120>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       UnitAttr:$count_include_pad);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `kernel` $kernel `strides` $strides `padding` $padding
+    (`count_include_pad` $count_include_pad^)? attr-dict
+    `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The checks of the verifier on bare types and attribute values, so that
+    /// a rewrite can ask whether an op would be valid before building it.
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type input, ::mlir::Type result,
+        ::llvm::ArrayRef<int64_t> kernel, ::llvm::ArrayRef<int64_t> strides,
+        ::llvm::ArrayRef<int64_t> padding,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+
+    /// The number of taps each output position averages, row-major over
+    /// [OH, OW], for an input of spatial sizes [H, W]: those inside the
+    /// input, or all of them with `includePad`. Arguments as verified.
+    static ::llvm::SmallVector<int64_t> computeWindowCounts(
+        ::llvm::ArrayRef<int64_t> inputSpatial,
+        ::llvm::ArrayRef<int64_t> kernel, ::llvm::ArrayRef<int64_t> strides,
+        ::llvm::ArrayRef<int64_t> padding, bool includePad);
+  }];
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD
