@@ -14,6 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FoldQDQInternal.h"
+
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/QuantParams.h"
@@ -571,7 +573,15 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
     eraseBuilt();
     return success();
   }
-  Value result = buildFolded(builder, layer, input, weight, bias);
+  replaceQDQLayer(output, buildFolded(builder, layer, input, weight, bias));
+  folded = true;
+  foldedWeight = weightFolded;
+  return success();
+}
+
+bool quantc::isFoldableLayerCore(Operation *op) { return isLayerCore(op); }
+
+void quantc::replaceQDQLayer(quant::QuantizeCastOp output, Value result) {
   output.getResult().replaceAllUsesWith(result);
 
   // Erase the float layer, walking back from the cast while ops go dead.
@@ -595,9 +605,6 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
     erased.insert(op);
     op->erase();
   }
-  folded = true;
-  foldedWeight = weightFolded;
-  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -621,6 +628,8 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
         hadError = true;
         continue;
       }
+      if (!folded)
+        folded = tryFoldElementwise(output, explain);
       numFolded += folded;
       numWeightsFolded += foldedWeight;
     }

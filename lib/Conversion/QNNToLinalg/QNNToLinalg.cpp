@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "LoweringHelpers.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -27,6 +28,7 @@
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
+using namespace quantc::qnn_lowering;
 
 //===----------------------------------------------------------------------===//
 // Type conversion
@@ -48,13 +50,8 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
 // Helpers
 //===----------------------------------------------------------------------===//
 
-namespace {
-
-/// A value that enters a linalg.generic as an input, with its indexing map.
-struct GenericInput {
-  Value value;
-  AffineMap map;
-};
+// Not anonymous: Elementwise.cpp shares the helpers of LoweringHelpers.h.
+namespace quantc::qnn_lowering {
 
 /// Where the loops of a linalg.generic index the output channels: one loop
 /// (a matmul's N, a quantized axis) or several that split the channel index
@@ -378,21 +375,6 @@ SmallVector<float> mergedScales(const UniformParams &x, const UniformParams &w,
         float(x.scale(0)), float(w.scale(c)), float(out.scale(0))));
   return scales;
 }
-
-/// The generic inputs of the epilogue, each read over the accumulator's
-/// loops. Optional terms have a null value.
-struct EpilogueInputs {
-  /// i32 per channel: the folded ConstantTerms.
-  GenericInput constantTerms;
-  /// f32 per channel or 0-d: the merged scales.
-  GenericInput multipliers;
-  /// sum_k x per output position and i32 zw per channel: - zw * sum_k x.
-  GenericInput inputSums, weightZeroPoints;
-  /// sum_k w per channel, when not folded: - zx * sum_k w.
-  GenericInput weightSums;
-  /// The bias, when not a constant.
-  GenericInput runtimeBias;
-};
 
 /// y = acc + terms, then the fp32 requantize to `out`'s storage type, as one
 /// elementwise generic over `acc`.
@@ -847,7 +829,7 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
   }
 };
 
-} // namespace
+} // namespace quantc::qnn_lowering
 
 void quantc::populateQNNToLinalgConversionPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
@@ -855,4 +837,5 @@ void quantc::populateQNNToLinalgConversionPatterns(
       .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering,
            ObserveLowering, RequantizeLowering, MatmulLowering, Conv2DLowering>(
           typeConverter, patterns.getContext());
+  populateQNNElementwiseToLinalgPatterns(typeConverter, patterns);
 }

@@ -381,3 +381,113 @@ LogicalResult Conv2DOp::verify() {
                      getResult().getType(), getStrides(), getDilations(),
                      getPadding(), getGroups(), [&] { return emitOpError(); });
 }
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops (AddOp, SubOp, MulOp)
+//===----------------------------------------------------------------------===//
+
+/// Checks that `operand` broadcasts to `result` (trailing alignment; each
+/// aligned dimension 1 or equal; a dynamic dimension only against a dynamic
+/// one, since the lowering cannot broadcast a size it does not know).
+static LogicalResult
+verifyBroadcastsTo(StringRef what, RankedTensorType operand,
+                   RankedTensorType result,
+                   function_ref<InFlightDiagnostic()> emitError) {
+  int64_t offset = result.getRank() - operand.getRank();
+  if (offset < 0)
+    return emitError() << what << " has rank " << operand.getRank()
+                       << ", above the result's " << result.getRank();
+  for (int64_t d = 0; d < operand.getRank(); ++d) {
+    int64_t size = operand.getDimSize(d);
+    int64_t resultSize = result.getDimSize(d + offset);
+    if (ShapedType::isDynamic(size) ? !ShapedType::isDynamic(resultSize)
+                                    : size != 1 && !sameOrDynamic(size,
+                                                                  resultSize))
+      return emitError() << what << " " << operand
+                         << " does not broadcast to the result " << result
+                         << " (dimension " << d << ")";
+  }
+  return success();
+}
+
+/// The verifier shared by qnn.add, qnn.sub and qnn.mul. `centredProduct`:
+/// the lowering multiplies the centred operands in i32 (qnn.mul).
+static LogicalResult
+verifyElementwiseBinary(Type lhsType, Type rhsType, Type resultType,
+                        bool centredProduct,
+                        function_ref<InFlightDiagnostic()> emitError) {
+  std::optional<UniformParams> params[3];
+  StringRef names[3] = {"lhs", "rhs", "result"};
+  Type types[3] = {lhsType, rhsType, resultType};
+  for (int i = 0; i < 3; ++i) {
+    params[i] = getUniformParams(types[i]);
+    if (!isa<RankedTensorType>(types[i]) || !params[i] ||
+        params[i]->isPerAxis())
+      return emitError() << names[i]
+                         << " must be a tensor of per-tensor !quant.uniform, "
+                            "got "
+                         << types[i];
+    if (failed(verifyUniformParams(*params[i], names[i], emitError)))
+      return failure();
+  }
+  auto [lhs, rhs, result] = std::tie(*params[0], *params[1], *params[2]);
+  if (lhs.expressedType() != rhs.expressedType() ||
+      lhs.expressedType() != result.expressedType())
+    return emitError() << "operands and result must share one expressed "
+                          "type, got "
+                       << lhs.expressedType() << ", " << rhs.expressedType()
+                       << " and " << result.expressedType();
+  // Centred operands are exact in i32 and in f32 (< 2^24) up to 16 bits.
+  for (int i = 0; i < 2; ++i)
+    if (params[i]->storageWidth() > 16)
+      return emitError() << names[i] << " storage must be at most 16 bits, got "
+                         << params[i]->type.getStorageType();
+  if (centredProduct &&
+      failed(verifyAccumulatorFits(/*k=*/1, lhs, rhs, emitError)))
+    return failure();
+
+  auto resultTensor = cast<RankedTensorType>(resultType);
+  if (failed(verifyBroadcastsTo("lhs", cast<RankedTensorType>(lhsType),
+                                resultTensor, emitError)) ||
+      failed(verifyBroadcastsTo("rhs", cast<RankedTensorType>(rhsType),
+                                resultTensor, emitError)))
+    return failure();
+  // Each result dimension must come from an operand: a size-1 operand
+  // dimension cannot make a larger result one.
+  auto lhsTensor = cast<RankedTensorType>(lhsType);
+  auto rhsTensor = cast<RankedTensorType>(rhsType);
+  for (int64_t d = 0; d < resultTensor.getRank(); ++d) {
+    auto sizeAt = [&](RankedTensorType t) -> int64_t {
+      int64_t aligned = d - (resultTensor.getRank() - t.getRank());
+      return aligned < 0 ? 1 : t.getDimSize(aligned);
+    };
+    int64_t lhsSize = sizeAt(lhsTensor), rhsSize = sizeAt(rhsTensor);
+    int64_t resultSize = resultTensor.getDimSize(d);
+    if (ShapedType::isDynamic(resultSize) ||
+        ShapedType::isDynamic(lhsSize) || ShapedType::isDynamic(rhsSize))
+      continue;
+    if (resultSize != std::max(lhsSize, rhsSize))
+      return emitError() << "result dimension " << d << " must be "
+                         << std::max(lhsSize, rhsSize)
+                         << " (the broadcast of the operands), got "
+                         << resultSize;
+  }
+  return success();
+}
+
+#define QNN_DEFINE_ELEMENTWISE_VERIFIER(OP, CENTRED_PRODUCT)                   \
+  LogicalResult OP::verifyTypes(                                               \
+      Type lhsType, Type rhsType, Type resultType,                             \
+      function_ref<InFlightDiagnostic()> emitError) {                          \
+    return verifyElementwiseBinary(lhsType, rhsType, resultType,               \
+                                   CENTRED_PRODUCT, emitError);                \
+  }                                                                            \
+  LogicalResult OP::verify() {                                                 \
+    return verifyTypes(getLhs().getType(), getRhs().getType(),                 \
+                       getResult().getType(), [&] { return emitOpError(); });  \
+  }
+
+QNN_DEFINE_ELEMENTWISE_VERIFIER(AddOp, /*centredProduct=*/false)
+QNN_DEFINE_ELEMENTWISE_VERIFIER(SubOp, /*centredProduct=*/false)
+QNN_DEFINE_ELEMENTWISE_VERIFIER(MulOp, /*centredProduct=*/true)
+#undef QNN_DEFINE_ELEMENTWISE_VERIFIER

@@ -181,4 +181,73 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops: AddOp, SubOp, MulOp
+//===----------------------------------------------------------------------===//
+
+class QNN_ElementwiseBinaryOp<string mnemonic, string formula,
+                              string reference, string example>
+    : QNN_Op<mnemonic, [Pure]> {
+  let description = !strconcat([{
+    `}], formula, [{`, elementwise with NumPy broadcasting; each operand and
+    the result carry their own quantization. }], reference, [{
+
+    - `lhs`, `rhs`, `result`: tensors of per-tensor `!quant.uniform` with one
+      expressed type; scales, zero points and storage types may all differ.
+    - Broadcasting: an operand may have a lower rank than the result and is
+      aligned to its trailing dimensions; each aligned dimension is 1
+      (broadcast) or the result's, and the result has the broadcast shape.
+      A dynamic operand dimension is never broadcast: the result dimension
+      must be dynamic too, and takes the operand's size.
+
+    ```mlir
+    }], example, [{
+
+    ```
+  }]);
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The checks of the verifier on bare types, so that a rewrite can ask
+    /// whether an op would be valid before building it.
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type lhs, ::mlir::Type rhs, ::mlir::Type result,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+  }];
+}
+
+def QNN_AddOp : QNN_ElementwiseBinaryOp<"add",
+    "result = requant(dequant(lhs) + dequant(rhs))",
+    "ONNX `QLinearAdd` (com.microsoft) semantics.",
+    [{%y = qnn.add %a, %b
+        : (tensor<2x4x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<4x!quant.uniform<u8:f32, 0.25:120>>)
+        -> tensor<2x4x!quant.uniform<u8:f32, 1.0:127>>}]> {
+  let summary = "Quantized elementwise addition";
+}
+
+def QNN_SubOp : QNN_ElementwiseBinaryOp<"sub",
+    "result = requant(dequant(lhs) - dequant(rhs))",
+    "The counterpart of `qnn.add` with the second operand negated.",
+    [{%y = qnn.sub %a, %b
+        : (tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>,
+           tensor<2x4x!quant.uniform<i8:f32, 0.25:0>>)
+        -> tensor<2x4x!quant.uniform<i8:f32, 1.0:2>>}]> {
+  let summary = "Quantized elementwise subtraction";
+}
+
+def QNN_MulOp : QNN_ElementwiseBinaryOp<"mul",
+    "result = requant(dequant(lhs) * dequant(rhs))",
+    "ONNX `QLinearMul` (com.microsoft) semantics.",
+    [{%y = qnn.mul %a, %b
+        : (tensor<1x3x4x4x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<1x3x1x1x!quant.uniform<u8:f32, 0.25:120>>)
+        -> tensor<1x3x4x4x!quant.uniform<u8:f32, 1.0:127>>}]> {
+  let summary = "Quantized elementwise multiplication";
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD

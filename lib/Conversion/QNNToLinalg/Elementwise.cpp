@@ -1,0 +1,221 @@
+//===- Elementwise.cpp - qnn.add/sub/mul to integer linalg ------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The quantized elementwise binary ops, fp32 mode, as ONNX Runtime computes
+// QLinearAdd and QLinearMul (docs/Numerics.md, "Elementwise ops"):
+//
+//   add/sub: out = clamp(rne((a - za) * float(sa / sc) +- (b - zb) *
+//                            float(sb / sc) + zc))          all in float32
+//   mul:     out = clamp(rne(float((a - za) * (b - zb)) * M) + zc),
+//            M = float32(float32(sa * sb) / sc), the (a - za) * (b - zb)
+//            product exact in i32 (the verifier bounds it)
+//
+// mul is a contraction of one product, so it goes through the matmul/conv
+// requantize epilogue; add/sub share its rounding and clamping.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringHelpers.h"
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+using namespace quantc::qnn_lowering;
+
+namespace {
+
+/// The operands of a broadcasting elementwise op, read over the loops of its
+/// result: an operand of lower rank is aligned to the trailing loops, and
+/// its static size-1 dimensions are read at index 0 where the result is
+/// larger (the verifier rules out broadcasting a dynamic dimension).
+struct BroadcastOperands {
+  SmallVector<AffineMap, 2> maps;
+  /// The result's sizes, dynamic ones read from an operand that has them.
+  SmallVector<OpFoldResult> resultSizes;
+};
+
+BroadcastOperands buildBroadcast(OpBuilder &b, Location loc,
+                                 ArrayRef<Value> operands,
+                                 RankedTensorType resultType) {
+  BroadcastOperands out;
+  int64_t rank = resultType.getRank();
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t offset = rank - type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(type.getDimSize(d) == 1 &&
+                              resultType.getDimSize(d + offset) != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(d + offset));
+    out.maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      out.resultSizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    // A dynamic result dimension: an operand's dynamic size, else the
+    // larger static one.
+    OpFoldResult size = b.getIndexAttr(1);
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t aligned = d - (rank - type.getRank());
+      if (aligned < 0)
+        continue;
+      if (type.isDynamicDim(aligned)) {
+        size = tensor::DimOp::create(b, loc, operand, aligned).getResult();
+        break;
+      }
+      if (type.getDimSize(aligned) != 1)
+        size = b.getIndexAttr(type.getDimSize(aligned));
+    }
+    out.resultSizes.push_back(size);
+  }
+  return out;
+}
+
+/// A parallel linalg.generic over `sizes` reading `lhs` and `rhs` through
+/// `maps` and yielding `body(lhs, rhs)` of `elementType`.
+Value buildBinaryGeneric(
+    OpBuilder &b, Location loc, Value lhs, Value rhs,
+    const BroadcastOperands &broadcast, Type elementType,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, broadcast.resultSizes, elementType);
+  SmallVector<AffineMap> maps(broadcast.maps.begin(), broadcast.maps.end());
+  unsigned rank = broadcast.resultSizes.size();
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+/// ext(q) - zp in i32.
+Value centre(OpBuilder &b, Location loc, Value stored,
+             const UniformParams &params) {
+  Value zp = arith::ConstantOp::create(
+      b, loc, b.getI32IntegerAttr(int32_t(params.zeroPoint(0))));
+  return arith::SubIOp::create(
+      b, loc, extendToI32(b, loc, stored, params.isSigned()), zp);
+}
+
+/// qnn.add and qnn.sub: (a - za) * float(sa / sc) +- (b - zb) * float(sb /
+/// sc) + zc in float32, then the shared rounding and clamping.
+template <typename OpTy, bool isSub>
+struct AddSubLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams lhsP = *getUniformParams(op.getLhs().getType());
+    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    // The ratios in float32, as ONNX Runtime computes them.
+    float outScale = float(outP.scale(0));
+    double lhsRatio = float(lhsP.scale(0)) / outScale;
+    double rhsRatio = float(rhsP.scale(0)) / outScale;
+
+    BroadcastOperands broadcast =
+        buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
+                       cast<RankedTensorType>(op.getType()));
+    Value result = buildBinaryGeneric(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
+        outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+          auto scaled = [&](Value stored, const UniformParams &params,
+                            double ratio) {
+            Value centred = arith::SIToFPOp::create(
+                b, l, f32, centre(b, l, stored, params));
+            return arith::MulFOp::create(b, l, centred,
+                                         floatConstant(b, l, f32, ratio));
+          };
+          Value a = scaled(lhs, lhsP, lhsRatio);
+          Value c = scaled(rhs, rhsP, rhsRatio);
+          Value sum = isSub ? arith::SubFOp::create(b, l, a, c).getResult()
+                            : arith::AddFOp::create(b, l, a, c).getResult();
+          // zc is added before rounding, as ONNX Runtime does.
+          Value shifted = arith::AddFOp::create(
+              b, l, sum, floatConstant(b, l, f32, double(outP.zeroPoint(0))));
+          return roundClampToStorage(b, l, shifted,
+                                     floatConstant(b, l, f32, 0.0), outP);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// qnn.mul: the exact i32 product of the centred operands, then the
+/// matmul/conv requantize epilogue with the merged scale sa * sb / sc.
+struct MulLowering : public OpConversionPattern<MulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams lhsP = *getUniformParams(op.getLhs().getType());
+    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    unsigned rank = resultType.getRank();
+
+    BroadcastOperands broadcast =
+        buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
+                       resultType);
+    Value product = buildBinaryGeneric(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
+        rewriter.getI32Type(),
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+          return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
+                                       centre(b, l, rhs, rhsP));
+        });
+
+    // One "channel": 0-d constant terms (none) and merged scale.
+    AffineMap scalarMap = AffineMap::get(rank, 0, {}, rewriter.getContext());
+    auto scalarConstant = [&](TypedAttr value) {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({}, value.getType()),
+                                 value));
+    };
+    EpilogueInputs inputs;
+    inputs.constantTerms = {scalarConstant(rewriter.getI32IntegerAttr(0)),
+                            scalarMap};
+    inputs.multipliers = {
+        scalarConstant(rewriter.getF32FloatAttr(
+            mergedScales(lhsP, rhsP, outP, /*channels=*/1)[0])),
+        scalarMap};
+    rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, product,
+                                                   inputs,
+                                                   /*inputZeroPoint=*/0, outP));
+    return success();
+  }
+};
+
+} // namespace
+
+void quantc::populateQNNElementwiseToLinalgPatterns(
+    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
+               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering>(
+      typeConverter, patterns.getContext());
+}

@@ -1,0 +1,130 @@
+//===- FoldQDQElementwise.cpp - Fold QDQ add/sub/mul into qnn ---*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The elementwise part of quant-fold-qdq: dq(a), dq(b) -> tosa.add / sub /
+// mul -> q becomes qnn.add / sub / mul. quant-import aligns operand ranks
+// with a tosa.reshape that prepends size-1 dimensions; the qnn ops
+// broadcast across ranks themselves, so the fold looks through it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FoldQDQInternal.h"
+
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+
+namespace {
+
+/// A float elementwise candidate and the qnn op it would become.
+struct ElementwiseCandidate {
+  Operation *op = nullptr;
+  StringRef qnnOpName, floatOpName;
+  Value lhs, rhs;
+};
+
+std::optional<ElementwiseCandidate> matchCandidate(Operation *op) {
+  if (auto add = dyn_cast_or_null<tosa::AddOp>(op))
+    return ElementwiseCandidate{op, "qnn.add", "add", add.getInput1(),
+                                add.getInput2()};
+  if (auto sub = dyn_cast_or_null<tosa::SubOp>(op))
+    return ElementwiseCandidate{op, "qnn.sub", "sub", sub.getInput1(),
+                                sub.getInput2()};
+  if (auto mul = dyn_cast_or_null<tosa::MulOp>(op))
+    return ElementwiseCandidate{op, "qnn.mul", "mul", mul.getInput1(),
+                                mul.getInput2()};
+  return std::nullopt;
+}
+
+/// Whether `reshape` only prepends size-1 dimensions (the importer's rank
+/// alignment before a broadcasting op).
+bool isRankAlignment(tosa::ReshapeOp reshape) {
+  ArrayRef<int64_t> from = reshape.getInput1().getType().getShape();
+  ArrayRef<int64_t> to = reshape.getType().getShape();
+  if (to.size() < from.size() || to.take_back(from.size()) != from)
+    return false;
+  return llvm::all_of(to.drop_back(from.size()),
+                      [](int64_t d) { return d == 1; });
+}
+
+/// The dequantize behind an operand, through a rank alignment.
+quant::DequantizeCastOp dequantizedOperand(Value operand) {
+  if (auto reshape = operand.getDefiningOp<tosa::ReshapeOp>())
+    if (isRankAlignment(reshape))
+      operand = reshape.getInput1();
+  return operand.getDefiningOp<quant::DequantizeCastOp>();
+}
+
+} // namespace
+
+bool quantc::tryFoldElementwise(quant::QuantizeCastOp output, bool explain) {
+  std::optional<ElementwiseCandidate> candidate =
+      matchCandidate(output.getInput().getDefiningOp());
+  if (!candidate)
+    return false;
+  // A bias add belongs to the layer FoldQDQ.cpp folds or explains.
+  if (isFoldableLayerCore(candidate->lhs.getDefiningOp()) ||
+      isFoldableLayerCore(candidate->rhs.getDefiningOp()))
+    return false;
+  auto reject = [&](const Twine &reason) {
+    if (explain)
+      output->emitRemark("not folded into ")
+          << candidate->qnnOpName << ": " << reason;
+    return false;
+  };
+
+  if (auto mul = dyn_cast<tosa::MulOp>(candidate->op))
+    if (!matchPattern(mul.getShift(), m_Zero()))
+      return reject("the tosa.mul shift is not constant 0");
+  quant::DequantizeCastOp lhs = dequantizedOperand(candidate->lhs);
+  quant::DequantizeCastOp rhs = dequantizedOperand(candidate->rhs);
+  if (!lhs || !rhs)
+    return reject("the " + candidate->floatOpName + " " +
+                  (lhs ? "rhs" : "lhs") +
+                  " is not dequantized (directly or through a rank-aligning "
+                  "tosa.reshape)");
+
+  // Ask the verifier, capturing its reason instead of printing it.
+  Type lhsType = lhs.getInput().getType(), rhsType = rhs.getInput().getType();
+  Type resultType = output.getType();
+  std::string reason;
+  LogicalResult valid = success();
+  {
+    ScopedDiagnosticHandler capture(output.getContext(), [&](Diagnostic &d) {
+      reason = d.str();
+      return success();
+    });
+    auto emitError = [&] { return emitRemark(output.getLoc()); };
+    if (isa<tosa::AddOp>(candidate->op))
+      valid = AddOp::verifyTypes(lhsType, rhsType, resultType, emitError);
+    else if (isa<tosa::SubOp>(candidate->op))
+      valid = SubOp::verifyTypes(lhsType, rhsType, resultType, emitError);
+    else
+      valid = MulOp::verifyTypes(lhsType, rhsType, resultType, emitError);
+  }
+  if (failed(valid))
+    return reject(reason);
+
+  OpBuilder builder(output);
+  Location loc = output.getLoc();
+  Value lhsQ = lhs.getInput(), rhsQ = rhs.getInput();
+  Value result;
+  if (isa<tosa::AddOp>(candidate->op))
+    result = AddOp::create(builder, loc, resultType, lhsQ, rhsQ);
+  else if (isa<tosa::SubOp>(candidate->op))
+    result = SubOp::create(builder, loc, resultType, lhsQ, rhsQ);
+  else
+    result = MulOp::create(builder, loc, resultType, lhsQ, rhsQ);
+  replaceQDQLayer(output, result);
+  return true;
+}

@@ -1,0 +1,77 @@
+// RUN: quant-opt %s --split-input-file --quant-fold-qdq="explain=true" --verify-diagnostics
+
+// Elementwise candidates quant-fold-qdq leaves in QDQ form, one per reason
+// it gives (fold-qdq-elementwise.mlir checks they stay unchanged).
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 1.0:127>
+
+func.func @float_operand(%a: tensor<4x!qa>, %f: tensor<4xf32>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %s = tosa.add %ad, %f : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.add: the add rhs is not dequantized (directly or through a rank-aligning tosa.reshape)}}
+  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 1.0:127>
+
+// A reshape that moves elements is no rank alignment.
+func.func @reshape_not_alignment(%a: tensor<4x!qa>, %b: tensor<2x2x!qa>) -> tensor<2x2x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %bd = quant.dcast %b : tensor<2x2x!qa> to tensor<2x2xf32>
+  %shape = tosa.const_shape {values = dense<[2, 2]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %a2 = tosa.reshape %ad, %shape : (tensor<4xf32>, !tosa.shape<2>) -> tensor<2x2xf32>
+  %s = tosa.sub %a2, %bd : (tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  // expected-remark@+1 {{not folded into qnn.sub: the sub lhs is not dequantized (directly or through a rank-aligning tosa.reshape)}}
+  %q = quant.qcast %s : tensor<2x2xf32> to tensor<2x2x!qo>
+  return %q : tensor<2x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 1.0:127>
+
+func.func @mul_shift(%a: tensor<4x!qa>, %b: tensor<4x!qa>, %shift: tensor<1xi8>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %bd = quant.dcast %b : tensor<4x!qa> to tensor<4xf32>
+  %m = tosa.mul %ad, %bd, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.mul: the tosa.mul shift is not constant 0}}
+  %q = quant.qcast %m : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128, 0.5:128, 0.25:128}>
+!qo = !quant.uniform<u8:f32, 1.0:127>
+
+// What the verifier rejects is explained with its message.
+func.func @per_axis_operand(%a: tensor<4x!qa>, %b: tensor<4x!pa>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %bd = quant.dcast %b : tensor<4x!pa> to tensor<4xf32>
+  %s = tosa.add %ad, %bd : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.add: rhs must be a tensor of per-tensor !quant.uniform}}
+  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u16:f32, 0.5:0>
+!qo = !quant.uniform<u8:f32, 1.0:127>
+
+func.func @mul_overflow(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %bd = quant.dcast %b : tensor<4x!qa> to tensor<4xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %m = tosa.mul %ad, %bd, %shift : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.mul: i32 accumulator can overflow}}
+  %q = quant.qcast %m : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
