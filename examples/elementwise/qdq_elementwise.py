@@ -17,12 +17,18 @@ prepends size-1 dimensions where the ranks differ, tosa.add / tosa.sub /
 tosa.mul, quant.qcast/dcast of the output) and `@main`, which calls it on
 constant inputs and prints the result with printMemrefF32.
 
-`check` recomputes the expected output independently with numpy, with ONNX
-Runtime's QLinearAdd / QLinearMul semantics (docs/Numerics.md): inputs
-quantized as QuantizeLinear does, then, all in float32,
-  add/sub: rne((a - za) * (sa / sc) +- (b - zb) * (sb / sc) + zc)
-  mul:     rne((a - za) * (b - zb) * float32(float32(sa * sb) / sc)) + zc
-clamped to the output storage range. Bit-exact is the bar.
+`check` recomputes the expected output independently with numpy, with the
+semantics of ONNX Runtime's x86 QLinearAdd / QLinearMul kernels
+(docs/Numerics.md): inputs quantized as QuantizeLinear does, then, all in
+float32,
+  add/sub: ra = sa / sc, rb = +-(sb / sc), fixed = zc - (ra * za + rb * zb),
+           rne(fma(a, ra, fma(b, rb, fixed)))
+  mul:     rne(float32((a - za) * (b - zb)) * float32(float32(sa * sb) / sc))
+           + zc
+clamped to the output storage range. A fused multiply-add is computed in
+long double (64-bit significand: the product of a float32 and a value of
+at most 16 bits is exact, and so is the sum with a float32 of similar
+magnitude) and rounded once to float32. Bit-exact is the bar.
 """
 
 import argparse
@@ -64,6 +70,12 @@ def quantize(x, scale, zp, qmin, qmax):
     return np.clip(q.astype(np.int64) + zp, qmin, qmax)
 
 
+def fma(x, y, z):
+    """float32(x * y + z) with one rounding (see the module docstring)."""
+    ld = np.longdouble
+    return (ld(x) * ld(y) + ld(z)).astype(np.float32)
+
+
 class Elementwise:
     """All constants of one variant, drawn from a seeded generator."""
 
@@ -103,10 +115,14 @@ class Elementwise:
             scaled = (ca * cb).astype(f32) * multiplier
             q = np.rint(scaled).astype(np.int64) + self.zp_out
         else:
-            ra, rb = f32(self.s_a / self.s_out), f32(self.s_b / self.s_out)
-            ta, tb = ca.astype(f32) * ra, cb.astype(f32) * rb
-            total = ta + tb if self.op == "add" else ta - tb
-            q = np.rint(total + f32(self.zp_out)).astype(np.int64)
+            ra = f32(self.s_a / self.s_out)
+            rb = f32(self.s_b / self.s_out)
+            if self.op == "sub":
+                rb = -rb
+            fixed = f32(f32(self.zp_out) - f32(f32(ra * f32(self.zp_a)) +
+                                               f32(rb * f32(self.zp_b))))
+            partial = fma(qb.astype(f32), rb, fixed)
+            q = np.rint(fma(qa.astype(f32), ra, partial)).astype(np.int64)
         return np.clip(q, self.qmin, self.qmax)
 
     def emit(self):

@@ -8,9 +8,10 @@
 !i8a = !quant.uniform<i8:f32, 0.5:-3>
 
 // Broadcasting through the maps: rhs aligned to the trailing loops, its
-// size-1 dimension read at 0; the dynamic batch sized from lhs. Add/sub in
-// float32: centred values times the scale ratios, plus zc, then round and
-// clamp.
+// size-1 dimension read at 0; the dynamic batch sized from lhs. Sub in
+// float32 as ONNX Runtime's x86 QLinearAdd with rb negated: stored values
+// times ra = 0.5 and rb = -0.25, fused with the folded constant
+// zc - (ra * za + rb * zb) = 127 - (0.5 * -3 - 0.25 * 120) = 158.5.
 // CHECK-DAG:   #[[LHS:.*]] = affine_map<(d0, d1, d2) -> (d0, 0, d2)>
 // CHECK-DAG:   #[[RHS:.*]] = affine_map<(d0, d1, d2) -> (d1, 0)>
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
@@ -19,14 +20,17 @@
 // CHECK:         %[[N:.*]] = tensor.dim %[[A]], %{{.*}} : tensor<?x1x4xi8>
 // CHECK:         %[[E:.*]] = tensor.empty(%[[N]]) : tensor<?x3x4xi8>
 // CHECK:         linalg.generic {indexing_maps = [#[[LHS]], #[[RHS]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[A]], %[[B]] : tensor<?x1x4xi8>, tensor<3x1xi8>) outs(%[[E]] : tensor<?x3x4xi8>)
-// CHECK:           arith.extsi
-// CHECK:           arith.constant 5.000000e-01 : f32
-// CHECK:           arith.extui
-// CHECK:           arith.constant 2.500000e-01 : f32
-// CHECK:           %[[D:.*]] = arith.subf
-// CHECK:           %[[ZC:.*]] = arith.constant 1.270000e+02 : f32
-// CHECK:           %[[Y:.*]] = arith.addf %[[D]], %[[ZC]] : f32
-// CHECK:           math.roundeven %[[Y]] : f32
+// CHECK:           ^bb0(%[[X:.*]]: i8, %[[Y:.*]]: i8, %{{.*}}: i8):
+// CHECK:           %[[EY:.*]] = arith.extui %[[Y]] : i8 to i32
+// CHECK:           %[[FY:.*]] = arith.sitofp %[[EY]] : i32 to f32
+// CHECK:           %[[RB:.*]] = arith.constant -2.500000e-01 : f32
+// CHECK:           %[[FIXED:.*]] = arith.constant 1.585000e+02 : f32
+// CHECK:           %[[P:.*]] = math.fma %[[FY]], %[[RB]], %[[FIXED]] : f32
+// CHECK:           %[[EX:.*]] = arith.extsi %[[X]] : i8 to i32
+// CHECK:           %[[FX:.*]] = arith.sitofp %[[EX]] : i32 to f32
+// CHECK:           %[[RA:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK:           %[[R:.*]] = math.fma %[[FX]], %[[RA]], %[[P]] : f32
+// CHECK:           math.roundeven %[[R]] : f32
 // CHECK:           arith.fptoui {{.*}} : f32 to i8
 func.func @sub_dynamic_broadcast(%a: tensor<?x1x4x!i8a>, %b: tensor<3x1x!u8b>) -> tensor<?x3x4x!u8c> {
   %y = qnn.sub %a, %b : (tensor<?x1x4x!i8a>, tensor<3x1x!u8b>) -> tensor<?x3x4x!u8c>

@@ -101,6 +101,8 @@ def evaluate_exact(model, inputs, taps):
             out = np.maximum(a[0], 0)
         elif op == "Add":
             out = a[0] + a[1]
+        elif op == "Mul":
+            out = a[0] * a[1]
         elif op == "MatMul":
             out = a[0] @ a[1]
         elif op == "Gemm":
