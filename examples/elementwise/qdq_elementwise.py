@@ -61,13 +61,22 @@ VARIANTS = {
                              unsigned=False),
     "mul-ties": dict(op="mul", a=(4, 16), b=(4, 16), unsigned=False,
                      scales=(0.5, 0.25, 0.25), zps=(-3, 1, 0)),
+    # An activation (tosa.clamp) between the op and its quantize: folded
+    # into qnn.clamp, then into the op's output range.
+    "add-relu6-u8": dict(op="add", a=(2, 3, 8), b=(8,), unsigned=True,
+                         clamp=(0.0, 6.0)),
+    "mul-relu-i8": dict(op="mul", a=(1, 4, 3, 3), b=(4, 1, 1),
+                        unsigned=False, clamp=(0.0, float("inf"))),
+    "sub-clip-i8": dict(op="sub", a=(4, 16), b=(4, 16), unsigned=False,
+                        clamp=(-1.5, 2.0)),
 }
 
 
 def quantize(x, scale, zp, qmin, qmax):
-    """QuantizeLinear: float32 divide, round half to even, clamp."""
+    """QuantizeLinear: float32 divide, round half to even, clamp (in float
+    first, so that +-inf saturates)."""
     q = np.rint(np.asarray(x, np.float32) / np.float32(scale))
-    return np.clip(q.astype(np.int64) + zp, qmin, qmax)
+    return np.clip(q.astype(np.float64) + zp, qmin, qmax).astype(np.int64)
 
 
 def fma(x, y, z):
@@ -103,6 +112,7 @@ class Elementwise:
             self.zp_a, self.zp_b, self.zp_out = (
                 mid + int(v) for v in rng.integers(-20, 20, 3))
         self.out_shape = np.broadcast_shapes(self.a_shape, self.b_shape)
+        self.clamp = spec.get("clamp")
 
     def reference_q(self):
         """QLinearAdd / QLinearMul on the quantized inputs, in float32."""
@@ -123,7 +133,14 @@ class Elementwise:
                                                f32(rb * f32(self.zp_b))))
             partial = fma(qb.astype(f32), rb, fixed)
             q = np.rint(fma(qa.astype(f32), ra, partial)).astype(np.int64)
-        return np.clip(q, self.qmin, self.qmax)
+        q = np.clip(q, self.qmin, self.qmax)
+        if self.clamp:
+            # The activation on the real value, applied to the quantized
+            # one through the quantized bounds (quantization is monotonic).
+            lo, hi = (quantize(v, self.s_out, self.zp_out, self.qmin,
+                               self.qmax) for v in self.clamp)
+            q = np.clip(q, lo, hi)
+        return q
 
     def emit(self):
         store = "u8" if self.unsigned else "i8"
@@ -166,16 +183,23 @@ class Elementwise:
                 value, ty = f"%{name}r", al
             operands.append((value, ty))
         (av, at), (bv, bt) = operands
+        y0 = "%y0" if self.clamp else "%y"
         if self.op == "mul":
             body += [
                 '%shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} '
                 ": () -> tensor<1xi8>",
-                f"%y = tosa.mul {av}, {bv}, %shift : (tensor<{at}f32>, "
+                f"{y0} = tosa.mul {av}, {bv}, %shift : (tensor<{at}f32>, "
                 f"tensor<{bt}f32>, tensor<1xi8>) -> tensor<{y_s}f32>",
             ]
         else:
-            body.append(f"%y = tosa.{self.op} {av}, {bv} : (tensor<{at}f32>, "
+            body.append(f"{y0} = tosa.{self.op} {av}, {bv} : (tensor<{at}f32>, "
                         f"tensor<{bt}f32>) -> tensor<{y_s}f32>")
+        if self.clamp:
+            lo, hi = (fmt(v) if np.isfinite(v) else "0x7F800000"
+                      for v in self.clamp)
+            body.append(f"%y = tosa.clamp %y0 {{min_val = {lo} : f32, "
+                        f"max_val = {hi} : f32}} : (tensor<{y_s}f32>) -> "
+                        f"tensor<{y_s}f32>")
         body += [
             f"%yq = quant.qcast %y : tensor<{y_s}f32> to tensor<{y_s}!qo>",
             f"%yd = quant.dcast %yq : tensor<{y_s}!qo> to tensor<{y_s}f32>",

@@ -616,6 +616,7 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
   using FoldQDQPassBase::FoldQDQPassBase;
 
   void runOnOperation() override {
+    splitActivationClamps(getOperation());
     SmallVector<quant::QuantizeCastOp> outputs;
     getOperation().walk(
         [&](quant::QuantizeCastOp op) { outputs.push_back(op); });

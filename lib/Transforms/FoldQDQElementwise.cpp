@@ -11,11 +11,21 @@
 // with a tosa.reshape that prepends size-1 dimensions; the qnn ops
 // broadcast across ranks themselves, so the fold looks through it.
 //
+// Activations (ReLU, ReLU6, Clip: tosa.clamp): dq -> clamp -> q becomes
+// qnn.clamp with the bounds quantized. A clamp between a foldable producer
+// and its q (conv -> relu -> q, as quantizers write it) is first split into
+// producer -> q -> dq -> clamp -> q, which is exact: quantization is
+// monotonic, so q(clamp(x, lo, hi)) = clamp(q(x), q(lo), q(hi)), and
+// q(dq(v)) = v. quant-fuse-requant then folds the qnn.clamp into the
+// producer's output range.
+//
 //===----------------------------------------------------------------------===//
 
 #include "FoldQDQInternal.h"
 
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
+#include "quantc/Numerics/QuantParams.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
@@ -65,9 +75,81 @@ quant::DequantizeCastOp dequantizedOperand(Value operand) {
   return operand.getDefiningOp<quant::DequantizeCastOp>();
 }
 
+/// Whether `op` computes a value that quant-fold-qdq can fold up to a q: a
+/// contraction layer (with its bias add) or a float elementwise op.
+bool isFoldableProducer(Operation *op) {
+  if (!op)
+    return false;
+  if (isFoldableLayerCore(op))
+    return true;
+  if (isa<tosa::AddOp>(op))
+    return true; // A bias add or an elementwise add.
+  return isa<tosa::SubOp, tosa::MulOp>(op);
+}
+
+/// qnn.clamp from dq(x) -> tosa.clamp -> `output` when x and the output
+/// share one type.
+bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
+                  bool explain) {
+  auto reject = [&](const Twine &reason) {
+    if (explain)
+      output->emitRemark("not folded into qnn.clamp: ") << reason;
+    return false;
+  };
+  auto input = clamp.getInput().getDefiningOp<quant::DequantizeCastOp>();
+  if (!input)
+    return reject("the clamp input is not dequantized");
+  if (input.getInput().getType() != output.getType())
+    return reject("the clamp input and output quantizations differ");
+  std::optional<UniformParams> params = getUniformParams(output.getType());
+  if (!params || params->isPerAxis())
+    return reject("the clamp is not on a per-tensor !quant.uniform tensor");
+  // The bounds quantized as the output is (float32, +-inf saturating);
+  // tosa.clamp's verifier guarantees float bounds, no NaN, min <= max, so
+  // min <= max here too (quantization is monotonic).
+  auto lo = cast<FloatAttr>(clamp.getMinValAttr());
+  auto hi = cast<FloatAttr>(clamp.getMaxValAttr());
+  numerics::QuantParams q{float(params->scale(0)), params->zeroPoint(0)};
+  int64_t min = numerics::quantize(float(lo.getValueAsDouble()), q,
+                                   params->storageRange());
+  int64_t max = numerics::quantize(float(hi.getValueAsDouble()), q,
+                                   params->storageRange());
+  OpBuilder builder(output);
+  replaceQDQLayer(output, ClampOp::create(builder, output.getLoc(),
+                                          input.getInput(), min, max));
+  return true;
+}
+
 } // namespace
 
+void quantc::splitActivationClamps(Operation *root) {
+  SmallVector<tosa::ClampOp> clamps;
+  root->walk([&](tosa::ClampOp clamp) {
+    if (clamp->hasOneUse() && isa<FloatType>(mlir::getElementTypeOrSelf(
+                                  clamp.getType())) &&
+        isa<quant::QuantizeCastOp>(*clamp->user_begin()) &&
+        isFoldableProducer(clamp.getInput().getDefiningOp()))
+      clamps.push_back(clamp);
+  });
+  for (tosa::ClampOp clamp : clamps) {
+    auto output = cast<quant::QuantizeCastOp>(*clamp->user_begin());
+    std::optional<UniformParams> params = getUniformParams(output.getType());
+    if (!params || params->isPerAxis())
+      continue;
+    OpBuilder builder(clamp);
+    Location loc = clamp.getLoc();
+    Value produced = clamp.getInput();
+    auto quantized = quant::QuantizeCastOp::create(builder, loc,
+                                                   output.getType(), produced);
+    auto dequantized = quant::DequantizeCastOp::create(
+        builder, loc, produced.getType(), quantized);
+    clamp.getInputMutable().assign(dequantized);
+  }
+}
+
 bool quantc::tryFoldElementwise(quant::QuantizeCastOp output, bool explain) {
+  if (auto clamp = output.getInput().getDefiningOp<tosa::ClampOp>())
+    return tryFoldClamp(output, clamp, explain);
   std::optional<ElementwiseCandidate> candidate =
       matchCandidate(output.getInput().getDefiningOp());
   if (!candidate)

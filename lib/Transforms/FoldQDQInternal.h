@@ -26,9 +26,15 @@ void replaceQDQLayer(mlir::quant::QuantizeCastOp output, mlir::Value result);
 /// bias add is then no elementwise candidate).
 bool isFoldableLayerCore(mlir::Operation *op);
 
-/// Tries to fold dq -> tosa.add/sub/mul -> `output` into qnn.add/sub/mul.
-/// Returns whether it folded; with `explain`, a candidate left in QDQ form
-/// gets a remark saying why.
+/// Splits every float tosa.clamp between a foldable producer and its
+/// quantize into producer -> q -> dq -> clamp -> q (exact), so that the
+/// producer and the clamp fold separately.
+void splitActivationClamps(mlir::Operation *root);
+
+/// Tries to fold dq -> tosa.add/sub/mul -> `output` into qnn.add/sub/mul,
+/// or dq -> tosa.clamp -> `output` into qnn.clamp. Returns whether it
+/// folded; with `explain`, a candidate left in QDQ form gets a remark
+/// saying why.
 bool tryFoldElementwise(mlir::quant::QuantizeCastOp output, bool explain);
 
 } // namespace quantc

@@ -75,3 +75,42 @@ func.func @mul_overflow(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4x!qo> {
   %q = quant.qcast %m : tensor<4xf32> to tensor<4x!qo>
   return %q : tensor<4x!qo>
 }
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.25:100>
+
+// A ReLU that also requantizes stays in float.
+func.func @clamp_requantizes(%a: tensor<4x!qa>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.clamp: the clamp input and output quantizations differ}}
+  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+
+// The producer of the clamp input is no foldable op.
+func.func @clamp_float_input(%x: tensor<4xf32>) -> tensor<4x!qa> {
+  %e = tosa.exp %x : (tensor<4xf32>) -> tensor<4xf32>
+  %r = tosa.clamp %e {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.clamp: the clamp input is not dequantized}}
+  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>
+
+func.func @clamp_per_axis(%a: tensor<2x!pa>) -> tensor<2x!pa> {
+  %ad = quant.dcast %a : tensor<2x!pa> to tensor<2xf32>
+  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-remark@+1 {{not folded into qnn.clamp: the clamp is not on a per-tensor !quant.uniform tensor}}
+  %q = quant.qcast %r : tensor<2xf32> to tensor<2x!pa>
+  return %q : tensor<2x!pa>
+}

@@ -7,6 +7,7 @@
 // UNFOLDED-NOT:     qnn.add
 // UNFOLDED-NOT:     qnn.sub
 // UNFOLDED-NOT:     qnn.mul
+// UNFOLDED-NOT:     qnn.clamp
 
 !qa = !quant.uniform<u8:f32, 0.5:128>
 !qb = !quant.uniform<u8:f32, 0.25:120>
@@ -87,4 +88,47 @@ func.func @add_same_operand(%a: tensor<4x!qa>) -> tensor<4x!qo> {
   %s = tosa.add %ad, %ad : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   %q = quant.qcast %s : tensor<4xf32> to tensor<4x!qo>
   return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+
+// A ReLU6 in QDQ form on one quantization: qnn.clamp with the bounds
+// quantized as the output: q(0) = 128, q(6) = 140.
+// CHECK-LABEL: @relu6_qdq
+// CHECK-SAME:    %[[A:.*]]: tensor<4x!quant.uniform
+// CHECK-NEXT:    %[[R:.*]] = qnn.clamp %[[A]] min 128 max 140 : tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-NEXT:    return %[[R]]
+func.func @relu6_qdq(%a: tensor<4x!qa>) -> tensor<4x!qa> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:-10>
+
+// A ReLU between the matmul and its quantize (the quantizer's Conv/MatMul
+// + Relu -> Q): the layer folds, the ReLU becomes a qnn.clamp after it
+// (q(0) = -10, q(+inf) = 127).
+// CHECK-LABEL: @matmul_relu
+// CHECK:         %[[Y:.*]] = qnn.matmul
+// CHECK-NEXT:    %[[R:.*]] = qnn.clamp %[[Y]] min -10 max 127 : tensor<1x2x3x!quant.uniform<i8:f32, 2.000000e+00:-10>>
+// CHECK-NEXT:    return %[[R]]
+// CHECK-NOT:     tosa.clamp
+func.func @matmul_relu(%xq: tensor<1x2x4x!qa>) -> tensor<1x2x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wi = arith.constant dense<[[[1, -2, 3], [4, 5, -6], [7, 8, 9], [-10, 11, 12]]]> : tensor<1x4x3xi8>
+  %wq = quant.scast %wi : tensor<1x4x3xi8> to tensor<1x4x3x!qw>
+  %wd = quant.dcast %wq : tensor<1x4x3x!qw> to tensor<1x4x3xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x3xf32>
+  %r = tosa.clamp %mm {min_val = 0.0 : f32, max_val = 0x7F800000 : f32} : (tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
+  %q = quant.qcast %r : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
+  return %q : tensor<1x2x3x!qo>
 }

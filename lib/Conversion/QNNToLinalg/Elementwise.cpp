@@ -220,11 +220,44 @@ struct MulLowering : public OpConversionPattern<MulOp> {
   }
 };
 
+/// qnn.clamp: min/max on the stored integers, unsigned where the storage
+/// is.
+struct ClampLowering : public OpConversionPattern<ClampOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClampOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams params = *getUniformParams(op.getType());
+    Type storage = params.type.getStorageType();
+    auto constant = [&](OpBuilder &b, Location l, int64_t v) {
+      return arith::ConstantOp::create(
+          b, l, b.getIntegerAttr(storage, APInt(storage.getIntOrFloatBitWidth(),
+                                                v, params.isSigned(),
+                                                /*implicitTrunc=*/true)));
+    };
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), {}, storage,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value lo = constant(b, l, op.getMin());
+          Value hi = constant(b, l, op.getMax());
+          if (params.isSigned())
+            return arith::MinSIOp::create(
+                b, l, arith::MaxSIOp::create(b, l, args[0], lo), hi);
+          return arith::MinUIOp::create(
+              b, l, arith::MaxUIOp::create(b, l, args[0], lo), hi);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void quantc::populateQNNElementwiseToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
-               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering>(
+               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering,
+               ClampLowering>(
       typeConverter, patterns.getContext());
 }

@@ -58,6 +58,16 @@ mlir::Value roundClampToStorage(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value x, mlir::Value zeroPoint,
                                 const qnn::UniformParams &params);
 
+/// An all-parallel linalg.generic over the shape of `shapeSource` that
+/// reads `shapeSource` (identity map) and `inputs`, and yields
+/// `body(args)` of type `resultElementType`.
+mlir::Value buildElementwise(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value shapeSource,
+    llvm::ArrayRef<GenericInput> inputs, mlir::Type resultElementType,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
+
 /// The merged requantize scales float32(float32(s_x * s_w[c]) / s_out).
 llvm::SmallVector<float> mergedScales(const qnn::UniformParams &x,
                                       const qnn::UniformParams &w,

@@ -105,3 +105,33 @@ func.func @result_too_large(%a: tensor<1x4x!u8>, %b: tensor<4x!u8>) -> tensor<3x
   %y = qnn.sub %a, %b : (tensor<1x4x!u8>, tensor<4x!u8>) -> tensor<3x4x!u8>
   return %y : tensor<3x4x!u8>
 }
+
+// -----
+
+!pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>
+
+func.func @clamp_per_axis(%a: tensor<2x!pa>) -> tensor<2x!pa> {
+  // expected-error@+1 {{'qnn.clamp' op input must be a tensor of per-tensor !quant.uniform, got 'tensor<2x!quant.uniform<u8:f32:0, {5.000000e-01:128,2.500000e-01:128}>>'}}
+  %r = qnn.clamp %a min 0 max 255 : tensor<2x!pa>
+  return %r : tensor<2x!pa>
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+
+func.func @clamp_min_above_max(%a: tensor<4x!u8>) -> tensor<4x!u8> {
+  // expected-error@+1 {{'qnn.clamp' op min 200 is above max 100}}
+  %r = qnn.clamp %a min 200 max 100 : tensor<4x!u8>
+  return %r : tensor<4x!u8>
+}
+
+// -----
+
+!i8 = !quant.uniform<i8<-127:127>:f32, 0.5>
+
+func.func @clamp_outside_storage(%a: tensor<4x!i8>) -> tensor<4x!i8> {
+  // expected-error@+1 {{'qnn.clamp' op [-128, 0] is outside the storage range [-127, 127]}}
+  %r = qnn.clamp %a min -128 max 0 : tensor<4x!i8>
+  return %r : tensor<4x!i8>
+}

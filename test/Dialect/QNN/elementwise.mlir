@@ -41,3 +41,14 @@ func.func @mul_scalar(%a: tensor<2x!u8a>, %b: tensor<!u8b>) -> tensor<2x!u8c> {
   %y = qnn.mul %a, %b : (tensor<2x!u8a>, tensor<!u8b>) -> tensor<2x!u8c>
   return %y : tensor<2x!u8c>
 }
+
+// qnn.clamp: a ReLU at zero point 128 of u8 storage; signed storage with
+// negative bounds.
+// CHECK-LABEL: func.func @clamp
+// CHECK:         qnn.clamp %{{.*}} min 128 max 255 : tensor<2x4x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK:         qnn.clamp %{{.*}} min -3 max 9 : tensor<4x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @clamp(%a: tensor<2x4x!u8a>, %b: tensor<4x!i8a>) -> (tensor<2x4x!u8a>, tensor<4x!i8a>) {
+  %r = qnn.clamp %a min 128 max 255 : tensor<2x4x!u8a>
+  %s = qnn.clamp %b min -3 max 9 : tensor<4x!i8a>
+  return %r, %s : tensor<2x4x!u8a>, tensor<4x!i8a>
+}

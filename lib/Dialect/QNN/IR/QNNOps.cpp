@@ -491,3 +491,28 @@ QNN_DEFINE_ELEMENTWISE_VERIFIER(AddOp, /*centredProduct=*/false)
 QNN_DEFINE_ELEMENTWISE_VERIFIER(SubOp, /*centredProduct=*/false)
 QNN_DEFINE_ELEMENTWISE_VERIFIER(MulOp, /*centredProduct=*/true)
 #undef QNN_DEFINE_ELEMENTWISE_VERIFIER
+
+//===----------------------------------------------------------------------===//
+// ClampOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClampOp::verify() {
+  std::optional<UniformParams> params =
+      getUniformParams(getInput().getType());
+  if (!params || params->isPerAxis())
+    return emitOpError("input must be a tensor of per-tensor !quant.uniform, "
+                       "got ")
+           << getInput().getType();
+  if (failed(verifyUniformParams(*params, "input",
+                                 [&] { return emitOpError(); })))
+    return failure();
+  numerics::StorageRange range = params->storageRange();
+  int64_t min = getMin(), max = getMax();
+  if (min > max)
+    return emitOpError("min ") << min << " is above max " << max;
+  if (min < range.qmin || max > range.qmax)
+    return emitOpError("[") << min << ", " << max
+                            << "] is outside the storage range ["
+                            << range.qmin << ", " << range.qmax << "]";
+  return success();
+}

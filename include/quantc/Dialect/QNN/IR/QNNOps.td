@@ -250,4 +250,34 @@ def QNN_MulOp : QNN_ElementwiseBinaryOp<"mul",
   let summary = "Quantized elementwise multiplication";
 }
 
+//===----------------------------------------------------------------------===//
+// ClampOp
+//===----------------------------------------------------------------------===//
+
+def QNN_ClampOp : QNN_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp a quantized tensor to a range of stored values";
+  let description = [{
+    `result = min(max(input, min), max)` on the stored integers, `min` and
+    `max` in storage units. It is what a ReLU, ReLU6 or Clip becomes on a
+    quantized tensor: quantization is monotonic, so clamping the real value
+    to `[lo, hi]` and quantizing equals quantizing and clamping to
+    `[q(lo), q(hi)]`, exactly. `quant-fuse-requant` folds it into the output
+    range of the qnn op that produces its input.
+
+    - `input`, `result`: one tensor type of per-tensor `!quant.uniform`.
+    - `min <= max`, both within the storage range of the type.
+
+    ```mlir
+    // ReLU at scale 0.05, zero point 128: [q(0), q(inf)] = [128, 255].
+    %r = qnn.clamp %x min 128 max 255 : tensor<1x8x!quant.uniform<u8:f32, 0.05:128>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$min, I64Attr:$max);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `min` $min `max` $max attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD
