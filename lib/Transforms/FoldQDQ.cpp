@@ -88,8 +88,11 @@ static bool isZeroFloatConstant(Value value) {
 }
 
 /// Whether the accumulator `init` of a linalg op starts at zero: a fill of
-/// 0.0 or a zero constant.
+/// 0.0 or a zero constant, possibly expanded (quant-import expands the NCHW
+/// fill of a grouped conv to NGCHW).
 static bool isZeroInit(Value init) {
+  if (auto expand = init.getDefiningOp<tensor::ExpandShapeOp>())
+    init = expand.getSrc();
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
     return isZeroFloatConstant(fill.getInputs()[0]);
   return isZeroFloatConstant(init);
