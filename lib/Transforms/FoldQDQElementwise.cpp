@@ -19,6 +19,9 @@
 // q(dq(v)) = v. quant-fuse-requant then folds the qnn.clamp into the
 // producer's output range.
 //
+// LeakyRelu (quant-import's tosa.select form): dq -> leaky relu -> q becomes
+// qnn.lookup, a table of the float QDQ result at every stored value.
+//
 //===----------------------------------------------------------------------===//
 
 #include "FoldQDQInternal.h"
@@ -120,6 +123,64 @@ bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
   return true;
 }
 
+/// qnn.lookup from dq(x) -> LeakyRelu in quant-import's form
+/// (tosa.select(tosa.greater_equal(x, 0), x, tosa.mul(x, alpha))) ->
+/// `output`: the table evaluates that float32 arithmetic, between the
+/// dequantize and the quantize, at every stored input value.
+bool tryFoldLeakyRelu(quant::QuantizeCastOp output, tosa::SelectOp select,
+                      bool explain) {
+  auto reject = [&](const Twine &reason) {
+    if (explain)
+      output->emitRemark("not folded into qnn.lookup: ") << reason;
+    return false;
+  };
+  Value x = select.getOnTrue();
+  auto isPositive = select.getPred().getDefiningOp<tosa::GreaterEqualOp>();
+  auto scaled = select.getOnFalse().getDefiningOp<tosa::MulOp>();
+  DenseFPElementsAttr alpha;
+  bool isLeakyRelu =
+      isPositive && scaled && isPositive.getInput1() == x &&
+      matchPattern(isPositive.getInput2(), m_AnyZeroFloat()) &&
+      scaled.getInput1() == x &&
+      matchPattern(scaled.getInput2(), m_Constant(&alpha)) &&
+      alpha.isSplat() && matchPattern(scaled.getShift(), m_Zero());
+  if (!isLeakyRelu)
+    return reject("the select is not a LeakyRelu (x >= 0 ? x : alpha * x)");
+  auto input = x.getDefiningOp<quant::DequantizeCastOp>();
+  if (!input)
+    return reject("the LeakyRelu input is not dequantized");
+  std::optional<UniformParams> in = getUniformParams(input.getInput().getType());
+  std::optional<UniformParams> out = getUniformParams(output.getType());
+  if (!in || in->isPerAxis() || !out || out->isPerAxis())
+    return reject("the LeakyRelu input or output is not per-tensor "
+                  "!quant.uniform");
+  if (in->storageWidth() > 8)
+    return reject("the input storage is wider than 8 bits (no table)");
+  if (!in->expressedType().isF32() || !out->expressedType().isF32())
+    return reject("the LeakyRelu is not computed in f32");
+
+  // The float QDQ semantics at every stored value, in float32.
+  numerics::QuantParams inQ{float(in->scale(0)), in->zeroPoint(0)};
+  numerics::QuantParams outQ{float(out->scale(0)), out->zeroPoint(0)};
+  float slope = alpha.getSplatValue<APFloat>().convertToFloat();
+  numerics::StorageRange range = in->storageRange();
+  SmallVector<int64_t> table;
+  for (int64_t v = range.qmin; v <= range.qmax; ++v) {
+    float f = numerics::dequantize(v, inQ);
+    float y = f >= 0.0f ? f : f * slope;
+    table.push_back(numerics::quantize(y, outQ, out->storageRange()));
+  }
+  OpBuilder builder(output);
+  auto tableType = RankedTensorType::get({int64_t(table.size())},
+                                         builder.getI64Type());
+  replaceQDQLayer(output,
+                  LookupOp::create(builder, output.getLoc(), output.getType(),
+                                   input.getInput(),
+                                   DenseIntElementsAttr::get(tableType,
+                                                             ArrayRef(table))));
+  return true;
+}
+
 } // namespace
 
 void quantc::splitActivationClamps(Operation *root) {
@@ -150,6 +211,8 @@ void quantc::splitActivationClamps(Operation *root) {
 bool quantc::tryFoldElementwise(quant::QuantizeCastOp output, bool explain) {
   if (auto clamp = output.getInput().getDefiningOp<tosa::ClampOp>())
     return tryFoldClamp(output, clamp, explain);
+  if (auto select = output.getInput().getDefiningOp<tosa::SelectOp>())
+    return tryFoldLeakyRelu(output, select, explain);
   std::optional<ElementwiseCandidate> candidate =
       matchCandidate(output.getInput().getDefiningOp());
   if (!candidate)

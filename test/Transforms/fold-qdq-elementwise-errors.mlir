@@ -114,3 +114,90 @@ func.func @clamp_per_axis(%a: tensor<2x!pa>) -> tensor<2x!pa> {
   %q = quant.qcast %r : tensor<2xf32> to tensor<2x!pa>
   return %q : tensor<2x!pa>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:0>
+
+// x >= 0 ? alpha * x : x is no LeakyRelu.
+func.func @select_not_leaky(%x: tensor<4x!qa>) -> tensor<4x!qa> {
+  %xd = quant.dcast %x : tensor<4x!qa> to tensor<4xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %xd, %alpha, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %p = tosa.greater_equal %xd, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xi1>
+  %y = tosa.select %p, %s, %xd : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.lookup: the select is not a LeakyRelu (x >= 0 ? x : alpha * x)}}
+  %q = quant.qcast %y : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:0>
+
+func.func @leaky_float_input(%x: tensor<4xf32>) -> tensor<4x!qa> {
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %x, %alpha, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %p = tosa.greater_equal %x, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xi1>
+  %y = tosa.select %p, %x, %s : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.lookup: the LeakyRelu input is not dequantized}}
+  %q = quant.qcast %y : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!pa = !quant.uniform<i8:f32:0, {0.5, 0.25, 0.5, 0.25}>
+!qa = !quant.uniform<i8:f32, 0.5:0>
+
+func.func @leaky_per_axis(%x: tensor<4x!pa>) -> tensor<4x!qa> {
+  %xd = quant.dcast %x : tensor<4x!pa> to tensor<4xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %xd, %alpha, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %p = tosa.greater_equal %xd, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xi1>
+  %y = tosa.select %p, %xd, %s : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.lookup: the LeakyRelu input or output is not per-tensor !quant.uniform}}
+  %q = quant.qcast %y : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!q16 = !quant.uniform<i16:f32, 0.5:0>
+!qa = !quant.uniform<i8:f32, 0.5:0>
+
+func.func @leaky_wide(%x: tensor<4x!q16>) -> tensor<4x!qa> {
+  %xd = quant.dcast %x : tensor<4x!q16> to tensor<4xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %xd, %alpha, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
+  %p = tosa.greater_equal %xd, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xi1>
+  %y = tosa.select %p, %xd, %s : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-remark@+1 {{not folded into qnn.lookup: the input storage is wider than 8 bits (no table)}}
+  %q = quant.qcast %y : tensor<4xf32> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f16, 0.5:0>
+
+func.func @leaky_f16(%x: tensor<4x!qa>) -> tensor<4x!qa> {
+  %xd = quant.dcast %x : tensor<4x!qa> to tensor<4xf16>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf16>} : () -> tensor<1xf16>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf16>} : () -> tensor<1xf16>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %xd, %alpha, %shift : (tensor<4xf16>, tensor<1xf16>, tensor<1xi8>) -> tensor<4xf16>
+  %p = tosa.greater_equal %xd, %zero : (tensor<4xf16>, tensor<1xf16>) -> tensor<4xi1>
+  %y = tosa.select %p, %xd, %s : (tensor<4xi1>, tensor<4xf16>, tensor<4xf16>) -> tensor<4xf16>
+  // expected-remark@+1 {{not folded into qnn.lookup: the LeakyRelu is not computed in f32}}
+  %q = quant.qcast %y : tensor<4xf16> to tensor<4x!qa>
+  return %q : tensor<4x!qa>
+}

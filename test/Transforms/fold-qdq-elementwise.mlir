@@ -8,6 +8,7 @@
 // UNFOLDED-NOT:     qnn.sub
 // UNFOLDED-NOT:     qnn.mul
 // UNFOLDED-NOT:     qnn.clamp
+// UNFOLDED-NOT:     qnn.lookup
 
 !qa = !quant.uniform<u8:f32, 0.5:128>
 !qb = !quant.uniform<u8:f32, 0.25:120>
@@ -131,4 +132,29 @@ func.func @matmul_relu(%xq: tensor<1x2x4x!qa>) -> tensor<1x2x3x!qo> {
   %r = tosa.clamp %mm {min_val = 0.0 : f32, max_val = 0x7F800000 : f32} : (tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
   %q = quant.qcast %r : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
   return %q : tensor<1x2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i4:f32, 0.5:0>
+!qo = !quant.uniform<i8:f32, 0.25:0>
+
+// A LeakyRelu (alpha 0.1) as quant-import writes it becomes a table of the
+// float QDQ result at each of the 16 stored values: v >= 0: 2v; v < 0:
+// rne(0.1 * 0.5 * v / 0.25) = rne(0.2 v) (-8 -> -1.6 -> -2, -3 -> -0.6 ->
+// -1, -2 -> -0.4 -> 0).
+// CHECK-LABEL: @leaky_relu
+// CHECK-SAME:    %[[X:.*]]: tensor<2x4x!quant.uniform
+// CHECK-NEXT:    %[[Y:.*]] = qnn.lookup %[[X]] table dense<[-2, -1, -1, -1, -1, -1, 0, 0, 0, 2, 4, 6, 8, 10, 12, 14]> : tensor<16xi64> : (tensor<2x4x!quant.uniform<i4:f32, 5.000000e-01>>) -> tensor<2x4x!quant.uniform<i8:f32, 2.500000e-01>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @leaky_relu(%x: tensor<2x4x!qa>) -> tensor<2x4x!qo> {
+  %xd = quant.dcast %x : tensor<2x4x!qa> to tensor<2x4xf32>
+  %alpha = "tosa.const"() {values = dense<0.1> : tensor<1x1xf32>} : () -> tensor<1x1xf32>
+  %zero = "tosa.const"() {values = dense<0.0> : tensor<1x1xf32>} : () -> tensor<1x1xf32>
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %s = tosa.mul %xd, %alpha, %shift : (tensor<2x4xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x4xf32>
+  %p = tosa.greater_equal %xd, %zero : (tensor<2x4xf32>, tensor<1x1xf32>) -> tensor<2x4xi1>
+  %y = tosa.select %p, %xd, %s : (tensor<2x4xi1>, tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %q = quant.qcast %y : tensor<2x4xf32> to tensor<2x4x!qo>
+  return %q : tensor<2x4x!qo>
 }

@@ -252,12 +252,49 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
   }
 };
 
+/// qnn.lookup: the table as a constant of the result's storage type, read
+/// at ext(q) - qmin.
+struct LookupLowering : public OpConversionPattern<LookupOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LookupOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams inP = *getUniformParams(op.getInput().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    Type storage = outP.type.getStorageType();
+    unsigned width = storage.getIntOrFloatBitWidth();
+    SmallVector<APInt> entries;
+    for (int64_t v : op.getTable().getValues<int64_t>())
+      entries.emplace_back(width, v, outP.isSigned(), /*implicitTrunc=*/true);
+    auto tableType =
+        RankedTensorType::get({int64_t(entries.size())}, storage);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, entries));
+    int64_t qmin = inP.storageRange().qmin;
+    Value result = buildElementwise(
+        rewriter, loc, adaptor.getInput(), {}, storage,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value offset = arith::SubIOp::create(
+              b, l, extendToI32(b, l, args[0], inP.isSigned()),
+              arith::ConstantOp::create(b, l,
+                                        b.getI32IntegerAttr(int32_t(qmin))));
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                   offset);
+          return tensor::ExtractOp::create(b, l, table, ValueRange{index});
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void quantc::populateQNNElementwiseToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
   patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
                AddSubLowering<SubOp, /*isSub=*/true>, MulLowering,
-               ClampLowering>(
+               ClampLowering, LookupLowering>(
       typeConverter, patterns.getContext());
 }

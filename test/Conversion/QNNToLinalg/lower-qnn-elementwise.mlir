@@ -61,3 +61,26 @@ func.func @mul_scalar(%a: tensor<2x!u8a>, %b: tensor<!u8b>) -> tensor<2x!u8c> {
   %y = qnn.mul %a, %b : (tensor<2x!u8a>, tensor<!u8b>) -> tensor<2x!u8c>
   return %y : tensor<2x!u8c>
 }
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5:0>
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+
+// qnn.lookup: the table as a constant of the result storage type, read at
+// ext(q) - qmin (qmin = -8).
+// CHECK-LABEL: func.func @lookup
+// CHECK-SAME:    (%[[X:.*]]: tensor<2xi4>) -> tensor<2xi8>
+// CHECK:         %[[T:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1]> : tensor<16xi8>
+// CHECK:         linalg.generic {{.*}} ins(%[[X]] : tensor<2xi4>) outs(%{{.*}} : tensor<2xi8>)
+// CHECK-NEXT:    ^bb0(%[[IN:.*]]: i4, %{{.*}}: i8):
+// CHECK-NEXT:      %[[E:.*]] = arith.extsi %[[IN]] : i4 to i32
+// CHECK-NEXT:      %[[MIN:.*]] = arith.constant -8 : i32
+// CHECK-NEXT:      %[[O:.*]] = arith.subi %[[E]], %[[MIN]] : i32
+// CHECK-NEXT:      %[[I:.*]] = arith.index_cast %[[O]] : i32 to index
+// CHECK-NEXT:      %[[V:.*]] = tensor.extract %[[T]][%[[I]]] : tensor<16xi8>
+// CHECK-NEXT:      linalg.yield %[[V]] : i8
+func.func @lookup(%a: tensor<2x!i4>) -> tensor<2x!u8> {
+  %y = qnn.lookup %a table dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!u8>
+  return %y : tensor<2x!u8>
+}

@@ -135,3 +135,79 @@ func.func @clamp_outside_storage(%a: tensor<4x!i8>) -> tensor<4x!i8> {
   %r = qnn.clamp %a min -128 max 0 : tensor<4x!i8>
   return %r : tensor<4x!i8>
 }
+
+// -----
+
+!pa = !quant.uniform<i4:f32:0, {0.5, 0.25}>
+!i8 = !quant.uniform<i8:f32, 0.5>
+
+func.func @lookup_per_axis_input(%a: tensor<2x!pa>) -> tensor<2x!i8> {
+  // expected-error@+1 {{'qnn.lookup' op input must be a tensor of per-tensor !quant.uniform}}
+  %y = qnn.lookup %a table dense<0> : tensor<16xi64> : (tensor<2x!pa>) -> tensor<2x!i8>
+  return %y : tensor<2x!i8>
+}
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5>
+
+func.func @lookup_float_result(%a: tensor<2x!i4>) -> tensor<2xf32> {
+  // expected-error@+1 {{'qnn.lookup' op result must be a tensor of per-tensor !quant.uniform, got 'tensor<2xf32>'}}
+  %y = qnn.lookup %a table dense<0> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+!i16 = !quant.uniform<i16:f32, 0.5>
+!i8 = !quant.uniform<i8:f32, 0.5>
+
+func.func @lookup_wide_input(%a: tensor<2x!i16>) -> tensor<2x!i8> {
+  // expected-error@+1 {{'qnn.lookup' op input storage must be at most 8 bits (one table entry per stored value), got 'i16'}}
+  %y = qnn.lookup %a table dense<0> : tensor<65536xi64> : (tensor<2x!i16>) -> tensor<2x!i8>
+  return %y : tensor<2x!i8>
+}
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5>
+!i8 = !quant.uniform<i8:f32, 0.5>
+
+func.func @lookup_shape(%a: tensor<2x!i4>) -> tensor<3x!i8> {
+  // expected-error@+1 {{'qnn.lookup' op input and result shapes differ}}
+  %y = qnn.lookup %a table dense<0> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<3x!i8>
+  return %y : tensor<3x!i8>
+}
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5>
+!h8 = !quant.uniform<i8:f16, 0.5>
+
+func.func @lookup_expressed(%a: tensor<2x!i4>) -> tensor<2x!h8> {
+  // expected-error@+1 {{'qnn.lookup' op input and result expressed types differ: 'f32' vs 'f16'}}
+  %y = qnn.lookup %a table dense<0> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!h8>
+  return %y : tensor<2x!h8>
+}
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5>
+!i8 = !quant.uniform<i8:f32, 0.5>
+
+func.func @lookup_table_size(%a: tensor<2x!i4>) -> tensor<2x!i8> {
+  // expected-error@+1 {{'qnn.lookup' op table must have one entry per stored input value (16), got 'tensor<15xi64>'}}
+  %y = qnn.lookup %a table dense<0> : tensor<15xi64> : (tensor<2x!i4>) -> tensor<2x!i8>
+  return %y : tensor<2x!i8>
+}
+
+// -----
+
+!i4 = !quant.uniform<i4:f32, 0.5>
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+
+func.func @lookup_table_range(%a: tensor<2x!i4>) -> tensor<2x!u8> {
+  // expected-error@+1 {{'qnn.lookup' op table entry 0 (-1) is outside the result storage range [0, 255]}}
+  %y = qnn.lookup %a table dense<[-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!u8>
+  return %y : tensor<2x!u8>
+}

@@ -52,3 +52,12 @@ func.func @clamp(%a: tensor<2x4x!u8a>, %b: tensor<4x!i8a>) -> (tensor<2x4x!u8a>,
   %s = qnn.clamp %b min -3 max 9 : tensor<4x!i8a>
   return %r, %s : tensor<2x4x!u8a>, tensor<4x!i8a>
 }
+
+// qnn.lookup: one table entry per stored value of the 4-bit input.
+!i4 = !quant.uniform<i4:f32, 0.5:0>
+// CHECK-LABEL: func.func @lookup
+// CHECK:         qnn.lookup %{{.*}} table dense<[-8, -8, -7, -7, -6, -6, -5, -5, 0, 1, 2, 3, 4, 5, 6, 7]> : tensor<16xi64> : (tensor<2x!quant.uniform<i4:f32, 5.000000e-01>>) -> tensor<2x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+func.func @lookup(%a: tensor<2x!i4>) -> tensor<2x!i8a> {
+  %y = qnn.lookup %a table dense<[-8, -8, -7, -7, -6, -6, -5, -5, 0, 1, 2, 3, 4, 5, 6, 7]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!i8a>
+  return %y : tensor<2x!i8a>
+}

@@ -293,7 +293,7 @@ def single_op(op, act_type, batch):
     """One quantized op between QDQ pairs, on enough elements to measure how
     often two implementations round differently: conv (3x3, pad 1),
     dwconv (depthwise), add (two quantized inputs), mul (two quantized
-    inputs, one broadcast), gap
+    inputs, one broadcast), leakyrelu (alpha 0.2), gap
     (GlobalAveragePool), gemm (transB), matmul (MatMul + Add)."""
     rng = np.random.default_rng(3)
     b = Builder()
@@ -339,6 +339,16 @@ def single_op(op, act_type, batch):
                            "mul"), so, zo)
         return (finish(b, {"x": shape, "y": y_shape}, out, shape, 13),
                 [x, y])
+    if op == "leakyrelu":
+        shape = [batch, 16, 32, 32]
+        x = rng.normal(0, 1.0, shape).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        xf = fake_quant(x, sx, zx)
+        _, so, zo = Calibrator(act_type)(np.where(xf >= 0, xf,
+                                                  F32(0.2) * xf))
+        out = b.qdq(b.node("LeakyRelu", [b.qdq("x", sx, zx)], "leakyrelu",
+                           alpha=0.2), so, zo)
+        return finish(b, {"x": shape}, out, shape, 13), [x]
     if op == "gap":
         x = rng.normal(0.3, 1.0, (batch, 64, 12, 12)).astype(F32)
         _, sx, zx = Calibrator(act_type)(x)
@@ -376,7 +386,8 @@ def single_op(op, act_type, batch):
     raise ValueError(op)
 
 
-SINGLE_OPS = ("conv", "dwconv", "add", "mul", "gap", "gemm", "matmul")
+SINGLE_OPS = ("conv", "dwconv", "add", "mul", "leakyrelu", "gap", "gemm",
+              "matmul")
 
 
 def variants(batches=None):

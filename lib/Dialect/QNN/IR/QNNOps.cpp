@@ -516,3 +516,49 @@ LogicalResult ClampOp::verify() {
                             << range.qmin << ", " << range.qmax << "]";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupOp::verify() {
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  auto resultType = cast<RankedTensorType>(getResult().getType());
+  std::optional<UniformParams> in = getUniformParams(inputType);
+  std::optional<UniformParams> out = getUniformParams(resultType);
+  if (!in || in->isPerAxis())
+    return emitOpError("input must be a tensor of per-tensor !quant.uniform, "
+                       "got ")
+           << inputType;
+  if (!out || out->isPerAxis())
+    return emitOpError("result must be a tensor of per-tensor "
+                       "!quant.uniform, got ")
+           << resultType;
+  auto emitError = [&] { return emitOpError(); };
+  if (failed(verifyUniformParams(*in, "input", emitError)) ||
+      failed(verifyUniformParams(*out, "result", emitError)))
+    return failure();
+  if (in->storageWidth() > 8)
+    return emitOpError("input storage must be at most 8 bits (one table "
+                       "entry per stored value), got ")
+           << in->type.getStorageType();
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("input and result shapes differ: ")
+           << inputType << " vs " << resultType;
+  if (in->expressedType() != out->expressedType())
+    return emitOpError("input and result expressed types differ: ")
+           << in->expressedType() << " vs " << out->expressedType();
+  numerics::StorageRange inRange = in->storageRange();
+  numerics::StorageRange outRange = out->storageRange();
+  int64_t entries = inRange.qmax - inRange.qmin + 1;
+  if (getTable().getShapedType().getRank() != 1 ||
+      getTable().getNumElements() != entries)
+    return emitOpError("table must have one entry per stored input value (")
+           << entries << "), got " << getTable().getShapedType();
+  for (auto [index, value] : llvm::enumerate(getTable().getValues<int64_t>()))
+    if (value < outRange.qmin || value > outRange.qmax)
+      return emitOpError("table entry ")
+             << index << " (" << value << ") is outside the result storage "
+             << "range [" << outRange.qmin << ", " << outRange.qmax << "]";
+  return success();
+}

@@ -280,4 +280,38 @@ def QNN_ClampOp : QNN_Op<"clamp", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+def QNN_LookupOp : QNN_Op<"lookup", [Pure]> {
+  let summary = "Quantized unary op as a table of its stored values";
+  let description = [{
+    `result = table[input - qmin]` on the stored integers: a unary function
+    of a quantized tensor with at most 256 stored values, tabulated at
+    compile time (`quant-fold-qdq` builds it for a LeakyRelu by evaluating
+    the float QDQ semantics, `quantize(f(dequantize(v)))`, at every stored
+    value `v`, so the table reproduces them exactly).
+
+    - `input`: per-tensor `!quant.uniform` with at most 8-bit storage;
+      `qmin`/`qmax` its storage range.
+    - `table`: 1-D, `qmax - qmin + 1` integers, each within the result's
+      storage range.
+    - `result`: per-tensor `!quant.uniform` of the input's shape and
+      expressed type.
+
+    ```mlir
+    %y = qnn.lookup %x table dense<[...]> : tensor<256xi64>
+        : (tensor<8x!quant.uniform<u8:f32, 0.05:128>>)
+        -> tensor<8x!quant.uniform<u8:f32, 0.04:100>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64ElementsAttr:$table);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `table` $table attr-dict `:` functional-type($input, $result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD
