@@ -163,9 +163,9 @@ bool tryFoldLeakyRelu(quant::QuantizeCastOp output, tosa::SelectOp select,
   numerics::QuantParams inQ{float(in->scale(0)), in->zeroPoint(0)};
   numerics::QuantParams outQ{float(out->scale(0)), out->zeroPoint(0)};
   float slope = alpha.getSplatValue<APFloat>().convertToFloat();
-  numerics::StorageRange range = in->storageRange();
+  int64_t offset = LookupOp::tableOffset(in->type);
   SmallVector<int64_t> table;
-  for (int64_t v = range.qmin; v <= range.qmax; ++v) {
+  for (int64_t v = offset; v < offset + LookupOp::tableSize(in->type); ++v) {
     float f = numerics::dequantize(v, inQ);
     float y = f >= 0.0f ? f : f * slope;
     table.push_back(numerics::quantize(y, outQ, out->storageRange()));

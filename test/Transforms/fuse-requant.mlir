@@ -85,3 +85,21 @@ func.func @add_relu_scast(%a: tensor<4x!qa>) -> tensor<4xi8> {
   %s = quant.scast %r : tensor<4x!qa> to tensor<4xi8>
   return %s : tensor<4xi8>
 }
+
+// -----
+
+!qa = !quant.uniform<i4:f32, 0.5:0>
+!qo = !quant.uniform<i8:f32, 0.5:0>
+
+// A qnn.lookup reads the narrowed input: its table covers the whole
+// storage type, whatever range the type declares.
+// CHECK-LABEL: @add_relu_lookup
+// CHECK:         %[[Y:.*]] = qnn.add {{.*}} -> tensor<4x!quant.uniform<i4<0:7>:f32, 5.000000e-01>>
+// CHECK-NEXT:    qnn.lookup %[[Y]] table {{.*}} : (tensor<4x!quant.uniform<i4<0:7>:f32, 5.000000e-01>>) -> tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>
+func.func @add_relu_lookup(%a: tensor<4x!qa>) -> tensor<4xf32> {
+  %y = qnn.add %a, %a : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qa>
+  %r = qnn.clamp %y min 0 max 7 : tensor<4x!qa>
+  %t = qnn.lookup %r table dense<[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7]> : tensor<16xi64> : (tensor<4x!qa>) -> tensor<4x!qo>
+  %d = quant.dcast %t : tensor<4x!qo> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}

@@ -18,7 +18,8 @@
 //            product exact in i32 (the verifier bounds it)
 //
 // mul is a contraction of one product, so it goes through the matmul/conv
-// requantize epilogue; add/sub share its rounding and clamping.
+// requantize epilogue; add/sub share its rounding and clamping. Also here:
+// qnn.clamp (integer min/max) and qnn.lookup (a table read).
 //
 //===----------------------------------------------------------------------===//
 
@@ -253,7 +254,7 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
 };
 
 /// qnn.lookup: the table as a constant of the result's storage type, read
-/// at ext(q) - qmin.
+/// at ext(q) - offset.
 struct LookupLowering : public OpConversionPattern<LookupOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -272,16 +273,16 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
         RankedTensorType::get({int64_t(entries.size())}, storage);
     Value table = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::get(tableType, entries));
-    int64_t qmin = inP.storageRange().qmin;
+    int64_t offset = LookupOp::tableOffset(inP.type);
     Value result = buildElementwise(
         rewriter, loc, adaptor.getInput(), {}, storage,
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value offset = arith::SubIOp::create(
+          Value position = arith::SubIOp::create(
               b, l, extendToI32(b, l, args[0], inP.isSigned()),
               arith::ConstantOp::create(b, l,
-                                        b.getI32IntegerAttr(int32_t(qmin))));
+                                        b.getI32IntegerAttr(int32_t(offset))));
           Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
-                                                   offset);
+                                                   position);
           return tensor::ExtractOp::create(b, l, table, ValueRange{index});
         });
     rewriter.replaceOp(op, result);

@@ -521,6 +521,15 @@ LogicalResult ClampOp::verify() {
 // LookupOp
 //===----------------------------------------------------------------------===//
 
+int64_t LookupOp::tableOffset(quant::QuantizedType input) {
+  unsigned width = input.getStorageTypeIntegralWidth();
+  return input.isSigned() ? -(int64_t(1) << (width - 1)) : 0;
+}
+
+int64_t LookupOp::tableSize(quant::QuantizedType input) {
+  return int64_t(1) << input.getStorageTypeIntegralWidth();
+}
+
 LogicalResult LookupOp::verify() {
   auto inputType = cast<RankedTensorType>(getInput().getType());
   auto resultType = cast<RankedTensorType>(getResult().getType());
@@ -548,9 +557,9 @@ LogicalResult LookupOp::verify() {
   if (in->expressedType() != out->expressedType())
     return emitOpError("input and result expressed types differ: ")
            << in->expressedType() << " vs " << out->expressedType();
-  numerics::StorageRange inRange = in->storageRange();
   numerics::StorageRange outRange = out->storageRange();
-  int64_t entries = inRange.qmax - inRange.qmin + 1;
+  int64_t entries =
+      tableSize(in->type);
   if (getTable().getShapedType().getRank() != 1 ||
       getTable().getNumElements() != entries)
     return emitOpError("table must have one entry per stored input value (")

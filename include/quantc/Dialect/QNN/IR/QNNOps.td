@@ -287,16 +287,17 @@ def QNN_ClampOp : QNN_Op<"clamp", [Pure, SameOperandsAndResultType]> {
 def QNN_LookupOp : QNN_Op<"lookup", [Pure]> {
   let summary = "Quantized unary op as a table of its stored values";
   let description = [{
-    `result = table[input - qmin]` on the stored integers: a unary function
+    `result = table[input - offset]` on the stored integers: a unary function
     of a quantized tensor with at most 256 stored values, tabulated at
     compile time (`quant-fold-qdq` builds it for a LeakyRelu by evaluating
     the float QDQ semantics, `quantize(f(dequantize(v)))`, at every stored
     value `v`, so the table reproduces them exactly).
 
-    - `input`: per-tensor `!quant.uniform` with at most 8-bit storage;
-      `qmin`/`qmax` its storage range.
-    - `table`: 1-D, `qmax - qmin + 1` integers, each within the result's
-      storage range.
+    - `input`: per-tensor `!quant.uniform` with at most 8-bit storage `w`.
+    - `table`: 1-D, one integer per value of the storage integer type
+      (`2^w`, from `offset` = `-2^(w-1)` signed or 0 unsigned, whatever
+      narrower range the type declares), each within the result's storage
+      range.
     - `result`: per-tensor `!quant.uniform` of the input's shape and
       expressed type.
 
@@ -312,6 +313,14 @@ def QNN_LookupOp : QNN_Op<"lookup", [Pure]> {
     $input `table` $table attr-dict `:` functional-type($input, $result)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The stored input value of table entry 0 and the number of entries:
+    /// the whole storage integer type (signed: -2^(w-1), unsigned: 0; 2^w
+    /// entries), not the type's possibly narrowed range, so that narrowing
+    /// the input's range (quant-fuse-requant) keeps the table valid.
+    static int64_t tableOffset(::mlir::quant::QuantizedType input);
+    static int64_t tableSize(::mlir::quant::QuantizedType input);
+  }];
 }
 
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD
