@@ -25,8 +25,10 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
                                             const CPUPipelineOptions &options) {
   // No canonicalize before quant-lower-qnn: upstream folds
   // quant.dcast(quant.qcast(x)) into x, dropping fake-quantization.
-  if (!options.emulateQDQ)
+  if (!options.emulateQDQ) {
     pm.addPass(createFoldQDQPass());
+    pm.addPass(createFuseRequantPass());
+  }
   LowerQNNPassOptions lowerOptions;
   lowerOptions.requantMode = options.requantMode;
   pm.addPass(createLowerQNNPass(lowerOptions));

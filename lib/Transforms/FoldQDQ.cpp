@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FoldQDQLayout.h"
+#include "FoldQDQInternal.h"
 
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -89,8 +90,11 @@ static bool isZeroFloatConstant(Value value) {
 }
 
 /// Whether the accumulator `init` of a linalg op starts at zero: a fill of
-/// 0.0 or a zero constant.
+/// 0.0 or a zero constant, possibly expanded (quant-import expands the NCHW
+/// fill of a grouped conv to NGCHW).
 static bool isZeroInit(Value init) {
+  if (auto expand = init.getDefiningOp<tensor::ExpandShapeOp>())
+    init = expand.getSrc();
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
     return isZeroFloatConstant(fill.getInputs()[0]);
   return isZeroFloatConstant(init);
@@ -581,6 +585,8 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   return success();
 }
 
+bool quantc::isFoldableLayerCore(Operation *op) { return isLayerCore(op); }
+
 //===----------------------------------------------------------------------===//
 // FoldQDQPass
 //===----------------------------------------------------------------------===//
@@ -661,6 +667,7 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
 
   void runOnOperation() override {
     foldConstantWeightTransposes(getOperation());
+    splitActivationClamps(getOperation());
     SmallVector<quant::QuantizeCastOp> outputs;
     getOperation().walk(
         [&](quant::QuantizeCastOp op) { outputs.push_back(op); });
@@ -673,6 +680,8 @@ struct FoldQDQPass : public quantc::impl::FoldQDQPassBase<FoldQDQPass> {
         hadError = true;
         continue;
       }
+      if (!folded)
+        folded = tryFoldElementwise(output, explain);
       numFolded += folded;
       numWeightsFolded += foldedWeight;
       if (!folded) {

@@ -403,3 +403,29 @@ func.func @transposed_weights(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
   %yd = quant.dcast %yq : tensor<4x3x!qo> to tensor<4x3xf32>
   return %yd : tensor<4x3xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<u8:f32, 2.0:120>
+
+// The accumulator as quant-import writes it for a grouped conv: the NCHW
+// zero fill expanded to NGFHW (a reshape of zeros is zeros).
+// CHECK-LABEL: @conv_depthwise_expanded_fill
+// CHECK:         qnn.conv2d {{.*}} groups 2 :
+// CHECK-NOT:     linalg.conv_2d_ngchw_gfchw
+func.func @conv_depthwise_expanded_fill(%xq: tensor<1x2x3x3x!qa>, %wq: tensor<2x1x2x2x!qw>) -> tensor<1x2x2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x3x3x!qa> to tensor<1x2x3x3xf32>
+  %wd = quant.dcast %wq : tensor<2x1x2x2x!qw> to tensor<2x1x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x2x2xf32>
+  %fill = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  %acc = tensor.expand_shape %fill [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 2, 2] : tensor<1x2x2x2xf32> into tensor<1x2x1x2x2xf32>
+  %x5 = tensor.expand_shape %xd [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 3, 3] : tensor<1x2x3x3xf32> into tensor<1x2x1x3x3xf32>
+  %w5 = tensor.expand_shape %wd [[0, 1], [2], [3], [4]] output_shape [2, 1, 1, 2, 2] : tensor<2x1x2x2xf32> into tensor<2x1x1x2x2xf32>
+  %conv = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w5 : tensor<1x2x1x3x3xf32>, tensor<2x1x1x2x2xf32>) outs(%acc : tensor<1x2x1x2x2xf32>) -> tensor<1x2x1x2x2xf32>
+  %c = tensor.collapse_shape %conv [[0], [1, 2], [3], [4]] : tensor<1x2x1x2x2xf32> into tensor<1x2x2x2xf32>
+  %yq = quant.qcast %c : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
+  return %yq : tensor<1x2x2x2x!qo>
+}

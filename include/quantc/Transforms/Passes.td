@@ -120,4 +120,48 @@ def FoldQDQPass : Pass<"quant-fold-qdq", "::mlir::ModuleOp"> {
   ];
 }
 
+def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
+  let summary = "Fold requantization steps into the qnn ops that produce them";
+  let description = [{
+    Merges what follows a quantized op into that op's requantization. The
+    first rewrite folds activations: a `qnn.clamp` (ReLU, ReLU6, Clip after
+    `quant-fold-qdq`) of the result of a qnn op (`qnn.matmul`,
+    `qnn.conv2d`, `qnn.add`, `qnn.sub`, `qnn.mul`, `qnn.clamp`) becomes
+    that op's output range: its result type's storage range is narrowed to
+    the clamp's `[min, max]`, and the requantize epilogue, which clamps to
+    the storage range, applies it at no cost.
+
+    ```mlir
+    %y = qnn.conv2d %x, %w ... -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:128>>
+    %r = qnn.clamp %y min 128 max 255 : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.05:128>>
+    ```
+
+    becomes
+
+    ```mlir
+    %r = qnn.conv2d %x, %w ... -> tensor<1x8x4x4x!quant.uniform<u8<128:255>:f32, 0.05:128>>
+    ```
+
+    The narrowed type states what is true of the value: its stored
+    integers lie in `[min, max]`. A clamp stays when folding would be
+    wrong or would change a type something else depends on: the producer
+    has other users (they must not see the clamp), a user of the clamp is
+    not a qnn op, `quant.dcast` or `quant.scast` (a function return or call
+    fixes its type), or the range does not contain the zero point (not a valid
+    `!quant.uniform`). With `explain`, each such clamp gets a remark saying
+    why.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "Emit a remark for every qnn.clamp that was not folded, with the "
+           "reason">,
+  ];
+  let statistics = [
+    Statistic<"numClampsFolded", "num-clamps-folded",
+              "Number of qnn.clamp folded into their producer">,
+  ];
+  let dependentDialects = ["::quantc::qnn::QNNDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

@@ -7,14 +7,16 @@
 //===----------------------------------------------------------------------===//
 //
 // Private to lib/Conversion/QNNToLinalg: the builders that QNNToLinalg.cpp
-// defines and the other pattern files (Pooling.cpp) reuse, so that every
-// lowering rounds, clamps and sums with the same code.
+// defines and the other pattern files (Pooling.cpp, Layout.cpp,
+// Elementwise.cpp) reuse, so that every lowering rounds, clamps, sums and
+// requantizes with the same code.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QUANTC_LIB_CONVERSION_QNNTOLINALG_LOWERINGHELPERS_H
 #define QUANTC_LIB_CONVERSION_QNNTOLINALG_LOWERINGHELPERS_H
 
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 
 #include "mlir/IR/AffineMap.h"
@@ -28,6 +30,78 @@ struct GenericInput {
   mlir::Value value;
   mlir::AffineMap map;
 };
+
+/// Where the loops of a linalg.generic index the output channels: one loop
+/// (a matmul's N, a quantized axis) or several that split the channel index
+/// row-major (a grouped convolution's group and channel-in-group loops).
+struct ChannelLoops {
+  llvm::SmallVector<unsigned, 2> loops;
+  llvm::SmallVector<int64_t, 2> shape;
+};
+
+/// The requantize multiplier of one output channel in the two precisions
+/// the modes start from: the float32 merged scale of the fp32 mode (ONNX
+/// Runtime's order of operations) and the real multiplier the integer
+/// modes decompose, computed in double as TFLite and TOSA's legalizations
+/// do.
+struct ChannelMultiplier {
+  float fp32;
+  double real;
+};
+
+/// The requantize multipliers of a contraction: s_x * s_w[c] / s_out, one
+/// per output channel where the weights are per channel, else one.
+llvm::SmallVector<ChannelMultiplier>
+contractionMultipliers(const qnn::UniformParams &x,
+                       const qnn::UniformParams &w,
+                       const qnn::UniformParams &out, int64_t channels);
+
+/// The per-channel constants of a requantize in `mode`, in the order
+/// buildRequantizeScalar reads them:
+///   fp32:       the f32 merged scale;
+///   fixedpoint: the i32 Q31 multiplier, left shift and right shift;
+///   tosa-*:     the i32 multiplier and right shift.
+/// Fails (through `emitError`) where TOSA cannot represent a multiplier.
+struct RequantConstants {
+  llvm::SmallVector<float> scales;
+  llvm::SmallVector<int64_t> multipliers, leftShifts, rightShifts;
+};
+
+mlir::FailureOr<RequantConstants>
+computeRequantConstants(qnn::RequantMode mode,
+                        llvm::ArrayRef<ChannelMultiplier> multipliers,
+                        llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+/// The constants of computeRequantConstants as generic inputs over
+/// `numLoops` loops, per channel along `channels` if set.
+llvm::SmallVector<GenericInput>
+buildRequantParams(mlir::OpBuilder &b, mlir::Location loc, qnn::RequantMode mode,
+                   const RequantConstants &constants,
+                   const std::optional<ChannelLoops> &channels,
+                   unsigned numLoops);
+
+/// The generic inputs of the epilogue, each read over the accumulator's
+/// loops. Optional terms have a null value.
+struct EpilogueInputs {
+  /// i32 per channel: the folded ConstantTerms.
+  GenericInput constantTerms;
+  /// Per channel or 0-d: buildRequantParams' inputs.
+  llvm::SmallVector<GenericInput> requantParams;
+  /// sum_k x per output position and i32 zw per channel: - zw * sum_k x.
+  GenericInput inputSums, weightZeroPoints;
+  /// sum_k w per channel, when not folded: - zx * sum_k w.
+  GenericInput weightSums;
+  /// The bias, when not a constant.
+  GenericInput runtimeBias;
+};
+
+/// y = acc + terms, then the requantize in `mode` to `out`'s storage type,
+/// as one elementwise generic over `acc`.
+mlir::Value buildRequantizeEpilogue(mlir::OpBuilder &b, mlir::Location loc,
+                                    qnn::RequantMode mode, mlir::Value acc,
+                                    const EpilogueInputs &in,
+                                    int64_t inputZeroPoint,
+                                    const qnn::UniformParams &out);
 
 /// Sign- or zero-extends a stored integer to i32.
 mlir::Value extendToI32(mlir::OpBuilder &b, mlir::Location loc,
@@ -71,6 +145,12 @@ void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
 /// Adds the pooling patterns of Pooling.cpp.
 void populatePoolingLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                      mlir::RewritePatternSet &patterns);
+
+/// qnn.add, qnn.sub, qnn.mul, qnn.clamp and qnn.lookup (Elementwise.cpp);
+/// mul requantizes in `mode`.
+void populateQNNElementwiseToLinalgPatterns(
+    const mlir::TypeConverter &typeConverter,
+    mlir::RewritePatternSet &patterns, qnn::RequantMode mode);
 
 } // namespace quantc::lowering
 

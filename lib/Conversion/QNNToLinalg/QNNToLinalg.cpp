@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "LoweringHelpers.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -52,14 +53,6 @@ QuantStorageTypeConverter::QuantStorageTypeConverter() {
 
 // Shared with the other pattern files through LoweringHelpers.h.
 namespace quantc::lowering {
-
-/// Where the loops of a linalg.generic index the output channels: one loop
-/// (a matmul's N, a quantized axis) or several that split the channel index
-/// row-major (a grouped convolution's group and channel-in-group loops).
-struct ChannelLoops {
-  SmallVector<unsigned, 2> loops;
-  SmallVector<int64_t, 2> shape;
-};
 
 /// Builds the constant tensor of one quantization parameter: 0-d for
 /// per-tensor params (`channels` empty), shaped as `channels` for per-channel
@@ -365,16 +358,6 @@ ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
   return terms;
 }
 
-/// The requantize multiplier of one output channel in the two precisions
-/// the modes start from: the float32 merged scale of the fp32 mode (ONNX
-/// Runtime's order of operations) and the real multiplier the integer
-/// modes decompose, computed in double as TFLite and TOSA's legalizations
-/// do.
-struct ChannelMultiplier {
-  float fp32;
-  double real;
-};
-
 /// The requantize multipliers of a contraction: s_x * s_w[c] / s_out, one
 /// per output channel where the weights are per channel, else one.
 SmallVector<ChannelMultiplier> contractionMultipliers(const UniformParams &x,
@@ -401,17 +384,6 @@ SmallVector<ChannelMultiplier> requantizeMultipliers(const UniformParams &in,
     multipliers.push_back({0.0f, in.scale(c) / out.scale(c)});
   return multipliers;
 }
-
-/// The per-channel constants of a requantize in `mode`, in the order
-/// buildRequantizeScalar reads them:
-///   fp32:       the f32 merged scale;
-///   fixedpoint: the i32 Q31 multiplier, left shift and right shift;
-///   tosa-*:     the i32 multiplier and right shift.
-/// Fails (through `emitError`) where TOSA cannot represent a multiplier.
-struct RequantConstants {
-  SmallVector<float> scales;
-  SmallVector<int64_t> multipliers, leftShifts, rightShifts;
-};
 
 FailureOr<RequantConstants>
 computeRequantConstants(RequantMode mode,
@@ -610,21 +582,6 @@ Value buildZeroPointConstant(OpBuilder &b, Location loc, RequantMode mode,
     return floatConstant(b, loc, b.getF32Type(), double(zeroPoint));
   return i64Constant(b, loc, zeroPoint);
 }
-
-/// The generic inputs of the epilogue, each read over the accumulator's
-/// loops. Optional terms have a null value.
-struct EpilogueInputs {
-  /// i32 per channel: the folded ConstantTerms.
-  GenericInput constantTerms;
-  /// Per channel or 0-d: buildRequantParams' inputs.
-  SmallVector<GenericInput> requantParams;
-  /// sum_k x per output position and i32 zw per channel: - zw * sum_k x.
-  GenericInput inputSums, weightZeroPoints;
-  /// sum_k w per channel, when not folded: - zx * sum_k w.
-  GenericInput weightSums;
-  /// The bias, when not a constant.
-  GenericInput runtimeBias;
-};
 
 /// y = acc + terms, then the requantize in `mode` to `out`'s storage type,
 /// as one elementwise generic over `acc`.
@@ -1156,6 +1113,11 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
     multipliers = contractionMultipliers(
         *getUniformParams(conv.getInput().getType()), w,
         *getUniformParams(conv.getType()), w.scales.size());
+  } else if (auto mul = dyn_cast<MulOp>(op)) {
+    multipliers = contractionMultipliers(
+        *getUniformParams(mul.getLhs().getType()),
+        *getUniformParams(mul.getRhs().getType()),
+        *getUniformParams(mul.getType()), 1);
   } else if (auto requantize = dyn_cast<RequantizeOp>(op)) {
     UniformParams in = *getUniformParams(requantize.getInput().getType());
     UniformParams out = *getUniformParams(requantize.getType());
@@ -1185,4 +1147,5 @@ void quantc::populateQNNToLinalgConversionPatterns(
                StorageCastLowering, ObserveLowering>(typeConverter, ctx);
   patterns.add<RequantizeLowering, MatmulLowering, Conv2DLowering>(
       typeConverter, ctx, mode);
+  populateQNNElementwiseToLinalgPatterns(typeConverter, patterns, mode);
 }

@@ -295,10 +295,10 @@ def cnn(act_type, batch, opset):
 def single_op(op, act_type, batch):
     """One quantized op between QDQ pairs, on enough elements to measure how
     often two implementations round differently: conv (3x3, pad 1),
-    dwconv (depthwise), add (two quantized inputs), gap
-    (GlobalAveragePool), maxpool and avgpool (3x3, stride 2, pad 1), concat
-    (two inputs with their own parameters), gemm (transB), matmul (MatMul +
-    Add)."""
+    dwconv (depthwise), add (two quantized inputs), mul (two quantized
+    inputs, one broadcast), leakyrelu (alpha 0.2), gap (GlobalAveragePool),
+    maxpool and avgpool (3x3, stride 2, pad 1), concat (two inputs with
+    their own parameters), gemm (transB), matmul (MatMul + Add)."""
     rng = np.random.default_rng(3)
     b = Builder()
     if op in ("conv", "dwconv"):
@@ -329,6 +329,30 @@ def single_op(op, act_type, batch):
         out = b.qdq(b.node("Add", [b.qdq("x", sx, zx), b.qdq("y", sy, zy)],
                            "add"), so, zo)
         return finish(b, {"x": shape, "y": shape}, out, shape, 13), [x, y]
+    if op == "mul":
+        # y broadcasts over the batch and the spatial dimensions ([C, 1, 1]),
+        # so quant-import aligns its rank with a tosa.reshape.
+        shape, y_shape = [batch, 16, 32, 32], [16, 1, 1]
+        x = rng.normal(0, 1.0, shape).astype(F32)
+        y = rng.normal(0.5, 1.5, y_shape).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        _, sy, zy = Calibrator(act_type)(y)
+        _, so, zo = Calibrator(act_type)(fake_quant(x, sx, zx) *
+                                         fake_quant(y, sy, zy))
+        out = b.qdq(b.node("Mul", [b.qdq("x", sx, zx), b.qdq("y", sy, zy)],
+                           "mul"), so, zo)
+        return (finish(b, {"x": shape, "y": y_shape}, out, shape, 13),
+                [x, y])
+    if op == "leakyrelu":
+        shape = [batch, 16, 32, 32]
+        x = rng.normal(0, 1.0, shape).astype(F32)
+        _, sx, zx = Calibrator(act_type)(x)
+        xf = fake_quant(x, sx, zx)
+        _, so, zo = Calibrator(act_type)(np.where(xf >= 0, xf,
+                                                  F32(0.2) * xf))
+        out = b.qdq(b.node("LeakyRelu", [b.qdq("x", sx, zx)], "leakyrelu",
+                           alpha=0.2), so, zo)
+        return finish(b, {"x": shape}, out, shape, 13), [x]
     if op == "gap":
         x = rng.normal(0.3, 1.0, (batch, 64, 12, 12)).astype(F32)
         _, sx, zx = Calibrator(act_type)(x)
@@ -394,8 +418,8 @@ def single_op(op, act_type, batch):
     raise ValueError(op)
 
 
-SINGLE_OPS = ("conv", "dwconv", "add", "gap", "maxpool", "avgpool", "concat",
-              "gemm", "matmul")
+SINGLE_OPS = ("conv", "dwconv", "add", "mul", "leakyrelu", "gap", "maxpool",
+              "avgpool", "concat", "gemm", "matmul")
 
 
 def variants(batches=None):

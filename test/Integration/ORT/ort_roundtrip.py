@@ -120,6 +120,10 @@ def evaluate_exact(model, inputs, taps):
             out = np.maximum(a[0], 0)
         elif op == "Add":
             out = a[0] + a[1]
+        elif op == "Mul":
+            out = a[0] * a[1]
+        elif op == "LeakyRelu":
+            out = np.where(a[0] >= 0, a[0], attr(n, "alpha", 0.01) * a[0])
         elif op == "MatMul":
             out = a[0] @ a[1]
         elif op == "Gemm":

@@ -479,3 +479,194 @@ SmallVector<int64_t> AvgPool2DOp::computeWindowCounts(
       counts.push_back(h * w);
   return counts;
 }
+
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops (AddOp, SubOp, MulOp)
+//===----------------------------------------------------------------------===//
+
+/// Checks that `operand` broadcasts to `result` (trailing alignment; each
+/// aligned dimension 1 or equal; a dynamic dimension only against a dynamic
+/// one, since the lowering cannot broadcast a size it does not know).
+static LogicalResult
+verifyBroadcastsTo(StringRef what, RankedTensorType operand,
+                   RankedTensorType result,
+                   function_ref<InFlightDiagnostic()> emitError) {
+  int64_t offset = result.getRank() - operand.getRank();
+  if (offset < 0)
+    return emitError() << what << " has rank " << operand.getRank()
+                       << ", above the result's " << result.getRank();
+  for (int64_t d = 0; d < operand.getRank(); ++d) {
+    int64_t size = operand.getDimSize(d);
+    int64_t resultSize = result.getDimSize(d + offset);
+    if (ShapedType::isDynamic(size) ? !ShapedType::isDynamic(resultSize)
+                                    : size != 1 && !sameOrDynamic(size,
+                                                                  resultSize))
+      return emitError() << what << " " << operand
+                         << " does not broadcast to the result " << result
+                         << " (dimension " << d << ")";
+  }
+  return success();
+}
+
+/// The verifier shared by qnn.add, qnn.sub and qnn.mul. `centredProduct`:
+/// the lowering multiplies the centred operands in i32 (qnn.mul).
+static LogicalResult
+verifyElementwiseBinary(Type lhsType, Type rhsType, Type resultType,
+                        bool centredProduct,
+                        function_ref<InFlightDiagnostic()> emitError) {
+  std::optional<UniformParams> params[3];
+  StringRef names[3] = {"lhs", "rhs", "result"};
+  Type types[3] = {lhsType, rhsType, resultType};
+  for (int i = 0; i < 3; ++i) {
+    params[i] = getUniformParams(types[i]);
+    if (!isa<RankedTensorType>(types[i]) || !params[i] ||
+        params[i]->isPerAxis())
+      return emitError() << names[i]
+                         << " must be a tensor of per-tensor !quant.uniform, "
+                            "got "
+                         << types[i];
+    if (failed(verifyUniformParams(*params[i], names[i], emitError)))
+      return failure();
+  }
+  auto [lhs, rhs, result] = std::tie(*params[0], *params[1], *params[2]);
+  if (lhs.expressedType() != rhs.expressedType() ||
+      lhs.expressedType() != result.expressedType())
+    return emitError() << "operands and result must share one expressed "
+                          "type, got "
+                       << lhs.expressedType() << ", " << rhs.expressedType()
+                       << " and " << result.expressedType();
+  // Centred operands are exact in i32 and in f32 (< 2^24) up to 16 bits.
+  for (int i = 0; i < 2; ++i)
+    if (params[i]->storageWidth() > 16)
+      return emitError() << names[i] << " storage must be at most 16 bits, got "
+                         << params[i]->type.getStorageType();
+  if (centredProduct &&
+      failed(verifyAccumulatorFits(/*k=*/1, lhs, rhs, emitError)))
+    return failure();
+
+  auto resultTensor = cast<RankedTensorType>(resultType);
+  if (failed(verifyBroadcastsTo("lhs", cast<RankedTensorType>(lhsType),
+                                resultTensor, emitError)) ||
+      failed(verifyBroadcastsTo("rhs", cast<RankedTensorType>(rhsType),
+                                resultTensor, emitError)))
+    return failure();
+  // Each result dimension must come from an operand: a size-1 operand
+  // dimension cannot make a larger result one.
+  auto lhsTensor = cast<RankedTensorType>(lhsType);
+  auto rhsTensor = cast<RankedTensorType>(rhsType);
+  for (int64_t d = 0; d < resultTensor.getRank(); ++d) {
+    auto sizeAt = [&](RankedTensorType t) -> int64_t {
+      int64_t aligned = d - (resultTensor.getRank() - t.getRank());
+      return aligned < 0 ? 1 : t.getDimSize(aligned);
+    };
+    int64_t lhsSize = sizeAt(lhsTensor), rhsSize = sizeAt(rhsTensor);
+    int64_t resultSize = resultTensor.getDimSize(d);
+    if (ShapedType::isDynamic(resultSize) ||
+        ShapedType::isDynamic(lhsSize) || ShapedType::isDynamic(rhsSize))
+      continue;
+    if (resultSize != std::max(lhsSize, rhsSize))
+      return emitError() << "result dimension " << d << " must be "
+                         << std::max(lhsSize, rhsSize)
+                         << " (the broadcast of the operands), got "
+                         << resultSize;
+  }
+  return success();
+}
+
+#define QNN_DEFINE_ELEMENTWISE_VERIFIER(OP, CENTRED_PRODUCT)                   \
+  LogicalResult OP::verifyTypes(                                               \
+      Type lhsType, Type rhsType, Type resultType,                             \
+      function_ref<InFlightDiagnostic()> emitError) {                          \
+    return verifyElementwiseBinary(lhsType, rhsType, resultType,               \
+                                   CENTRED_PRODUCT, emitError);                \
+  }                                                                            \
+  LogicalResult OP::verify() {                                                 \
+    return verifyTypes(getLhs().getType(), getRhs().getType(),                 \
+                       getResult().getType(), [&] { return emitOpError(); });  \
+  }
+
+QNN_DEFINE_ELEMENTWISE_VERIFIER(AddOp, /*centredProduct=*/false)
+QNN_DEFINE_ELEMENTWISE_VERIFIER(SubOp, /*centredProduct=*/false)
+QNN_DEFINE_ELEMENTWISE_VERIFIER(MulOp, /*centredProduct=*/true)
+#undef QNN_DEFINE_ELEMENTWISE_VERIFIER
+
+//===----------------------------------------------------------------------===//
+// ClampOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClampOp::verify() {
+  std::optional<UniformParams> params =
+      getUniformParams(getInput().getType());
+  if (!params || params->isPerAxis())
+    return emitOpError("input must be a tensor of per-tensor !quant.uniform, "
+                       "got ")
+           << getInput().getType();
+  if (failed(verifyUniformParams(*params, "input",
+                                 [&] { return emitOpError(); })))
+    return failure();
+  numerics::StorageRange range = params->storageRange();
+  int64_t min = getMin(), max = getMax();
+  if (min > max)
+    return emitOpError("min ") << min << " is above max " << max;
+  if (min < range.qmin || max > range.qmax)
+    return emitOpError("[") << min << ", " << max
+                            << "] is outside the storage range ["
+                            << range.qmin << ", " << range.qmax << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+int64_t LookupOp::tableOffset(quant::QuantizedType input) {
+  unsigned width = input.getStorageTypeIntegralWidth();
+  return input.isSigned() ? -(int64_t(1) << (width - 1)) : 0;
+}
+
+int64_t LookupOp::tableSize(quant::QuantizedType input) {
+  return int64_t(1) << input.getStorageTypeIntegralWidth();
+}
+
+LogicalResult LookupOp::verify() {
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  auto resultType = cast<RankedTensorType>(getResult().getType());
+  std::optional<UniformParams> in = getUniformParams(inputType);
+  std::optional<UniformParams> out = getUniformParams(resultType);
+  if (!in || in->isPerAxis())
+    return emitOpError("input must be a tensor of per-tensor !quant.uniform, "
+                       "got ")
+           << inputType;
+  if (!out || out->isPerAxis())
+    return emitOpError("result must be a tensor of per-tensor "
+                       "!quant.uniform, got ")
+           << resultType;
+  auto emitError = [&] { return emitOpError(); };
+  if (failed(verifyUniformParams(*in, "input", emitError)) ||
+      failed(verifyUniformParams(*out, "result", emitError)))
+    return failure();
+  if (in->storageWidth() > 8)
+    return emitOpError("input storage must be at most 8 bits (one table "
+                       "entry per stored value), got ")
+           << in->type.getStorageType();
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("input and result shapes differ: ")
+           << inputType << " vs " << resultType;
+  if (in->expressedType() != out->expressedType())
+    return emitOpError("input and result expressed types differ: ")
+           << in->expressedType() << " vs " << out->expressedType();
+  numerics::StorageRange outRange = out->storageRange();
+  int64_t entries =
+      tableSize(in->type);
+  if (getTable().getShapedType().getRank() != 1 ||
+      getTable().getNumElements() != entries)
+    return emitOpError("table must have one entry per stored input value (")
+           << entries << "), got " << getTable().getShapedType();
+  for (auto [index, value] : llvm::enumerate(getTable().getValues<int64_t>()))
+    if (value < outRange.qmin || value > outRange.qmax)
+      return emitOpError("table entry ")
+             << index << " (" << value << ") is outside the result storage "
+             << "range [" << outRange.qmin << ", " << outRange.qmax << "]";
+  return success();
+}

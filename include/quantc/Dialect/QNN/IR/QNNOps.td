@@ -245,4 +245,147 @@ def QNN_AvgPool2DOp : QNN_Op<"avg_pool2d", [Pure]> {
   }];
 }
 
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops: AddOp, SubOp, MulOp
+//===----------------------------------------------------------------------===//
+
+class QNN_ElementwiseBinaryOp<string mnemonic, string formula,
+                              string reference, string example>
+    : QNN_Op<mnemonic, [Pure]> {
+  let description = !strconcat([{
+    `}], formula, [{`, elementwise with NumPy broadcasting; each operand and
+    the result carry their own quantization. }], reference, [{
+
+    - `lhs`, `rhs`, `result`: tensors of per-tensor `!quant.uniform` with one
+      expressed type; scales, zero points and storage types may all differ.
+    - Broadcasting: an operand may have a lower rank than the result and is
+      aligned to its trailing dimensions; each aligned dimension is 1
+      (broadcast) or the result's, and the result has the broadcast shape.
+      A dynamic operand dimension is never broadcast: the result dimension
+      must be dynamic too, and takes the operand's size.
+
+    ```mlir
+    }], example, [{
+
+    ```
+  }]);
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The checks of the verifier on bare types, so that a rewrite can ask
+    /// whether an op would be valid before building it.
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type lhs, ::mlir::Type rhs, ::mlir::Type result,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+  }];
+}
+
+def QNN_AddOp : QNN_ElementwiseBinaryOp<"add",
+    "result = requant(dequant(lhs) + dequant(rhs))",
+    "ONNX `QLinearAdd` (com.microsoft) semantics.",
+    [{%y = qnn.add %a, %b
+        : (tensor<2x4x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<4x!quant.uniform<u8:f32, 0.25:120>>)
+        -> tensor<2x4x!quant.uniform<u8:f32, 1.0:127>>}]> {
+  let summary = "Quantized elementwise addition";
+}
+
+def QNN_SubOp : QNN_ElementwiseBinaryOp<"sub",
+    "result = requant(dequant(lhs) - dequant(rhs))",
+    "The counterpart of `qnn.add` with the second operand negated.",
+    [{%y = qnn.sub %a, %b
+        : (tensor<2x4x!quant.uniform<i8:f32, 0.5:-3>>,
+           tensor<2x4x!quant.uniform<i8:f32, 0.25:0>>)
+        -> tensor<2x4x!quant.uniform<i8:f32, 1.0:2>>}]> {
+  let summary = "Quantized elementwise subtraction";
+}
+
+def QNN_MulOp : QNN_ElementwiseBinaryOp<"mul",
+    "result = requant(dequant(lhs) * dequant(rhs))",
+    "ONNX `QLinearMul` (com.microsoft) semantics.",
+    [{%y = qnn.mul %a, %b
+        : (tensor<1x3x4x4x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<1x3x1x1x!quant.uniform<u8:f32, 0.25:120>>)
+        -> tensor<1x3x4x4x!quant.uniform<u8:f32, 1.0:127>>}]> {
+  let summary = "Quantized elementwise multiplication";
+}
+
+//===----------------------------------------------------------------------===//
+// ClampOp
+//===----------------------------------------------------------------------===//
+
+def QNN_ClampOp : QNN_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp a quantized tensor to a range of stored values";
+  let description = [{
+    `result = min(max(input, min), max)` on the stored integers, `min` and
+    `max` in storage units. It is what a ReLU, ReLU6 or Clip becomes on a
+    quantized tensor: quantization is monotonic, so clamping the real value
+    to `[lo, hi]` and quantizing equals quantizing and clamping to
+    `[q(lo), q(hi)]`, exactly. `quant-fuse-requant` folds it into the output
+    range of the qnn op that produces its input.
+
+    - `input`, `result`: one tensor type of per-tensor `!quant.uniform`.
+    - `min <= max`, both within the storage range of the type.
+
+    ```mlir
+    // ReLU at scale 0.05, zero point 128: [q(0), q(inf)] = [128, 255].
+    %r = qnn.clamp %x min 128 max 255 : tensor<1x8x!quant.uniform<u8:f32, 0.05:128>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$min, I64Attr:$max);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `min` $min `max` $max attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+def QNN_LookupOp : QNN_Op<"lookup", [Pure]> {
+  let summary = "Quantized unary op as a table of its stored values";
+  let description = [{
+    `result = table[input - offset]` on the stored integers: a unary function
+    of a quantized tensor with at most 256 stored values, tabulated at
+    compile time (`quant-fold-qdq` builds it for a LeakyRelu by evaluating
+    the float QDQ semantics, `quantize(f(dequantize(v)))`, at every stored
+    value `v`, so the table reproduces them exactly).
+
+    - `input`: per-tensor `!quant.uniform` with at most 8-bit storage `w`.
+    - `table`: 1-D, one integer per value of the storage integer type
+      (`2^w`, from `offset` = `-2^(w-1)` signed or 0 unsigned, whatever
+      narrower range the type declares), each within the result's storage
+      range.
+    - `result`: per-tensor `!quant.uniform` of the input's shape and
+      expressed type.
+
+    ```mlir
+    %y = qnn.lookup %x table dense<[...]> : tensor<256xi64>
+        : (tensor<8x!quant.uniform<u8:f32, 0.05:128>>)
+        -> tensor<8x!quant.uniform<u8:f32, 0.04:100>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64ElementsAttr:$table);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `table` $table attr-dict `:` functional-type($input, $result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The stored input value of table entry 0 and the number of entries:
+    /// the whole storage integer type (signed: -2^(w-1), unsigned: 0; 2^w
+    /// entries), not the type's possibly narrowed range, so that narrowing
+    /// the input's range (quant-fuse-requant) keeps the table valid.
+    static int64_t tableOffset(::mlir::quant::QuantizedType input);
+    static int64_t tableSize(::mlir::quant::QuantizedType input);
+  }];
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD

@@ -1,0 +1,309 @@
+//===- Elementwise.cpp - qnn.add/sub/mul to integer linalg ------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// The quantized elementwise binary ops, fp32 mode, as ONNX Runtime's x86
+// kernels compute QLinearAdd and QLinearMul (docs/Numerics.md,
+// "Elementwise ops"), all in float32:
+//
+//   add/sub: ra = sa / sc, rb = +-(sb / sc),
+//            fixed = zc - (ra * za + rb * zb)         (folded at compile time)
+//            out = clamp(rne(fma(a, ra, fma(b, rb, fixed))))
+//   mul:     out = clamp(rne(float((a - za) * (b - zb)) * M) + zc),
+//            M = float32(float32(sa * sb) / sc), the (a - za) * (b - zb)
+//            product exact in i32 (the verifier bounds it)
+//
+// mul is a contraction of one product, so it goes through the matmul/conv
+// requantize epilogue; add/sub share its rounding and clamping. Also here:
+// qnn.clamp (integer min/max) and qnn.lookup (a table read).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringHelpers.h"
+
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+using namespace quantc::lowering;
+
+namespace {
+
+/// The operands of a broadcasting elementwise op, read over the loops of its
+/// result: an operand of lower rank is aligned to the trailing loops, and
+/// its static size-1 dimensions are read at index 0 where the result is
+/// larger (the verifier rules out broadcasting a dynamic dimension).
+struct BroadcastOperands {
+  SmallVector<AffineMap, 2> maps;
+  /// The result's sizes, dynamic ones read from an operand that has them.
+  SmallVector<OpFoldResult> resultSizes;
+};
+
+BroadcastOperands buildBroadcast(OpBuilder &b, Location loc,
+                                 ArrayRef<Value> operands,
+                                 RankedTensorType resultType) {
+  BroadcastOperands out;
+  int64_t rank = resultType.getRank();
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t offset = rank - type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      exprs.push_back(type.getDimSize(d) == 1 &&
+                              resultType.getDimSize(d + offset) != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(d + offset));
+    out.maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      out.resultSizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
+      continue;
+    }
+    // A dynamic result dimension: an operand's dynamic size, else the
+    // larger static one.
+    OpFoldResult size = b.getIndexAttr(1);
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t aligned = d - (rank - type.getRank());
+      if (aligned < 0)
+        continue;
+      if (type.isDynamicDim(aligned)) {
+        size = tensor::DimOp::create(b, loc, operand, aligned).getResult();
+        break;
+      }
+      if (type.getDimSize(aligned) != 1)
+        size = b.getIndexAttr(type.getDimSize(aligned));
+    }
+    out.resultSizes.push_back(size);
+  }
+  return out;
+}
+
+/// A parallel linalg.generic over `sizes` reading `lhs` and `rhs` through
+/// `maps` and yielding `body(lhs, rhs)` of `elementType`.
+Value buildBinaryGeneric(
+    OpBuilder &b, Location loc, Value lhs, Value rhs,
+    const BroadcastOperands &broadcast, Type elementType,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, broadcast.resultSizes, elementType);
+  SmallVector<AffineMap> maps(broadcast.maps.begin(), broadcast.maps.end());
+  unsigned rank = broadcast.resultSizes.size();
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+/// ext(q) - zp in i32.
+Value centre(OpBuilder &b, Location loc, Value stored,
+             const UniformParams &params) {
+  Value zp = arith::ConstantOp::create(
+      b, loc, b.getI32IntegerAttr(int32_t(params.zeroPoint(0))));
+  return arith::SubIOp::create(
+      b, loc, extendToI32(b, loc, stored, params.isSigned()), zp);
+}
+
+/// qnn.add and qnn.sub in the form of ONNX Runtime's AVX2 QLinearAdd
+/// kernel: the stored values (not centred) times the scale ratios, fused
+/// with the zero-point terms folded into one constant; sub negates rb
+/// (exact). Measured against ONNX Runtime 1.23.2: bit-exact, where the
+/// unfused (a - za) * ra + (b - zb) * rb + zc differs at rounding
+/// midpoints.
+template <typename OpTy, bool isSub>
+struct AddSubLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams lhsP = *getUniformParams(op.getLhs().getType());
+    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    Type f32 = rewriter.getF32Type();
+    // float32 throughout, one rounding per statement (no contraction).
+    float outScale = float(outP.scale(0));
+    float lhsRatio = float(lhsP.scale(0)) / outScale;
+    float rhsRatio = float(rhsP.scale(0)) / outScale;
+    if (isSub)
+      rhsRatio = -rhsRatio;
+    float lhsZeroTerm = lhsRatio * float(lhsP.zeroPoint(0));
+    float rhsZeroTerm = rhsRatio * float(rhsP.zeroPoint(0));
+    float zeroTerms = lhsZeroTerm + rhsZeroTerm;
+    float fixedPart = float(outP.zeroPoint(0)) - zeroTerms;
+
+    BroadcastOperands broadcast =
+        buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
+                       cast<RankedTensorType>(op.getType()));
+    Value result = buildBinaryGeneric(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
+        outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+          auto asFloat = [&](Value stored, const UniformParams &params) {
+            return arith::SIToFPOp::create(
+                b, l, f32, extendToI32(b, l, stored, params.isSigned()));
+          };
+          Value partial = math::FmaOp::create(
+              b, l, asFloat(rhs, rhsP), floatConstant(b, l, f32, rhsRatio),
+              floatConstant(b, l, f32, fixedPart));
+          Value y = math::FmaOp::create(b, l, asFloat(lhs, lhsP),
+                                        floatConstant(b, l, f32, lhsRatio),
+                                        partial);
+          // zc is already in y: round and clamp only.
+          return roundClampToStorage(b, l, y, floatConstant(b, l, f32, 0.0),
+                                     outP);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// qnn.mul: the exact i32 product of the centred operands, then the
+/// matmul/conv requantize epilogue with the merged scale sa * sb / sc.
+struct MulLowering : public OpConversionPattern<MulOp> {
+  MulLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
+              RequantMode mode)
+      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
+  RequantMode mode;
+
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams lhsP = *getUniformParams(op.getLhs().getType());
+    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    unsigned rank = resultType.getRank();
+
+    BroadcastOperands broadcast =
+        buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
+                       resultType);
+    Value product = buildBinaryGeneric(
+        rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
+        rewriter.getI32Type(),
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+          return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
+                                       centre(b, l, rhs, rhsP));
+        });
+
+    // One "channel": 0-d constant terms (none) and merged scale.
+    AffineMap scalarMap = AffineMap::get(rank, 0, {}, rewriter.getContext());
+    auto scalarConstant = [&](TypedAttr value) {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({}, value.getType()),
+                                 value));
+    };
+    EpilogueInputs inputs;
+    inputs.constantTerms = {scalarConstant(rewriter.getI32IntegerAttr(0)),
+                            scalarMap};
+    // The product's multiplier s_a * s_b / s_c, as a contraction's.
+    FailureOr<RequantConstants> requant = computeRequantConstants(
+        mode, contractionMultipliers(lhsP, rhsP, outP, /*channels=*/1),
+        [&] { return op.emitError(); });
+    if (failed(requant))
+      return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    inputs.requantParams = buildRequantParams(rewriter, loc, mode, *requant,
+                                              std::nullopt, rank);
+    rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, mode,
+                                                   product, inputs,
+                                                   /*inputZeroPoint=*/0, outP));
+    return success();
+  }
+};
+
+/// qnn.clamp: min/max on the stored integers, unsigned where the storage
+/// is.
+struct ClampLowering : public OpConversionPattern<ClampOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClampOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams params = *getUniformParams(op.getType());
+    Type storage = params.type.getStorageType();
+    auto constant = [&](OpBuilder &b, Location l, int64_t v) {
+      return arith::ConstantOp::create(
+          b, l, b.getIntegerAttr(storage, APInt(storage.getIntOrFloatBitWidth(),
+                                                v, params.isSigned(),
+                                                /*implicitTrunc=*/true)));
+    };
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), {}, storage,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value lo = constant(b, l, op.getMin());
+          Value hi = constant(b, l, op.getMax());
+          if (params.isSigned())
+            return arith::MinSIOp::create(
+                b, l, arith::MaxSIOp::create(b, l, args[0], lo), hi);
+          return arith::MinUIOp::create(
+              b, l, arith::MaxUIOp::create(b, l, args[0], lo), hi);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// qnn.lookup: the table as a constant of the result's storage type, read
+/// at ext(q) - offset.
+struct LookupLowering : public OpConversionPattern<LookupOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LookupOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams inP = *getUniformParams(op.getInput().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    Location loc = op.getLoc();
+    Type storage = outP.type.getStorageType();
+    unsigned width = storage.getIntOrFloatBitWidth();
+    SmallVector<APInt> entries;
+    for (int64_t v : op.getTable().getValues<int64_t>())
+      entries.emplace_back(width, v, outP.isSigned(), /*implicitTrunc=*/true);
+    auto tableType =
+        RankedTensorType::get({int64_t(entries.size())}, storage);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, entries));
+    int64_t offset = LookupOp::tableOffset(inP.type);
+    Value result = buildElementwise(
+        rewriter, loc, adaptor.getInput(), {}, storage,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value position = arith::SubIOp::create(
+              b, l, extendToI32(b, l, args[0], inP.isSigned()),
+              arith::ConstantOp::create(b, l,
+                                        b.getI32IntegerAttr(int32_t(offset))));
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                                   position);
+          return tensor::ExtractOp::create(b, l, table, ValueRange{index});
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void quantc::lowering::populateQNNElementwiseToLinalgPatterns(
+    const TypeConverter &typeConverter, RewritePatternSet &patterns,
+    RequantMode mode) {
+  patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
+               AddSubLowering<SubOp, /*isSub=*/true>, ClampLowering,
+               LookupLowering>(typeConverter, patterns.getContext());
+  patterns.add<MulLowering>(typeConverter, patterns.getContext(), mode);
+}

@@ -1,0 +1,105 @@
+// RUN: quant-opt %s --split-input-file --quant-fuse-requant | FileCheck %s
+// The clamps of fuse-requant-errors.mlir stay, and without explain no
+// remark is printed.
+// RUN: sed 's/expected-/annotated-/' %S/fuse-requant-errors.mlir > %t.unfused.mlir
+// RUN: quant-opt %t.unfused.mlir --split-input-file --quant-fuse-requant 2> %t.err | FileCheck %s --check-prefix=UNFUSED
+// RUN: count 0 < %t.err
+// UNFUSED-COUNT-8: qnn.clamp
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qo = !quant.uniform<u8:f32, 0.05:100>
+
+// The clamp becomes the output range of qnn.add: its result type's storage
+// range, which its requantize clamps to.
+// CHECK-LABEL: @add_relu6
+// CHECK:         %[[Y:.*]] = qnn.add %{{.*}}, %{{.*}} : (tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<4x!quant.uniform<u8:f32, 5.000000e-01:128>>) -> tensor<4x!quant.uniform<u8<100:220>:f32, 5.000000e-02:100>>
+// CHECK-NEXT:    %[[D:.*]] = quant.dcast %[[Y]] : tensor<4x!quant.uniform<u8<100:220>:f32, 5.000000e-02:100>> to tensor<4xf32>
+// CHECK-NEXT:    return %[[D]]
+func.func @add_relu6(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4xf32> {
+  %y = qnn.add %a, %b : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qo>
+  %r = qnn.clamp %y min 100 max 220 : tensor<4x!qo>
+  %d = quant.dcast %r : tensor<4x!qo> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:-10>
+
+// A fused qnn.matmul feeds the next qnn op with the narrowed type.
+// CHECK-LABEL: @matmul_relu_chain
+// CHECK:         %[[Y:.*]] = qnn.matmul {{.*}} -> tensor<2x3x!quant.uniform<i8<-10:127>:f32, 2.000000e+00:-10>>
+// CHECK-NEXT:    %[[Z:.*]] = qnn.mul %[[Y]], %[[Y]] : (tensor<2x3x!quant.uniform<i8<-10:127>:f32, 2.000000e+00:-10>>, tensor<2x3x!quant.uniform<i8<-10:127>:f32, 2.000000e+00:-10>>) -> tensor<2x3x!quant.uniform<i8:f32, 2.000000e+00:-10>>
+// CHECK-NOT:     qnn.clamp
+func.func @matmul_relu_chain(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
+  %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  %r = qnn.clamp %y min -10 max 127 : tensor<2x3x!qo>
+  %z = qnn.mul %r, %r : (tensor<2x3x!qo>, tensor<2x3x!qo>) -> tensor<2x3x!qo>
+  return %z : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+
+// Two clamps in a row become one with the intersection of their ranges.
+// CHECK-LABEL: @clamp_clamp
+// CHECK-SAME:    %[[A:.*]]: tensor<4x
+// CHECK-NEXT:    %[[R:.*]] = qnn.clamp %[[A]] min 128 max 140
+// CHECK-NEXT:    return %[[R]]
+func.func @clamp_clamp(%a: tensor<4x!qa>) -> tensor<4x!qa> {
+  %r = qnn.clamp %a min 128 max 255 : tensor<4x!qa>
+  %s = qnn.clamp %r min 0 max 140 : tensor<4x!qa>
+  return %s : tensor<4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+
+// A chain of clamps after a qnn op: merged, then folded.
+// CHECK-LABEL: @add_clamp_clamp
+// CHECK:         %[[Y:.*]] = qnn.add {{.*}} -> tensor<4x!quant.uniform<u8<128:140>:f32, 5.000000e-01:128>>
+// CHECK-NEXT:    quant.dcast %[[Y]]
+func.func @add_clamp_clamp(%a: tensor<4x!qa>) -> tensor<4xf32> {
+  %y = qnn.add %a, %a : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qa>
+  %r = qnn.clamp %y min 128 max 255 : tensor<4x!qa>
+  %s = qnn.clamp %r min 0 max 140 : tensor<4x!qa>
+  %d = quant.dcast %s : tensor<4x!qa> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+
+// quant.scast to the storage type accepts the narrowed type.
+// CHECK-LABEL: @add_relu_scast
+// CHECK:         %[[Y:.*]] = qnn.add {{.*}} -> tensor<4x!quant.uniform<u8<128:255>:f32, 5.000000e-01:128>>
+// CHECK-NEXT:    quant.scast %[[Y]] : tensor<4x!quant.uniform<u8<128:255>:f32, 5.000000e-01:128>> to tensor<4xi8>
+func.func @add_relu_scast(%a: tensor<4x!qa>) -> tensor<4xi8> {
+  %y = qnn.add %a, %a : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qa>
+  %r = qnn.clamp %y min 128 max 255 : tensor<4x!qa>
+  %s = quant.scast %r : tensor<4x!qa> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
+// -----
+
+!qa = !quant.uniform<i4:f32, 0.5:0>
+!qo = !quant.uniform<i8:f32, 0.5:0>
+
+// A qnn.lookup reads the narrowed input: its table covers the whole
+// storage type, whatever range the type declares.
+// CHECK-LABEL: @add_relu_lookup
+// CHECK:         %[[Y:.*]] = qnn.add {{.*}} -> tensor<4x!quant.uniform<i4<0:7>:f32, 5.000000e-01>>
+// CHECK-NEXT:    qnn.lookup %[[Y]] table {{.*}} : (tensor<4x!quant.uniform<i4<0:7>:f32, 5.000000e-01>>) -> tensor<4x!quant.uniform<i8:f32, 5.000000e-01>>
+func.func @add_relu_lookup(%a: tensor<4x!qa>) -> tensor<4xf32> {
+  %y = qnn.add %a, %a : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qa>
+  %r = qnn.clamp %y min 0 max 7 : tensor<4x!qa>
+  %t = qnn.lookup %r table dense<[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7]> : tensor<16xi64> : (tensor<4x!qa>) -> tensor<4x!qo>
+  %d = quant.dcast %t : tensor<4x!qo> to tensor<4xf32>
+  return %d : tensor<4xf32>
+}
