@@ -441,6 +441,21 @@ TEST(CalibrationStatsFile, MergeCombinesCountsRangesAndHistograms) {
   EXPECT_EQ(a.lookup("act")->getBatchCount(), 2u);
 }
 
+TEST(CalibrationStatsFile, MergeIntoAnAllNaNChannelKeepsItsNaNCount) {
+  CalibrationSession a, b;
+  ASSERT_TRUE(bool(a.addObserver(options("x"))));
+  ASSERT_TRUE(bool(b.addObserver(options("x"))));
+  float nan[] = {NAN, NAN};
+  float finite[] = {1, 2};
+  ASSERT_FALSE(a.observe(0, nan, {2}));
+  ASSERT_FALSE(b.observe(0, finite, {2}));
+  ASSERT_FALSE(a.merge(b));
+  const ChannelStats &s = a.getObserver(0).getChannels()[0];
+  EXPECT_EQ(s.nanCount, 2u);
+  EXPECT_EQ(s.count, 2u);
+  EXPECT_EQ(s.max, 2.0f);
+}
+
 TEST(CalibrationStatsFile, MergeMismatchIsAnErrorAndChangesNothing) {
   CalibrationSession a = sampleSession(5, -3.0f, 7.0f);
   CalibrationSession b;

@@ -192,7 +192,10 @@ llvm::Error Observer::merge(const Observer &other) {
     if (theirs.count == 0)
       continue;
     if (mine.count == 0) {
+      uint64_t nan = mine.nanCount, inf = mine.infCount;
       mine = theirs;
+      mine.nanCount = nan;
+      mine.infCount = inf;
       continue;
     }
     // Moving averages depend on batch order; merged runs get the
