@@ -250,6 +250,43 @@ TEST(CalibrationHistogram, GrowingRangeRebinsAndConservesMass) {
   EXPECT_EQ(h.getCounts().size(), 16u);
 }
 
+TEST(CalibrationHistogram, ExtremeRangesStayFiniteOrReportAnError) {
+  // A range whose width overflows float32: no histogram, a clear error.
+  Observer wide(options("wide"));
+  float huge[] = {-3e38f, 3e38f};
+  ASSERT_FALSE(wide.observe(huge, {2}));
+  EXPECT_TRUE(wide.getChannels()[0].histogram.isTooWide());
+  EXPECT_EQ(rangeOf(wide, RangeMethod::MinMax).max, 3e38f);
+  RangeOptions mse;
+  mse.method = RangeMethod::MSE;
+  EXPECT_NE(errorOf(computeRange(wide.getChannels()[0], mse).takeError())
+                .find("too wide for a float32 histogram"),
+            std::string::npos);
+  // It survives the statistics file.
+  CalibrationSession s;
+  ASSERT_TRUE(bool(s.addObserver(options("wide"))));
+  ASSERT_FALSE(s.observe(0, huge, {2}));
+  llvm::Expected<CalibrationSession> back =
+      CalibrationSession::fromJSON(s.toJSON());
+  ASSERT_TRUE(bool(back));
+  EXPECT_TRUE(back->getObserver(0).getChannels()[0].histogram.isTooWide());
+
+  // A tiny range (the fine step underflows) and then a range 1e30 times
+  // wider (beyond PyTorch's fine grid): re-binned, mass conserved.
+  Histogram h(64, 128);
+  float tiny[] = {1e-40f, 2e-40f, 3e-40f};
+  h.add(tiny, 1e-40f, 3e-40f);
+  float big[] = {-1e-10f, 1e-10f};
+  h.add(big, -1e-10f, 1e-10f);
+  float bigger[] = {5e20f};
+  h.add(bigger, 5e20f, 5e20f);
+  EXPECT_NEAR(h.total(), 6.0, 1e-4);
+  EXPECT_EQ(h.min(), -1e-10f);
+  EXPECT_GE(h.max(), 5e20f);
+  for (float c : h.getCounts())
+    EXPECT_TRUE(std::isfinite(c) && c >= 0.0f);
+}
+
 TEST(CalibrationHistogram, MergeSameRangeAddsBins) {
   Histogram a(4), b(4);
   float x[] = {0, 1, 2, 3, 4};

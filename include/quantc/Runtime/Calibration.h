@@ -61,6 +61,9 @@ public:
   void merge(const Histogram &other);
 
   bool empty() const { return total() == 0.0; }
+  /// The samples span more than float32 can measure (max - min overflows):
+  /// the histogram stops and the histogram range methods report an error.
+  bool isTooWide() const { return tooWide; }
   float min() const { return rangeMin; }
   float max() const { return rangeMax; }
   unsigned numBins() const { return counts.size(); }
@@ -72,12 +75,14 @@ public:
   /// Restores a histogram read from a statistics file.
   static llvm::Expected<Histogram> fromParts(float min, float max,
                                              std::vector<float> counts,
-                                             unsigned upsampleRate);
+                                             unsigned upsampleRate,
+                                             bool tooWide = false);
 
 private:
   std::vector<float> counts;
   float rangeMin = 0.0f, rangeMax = 0.0f;
   unsigned upsampleRate;
+  bool tooWide = false;
 };
 
 /// What one observer records.

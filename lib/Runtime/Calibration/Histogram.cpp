@@ -44,6 +44,9 @@ static void histc(llvm::ArrayRef<float> samples, float lo, float hi,
   }
 }
 
+static void rebinInto(const Histogram &src, float dstMin, float dstMax,
+                      std::vector<double> &dst);
+
 double Histogram::total() const {
   double sum = 0.0;
   for (float c : counts)
@@ -53,9 +56,18 @@ double Histogram::total() const {
 
 void Histogram::add(llvm::ArrayRef<float> samples, float batchMin,
                     float batchMax) {
-  if (samples.empty() || counts.empty())
+  if (samples.empty() || counts.empty() || tooWide)
     return;
   unsigned numBins = counts.size();
+  float unionMin = empty() ? batchMin : std::min(batchMin, rangeMin);
+  float unionMax = empty() ? batchMax : std::max(batchMax, rangeMax);
+  if (!std::isfinite(unionMax - unionMin)) {
+    tooWide = true;
+    rangeMin = unionMin;
+    rangeMax = unionMax;
+    std::fill(counts.begin(), counts.end(), 0.0f);
+    return;
+  }
   if (empty()) {
     rangeMin = batchMin;
     rangeMax = batchMax;
@@ -91,8 +103,21 @@ void Histogram::add(llvm::ArrayRef<float> samples, float batchMin,
   // old-bin-width / upsampleRate steps per new bin; only the max grows.
   float fineWidth = (rangeMax - rangeMin) / float(numBins * upsampleRate);
   float newBinSpan = float(numBins) * fineWidth;
-  int64_t downsampleRate =
-      int64_t(std::ceil((combinedMax - combinedMin) / newBinSpan));
+  // PyTorch's fine grid fails when the step underflows or the range grows by
+  // more than ~2^40: re-bin the old histogram onto the plain union instead.
+  double downsample = std::ceil(double((combinedMax - combinedMin) / newBinSpan));
+  if (!(fineWidth > 0.0f) || !std::isfinite(downsample) || downsample < 1.0 ||
+      downsample > double(int64_t(1) << 40)) {
+    std::vector<double> old(numBins, 0.0);
+    rebinInto(*this, combinedMin, combinedMax, old);
+    histc(samples, combinedMin, combinedMax, counts);
+    for (unsigned i = 0; i < numBins; ++i)
+      counts[i] += float(old[i]);
+    rangeMin = combinedMin;
+    rangeMax = combinedMax;
+    return;
+  }
+  int64_t downsampleRate = int64_t(downsample);
   float slack =
       float(downsampleRate) * newBinSpan - (combinedMax - combinedMin);
   combinedMax = combinedMax + slack;
@@ -164,6 +189,12 @@ static void rebinInto(const Histogram &src, float dstMin, float dstMax,
 }
 
 void Histogram::merge(const Histogram &other) {
+  if (tooWide)
+    return;
+  if (other.tooWide) {
+    *this = other;
+    return;
+  }
   if (other.empty())
     return;
   if (empty()) {
@@ -178,6 +209,13 @@ void Histogram::merge(const Histogram &other) {
   }
   float newMin = std::min(rangeMin, other.rangeMin);
   float newMax = std::max(rangeMax, other.rangeMax);
+  if (!std::isfinite(newMax - newMin)) {
+    tooWide = true;
+    rangeMin = newMin;
+    rangeMax = newMax;
+    std::fill(counts.begin(), counts.end(), 0.0f);
+    return;
+  }
   std::vector<double> merged(numBins(), 0.0);
   rebinInto(*this, newMin, newMax, merged);
   rebinInto(other, newMin, newMax, merged);
@@ -189,7 +227,8 @@ void Histogram::merge(const Histogram &other) {
 
 llvm::Expected<Histogram> Histogram::fromParts(float min, float max,
                                                std::vector<float> counts,
-                                               unsigned upsampleRate) {
+                                               unsigned upsampleRate,
+                                               bool tooWide) {
   if (!std::isfinite(min) || !std::isfinite(max) || min > max)
     return createStringError(inconvertibleErrorCode(),
                              "histogram range [%g, %g] is not a finite "
@@ -208,5 +247,6 @@ llvm::Expected<Histogram> Histogram::fromParts(float min, float max,
   h.counts = std::move(counts);
   h.rangeMin = min;
   h.rangeMax = max;
+  h.tooWide = tooWide;
   return h;
 }

@@ -323,6 +323,12 @@ quantc::calibration::computeRange(const ChannelStats &stats,
   default:
     break;
   }
+  if (stats.histogram.isTooWide())
+    return createStringError(inconvertibleErrorCode(),
+                             "range method '%s': the samples span [%g, %g], "
+                             "too wide for a float32 histogram",
+                             rangeMethodName(options.method).str().c_str(),
+                             double(stats.min), double(stats.max));
   if (stats.histogram.numBins() == 0 || stats.histogram.empty())
     return createStringError(inconvertibleErrorCode(),
                              "range method '%s' needs a histogram and the "

@@ -45,9 +45,12 @@ json::Value Observer::toJSON() const {
         json::Array bins;
         for (float v : c.histogram.getCounts())
           bins.push_back(double(v));
-        obj["histogram"] = json::Object{{"min", double(c.histogram.min())},
-                                        {"max", double(c.histogram.max())},
-                                        {"bins", std::move(bins)}};
+        json::Object hist{{"min", double(c.histogram.min())},
+                          {"max", double(c.histogram.max())},
+                          {"bins", std::move(bins)}};
+        if (c.histogram.isTooWide())
+          hist["too_wide"] = true;
+        obj["histogram"] = std::move(hist);
       }
     }
     channelArray.push_back(std::move(obj));
@@ -207,6 +210,13 @@ llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
         FieldReader h(*histogram, c.getPath() + ".histogram", error);
         float hmin = h.finiteFloat("min").value_or(0.0f);
         float hmax = h.finiteFloat("max").value_or(0.0f);
+        bool tooWide = false;
+        if (h.has("too_wide")) {
+          std::optional<bool> b = h.get("too_wide")->getAsBoolean();
+          if (!b)
+            h.fail("too_wide", "must be a boolean");
+          tooWide = b.value_or(false);
+        }
         std::vector<float> bins;
         if (const json::Array *arr = h.array("bins")) {
           for (const json::Value &v : *arr) {
@@ -225,7 +235,8 @@ llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
         if (!error.empty())
           return statsError(error);
         llvm::Expected<Histogram> hist =
-            Histogram::fromParts(hmin, hmax, std::move(bins), opts.upsampleRate);
+            Histogram::fromParts(hmin, hmax, std::move(bins), opts.upsampleRate,
+                                 tooWide);
         if (!hist)
           return statsError(h.getPath() + ": " + toString(hist.takeError()));
         stats.histogram = std::move(*hist);

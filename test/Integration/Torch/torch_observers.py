@@ -4,7 +4,7 @@ ABI in libquantc_calibration.so, via ctypes) and through PyTorch's observers
 (torch.ao.quantization, Debian's python3-torch 1.13), and compares the scale
 and zero point of every case.
 
-usage: torch_observers.py <path to libquantc_calibration.so>
+usage: torch_observers.py <libquantc_calibration.so> <scratch stats .json>
 
 Prints one line per case and a summary; exits 1 on any mismatch.
 Tolerance: scales must be equal as float32 (0 ULP) and zero points equal;
@@ -13,6 +13,7 @@ operations (docs/Calibration.md).
 """
 
 import ctypes
+import json
 import sys
 
 import numpy as np
@@ -90,12 +91,15 @@ def load_runtime(path):
         p, i64, ctypes.c_char_p, ctypes.c_double, i64, ctypes.c_int,
         ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.POINTER(f32),
         ctypes.POINTER(i64), i64, ctypes.POINTER(i64)]
+    lib.quantc_calibration_write_json.restype = ctypes.c_int
+    lib.quantc_calibration_write_json.argtypes = [p, ctypes.c_char_p]
     lib.quantc_calibration_last_error.restype = ctypes.c_char_p
     lib.quantc_calibration_last_error.argtypes = [p]
     return lib
 
 
-def quantc_params(lib, batches, axis, method, signed, symmetric):
+def quantc_params(lib, batches, axis, method, signed, symmetric,
+                  stats_path=None):
     session = lib.quantc_calibration_create()
     try:
         oid = lib.quantc_calibration_add_observer(session, b"x", axis, 2048,
@@ -116,6 +120,9 @@ def quantc_params(lib, batches, axis, method, signed, symmetric):
             session, oid, method.encode(), 0.0, 8, int(signed), 0,
             int(symmetric), 1, scales, zps, capacity, ctypes.byref(n))
         assert rc == 0, lib.quantc_calibration_last_error(session)
+        if stats_path:
+            rc = lib.quantc_calibration_write_json(session, stats_path.encode())
+            assert rc == 0, lib.quantc_calibration_last_error(session)
         return (np.array(scales[:n.value], dtype=np.float32),
                 np.array(zps[:n.value], dtype=np.int64))
     finally:
@@ -158,7 +165,9 @@ def main():
             MovingAveragePerChannelMinMaxObserver(
                 ch_axis=ax, averaging_constant=0.01, dtype=dt, qscheme=qs),
     }
+    stats_path = sys.argv[2]
     cases = 0
+    histograms = 0
     failures = 0
     worst_ulps = 0
     for signed, dtype in ((False, torch.quint8), (True, torch.qint8)):
@@ -169,8 +178,12 @@ def main():
                       else torch.per_tensor_affine)
                 for method, make in per_tensor.items():
                     ours = quantc_params(lib, batches, -1, method, signed,
-                                         symmetric)
-                    theirs = torch_params(make(dtype, qs), batches)
+                                         symmetric, stats_path)
+                    observer = make(dtype, qs)
+                    theirs = torch_params(observer, batches)
+                    if method == "mse":
+                        histograms += 1
+                        failures += compare_histogram(stats_path, observer)
                     cases += 1
                     failures += report(method, "tensor", dtype, symmetric,
                                        seed, ours, theirs)
@@ -197,9 +210,27 @@ def main():
         failures += report("mse-unpatched", "tensor", dtype, False, 7, ours,
                            theirs)
         worst_ulps = max(worst_ulps, ulps(ours[0], theirs[0]))
+    print("histograms compared bin by bin: %d" % histograms)
     print("cases: %d, mismatches: %d, largest scale difference: %d ulp"
           % (cases, failures, worst_ulps))
     return 1 if failures else 0
+
+
+def compare_histogram(stats_path, observer):
+    """Our histogram (from the statistics file) against the observer's:
+    range and every bin, as float32 bits."""
+    with open(stats_path) as f:
+        hist = json.load(f)["observers"][0]["channels"][0]["histogram"]
+    ours = np.array(hist["bins"], dtype=np.float32)
+    theirs = observer.histogram.detach().numpy().astype(np.float32)
+    same = (np.float32(hist["min"]) == np.float32(observer.min_val.item())
+            and np.float32(hist["max"]) == np.float32(observer.max_val.item())
+            and np.array_equal(ours.view(np.int32), theirs.view(np.int32)))
+    if not same:
+        print("histogram MISMATCH: range [%r, %r] vs [%r, %r], %d bins differ"
+              % (hist["min"], hist["max"], observer.min_val.item(),
+                 observer.max_val.item(), int(np.sum(ours != theirs))))
+    return 0 if same else 1
 
 
 def ulps(a, b):
