@@ -618,6 +618,23 @@ TEST(CalibrationCAPI, ObserveParamsAndErrors) {
   EXPECT_NE(quantc_calibration_quant_params(s, id, "minmax", 0, 1, 0, 0, 0, 1,
                                             &scale, &zp, 1, &channels),
             0);
+  float lo, hi;
+  ASSERT_EQ(quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 1,
+                                     &channels),
+            0);
+  EXPECT_EQ(lo, -1.0f);
+  EXPECT_EQ(hi, 3.0f);
+  EXPECT_NE(quantc_calibration_range(s, id, "percentile", 10.0, 256, &lo, &hi,
+                                     1, &channels),
+            0);
+  EXPECT_NE(std::string(quantc_calibration_last_error(s)).find("(50, 100]"),
+            std::string::npos);
+  EXPECT_NE(quantc_calibration_range(s, id, "mse", 0, 1, &lo, &hi, 1,
+                                     &channels),
+            0);
+  EXPECT_NE(quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 0,
+                                     &channels),
+            0);
   std::string path = tempPath("capi.json");
   EXPECT_EQ(quantc_calibration_write_json(s, path.c_str()), 0);
   EXPECT_EQ(quantc_calibration_merge_json(s, path.c_str()), 0);

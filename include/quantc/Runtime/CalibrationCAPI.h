@@ -69,6 +69,16 @@ int quantc_calibration_quant_params(QuantcCalibrationSession *session,
                                     float *scales, int64_t *zero_points,
                                     int64_t capacity, int64_t *num_channels);
 
+/* The real range [mins[i], maxs[i]] of each channel of an observer, before
+ * any widening to include 0. method and parameter as above; levels: the
+ * number of quantization levels (256 for 8 bits) for "entropy" and "mse".
+ * Returns 0 or non-zero on error. */
+int quantc_calibration_range(QuantcCalibrationSession *session,
+                             int64_t observer_id, const char *method,
+                             double parameter, int64_t levels, float *mins,
+                             float *maxs, int64_t capacity,
+                             int64_t *num_channels);
+
 /* Finite, NaN and Inf sample counts of an observer, summed over channels.
  * Returns 0 or non-zero for an unknown id. */
 int quantc_calibration_sample_counts(QuantcCalibrationSession *session,

@@ -152,6 +152,43 @@ int quantc_calibration_quant_params(QuantcCalibrationSession *s,
   return 0;
 }
 
+int quantc_calibration_range(QuantcCalibrationSession *s, int64_t observerId,
+                             const char *method, double parameter,
+                             int64_t levels, float *mins, float *maxs,
+                             int64_t capacity, int64_t *numChannels) {
+  if (!s)
+    return 1;
+  if (observerId < 0 || observerId >= int64_t(s->session.size()))
+    return s->fail("no observer with id " + std::to_string(observerId));
+  if (!method || !mins || !maxs || !numChannels)
+    return s->fail("range: null argument");
+  if (levels < 2 || levels > (int64_t(1) << 31))
+    return s->fail("range: levels " + std::to_string(levels) +
+                   " is outside [2, 2^31]");
+  llvm::Expected<RangeMethod> m = parseRangeMethod(method);
+  if (!m)
+    return s->status(m.takeError());
+  RangeOptions options;
+  options.method = *m;
+  if (*m == RangeMethod::Percentile)
+    options.percentile = parameter;
+  options.levels = unsigned(levels);
+  llvm::Expected<std::vector<Range>> ranges =
+      computeRanges(s->session.getObserver(observerId), options);
+  if (!ranges)
+    return s->status(ranges.takeError());
+  *numChannels = ranges->size();
+  if (int64_t(ranges->size()) > capacity)
+    return s->fail("range: " + std::to_string(ranges->size()) +
+                   " channels do not fit in " + std::to_string(capacity));
+  for (size_t i = 0; i < ranges->size(); ++i) {
+    mins[i] = (*ranges)[i].min;
+    maxs[i] = (*ranges)[i].max;
+  }
+  s->lastError.clear();
+  return 0;
+}
+
 int quantc_calibration_sample_counts(QuantcCalibrationSession *s,
                                      int64_t observerId, int64_t *finite,
                                      int64_t *nan, int64_t *inf) {

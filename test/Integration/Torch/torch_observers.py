@@ -93,6 +93,10 @@ def load_runtime(path):
         ctypes.POINTER(i64), i64, ctypes.POINTER(i64)]
     lib.quantc_calibration_write_json.restype = ctypes.c_int
     lib.quantc_calibration_write_json.argtypes = [p, ctypes.c_char_p]
+    lib.quantc_calibration_range.restype = ctypes.c_int
+    lib.quantc_calibration_range.argtypes = [
+        p, i64, ctypes.c_char_p, ctypes.c_double, i64,
+        ctypes.POINTER(f32), ctypes.POINTER(f32), i64, ctypes.POINTER(i64)]
     lib.quantc_calibration_last_error.restype = ctypes.c_char_p
     lib.quantc_calibration_last_error.argtypes = [p]
     return lib
@@ -127,6 +131,54 @@ def quantc_params(lib, batches, axis, method, signed, symmetric,
                 np.array(zps[:n.value], dtype=np.int64))
     finally:
         lib.quantc_calibration_destroy(session)
+
+
+def quantc_range(lib, batches, method, parameter):
+    session = lib.quantc_calibration_create()
+    try:
+        oid = lib.quantc_calibration_add_observer(session, b"x", -1, 2048,
+                                                  128, 0.01)
+        for b in batches:
+            b = np.ascontiguousarray(b, dtype=np.float32)
+            shape = (ctypes.c_int64 * b.ndim)(*b.shape)
+            lib.quantc_observe_f32(
+                session, oid, b.ctypes.data_as(ctypes.POINTER(ctypes.c_float)),
+                shape, b.ndim)
+        lo, hi, n = ctypes.c_float(), ctypes.c_float(), ctypes.c_int64()
+        rc = lib.quantc_calibration_range(session, oid, method.encode(),
+                                          parameter, 256, ctypes.byref(lo),
+                                          ctypes.byref(hi), 1, ctypes.byref(n))
+        assert rc == 0, lib.quantc_calibration_last_error(session)
+        return lo.value, hi.value
+    finally:
+        lib.quantc_calibration_destroy(session)
+
+
+def percentile_check(lib):
+    """No PyTorch observer computes percentiles. Ours interpolates inside a
+    histogram bin, numpy.percentile between neighbouring samples; in a
+    sparse tail those differ by the gap between samples. The check: our
+    value lies between the sorted samples just below and just above the
+    quantile's rank, widened by 2 bins of the final histogram (re-binning
+    spreads an old bin's samples over up to one old bin)."""
+    worst = 0.0
+    for seed in range(4):
+        batches = make_batches(seed, (4, 3, 64), 6)
+        data = np.sort(np.concatenate([b.reshape(-1) for b in batches]))
+        n = len(data)
+        width = (float(data[-1]) - float(data[0])) / 2048
+        for p in (99.0, 99.9):
+            lo, hi = quantc_range(lib, batches, "percentile", p)
+            for value, q in ((lo, 1.0 - p / 100.0), (hi, p / 100.0)):
+                below = data[max(int(np.floor(q * n)) - 1, 0)]
+                above = data[min(int(np.ceil(q * n)), n - 1)]
+                outside = max(below - value, value - above, 0.0) / width
+                worst = max(worst, outside)
+    ok = worst <= 2.0
+    print("percentile vs sorted samples: largest distance outside the rank "
+          "bracket %.2f bins (limit 2): %s" % (worst, "match" if ok else
+                                                "MISMATCH"))
+    return 0 if ok else 1
 
 
 def torch_params(observer, batches):
@@ -210,6 +262,7 @@ def main():
         failures += report("mse-unpatched", "tensor", dtype, False, 7, ours,
                            theirs)
         worst_ulps = max(worst_ulps, ulps(ours[0], theirs[0]))
+    failures += percentile_check(lib)
     print("histograms compared bin by bin: %d" % histograms)
     print("cases: %d, mismatches: %d, largest scale difference: %d ulp"
           % (cases, failures, worst_ulps))
