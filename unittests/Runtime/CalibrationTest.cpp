@@ -646,4 +646,51 @@ TEST(CalibrationCAPI, ObserveParamsAndErrors) {
   quantc_calibration_destroy(s);
 }
 
+TEST(CalibrationCAPI, StridedMemRefs) {
+  QuantcCalibrationSession *s = quantc_calibration_create();
+  int64_t perChannel =
+      quantc_calibration_add_observer(s, "w", 1, 16, 128, 0.01f);
+  ASSERT_GE(perChannel, 0);
+  // A 2x3 view of a 3x2 row-major buffer, transposed: strides (1, 2).
+  float buffer[] = {0, 10, 1, 11, 2, 12};
+  struct {
+    float *allocated, *aligned;
+    int64_t offset, sizes[2], strides[2];
+  } transposed = {buffer, buffer, 0, {2, 3}, {1, 2}};
+  ASSERT_EQ(quantc_observe_memref_f32(s, perChannel, 2, &transposed), 0)
+      << quantc_calibration_last_error(s);
+  // The view is [[0, 1, 2], [10, 11, 12]]: channel c holds {c, 10 + c}.
+  float mins[3], maxs[3];
+  int64_t n;
+  ASSERT_EQ(quantc_calibration_range(s, perChannel, "minmax", 0, 256, mins,
+                                     maxs, 3, &n),
+            0);
+  ASSERT_EQ(n, 3);
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_EQ(mins[c], float(c));
+    EXPECT_EQ(maxs[c], float(10 + c));
+  }
+  // A contiguous memref with an offset.
+  int64_t perTensor = quantc_calibration_add_observer(s, "t", -1, 16, 128,
+                                                      0.01f);
+  struct {
+    float *allocated, *aligned;
+    int64_t offset, sizes[1], strides[1];
+  } tail = {buffer, buffer, 4, {2}, {1}};
+  ASSERT_EQ(quantc_observe_memref_f32(s, perTensor, 1, &tail), 0);
+  ASSERT_EQ(quantc_calibration_range(s, perTensor, "minmax", 0, 256, mins,
+                                     maxs, 1, &n),
+            0);
+  EXPECT_EQ(mins[0], 2.0f);
+  EXPECT_EQ(maxs[0], 12.0f);
+  // Bad descriptors are errors.
+  EXPECT_NE(quantc_observe_memref_f32(s, perTensor, 1, nullptr), 0);
+  EXPECT_NE(quantc_observe_memref_f32(s, perTensor, -1, &tail), 0);
+  tail.sizes[0] = -3;
+  EXPECT_NE(quantc_observe_memref_f32(s, perTensor, 1, &tail), 0);
+  EXPECT_NE(std::string(quantc_calibration_last_error(s)).find("negative"),
+            std::string::npos);
+  quantc_calibration_destroy(s);
+}
+
 } // namespace

@@ -48,6 +48,15 @@ int64_t quantc_calibration_add_observer(QuantcCalibrationSession *session,
 int quantc_observe_f32(QuantcCalibrationSession *session, int64_t observer_id,
                        const float *data, const int64_t *shape, int64_t rank);
 
+/* The same for a memref in MLIR's unranked C-interface form (what a
+ * func.call to an llvm.emit_c_interface declaration taking memref<*xf32>
+ * passes: the rank and a pointer to {allocated, aligned, offset,
+ * sizes[rank], strides[rank]}). Any strides; non-contiguous memrefs are
+ * gathered into C order first. */
+int quantc_observe_memref_f32(QuantcCalibrationSession *session,
+                              int64_t observer_id, int64_t rank,
+                              const void *descriptor);
+
 /* Writes the statistics file; merges a statistics file into the session.
  * Return 0 or non-zero on error. */
 int quantc_calibration_write_json(QuantcCalibrationSession *session,

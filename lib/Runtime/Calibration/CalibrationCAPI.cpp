@@ -10,6 +10,7 @@
 #include "quantc/Runtime/Calibration.h"
 
 #include <string>
+#include <vector>
 
 using namespace quantc::calibration;
 
@@ -77,6 +78,59 @@ int quantc_observe_f32(QuantcCalibrationSession *s, int64_t observerId,
                    ")");
   return s->status(
       s->session.observe(observerId, data, llvm::ArrayRef(shape, rank)));
+}
+
+int quantc_observe_memref_f32(QuantcCalibrationSession *s, int64_t observerId,
+                              int64_t rank, const void *descriptor) {
+  if (!s)
+    return 1;
+  if (rank < 0 || rank > 64 || !descriptor)
+    return s->fail("observe: invalid memref (rank " + std::to_string(rank) +
+                   ", descriptor " + (descriptor ? "set" : "null") + ")");
+  // StridedMemRefType<float, rank>: two pointers, then int64 offset, sizes,
+  // strides.
+  struct Header {
+    float *allocated;
+    float *aligned;
+    int64_t offset;
+  };
+  const auto *header = static_cast<const Header *>(descriptor);
+  const int64_t *sizes = reinterpret_cast<const int64_t *>(header + 1);
+  const int64_t *strides = sizes + rank;
+  int64_t numElements = 1;
+  bool contiguous = true;
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    if (sizes[d] < 0) // observe() names the bad shape.
+      return s->status(s->session.observe(
+          observerId, nullptr, llvm::ArrayRef<int64_t>(sizes, rank)));
+    if (sizes[d] != 1 && strides[d] != numElements)
+      contiguous = false;
+    if (sizes[d] != 0 && numElements > INT64_MAX / sizes[d])
+      return s->fail("observe: memref sizes overflow int64");
+    numElements *= sizes[d];
+  }
+  llvm::ArrayRef<int64_t> shape(sizes, rank);
+  const float *base = header->aligned ? header->aligned + header->offset
+                                      : nullptr;
+  if (contiguous || numElements == 0)
+    return s->status(s->session.observe(observerId, base, shape));
+  if (!base)
+    return s->fail("observe: null memref data");
+  // Gather in C order, walking the index like an odometer.
+  std::vector<float> dense(numElements);
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t i = 0; i < numElements; ++i) {
+    int64_t at = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      at += index[d] * strides[d];
+    dense[i] = base[at];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return s->status(s->session.observe(observerId, dense.data(), shape));
 }
 
 int quantc_calibration_write_json(QuantcCalibrationSession *s,
