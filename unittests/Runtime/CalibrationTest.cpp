@@ -541,19 +541,20 @@ TEST(CalibrationStatsFile, MalformedFilesAreClearErrors) {
     change(obs);
     return readError(llvm::formatv("{0}", copy).str());
   };
-  EXPECT_NE(mutate([](llvm::json::Object &o) { o.erase("channel_axis"); })
-                .find("channel_axis is missing"),
-            std::string::npos);
   EXPECT_NE(mutate([](llvm::json::Object &o) {
-              (*o.getArray("channels"))[0].getAsObject()->insert(
-                  {"min", "low"});
-              (*(*o.getArray("channels"))[0].getAsObject())["min"] = "low";
-            }).find("channels[0].min must be a finite"),
+              o.erase("channel_axis");
+            }).find("channel_axis is missing"),
             std::string::npos);
+  EXPECT_NE(
+      mutate([](llvm::json::Object &o) {
+        (*o.getArray("channels"))[0].getAsObject()->insert({"min", "low"});
+        (*(*o.getArray("channels"))[0].getAsObject())["min"] = "low";
+      }).find("channels[0].min must be a finite"),
+      std::string::npos);
   EXPECT_NE(mutate([](llvm::json::Object &o) {
-              llvm::json::Object &h = *(*o.getArray("channels"))[0]
-                                           .getAsObject()
-                                           ->getObject("histogram");
+              llvm::json::Object &h =
+                  *(*o.getArray("channels"))[0].getAsObject()->getObject(
+                      "histogram");
               h.getArray("bins")->pop_back();
             }).find("has 63 bins, histogram_bins says 64"),
             std::string::npos);
@@ -619,9 +620,9 @@ TEST(CalibrationCAPI, ObserveParamsAndErrors) {
                                             &scale, &zp, 1, &channels),
             0);
   float lo, hi;
-  ASSERT_EQ(quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 1,
-                                     &channels),
-            0);
+  ASSERT_EQ(
+      quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 1, &channels),
+      0);
   EXPECT_EQ(lo, -1.0f);
   EXPECT_EQ(hi, 3.0f);
   EXPECT_NE(quantc_calibration_range(s, id, "percentile", 10.0, 256, &lo, &hi,
@@ -629,12 +630,11 @@ TEST(CalibrationCAPI, ObserveParamsAndErrors) {
             0);
   EXPECT_NE(std::string(quantc_calibration_last_error(s)).find("(50, 100]"),
             std::string::npos);
-  EXPECT_NE(quantc_calibration_range(s, id, "mse", 0, 1, &lo, &hi, 1,
-                                     &channels),
-            0);
-  EXPECT_NE(quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 0,
-                                     &channels),
-            0);
+  EXPECT_NE(
+      quantc_calibration_range(s, id, "mse", 0, 1, &lo, &hi, 1, &channels), 0);
+  EXPECT_NE(
+      quantc_calibration_range(s, id, "minmax", 0, 256, &lo, &hi, 0, &channels),
+      0);
   std::string path = tempPath("capi.json");
   EXPECT_EQ(quantc_calibration_write_json(s, path.c_str()), 0);
   EXPECT_EQ(quantc_calibration_merge_json(s, path.c_str()), 0);
@@ -671,15 +671,15 @@ TEST(CalibrationCAPI, StridedMemRefs) {
     EXPECT_EQ(maxs[c], float(10 + c));
   }
   // A contiguous memref with an offset.
-  int64_t perTensor = quantc_calibration_add_observer(s, "t", -1, 16, 128,
-                                                      0.01f);
+  int64_t perTensor =
+      quantc_calibration_add_observer(s, "t", -1, 16, 128, 0.01f);
   struct {
     float *allocated, *aligned;
     int64_t offset, sizes[1], strides[1];
   } tail = {buffer, buffer, 4, {2}, {1}};
   ASSERT_EQ(quantc_observe_memref_f32(s, perTensor, 1, &tail), 0);
-  ASSERT_EQ(quantc_calibration_range(s, perTensor, "minmax", 0, 256, mins,
-                                     maxs, 1, &n),
+  ASSERT_EQ(quantc_calibration_range(s, perTensor, "minmax", 0, 256, mins, maxs,
+                                     1, &n),
             0);
   EXPECT_EQ(mins[0], 2.0f);
   EXPECT_EQ(maxs[0], 12.0f);

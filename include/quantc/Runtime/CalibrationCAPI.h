@@ -36,8 +36,7 @@ void quantc_calibration_destroy(QuantcCalibrationSession *session);
  * upsample_rate: PyTorch HistogramObserver's (default 128).
  * averaging_constant: PyTorch MovingAverageMinMaxObserver's (default 0.01). */
 int64_t quantc_calibration_add_observer(QuantcCalibrationSession *session,
-                                        const char *name,
-                                        int64_t channel_axis,
+                                        const char *name, int64_t channel_axis,
                                         int64_t histogram_bins,
                                         int64_t upsample_rate,
                                         float averaging_constant);

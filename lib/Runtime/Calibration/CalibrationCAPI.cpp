@@ -110,8 +110,8 @@ int quantc_observe_memref_f32(QuantcCalibrationSession *s, int64_t observerId,
     numElements *= sizes[d];
   }
   llvm::ArrayRef<int64_t> shape(sizes, rank);
-  const float *base = header->aligned ? header->aligned + header->offset
-                                      : nullptr;
+  const float *base =
+      header->aligned ? header->aligned + header->offset : nullptr;
   if (contiguous || numElements == 0)
     return s->status(s->session.observe(observerId, base, shape));
   if (!base)
@@ -187,11 +187,10 @@ int quantc_calibration_quant_params(QuantcCalibrationSession *s,
     options.percentile = parameter;
   options.levels = bits >= 31 ? (1u << 31) : (1u << bits);
   llvm::Expected<std::vector<quantc::numerics::QuantParams>> params =
-      computeQuantParams(s->session.getObserver(observerId), options,
-                         *storage, symmetric != 0,
-                         convention == 0
-                             ? quantc::numerics::ParamConvention::OnnxRuntime
-                             : quantc::numerics::ParamConvention::PyTorch);
+      computeQuantParams(
+          s->session.getObserver(observerId), options, *storage, symmetric != 0,
+          convention == 0 ? quantc::numerics::ParamConvention::OnnxRuntime
+                          : quantc::numerics::ParamConvention::PyTorch);
   if (!params)
     return s->status(params.takeError());
   *numChannels = params->size();

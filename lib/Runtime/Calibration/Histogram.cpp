@@ -105,7 +105,8 @@ void Histogram::add(llvm::ArrayRef<float> samples, float batchMin,
   float newBinSpan = float(numBins) * fineWidth;
   // PyTorch's fine grid fails when the step underflows or the range grows by
   // more than ~2^40: re-bin the old histogram onto the plain union instead.
-  double downsample = std::ceil(double((combinedMax - combinedMin) / newBinSpan));
+  double downsample =
+      std::ceil(double((combinedMax - combinedMin) / newBinSpan));
   if (!(fineWidth > 0.0f) || !std::isfinite(downsample) || downsample < 1.0 ||
       downsample > double(int64_t(1) << 40)) {
     std::vector<double> old(numBins, 0.0);
@@ -145,7 +146,8 @@ void Histogram::add(llvm::ArrayRef<float> samples, float batchMin,
     double upper = fineCumulative(int64_t(j + 1) * downsampleRate);
     // PyTorch keeps the shifted cumulative sum in a float32 tensor.
     double lower =
-        j == 0 ? 0.0 : double(float(fineCumulative(int64_t(j) * downsampleRate)));
+        j == 0 ? 0.0
+               : double(float(fineCumulative(int64_t(j) * downsampleRate)));
     batchCounts[j] += float((upper - lower) / double(upsampleRate));
   }
   counts = std::move(batchCounts);

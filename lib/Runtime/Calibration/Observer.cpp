@@ -91,8 +91,7 @@ llvm::Error Observer::observe(const float *data,
     return createStringError(
         inconvertibleErrorCode(),
         "observer '%s': channel axis %lld is out of range for shape %s",
-        options.name.c_str(), (long long)axis,
-        shapeString(batchShape).c_str());
+        options.name.c_str(), (long long)axis, shapeString(batchShape).c_str());
   int64_t numChannels = axis >= 0 ? batchShape[axis] : 1;
   if (!shape.empty() || batches != 0) {
     if (int64_t(shape.size()) != rank)
@@ -113,17 +112,15 @@ llvm::Error Observer::observe(const float *data,
   int64_t numElements = 1;
   for (int64_t d : batchShape) {
     if (d != 0 && numElements > INT64_MAX / d)
-      return createStringError(inconvertibleErrorCode(),
-                               "observer '%s': shape %s overflows int64",
-                               options.name.c_str(),
-                               shapeString(batchShape).c_str());
+      return createStringError(
+          inconvertibleErrorCode(), "observer '%s': shape %s overflows int64",
+          options.name.c_str(), shapeString(batchShape).c_str());
     numElements *= d;
   }
   if (numElements != 0 && !data)
-    return createStringError(inconvertibleErrorCode(),
-                             "observer '%s': null data for shape %s",
-                             options.name.c_str(),
-                             shapeString(batchShape).c_str());
+    return createStringError(
+        inconvertibleErrorCode(), "observer '%s': null data for shape %s",
+        options.name.c_str(), shapeString(batchShape).c_str());
   if (batches == 0) {
     shape.assign(batchShape.begin(), batchShape.end());
     ChannelStats fresh;
@@ -159,8 +156,7 @@ llvm::Error Observer::observe(const float *data,
 llvm::Error Observer::merge(const Observer &other) {
   const ObserverOptions &a = options, &b = other.options;
   if (a.name != b.name || a.channelAxis != b.channelAxis ||
-      a.histogramBins != b.histogramBins ||
-      a.upsampleRate != b.upsampleRate ||
+      a.histogramBins != b.histogramBins || a.upsampleRate != b.upsampleRate ||
       a.averagingConstant != b.averagingConstant)
     return createStringError(
         inconvertibleErrorCode(),
@@ -182,8 +178,8 @@ llvm::Error Observer::merge(const Observer &other) {
         inconvertibleErrorCode(),
         "observer '%s': cannot merge shape %s (%zu channels) into shape %s "
         "(%zu channels)",
-        a.name.c_str(), shapeString(other.shape).c_str(),
-        other.channels.size(), shapeString(shape).c_str(), channels.size());
+        a.name.c_str(), shapeString(other.shape).c_str(), other.channels.size(),
+        shapeString(shape).c_str(), channels.size());
   for (size_t i = 0; i < channels.size(); ++i) {
     ChannelStats &mine = channels[i];
     const ChannelStats &theirs = other.channels[i];
@@ -201,12 +197,12 @@ llvm::Error Observer::merge(const Observer &other) {
     // Moving averages depend on batch order; merged runs get the
     // sample-count weighted mean of the two averages.
     double wa = double(mine.count), wb = double(theirs.count);
-    mine.movingAverageMin = float(
-        (wa * mine.movingAverageMin + wb * theirs.movingAverageMin) /
-        (wa + wb));
-    mine.movingAverageMax = float(
-        (wa * mine.movingAverageMax + wb * theirs.movingAverageMax) /
-        (wa + wb));
+    mine.movingAverageMin =
+        float((wa * mine.movingAverageMin + wb * theirs.movingAverageMin) /
+              (wa + wb));
+    mine.movingAverageMax =
+        float((wa * mine.movingAverageMax + wb * theirs.movingAverageMax) /
+              (wa + wb));
     mine.min = std::min(mine.min, theirs.min);
     mine.max = std::max(mine.max, theirs.max);
     mine.count += theirs.count;
@@ -265,9 +261,10 @@ llvm::Error CalibrationSession::merge(const CalibrationSession &other) {
   // Merge into a copy so that an error leaves this session unchanged.
   std::vector<Observer> merged = observers;
   for (const Observer &theirs : other.observers) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const Observer &o) {
-      return o.getOptions().name == theirs.getOptions().name;
-    });
+    auto it =
+        std::find_if(merged.begin(), merged.end(), [&](const Observer &o) {
+          return o.getOptions().name == theirs.getOptions().name;
+        });
     if (it == merged.end()) {
       merged.push_back(theirs);
       continue;

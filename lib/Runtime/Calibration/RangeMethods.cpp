@@ -139,7 +139,8 @@ static Range entropyRange(const ChannelStats &s, unsigned levels) {
   const Histogram &h = s.histogram;
   llvm::ArrayRef<float> counts = h.getCounts();
   size_t n = counts.size();
-  double absMax = std::max(std::fabs(double(h.min())), std::fabs(double(h.max())));
+  double absMax =
+      std::max(std::fabs(double(h.min())), std::fabs(double(h.max())));
   unsigned quantBins = std::max(1u, levels / 2);
   if (absMax == 0.0 || n < quantBins)
     return {s.min, s.max};
@@ -244,10 +245,11 @@ static double quantizationError(const Histogram &h, int64_t startBin,
     float norm = 0.0f;
     norm += l2Norm(srcBegin - dstOfBeginCenter, halfDst, density);
     // PyTorch multiplies the density by the full-bin norm of a 0-d tensor.
-    norm += (dstOfEnd - dstOfBegin - 1.0f) *
-            (density * ((halfDst * halfDst * halfDst -
-                         negHalfDst * negHalfDst * negHalfDst) /
-                        3.0f));
+    norm +=
+        (dstOfEnd - dstOfBegin - 1.0f) *
+        (density *
+         ((halfDst * halfDst * halfDst - negHalfDst * negHalfDst * negHalfDst) /
+          3.0f));
     float dstOfEndCenter = dstOfEnd * dstWidthF + halfDst;
     norm += l2Norm(negHalfDst, srcEnd - dstOfEndCenter, density);
     sum += norm;
@@ -378,9 +380,11 @@ quantc::calibration::computeRanges(const Observer &observer,
   return ranges;
 }
 
-llvm::Expected<std::vector<QuantParams>> quantc::calibration::computeQuantParams(
-    const Observer &observer, const RangeOptions &options,
-    StorageRange storage, bool symmetric, ParamConvention convention) {
+llvm::Expected<std::vector<QuantParams>>
+quantc::calibration::computeQuantParams(const Observer &observer,
+                                        const RangeOptions &options,
+                                        StorageRange storage, bool symmetric,
+                                        ParamConvention convention) {
   llvm::Expected<std::vector<Range>> ranges = computeRanges(observer, options);
   if (!ranges)
     return ranges.takeError();

@@ -80,8 +80,7 @@ public:
   }
   bool ok() const { return error.empty(); }
 
-  std::optional<int64_t> integer(llvm::StringRef key, int64_t lo,
-                                 int64_t hi) {
+  std::optional<int64_t> integer(llvm::StringRef key, int64_t lo, int64_t hi) {
     const json::Value *v = get(key);
     if (!v)
       return std::nullopt;
@@ -146,8 +145,8 @@ private:
 } // namespace
 
 static llvm::Error statsError(const std::string &message) {
-  return createStringError(inconvertibleErrorCode(),
-                           "malformed statistics: %s", message.c_str());
+  return createStringError(inconvertibleErrorCode(), "malformed statistics: %s",
+                           message.c_str());
 }
 
 llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
@@ -158,8 +157,7 @@ llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
     opts.name = name->str();
   FieldReader named(value, "observer '" + opts.name + "'", error);
   opts.channelAxis = named.integer("channel_axis", -1, INT32_MAX).value_or(-1);
-  opts.histogramBins =
-      named.integer("histogram_bins", 0, 1 << 24).value_or(0);
+  opts.histogramBins = named.integer("histogram_bins", 0, 1 << 24).value_or(0);
   opts.upsampleRate = named.integer("upsample_rate", 1, 1 << 16).value_or(1);
   opts.averagingConstant =
       named.finiteFloat("averaging_constant").value_or(0.01f);
@@ -184,10 +182,9 @@ llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
                         ? size_t(obs.shape[opts.channelAxis])
                         : (obs.batches != 0 ? 1 : 0);
   if (channels->size() != expected)
-    return statsError(named.getPath() + " has " +
-                      std::to_string(channels->size()) +
-                      " channels, its shape and axis say " +
-                      std::to_string(expected));
+    return statsError(
+        named.getPath() + " has " + std::to_string(channels->size()) +
+        " channels, its shape and axis say " + std::to_string(expected));
   for (size_t i = 0; i < channels->size(); ++i) {
     FieldReader c((*channels)[i],
                   named.getPath() + ".channels[" + std::to_string(i) + "]",
@@ -234,9 +231,8 @@ llvm::Expected<Observer> Observer::fromJSON(const json::Value &value) {
         }
         if (!error.empty())
           return statsError(error);
-        llvm::Expected<Histogram> hist =
-            Histogram::fromParts(hmin, hmax, std::move(bins), opts.upsampleRate,
-                                 tooWide);
+        llvm::Expected<Histogram> hist = Histogram::fromParts(
+            hmin, hmax, std::move(bins), opts.upsampleRate, tooWide);
         if (!hist)
           return statsError(h.getPath() + ": " + toString(hist.takeError()));
         stats.histogram = std::move(*hist);
@@ -264,8 +260,8 @@ CalibrationSession::fromJSON(const json::Value &value) {
   FieldReader r(value, "file", error);
   std::optional<llvm::StringRef> format = r.string("format");
   if (format && *format != kFormat)
-    r.fail("format", "is '" + format->str() + "', expected '" +
-                         kFormat.str() + "'");
+    r.fail("format",
+           "is '" + format->str() + "', expected '" + kFormat.str() + "'");
   r.integer("version", kVersion, kVersion);
   const json::Array *arr = r.array("observers");
   if (!error.empty())
@@ -293,8 +289,7 @@ llvm::Error CalibrationSession::writeFile(llvm::StringRef path) const {
   os.close();
   if (os.has_error())
     return createStringError(os.error(), "cannot write '%s': %s",
-                             path.str().c_str(),
-                             os.error().message().c_str());
+                             path.str().c_str(), os.error().message().c_str());
   return llvm::Error::success();
 }
 
@@ -308,8 +303,8 @@ CalibrationSession::readFile(llvm::StringRef path) {
                              buf.getError().message().c_str());
   llvm::Expected<json::Value> value = json::parse((*buf)->getBuffer());
   if (!value)
-    return createStringError(inconvertibleErrorCode(),
-                             "'%s' is not JSON: %s", path.str().c_str(),
+    return createStringError(inconvertibleErrorCode(), "'%s' is not JSON: %s",
+                             path.str().c_str(),
                              toString(value.takeError()).c_str());
   llvm::Expected<CalibrationSession> session = fromJSON(*value);
   if (!session)
