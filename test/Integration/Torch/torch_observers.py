@@ -181,6 +181,91 @@ def percentile_check(lib):
     return 0 if ok else 1
 
 
+def entropy_reference(hist_min, hist_max, counts, levels=256):
+    """docs/Calibration.md's entropy method, written again in numpy (float64)
+    from the statistics file's histogram: fold to |x|, TensorRT-style KL
+    search, threshold."""
+    n = len(counts)
+    width = (hist_max - hist_min) / n
+    abs_max = max(abs(hist_min), abs(hist_max))
+    abs_width = abs_max / n
+    folded = np.zeros(n)
+
+    def spread(begin, end, mass):
+        first = min(max(int(begin / abs_width), 0), n - 1)
+        last = min(max(int(end / abs_width), 0), n - 1)
+        for j in range(first, last + 1):
+            lo = begin if j == first else j * abs_width
+            hi = end if j == last else (j + 1) * abs_width
+            if hi > lo:
+                folded[j] += mass * (hi - lo) / (end - begin)
+
+    for i, c in enumerate(counts):
+        if c == 0:
+            continue
+        begin = hist_min + width * i
+        end = begin + width
+        if begin >= 0:
+            spread(begin, end, c)
+        elif end <= 0:
+            spread(-end, -begin, c)
+        else:
+            neg = c * (-begin) / (end - begin)
+            spread(0.0, -begin, neg)
+            spread(0.0, end, c - neg)
+
+    def smooth(p, eps=1e-4):
+        zeros = p == 0
+        nz = len(p) - zeros.sum()
+        return p + eps * zeros - (eps * zeros.sum() / nz) * (~zeros)
+
+    quant_bins = levels // 2
+    best, best_i = np.inf, n
+    for i in range(quant_bins, n + 1):
+        sliced = folded[:i]
+        p = sliced.copy()
+        p[i - 1] += folded[i:].sum()
+        group = i // quant_bins
+        q = np.zeros(i)
+        for j in range(quant_bins):
+            b = j * group
+            e = i if j == quant_bins - 1 else b + group
+            nonzero = p[b:e] != 0
+            if nonzero.sum():
+                q[b:e][nonzero] = sliced[b:e].sum() / nonzero.sum()
+        p, q = smooth(p), smooth(q)
+        p, q = p / p.sum(), q / q.sum()
+        mask = (p > 0) & (q > 0)
+        kl = float(np.sum(p[mask] * np.log(p[mask] / q[mask])))
+        if kl < best:
+            best, best_i = kl, i
+    return np.float32(abs_width * best_i)
+
+
+def entropy_check(lib, stats_path):
+    """Our entropy threshold against entropy_reference on the same
+    histogram: the same threshold bin (the KL minimum may tie only to
+    float64 rounding, so exact equality is expected)."""
+    mismatches = 0
+    for seed in range(2):
+        batches = make_batches(seed, (4, 3, 64), 6)
+        quantc_params(lib, batches, -1, "minmax", True, False, stats_path)
+        with open(stats_path) as f:
+            ch = json.load(f)["observers"][0]["channels"][0]
+        t = entropy_reference(ch["histogram"]["min"], ch["histogram"]["max"],
+                              np.array(ch["histogram"]["bins"], np.float64))
+        lo, hi = quantc_range(lib, batches, "entropy", 0.0)
+        ref = (max(np.float32(ch["min"]), -t), min(np.float32(ch["max"]), t))
+        if (np.float32(lo), np.float32(hi)) != (np.float32(ref[0]),
+                                                np.float32(ref[1])):
+            mismatches += 1
+            print("entropy MISMATCH seed=%d: ours [%r, %r], reference [%r, %r]"
+                  % (seed, lo, hi, float(ref[0]), float(ref[1])))
+    print("entropy vs numpy reference of the documented search: %s"
+          % ("match" if not mismatches else "MISMATCH"))
+    return mismatches
+
+
 def torch_params(observer, batches):
     for b in batches:
         observer(torch.from_numpy(np.ascontiguousarray(b, dtype=np.float32)))
@@ -263,6 +348,7 @@ def main():
                            theirs)
         worst_ulps = max(worst_ulps, ulps(ours[0], theirs[0]))
     failures += percentile_check(lib)
+    failures += entropy_check(lib, stats_path)
     print("histograms compared bin by bin: %d" % histograms)
     print("cases: %d, mismatches: %d, largest scale difference: %d ulp"
           % (cases, failures, worst_ulps))
