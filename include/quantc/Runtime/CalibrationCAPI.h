@@ -47,11 +47,11 @@ int64_t quantc_calibration_add_observer(QuantcCalibrationSession *session,
 int quantc_observe_f32(QuantcCalibrationSession *session, int64_t observer_id,
                        const float *data, const int64_t *shape, int64_t rank);
 
-/* The same for a memref in MLIR's unranked C-interface form (what a
- * func.call to an llvm.emit_c_interface declaration taking memref<*xf32>
- * passes: the rank and a pointer to {allocated, aligned, offset,
- * sizes[rank], strides[rank]}). Any strides; non-contiguous memrefs are
- * gathered into C order first. */
+/* The same for a memref of any strides: `rank` and `descriptor` are what
+ * MLIR's default LLVM lowering passes for a memref<*xf32> argument of an
+ * external function (the ranked descriptor is {allocated, aligned, offset,
+ * sizes[rank], strides[rank]}). Non-contiguous memrefs are gathered into C
+ * order first. */
 int quantc_observe_memref_f32(QuantcCalibrationSession *session,
                               int64_t observer_id, int64_t rank,
                               const void *descriptor);
