@@ -27,6 +27,10 @@ packages=(
   # backend node tests and python3-onnx (test models, .pb -> .npy).
   libgtest-dev libgemmlowp-dev python3 python3-numpy libonnx-testdata
   python3-onnx
+  # PyTorch's observers (MinMax, MovingAverage, PerChannel, Histogram) are
+  # the reference the calibration range methods are compared against
+  # (test/Integration/Torch).
+  python3-torch
 )
 
 missing=()

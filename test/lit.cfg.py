@@ -53,6 +53,13 @@ try:
 except ImportError:
     pass
 
+# PyTorch (Debian's python3-torch) is the reference of the calibration
+# observers (test/Integration/Torch); without it those tests are UNSUPPORTED.
+# find_spec: importing torch would cost every lit run about a second.
+import importlib.util
+if importlib.util.find_spec("torch") is not None:
+    config.available_features.add("torch")
+
 # ONNX Runtime (npm onnxruntime-node, installed by scripts/install-deps.sh
 # into .deps/) is the numerics reference of test/Integration/ORT; without
 # node or the package those tests are UNSUPPORTED.
