@@ -31,7 +31,6 @@ output zero point and clamped. Scales are arbitrary, so only the integer
 semantics can match: bit-exact is the bar.
 """
 
-import argparse
 import os
 import sys
 
@@ -39,7 +38,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "linear"))
-from qdq_linear import dense, fmt, parse_runner_output  # noqa: E402
+from qdq_linear import (dense, example_main, fmt, report,  # noqa: E402
+                        stored_values)
 
 # name: dict of the layer's shape and quantization. k, stride and dilation
 # are one value or (H, W); pads are [top, left, bottom, right]; weight_zp:
@@ -388,36 +388,9 @@ class Conv:
         return "\n".join(lines) + "\n"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["emit", "check"])
-    parser.add_argument("input", nargs="?", help="runner output (check)")
-    parser.add_argument("--variant", default="per-tensor-padded",
-                        choices=sorted(VARIANTS))
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("-o", "--output", default="-")
-    args = parser.parse_intermixed_args()
-    conv = Conv(args.variant, args.seed)
-
-    if args.command == "emit":
-        text = conv.emit()
-        if args.output == "-":
-            sys.stdout.write(text)
-        else:
-            with open(args.output, "w") as f:
-                f.write(text)
-        return 0
-
-    with open(args.input) as f:
-        got = parse_runner_output(f.read())
+def check_conv(conv, variant, got):
     want_q = conv.reference_q()
-    if list(got.shape) != list(want_q.shape):
-        print(f"FAIL: shape {list(got.shape)} != expected {list(want_q.shape)}")
-        return 1
-    # The printed floats are float32(q - zp) * s_out: recover q.
-    got_q = (np.rint(got.astype(np.float64) / np.float64(conv.s_out))
-             .astype(np.int64) + conv.zp_out)
-    mismatches = int(np.count_nonzero(got_q != want_q))
+    got_q = stored_values(got, conv.s_out, conv.zp_out)
     saturated = int(np.count_nonzero((want_q == conv.qmin) |
                                      (want_q == conv.qmax)))
     # How many outputs were an exact .5 tie before rounding.
@@ -425,17 +398,14 @@ def main():
     scaled = (conv.accumulate().astype(np.float32) *
               multiplier.reshape(1, conv.f, 1, 1)).astype(np.float32)
     ties = int(np.count_nonzero(scaled - np.floor(scaled) == 0.5))
-    print(f"{args.variant}: {got.size} outputs, {mismatches} mismatches "
-          f"against the numpy QLinearConv reference ({saturated} saturated, "
-          f"{ties} ties, output scale {conv.s_out:g})")
-    if mismatches:
-        for index in np.argwhere(got_q != want_q)[:10]:
-            i = tuple(int(v) for v in index)
-            print(f"  {list(i)} got q={got_q[i]} expected q={want_q[i]}")
-        print("FAIL")
-        return 1
-    print("PASS: bit-exact")
-    return 0
+    return report(variant, got_q, want_q, "QLinearConv",
+                  f"{saturated} saturated, {ties} ties, output scale "
+                  f"{conv.s_out:g}")
+
+
+def main():
+    return example_main(__doc__.split("\n")[0], VARIANTS, "per-tensor-padded",
+                        Conv, check_conv)
 
 
 if __name__ == "__main__":

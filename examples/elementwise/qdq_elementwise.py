@@ -33,7 +33,6 @@ at most 16 bits is exact, and so is the sum with a float32 of similar
 magnitude) and rounded once to float32. Bit-exact is the bar.
 """
 
-import argparse
 import os
 import sys
 
@@ -41,7 +40,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "linear"))
-from qdq_linear import dense, fmt, parse_runner_output  # noqa: E402
+from qdq_linear import (dense, example_main, fmt, report,  # noqa: E402
+                        stored_values)
 
 # name: op, shapes of a and b (NumPy broadcasting), storage, and optionally
 # fixed scales/zero points (ties: ratios that make exact .5 midpoints).
@@ -270,47 +270,17 @@ class Elementwise:
         return "\n".join(lines) + "\n"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["emit", "check"])
-    parser.add_argument("input", nargs="?", help="runner output (check)")
-    parser.add_argument("--variant", default="add-u8", choices=sorted(VARIANTS))
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("-o", "--output", default="-")
-    args = parser.parse_intermixed_args()
-    ew = Elementwise(args.variant, args.seed)
-
-    if args.command == "emit":
-        text = ew.emit()
-        if args.output == "-":
-            sys.stdout.write(text)
-        else:
-            with open(args.output, "w") as f:
-                f.write(text)
-        return 0
-
-    with open(args.input) as f:
-        got = parse_runner_output(f.read())
+def check_elementwise(ew, variant, got):
     want_q = ew.reference_q()
-    if list(got.shape) != list(want_q.shape):
-        print(f"FAIL: shape {list(got.shape)} != expected {list(want_q.shape)}")
-        return 1
-    # The printed floats are float32(q - zp) * s_out: recover q.
-    got_q = (np.rint(got.astype(np.float64) / np.float64(ew.s_out))
-             .astype(np.int64) + ew.zp_out)
-    mismatches = int(np.count_nonzero(got_q != want_q))
+    got_q = stored_values(got, ew.s_out, ew.zp_out)
     saturated = int(np.count_nonzero((want_q == ew.qmin) |
                                      (want_q == ew.qmax)))
-    print(f"{args.variant}: {got.size} outputs, {mismatches} mismatches "
-          f"against the numpy {ew.op} reference ({saturated} saturated)")
-    if mismatches:
-        for index in np.argwhere(got_q != want_q)[:10]:
-            i = tuple(int(v) for v in index)
-            print(f"  {list(i)} got q={got_q[i]} expected q={want_q[i]}")
-        print("FAIL")
-        return 1
-    print("PASS: bit-exact")
-    return 0
+    return report(variant, got_q, want_q, ew.op, f"{saturated} saturated")
+
+
+def main():
+    return example_main(__doc__.split("\n")[0], VARIANTS, "add-u8",
+                        Elementwise, check_elementwise)
 
 
 if __name__ == "__main__":

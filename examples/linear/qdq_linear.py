@@ -304,51 +304,76 @@ def parse_runner_output(text):
                     dtype=np.float32).reshape(shape)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def example_main(description, variants, default_variant, make, check):
+    """The command line the example generators share. `emit [-o FILE]`
+    writes make(variant, seed).emit(); `check RUNNER_OUTPUT` parses what
+    mlir-runner printed and returns check(example, variant, got)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("command", choices=["emit", "check"])
     parser.add_argument("input", nargs="?", help="runner output (check)")
-    parser.add_argument("--variant", default="tosa-per-channel",
-                        choices=sorted(VARIANTS))
+    parser.add_argument("--variant", default=default_variant,
+                        choices=sorted(variants))
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("-o", "--output", default="-")
     args = parser.parse_intermixed_args()
-    layer = Layer(args.variant, args.seed)
-
+    example = make(args.variant, args.seed)
     if args.command == "emit":
-        text = layer.emit()
+        text = example.emit()
         if args.output == "-":
             sys.stdout.write(text)
         else:
             with open(args.output, "w") as f:
                 f.write(text)
         return 0
-
     with open(args.input) as f:
         got = parse_runner_output(f.read())
-    want = layer.reference()
-    if got.shape != want.shape:
-        print(f"FAIL: shape {list(got.shape)} != expected {list(want.shape)}")
+    return check(example, args.variant, got)
+
+
+def stored_values(got, s_out, zp_out):
+    """The stored integers q behind printed floats float32(q - zp) * s_out."""
+    return (np.rint(got.astype(np.float64) / np.float64(s_out))
+            .astype(np.int64) + zp_out)
+
+
+def report(variant, got_q, want_q, reference, details, show=None):
+    """Prints the comparison (and up to 10 differing elements) and returns
+    the exit status: 0 only when every stored value matches."""
+    if list(got_q.shape) != list(want_q.shape):
+        print(f"FAIL: shape {list(got_q.shape)} != expected "
+              f"{list(want_q.shape)}")
         return 1
-    # The printed floats are (q - zp) * 2^-1: recover q exactly.
-    got_q = np.rint(got / layer.s_out).astype(np.int64) + layer.zp_out
-    want_q = np.rint(want / layer.s_out).astype(np.int64) + layer.zp_out
     mismatches = int(np.count_nonzero(got_q != want_q))
-    saturated = int(np.count_nonzero((want_q == -128) | (want_q == 127)))
-    print(f"{args.variant}: {got.size} outputs, {mismatches} mismatches "
-          f"against the numpy QDQ reference ({saturated} saturated, output "
-          f"scale {layer.s_out:g})")
-    print("native kernel output (dequantized):")
-    for row in got:
-        print("  " + " ".join(f"{v:8.3f}" for v in row))
+    print(f"{variant}: {got_q.size} outputs, {mismatches} mismatches "
+          f"against the numpy {reference} reference ({details})")
+    if show:
+        show()
     if mismatches:
-        bad = np.argwhere(got_q != want_q)[:10]
-        for i, j in bad:
-            print(f"  [{i},{j}] got q={got_q[i, j]} expected q={want_q[i, j]}")
+        for index in np.argwhere(got_q != want_q)[:10]:
+            i = tuple(int(v) for v in index)
+            print(f"  {list(i)} got q={got_q[i]} expected q={want_q[i]}")
         print("FAIL")
         return 1
     print("PASS: bit-exact")
     return 0
+
+
+def check_layer(layer, variant, got):
+    want_q = stored_values(layer.reference(), layer.s_out, layer.zp_out)
+    got_q = stored_values(got, layer.s_out, layer.zp_out)
+    saturated = int(np.count_nonzero((want_q == -128) | (want_q == 127)))
+
+    def show():
+        print("native kernel output (dequantized):")
+        for row in got:
+            print("  " + " ".join(f"{v:8.3f}" for v in row))
+    return report(variant, got_q, want_q, "QDQ",
+                  f"{saturated} saturated, output scale {layer.s_out:g}", show)
+
+
+def main():
+    return example_main(__doc__.split("\n")[0], VARIANTS, "tosa-per-channel",
+                        Layer, check_layer)
 
 
 if __name__ == "__main__":

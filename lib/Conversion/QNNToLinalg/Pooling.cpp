@@ -57,23 +57,7 @@ struct AvgPool2DLowering : public OpConversionPattern<AvgPool2DOp> {
       return rewriter.getIndexAttr(v);
     };
 
-    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
-      Type storage = xType.getElementType();
-      Value padValue = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getIntegerAttr(
-              storage, APInt(storage.getIntOrFloatBitWidth(), zx,
-                             /*isSigned=*/true, /*implicitTrunc=*/true)));
-      SmallVector<int64_t> shape(xType.getShape());
-      shape[2] += padding[0] + padding[2];
-      shape[3] += padding[1] + padding[3];
-      SmallVector<OpFoldResult> low{index(0), index(0), index(padding[0]),
-                                    index(padding[1])};
-      SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
-                                     index(padding[3])};
-      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low, high,
-                                padValue);
-    }
+    x = padWithZeroPoint(rewriter, loc, x, padding, zx);
 
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     OpFoldResult batch = tensor::getMixedSizes(rewriter, loc, x)[0];

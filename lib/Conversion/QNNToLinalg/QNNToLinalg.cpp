@@ -245,6 +245,29 @@ buildScaleAndZeroPoint(OpBuilder &b, Location loc, const UniformParams &params,
 // compile time is folded into one i32 vector. The terms wrap modulo 2^32,
 // but the op verifiers prove the centred sum fits in i32, so y is exact.
 
+Value padWithZeroPoint(OpBuilder &b, Location loc, Value x,
+                       ArrayRef<int64_t> padding, int64_t zeroPoint) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  Type storage = type.getElementType();
+  Value padValue = arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(storage,
+                       APInt(storage.getIntOrFloatBitWidth(), zeroPoint,
+                             /*isSigned=*/true, /*implicitTrunc=*/true)));
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += padding[0] + padding[2];
+  shape[3] += padding[1] + padding[3];
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  SmallVector<OpFoldResult> low{index(0), index(0), index(padding[0]),
+                                index(padding[1])};
+  SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
+                                 index(padding[3])};
+  return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high,
+                               padValue);
+}
+
 /// A zero-filled i32 tensor of `sizes`.
 Value buildZeroFilledI32(OpBuilder &b, Location loc,
                          ArrayRef<OpFoldResult> sizes) {
@@ -973,24 +996,8 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
 
     // Pad with the input zero point, in the storage type.
     int64_t zx = xP.zeroPoint(0);
-    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
-      Type storage = xType.getElementType();
-      Value padValue = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getIntegerAttr(
-              storage, APInt(storage.getIntOrFloatBitWidth(), zx,
-                             /*isSigned=*/true, /*implicitTrunc=*/true)));
-      SmallVector<int64_t> shape(xType.getShape());
-      shape[2] += padding[0] + padding[2];
-      shape[3] += padding[1] + padding[3];
-      SmallVector<OpFoldResult> low{index(0), index(0), index(padding[0]),
-                                    index(padding[1])};
-      SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
-                                     index(padding[3])};
-      x = tensor::PadOp::create(rewriter, loc, xType.clone(shape), x, low, high,
-                                padValue);
-      xType = cast<RankedTensorType>(x.getType());
-    }
+    x = padWithZeroPoint(rewriter, loc, x, padding, zx);
+    xType = cast<RankedTensorType>(x.getType());
 
     // Split the channels into groups.
     SmallVector<OpFoldResult> x5Sizes{
