@@ -98,6 +98,11 @@ def QNNToTosaPass : Pass<"quant-convert-qnn-to-tosa", "::mlir::ModuleOp"> {
       points as its `a_zp`/`b_zp`, the int32 bias added with `tosa.add`,
       and a `tosa.rescale` to the result (per channel where the weights
       are), reshaped from TOSA's rank-3 form;
+    - `qnn.conv2d`: `tosa.conv2d`, or `tosa.depthwise_conv2d` when each
+      group is one input channel, on NHWC transposes of the NCHW values
+      (weights FCHW to OHWI, or to `[KH, KW, C, M]`), padding reordered to
+      TOSA's `[top, bottom, left, right]` and trimmed of rows past the last
+      window (TOSA wants the window arithmetic exact), then the rescale;
     - `qnn.requantize`: one `tosa.rescale`.
 
     Values cross the boundary through `quant.scast` to and from their
@@ -109,7 +114,8 @@ def QNNToTosaPass : Pass<"quant-convert-qnn-to-tosa", "::mlir::ModuleOp"> {
     module computes, bit for bit, what `quant-lower-qnn` computes in that
     mode.
 
-    Errors name what TOSA cannot express: operands other than 8-bit,
+    Errors name what TOSA cannot express: grouped convolutions other than
+    depthwise, operands other than 8-bit,
     per-channel weight zero points other than 0, per-axis requantization
     along an axis other than the last, varying per-channel zero points,
     multipliers outside TOSA's shift range, dynamic shapes.

@@ -59,17 +59,21 @@ public:
                                  DenseElementsAttr::get(tensorType, bits));
   }
 
-  Value reshape(Value value, ArrayRef<int64_t> shape) {
+  /// A !tosa.shape constant.
+  Value shape(ArrayRef<int64_t> values) {
+    auto attr = DenseIntElementsAttr::get(
+        RankedTensorType::get({int64_t(values.size())}, b.getIndexType()),
+        values);
+    return tosa::ConstShapeOp::create(
+        b, loc, tosa::shapeType::get(b.getContext(), values.size()), attr);
+  }
+
+  Value reshape(Value value, ArrayRef<int64_t> newShape) {
     auto type = cast<RankedTensorType>(value.getType());
-    if (type.getShape() == shape)
+    if (type.getShape() == newShape)
       return value;
-    auto shapeAttr = DenseIntElementsAttr::get(
-        RankedTensorType::get({int64_t(shape.size())}, b.getIndexType()),
-        shape);
-    Value shapeValue = tosa::ConstShapeOp::create(
-        b, loc, tosa::shapeType::get(b.getContext(), shape.size()), shapeAttr);
-    return tosa::ReshapeOp::create(b, loc, type.clone(shape), value,
-                                   shapeValue);
+    return tosa::ReshapeOp::create(b, loc, type.clone(newShape), value,
+                                   shape(newShape));
   }
 
   /// tosa.rescale of `input` (storage integers at zero point `inputZp`) by
@@ -119,6 +123,14 @@ public:
     return {shifted, zp - 128};
   }
 
+  Value transpose(Value value, ArrayRef<int32_t> perms) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<int64_t> shape;
+    for (int32_t p : perms)
+      shape.push_back(type.getDimSize(p));
+    return tosa::TransposeOp::create(b, loc, type.clone(shape), value, perms);
+  }
+
   OpBuilder b;
   Location loc;
   tosa::RoundingMode rounding;
@@ -140,6 +152,45 @@ tosaMultipliers(Operation *op, ArrayRef<double> reals) {
   return result;
 }
 
+/// The checks matmul and conv share: 8-bit operands, static shapes, one
+/// weight zero point.
+LogicalResult checkContraction(Operation *op, const UniformParams &x,
+                               const UniformParams &w, Value input,
+                               Value weight) {
+  if (x.storageWidth() != 8 || w.storageWidth() != 8)
+    return op->emitError("TOSA's integer ") << op->getName().stripDialect()
+           << " takes 8-bit operands; got " << x.storageWidth()
+           << "-bit activations and " << w.storageWidth() << "-bit weights";
+  if (!cast<RankedTensorType>(input.getType()).hasStaticShape() ||
+      !cast<RankedTensorType>(weight.getType()).hasStaticShape())
+    return op->emitError("TOSA export needs static shapes");
+  if (w.isPerAxis() &&
+      llvm::any_of(w.zeroPoints, [](int64_t zp) { return zp != 0; }))
+    return op->emitError("TOSA has one weight zero point; per-channel "
+                         "weights must have zero point 0");
+  return success();
+}
+
+/// The requantize of a contraction's i32 `acc` (channels last) to the
+/// stored result, per channel where the weights are.
+FailureOr<Value> rescaleContraction(TosaBuilder &t, Operation *op, Value acc,
+                                    const UniformParams &x,
+                                    const UniformParams &w,
+                                    const UniformParams &out,
+                                    int64_t channels) {
+  SmallVector<double> reals;
+  for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
+    reals.push_back(x.scale(0) * w.scale(c) / out.scale(0));
+  FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
+      tosaMultipliers(op, reals);
+  if (failed(multipliers))
+    return failure();
+  auto accType = cast<RankedTensorType>(acc.getType());
+  return t.rescale(acc, /*inputUnsigned=*/false, 0, *multipliers,
+                   accType.clone(out.type.getStorageType()), !out.isSigned(),
+                   out.zeroPoint(0));
+}
+
 LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
   UniformParams x = *qnn::getUniformParams(op.getLhs().getType());
   UniformParams w = *qnn::getUniformParams(op.getRhs().getType());
@@ -147,16 +198,8 @@ LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
   auto resultType = cast<RankedTensorType>(op.getType());
-  if (x.storageWidth() != 8 || w.storageWidth() != 8)
-    return op.emitError("tosa.matmul takes 8-bit operands; got ")
-           << x.storageWidth() << "-bit activations and " << w.storageWidth()
-           << "-bit weights";
-  if (!lhsType.hasStaticShape() || !rhsType.hasStaticShape())
-    return op.emitError("TOSA export needs static shapes");
-  if (llvm::any_of(w.zeroPoints, [](int64_t zp) { return zp != 0; }) &&
-      w.isPerAxis())
-    return op.emitError("tosa.matmul has one weight zero point; per-channel "
-                        "weights must have zero point 0");
+  if (failed(checkContraction(op, x, w, op.getLhs(), op.getRhs())))
+    return failure();
   TosaBuilder t(op, rounding);
   auto [lhs, lhsZp] = t.asInt8(t.stored(op.getLhs()), x);
   auto [rhs, rhsZp] = t.asInt8(t.stored(op.getRhs()), w);
@@ -178,24 +221,98 @@ LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
     acc = tosa::AddOp::create(t.b, t.loc, accType, acc,
                               t.reshape(t.stored(bias), {1, 1, n}));
 
-  SmallVector<double> reals;
-  for (int64_t c = 0, e = w.isPerAxis() ? n : 1; c < e; ++c)
-    reals.push_back(x.scale(0) * w.scale(c) / out.scale(0));
-  FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
-      tosaMultipliers(op, reals);
-  if (failed(multipliers))
+  FailureOr<Value> rescaled = rescaleContraction(t, op, acc, x, w, out, n);
+  if (failed(rescaled))
     return failure();
   auto storedResultType =
       cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
-  Value rescaled = t.rescale(
-      acc, /*inputUnsigned=*/false, 0, *multipliers,
-      RankedTensorType::get(accType.getShape(),
-                            storedResultType.getElementType()),
-      !out.isSigned(), out.zeroPoint(0));
   Value result = quant::StorageCastOp::create(
-      t.b, t.loc, resultType,
-      t.reshape(rescaled, storedResultType.getShape()));
+      t.b, t.loc, resultType, t.reshape(*rescaled, storedResultType.getShape()));
   op.replaceAllUsesWith(result);
+  op.erase();
+  return success();
+}
+
+/// qnn.conv2d (NCHW) as tosa.conv2d, or tosa.depthwise_conv2d when each
+/// group is one input channel, on NHWC transposes; weights FCHW -> OHWI
+/// (depthwise: -> [KH, KW, C, F / C]).
+LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
+  UniformParams x = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams w = *qnn::getUniformParams(op.getWeight().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  if (failed(checkContraction(op, x, w, op.getInput(), op.getWeight())))
+    return failure();
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  auto weightType = cast<RankedTensorType>(op.getWeight().getType());
+  int64_t channels = inputType.getDimSize(1);
+  int64_t filters = weightType.getDimSize(0);
+  int64_t groups = op.getGroups();
+  bool depthwise = groups > 1 && groups == channels;
+  if (groups != 1 && !depthwise)
+    return op.emitError("TOSA has no grouped convolution other than "
+                        "depthwise; got ")
+           << groups << " groups of " << channels / groups << " channels";
+  TosaBuilder t(op, rounding);
+  auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), x);
+  auto [weight, weightZp] = t.asInt8(t.stored(op.getWeight()), w);
+  Value nhwc = t.transpose(input, {0, 2, 3, 1});
+  Value kernel = depthwise ? t.reshape(t.transpose(weight, {2, 3, 0, 1}),
+                                       {weightType.getDimSize(2),
+                                        weightType.getDimSize(3), channels,
+                                        filters / channels})
+                           : t.transpose(weight, {0, 2, 3, 1});
+  auto i32 = t.b.getI32Type();
+  auto biasType = RankedTensorType::get({filters}, i32);
+  Value bias = op.getBias()
+                   ? t.stored(op.getBias())
+                   : tosa::ConstOp::create(t.b, t.loc, biasType,
+                                           DenseElementsAttr::get(
+                                               biasType, t.b.getI32IntegerAttr(0)))
+                         .getResult();
+  ArrayRef<int64_t> padding = op.getPadding(); // top, left, bottom, right
+  SmallVector<int64_t> pad{padding[0], padding[2], padding[1], padding[3]};
+  // TOSA wants (in - 1 + pads - (k - 1) * d) divisible by the stride: the
+  // rows and columns past the last window are never read, so drop them,
+  // from the end padding first, then from the input.
+  SmallVector<int64_t> keep{inputType.getDimSize(0), inputType.getDimSize(2),
+                            inputType.getDimSize(3), channels};
+  for (int d = 0; d < 2; ++d) {
+    int64_t extent = (weightType.getDimSize(2 + d) - 1) * op.getDilations()[d];
+    int64_t excess = (keep[1 + d] - 1 + pad[2 * d] + pad[2 * d + 1] - extent) %
+                     op.getStrides()[d];
+    int64_t fromPad = std::min(excess, pad[2 * d + 1]);
+    pad[2 * d + 1] -= fromPad;
+    keep[1 + d] -= excess - fromPad;
+  }
+  if (keep != cast<RankedTensorType>(nhwc.getType()).getShape())
+    nhwc = tosa::SliceOp::create(
+        t.b, t.loc, cast<RankedTensorType>(nhwc.getType()).clone(keep), nhwc,
+        t.shape({0, 0, 0, 0}), t.shape(keep));
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto accType = RankedTensorType::get(
+      {resultType.getDimSize(0), resultType.getDimSize(2),
+       resultType.getDimSize(3), filters},
+      i32);
+  Value acc =
+      depthwise
+          ? tosa::DepthwiseConv2DOp::create(
+                t.b, t.loc, accType, nhwc, kernel, bias,
+                t.scalar(t.b.getI8Type(), inputZp),
+                t.scalar(t.b.getI8Type(), weightZp), pad, op.getStrides(),
+                op.getDilations(), i32)
+                .getResult()
+          : tosa::Conv2DOp::create(t.b, t.loc, accType, nhwc, kernel, bias,
+                                   t.scalar(t.b.getI8Type(), inputZp),
+                                   t.scalar(t.b.getI8Type(), weightZp), pad,
+                                   op.getStrides(), op.getDilations(), i32)
+                .getResult();
+  FailureOr<Value> rescaled =
+      rescaleContraction(t, op, acc, x, w, out, filters);
+  if (failed(rescaled))
+    return failure();
+  Value nchw = t.transpose(*rescaled, {0, 3, 1, 2});
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, nchw).getResult());
   op.erase();
   return success();
 }
@@ -272,15 +389,18 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
                                       : tosa::RoundingMode::SINGLE_ROUND;
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<qnn::MatmulOp, qnn::RequantizeOp>(op))
+      if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp>(op))
         ops.push_back(op);
     });
     bool failedAny = false;
     for (Operation *op : ops) {
-      LogicalResult converted =
-          isa<qnn::MatmulOp>(op)
-              ? convertMatmul(cast<qnn::MatmulOp>(op), rounding)
-              : convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
+      LogicalResult converted = failure();
+      if (auto matmul = dyn_cast<qnn::MatmulOp>(op))
+        converted = convertMatmul(matmul, rounding);
+      else if (auto conv = dyn_cast<qnn::Conv2DOp>(op))
+        converted = convertConv2D(conv, rounding);
+      else
+        converted = convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
       failedAny |= failed(converted);
     }
     if (failedAny)

@@ -16,7 +16,7 @@ module attributes {qnn.requant_mode = #qnn.requant_mode<fp32>} {
 !qw = !quant.uniform<i8:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 2.0>
 func.func @wide_operands(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
-  // expected-error@+1 {{tosa.matmul takes 8-bit operands; got 16-bit activations and 8-bit weights}}
+  // expected-error@+1 {{TOSA's integer matmul takes 8-bit operands; got 16-bit activations and 8-bit weights}}
   %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
   return %y : tensor<2x3x!qo>
 }
@@ -27,7 +27,7 @@ func.func @wide_operands(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3
 !qw = !quant.uniform<i8:f32:1, {0.25:1, 0.125:0, 0.5:-1}>
 !qo = !quant.uniform<i8:f32, 2.0>
 func.func @per_channel_zero_points(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor<2x3x!qo> {
-  // expected-error@+1 {{tosa.matmul has one weight zero point; per-channel weights must have zero point 0}}
+  // expected-error@+1 {{TOSA has one weight zero point; per-channel weights must have zero point 0}}
   %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
   return %y : tensor<2x3x!qo>
 }
@@ -60,4 +60,15 @@ func.func @multiplier_out_of_range(%x: tensor<4x!qi>) -> tensor<4x!qo> {
   // expected-error@+1 {{cannot be a TOSA rescale multiplier/shift}}
   %0 = qnn.requantize %x : tensor<4x!qi> -> tensor<4x!qo>
   return %0 : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0>
+func.func @grouped_conv(%x: tensor<1x4x5x5x!qa>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{TOSA has no grouped convolution other than depthwise; got 2 groups of 2 channels}}
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x4x5x5x!qa>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %y : tensor<1x4x3x3x!qo>
 }

@@ -6,16 +6,20 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #
 # ===---------------------------------------------------------------------=== #
-"""make_tosa_export_layer.py MODE OUT_DIR: writes layer.mlir (uint8 input
-quantized in the function, qnn.matmul with per-channel int8 weights and an
-int32 bias, then a qnn.requantize, recorded in requant MODE) and x.npy.
-Scales are arbitrary (not powers of two) so that rounding matters."""
+"""make_tosa_export_layer.py MODE OUT_DIR [linear|conv|depthwise]: writes
+layer.mlir and x.npy. linear: a uint8 input quantized in the function,
+qnn.matmul with per-channel int8 weights and an int32 bias, then a
+qnn.requantize; conv: qnn.conv2d (NCHW, per-channel weights, bias, stride 2,
+asymmetric padding); depthwise: qnn.conv2d with one group per channel and a
+channel multiplier of 2. All recorded in requant MODE, with arbitrary
+scales (not powers of two) so that rounding matters."""
 
 import sys
 
 import numpy as np
 
 mode, out = sys.argv[1], sys.argv[2]
+kind = sys.argv[3] if len(sys.argv) > 3 else "linear"
 rng = np.random.default_rng(17)
 m, k, n = 1024, 24, 7
 s_w = rng.uniform(0.002, 0.02, n)
@@ -33,24 +37,56 @@ def floats(values):
 
 
 qa = "!quant.uniform<u8:f32, 0.0371:131>"
-qw = f"!quant.uniform<i8:f32:1, {{{floats(s_w)}}}>"
-qb = f"!quant.uniform<i32:f32:0, {{{floats(0.0371 * s_w)}}}>"
-qy = "!quant.uniform<i8:f32, 0.173:-9>"
-qr = "!quant.uniform<u8:f32, 0.0917:120>"
-text = f"""module attributes {{qnn.requant_mode = #qnn.requant_mode<{mode}>}} {{
-  func.func @layer(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> attributes {{llvm.emit_c_interface}} {{
-    %xq = quant.qcast %x : tensor<{m}x{k}xf32> to tensor<{m}x{k}x{qa}>
-    %wi = arith.constant {dense(w)} : tensor<{k}x{n}xi8>
-    %wq = quant.scast %wi : tensor<{k}x{n}xi8> to tensor<{k}x{n}x{qw}>
-    %bi = arith.constant {dense(bias)} : tensor<{n}xi32>
-    %bq = quant.scast %bi : tensor<{n}xi32> to tensor<{n}x{qb}>
-    %y = qnn.matmul %xq, %wq bias %bq : (tensor<{m}x{k}x{qa}>, tensor<{k}x{n}x{qw}>, tensor<{n}x{qb}>) -> tensor<{m}x{n}x{qy}>
-    %r = qnn.requantize %y : tensor<{m}x{n}x{qy}> -> tensor<{m}x{n}x{qr}>
-    %d = quant.dcast %r : tensor<{m}x{n}x{qr}> to tensor<{m}x{n}xf32>
-    return %d : tensor<{m}x{n}xf32>
+header = f"module attributes {{qnn.requant_mode = #qnn.requant_mode<{mode}>}} {{"
+if kind == "linear":
+    qw = f"!quant.uniform<i8:f32:1, {{{floats(s_w)}}}>"
+    qb = f"!quant.uniform<i32:f32:0, {{{floats(0.0371 * s_w)}}}>"
+    qy = "!quant.uniform<i8:f32, 0.173:-9>"
+    qr = "!quant.uniform<u8:f32, 0.0917:120>"
+    text = f"""{header}
+      func.func @layer(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> attributes {{llvm.emit_c_interface}} {{
+        %xq = quant.qcast %x : tensor<{m}x{k}xf32> to tensor<{m}x{k}x{qa}>
+        %wi = arith.constant {dense(w)} : tensor<{k}x{n}xi8>
+        %wq = quant.scast %wi : tensor<{k}x{n}xi8> to tensor<{k}x{n}x{qw}>
+        %bi = arith.constant {dense(bias)} : tensor<{n}xi32>
+        %bq = quant.scast %bi : tensor<{n}xi32> to tensor<{n}x{qb}>
+        %y = qnn.matmul %xq, %wq bias %bq : (tensor<{m}x{k}x{qa}>, tensor<{k}x{n}x{qw}>, tensor<{n}x{qb}>) -> tensor<{m}x{n}x{qy}>
+        %r = qnn.requantize %y : tensor<{m}x{n}x{qy}> -> tensor<{m}x{n}x{qr}>
+        %d = quant.dcast %r : tensor<{m}x{n}x{qr}> to tensor<{m}x{n}xf32>
+        return %d : tensor<{m}x{n}xf32>
+      }}
+    }}
+    """
+else:
+    depthwise = kind == "depthwise"
+    n, c, h, w_in = 3, 4, 11, 11
+    f, cg = (8, 1) if depthwise else (6, 4)
+    groups = c if depthwise else 1
+    s_w = rng.uniform(0.002, 0.02, f)
+    weights = rng.integers(-127, 128, (f, cg, 3, 3))
+    bias = rng.integers(-3000, 3000, f)
+    padding, strides = ([1, 1, 1, 1], [1, 1]) if depthwise else ([1, 0, 2, 1], [2, 2])
+    oh = (h + padding[0] + padding[2] - 3) // strides[0] + 1
+    ow = (w_in + padding[1] + padding[3] - 3) // strides[1] + 1
+    qw = f"!quant.uniform<i8:f32:0, {{{floats(s_w)}}}>"
+    qb = f"!quant.uniform<i32:f32:0, {{{floats(0.0371 * s_w)}}}>"
+    qy = "!quant.uniform<i8:f32, 0.173:-9>"
+    xt, wt = f"{n}x{c}x{h}x{w_in}", f"{f}x{cg}x3x3"
+    yt = f"{n}x{f}x{oh}x{ow}"
+    text = f"""{header}
+  func.func @layer(%x: tensor<{xt}xf32>) -> tensor<{yt}xf32> attributes {{llvm.emit_c_interface}} {{
+    %xq = quant.qcast %x : tensor<{xt}xf32> to tensor<{xt}x{qa}>
+    %wi = arith.constant {dense(weights)} : tensor<{wt}xi8>
+    %wq = quant.scast %wi : tensor<{wt}xi8> to tensor<{wt}x{qw}>
+    %bi = arith.constant {dense(bias)} : tensor<{f}xi32>
+    %bq = quant.scast %bi : tensor<{f}xi32> to tensor<{f}x{qb}>
+    %y = qnn.conv2d %xq, %wq bias %bq strides {strides} dilations [1, 1] padding {padding} groups {groups} : (tensor<{xt}x{qa}>, tensor<{wt}x{qw}>, tensor<{f}x{qb}>) -> tensor<{yt}x{qy}>
+    %d = quant.dcast %y : tensor<{yt}x{qy}> to tensor<{yt}xf32>
+    return %d : tensor<{yt}xf32>
   }}
 }}
 """
 with open(f"{out}/layer.mlir", "w") as f:
     f.write(text)
-np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, (m, k)).astype(np.float32))
+shape = (m, k) if kind == "linear" else (n, c, h, w_in)
+np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, shape).astype(np.float32))
