@@ -90,6 +90,8 @@ def main(out):
     x_inf = x[:BATCH].copy()
     x_inf[0, 0, 0, 0] = np.inf
     np.save(f"{out}/x_inf.npy", x_inf)
+    # For unknown-observer-id.mlir, and a wrong shape for the CNN.
+    np.save(f"{out}/x_2x4.npy", np.ones((2, 4), np.float32))
 
 
 if __name__ == "__main__":
