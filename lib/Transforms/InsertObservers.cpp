@@ -1,4 +1,4 @@
-//===- InsertObservers.cpp - Calibration points on a float graph -*- C++ -*-===//
+//===- InsertObservers.cpp - Calibration points on floats ------*- C++ -*-===//
 //
 // Part of the QuantC project, under the Apache License v2.0 with LLVM
 // Exceptions. See LICENSE for license information.
@@ -14,12 +14,12 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "llvm/ADT/StringSet.h"
 
 namespace quantc {
@@ -99,9 +99,8 @@ bool isQuantizable(Operation *op) {
 /// The recipes `recipe=` names; anything else must be a #qnn.recipe.
 FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
   auto integer = [&](unsigned width, bool isSigned) {
-    return IntegerType::get(ctx, width,
-                            isSigned ? IntegerType::Signed
-                                     : IntegerType::Unsigned);
+    return IntegerType::get(
+        ctx, width, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
   };
   if (text == "int8")
     return RecipeAttr::get(ctx, integer(8, false), QuantScheme::asymmetric,
@@ -109,10 +108,9 @@ FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
                            std::nullopt, CalibrationMethod::minmax, {}, {},
                            std::nullopt);
   if (text == "int8-symmetric")
-    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
+    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric, false,
+                           Granularity::tensor, std::nullopt, std::nullopt,
+                           CalibrationMethod::minmax, {}, {}, std::nullopt);
   if (text == "int16")
     return RecipeAttr::get(ctx, integer(16, true), QuantScheme::symmetric,
                            false, Granularity::tensor, std::nullopt,
@@ -192,8 +190,7 @@ struct InsertObserversPass
       if (Operation *def = value.getDefiningOp())
         builder.setInsertionPointAfter(def);
       else
-        builder.setInsertionPointToStart(
-            cast<BlockArgument>(value).getOwner());
+        builder.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
       // Arguments' observers in argument order, after earlier ones.
       if (!value.getDefiningOp()) {
         auto previous = dyn_cast<ObserveOp>(&*builder.getInsertionPoint());
@@ -202,10 +199,9 @@ struct InsertObserversPass
           previous = dyn_cast<ObserveOp>(&*builder.getInsertionPoint());
         }
       }
-      Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
-                                           : value.getParentRegion()
-                                                 ->getParentOp()
-                                                 ->getLoc();
+      Location loc = value.getDefiningOp()
+                         ? value.getDefiningOp()->getLoc()
+                         : value.getParentRegion()->getParentOp()->getLoc();
       if (failed(parsed->verifyForShape(type.getShape(), [&] {
             return emitError(loc) << "quant-insert-observers: recipe "
                                   << *parsed << " on " << type << ": ";

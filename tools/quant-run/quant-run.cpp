@@ -50,10 +50,10 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -441,8 +441,7 @@ public:
         int64_t done = ++finished;
         if (progressEvery > 0 && (done % progressEvery == 0 || done == calls)) {
           std::lock_guard<std::mutex> lock(progressLock);
-          llvm::errs() << "quant-run: " << done << "/" << calls
-                       << " batches\n";
+          llvm::errs() << "quant-run: " << done << "/" << calls << " batches\n";
         }
       }
     };
@@ -579,10 +578,10 @@ void addObservers(ModuleOp module, QuantcCalibrationSession *session) {
                           recipe.getMethod() == CalibrationMethod::entropy ||
                           recipe.getMethod() == CalibrationMethod::mse;
     int64_t bins = needsHistogram ? recipe.getNumBins().value_or(2048) : 0;
-    float averaging = recipe.getAveragingConstant()
-                          ? float(recipe.getAveragingConstant()
-                                      .getValueAsDouble())
-                          : 0.01f;
+    float averaging =
+        recipe.getAveragingConstant()
+            ? float(recipe.getAveragingConstant().getValueAsDouble())
+            : 0.01f;
     int64_t id = quantc_calibration_add_observer(
         session, op.getName().str().c_str(), axis, bins, 128, averaging);
     if (id < 0)
@@ -600,16 +599,15 @@ void addObservers(ModuleOp module, QuantcCalibrationSession *session) {
 /// The #qnn.stats of one channel: count, min, max, moving averages, and
 /// the histogram where its bins hold whole counts (re-binned histograms
 /// hold fractions, which only the statistics file keeps).
-quantc::qnn::StatsAttr
-statsAttrOf(MLIRContext *ctx, const quantc::calibration::ChannelStats &c) {
+quantc::qnn::StatsAttr statsAttrOf(MLIRContext *ctx,
+                                   const quantc::calibration::ChannelStats &c) {
   auto f64 = [&](double value) {
     return FloatAttr::get(Float64Type::get(ctx), value);
   };
   FloatAttr histMin, histMax;
   SmallVector<int64_t> bins;
   const quantc::calibration::Histogram &histogram = c.histogram;
-  if (histogram.numBins() > 0 && !histogram.isTooWide() &&
-      !histogram.empty()) {
+  if (histogram.numBins() > 0 && !histogram.isTooWide() && !histogram.empty()) {
     bool whole = true;
     int64_t total = 0;
     for (float count : histogram.getCounts()) {
@@ -624,10 +622,9 @@ statsAttrOf(MLIRContext *ctx, const quantc::calibration::ChannelStats &c) {
       bins.clear();
     }
   }
-  return quantc::qnn::StatsAttr::get(ctx, int64_t(c.count), f64(c.min),
-                                     f64(c.max), f64(c.movingAverageMin),
-                                     f64(c.movingAverageMax), histMin, histMax,
-                                     bins);
+  return quantc::qnn::StatsAttr::get(
+      ctx, int64_t(c.count), f64(c.min), f64(c.max), f64(c.movingAverageMin),
+      f64(c.movingAverageMax), histMin, histMax, bins);
 }
 
 /// Writes the session's statistics into `module`'s qnn.observe ops (by
@@ -738,8 +735,8 @@ int main(int argc, char **argv) {
     fatal("--threads must be at least 1");
   if (timeIt && repeat == 0)
     fatal("--repeat must be at least 1");
-  if (!calibrate && (!calibrateStats.empty() || calibrateMerge ||
-                     !calibratedModel.empty()))
+  if (!calibrate &&
+      (!calibrateStats.empty() || calibrateMerge || !calibratedModel.empty()))
     fatal("--calibrate-stats, --calibrate-merge and -o need --calibrate");
   if (calibrateMerge && calibrateStats.empty())
     fatal("--calibrate-merge needs --calibrate-stats FILE.json");

@@ -78,8 +78,7 @@ LogicalResult insertCalibrationCalls(ModuleOp module) {
              << "' (quant-run --calibrate numbers the observers)";
     auto tensor = cast<RankedTensorType>(op.getInput().getType());
     if (!tensor.getElementType().isF32())
-      return op.emitError("calibration observes f32 tensors, got ")
-             << tensor;
+      return op.emitError("calibration observes f32 tensors, got ") << tensor;
     // A fully dynamic layout accepts whatever buffer bufferization picks.
     SmallVector<int64_t> strides(tensor.getRank(), ShapedType::kDynamic);
     auto buffer = MemRefType::get(
@@ -87,9 +86,9 @@ LogicalResult insertCalibrationCalls(ModuleOp module) {
         StridedLayoutAttr::get(ctx, ShapedType::kDynamic, strides));
     OpBuilder builder(op);
     Location loc = op.getLoc();
-    Value memref = bufferization::ToBufferOp::create(builder, loc, buffer,
-                                                     op.getInput(),
-                                                     /*read_only=*/true);
+    Value memref =
+        bufferization::ToBufferOp::create(builder, loc, buffer, op.getInput(),
+                                          /*read_only=*/true);
     Value erased = memref::CastOp::create(builder, loc, unranked, memref);
     Value idValue = arith::ConstantOp::create(
         builder, loc, IntegerAttr::get(i64, id.getInt()));
