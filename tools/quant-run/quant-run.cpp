@@ -637,6 +637,8 @@ void annotateObservers(ModuleOp module,
     const quantc::calibration::Observer *observer =
         session.lookup(op.getName());
     std::string name = "observer '" + op.getName().str() + "'";
+    if (!observer) // addObservers registered every name.
+      fatal("--calibrate: internal error: no statistics for " + name);
     if (uint64_t nan = observer->nanCount(), inf = observer->infCount();
         nan || inf)
       llvm::errs() << "quant-run: warning: " << name << " saw " << nan

@@ -92,6 +92,8 @@ def main(out):
     np.save(f"{out}/x_inf.npy", x_inf)
     # For unknown-observer-id.mlir, and a wrong shape for the CNN.
     np.save(f"{out}/x_2x4.npy", np.ones((2, 4), np.float32))
+    # No data at all.
+    np.save(f"{out}/x_empty.npy", np.zeros((0, 3, 8, 8), np.float32))
 
 
 if __name__ == "__main__":
