@@ -93,7 +93,8 @@ bool isBiasAdd(Operation *op) {
 bool isQuantizable(Operation *op) {
   return isContraction(op) || isMaxPool(op) ||
          isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::ClampOp,
-             tosa::ConcatOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op);
+             tosa::ConcatOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp,
+             tosa::ReduceMaxOp>(op);
 }
 
 /// The recipes `recipe=` names; anything else must be a #qnn.recipe.

@@ -113,3 +113,20 @@ func.func @untouched(%a: tensor<4xf32>, %i: tensor<4xi32>) -> (tensor<4xf32>, te
   %j = tosa.add %i, %i : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %e, %j : tensor<4xf32>, tensor<4xi32>
 }
+
+// -----
+
+// GlobalMaxPool as quant-import writes it: tosa.reduce_max over H and W.
+
+// CHECK-LABEL: func.func @global_max_pool
+// CHECK-NEXT: %[[X:.*]] = qnn.observe %arg0 {name = "arg0"
+// CHECK-NEXT: %[[H:.*]] = tosa.reduce_max %[[X]] {axis = 2 : i32}
+// CHECK-NEXT: %[[OH:.*]] = qnn.observe %[[H]] {name = "tosa.reduce_max.out"
+// CHECK-NEXT: %[[W:.*]] = tosa.reduce_max %[[OH]] {axis = 3 : i32}
+// CHECK-NEXT: %[[OW:.*]] = qnn.observe %[[W]] {name = "tosa.reduce_max.out#1"
+// CHECK-NEXT: return %[[OW]]
+func.func @global_max_pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x1x1xf32> {
+  %h = tosa.reduce_max %x {axis = 2 : i32} : (tensor<1x2x4x4xf32>) -> tensor<1x2x1x4xf32>
+  %w = tosa.reduce_max %h {axis = 3 : i32} : (tensor<1x2x1x4xf32>) -> tensor<1x2x1x1xf32>
+  return %w : tensor<1x2x1x1xf32>
+}

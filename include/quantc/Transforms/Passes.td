@@ -174,7 +174,7 @@ def InsertObserversPass : Pass<"quant-insert-observers", "::mlir::ModuleOp"> {
     `tosa.conv2d`/`depthwise_conv2d`), `tosa.add`/`sub`/`mul`, `tosa.clamp`
     (Relu, Clip), `tosa.concat`, pooling (`tosa.max_pool2d`/`avg_pool2d`,
     quant-import's max pool: a `linalg.generic` reducing with
-    `arith.maximumf`). Not observed: values computed from constants only
+    `arith.maximumf`, `tosa.reduce_max`). Not observed: values computed from constants only
     (weights and biases are quantized statically), DPS outputs
     (accumulators), the sum between a contraction and its constant bias
     `tosa.add` (it becomes the int32 bias), and a value that already has an
