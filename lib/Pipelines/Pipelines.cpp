@@ -31,6 +31,7 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   }
   LowerQNNPassOptions lowerOptions;
   lowerOptions.requantMode = options.requantMode;
+  lowerOptions.calibrate = options.calibrate;
   pm.addPass(createLowerQNNPass(lowerOptions));
 }
 

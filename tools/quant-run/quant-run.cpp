@@ -10,6 +10,8 @@
 //             [--output OUT.npy ... | --output OUT.npz]
 //             [--compare REF.(npy|npz) ...] [--time] [--threads N]
 //             [--emulate-qdq]
+//             [--calibrate [--calibrate-stats FILE.json [--calibrate-merge]]
+//              [-o OUT.mlir] [--progress-every N]]
 //
 // The model's entry function (tensors in, tensors out) is compiled by
 // quant-cpu-pipeline and run through MLIR's ExecutionEngine; each memref is
@@ -18,10 +20,20 @@
 // k calls on consecutive slices, on --threads workers, and the results are
 // concatenated.
 //
+// --calibrate runs a model with qnn.observe ops (quant-insert-observers):
+// each observer gets an id in the calibration runtime, quant-lower-qnn
+// {calibrate} turns it into a call of kObserveCallbackName, which this tool
+// registers with the JIT and forwards to quantc_observe_memref_f32; the
+// statistics then go to the JSON file and, as #qnn.stats, into the IR.
+//
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/InitAll.h"
 #include "quantc/Pipelines/Pipelines.h"
+#include "quantc/Runtime/Calibration.h"
+#include "quantc/Runtime/CalibrationCAPI.h"
 #include "quantc/Runtime/Npz.h"
 #include "quantc/Target/ONNX/ImportONNX.h"
 
@@ -33,12 +45,15 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -47,6 +62,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -98,6 +114,29 @@ static cl::list<std::string>
                    desc("ONNX models: replace graph input NAME by the "
                         "TensorProto in FILE (NAME=FILE)"),
                    cl::value_desc("NAME=FILE.pb"));
+static opt<bool> calibrate("calibrate",
+                           desc("Run the model's qnn.observe ops as "
+                                "calibration observers over all batches"),
+                           cl::init(false));
+static opt<std::string>
+    calibrateStats("calibrate-stats",
+                   desc("--calibrate: write the statistics file (JSON)"),
+                   cl::value_desc("FILE.json"));
+static opt<bool>
+    calibrateMerge("calibrate-merge",
+                   desc("--calibrate: merge the existing --calibrate-stats "
+                        "file into this run's statistics before writing"),
+                   cl::init(false));
+static opt<std::string>
+    calibratedModel("o",
+                    desc("--calibrate: write the model with each qnn.observe "
+                         "carrying its #qnn.stats"),
+                    cl::value_desc("OUT.mlir"));
+static opt<unsigned>
+    progressEvery("progress-every",
+                  desc("Print a progress line on stderr every N batches "
+                       "(0: only the final summary of --calibrate)"),
+                  cl::init(0));
 
 namespace {
 
@@ -392,12 +431,19 @@ public:
 
   std::vector<npy::Array> run() const {
     std::vector<std::vector<npy::Array>> perCall(calls);
-    std::atomic<int64_t> next{0};
+    std::atomic<int64_t> next{0}, finished{0};
+    std::mutex progressLock;
     // Each call reads its own input slices and allocates its own results;
     // the inputs are read-only (bufferization.writable = false).
     auto work = [&] {
-      for (int64_t call; (call = next++) < calls;)
+      for (int64_t call; (call = next++) < calls;) {
         perCall[call] = callOnce(call);
+        int64_t done = ++finished;
+        if (progressEvery > 0 && (done % progressEvery == 0 || done == calls)) {
+          std::lock_guard<std::mutex> lock(progressLock);
+          llvm::errs() << "quant-run: " << done << "/" << calls << " batches\n";
+        }
+      }
     };
     std::vector<std::thread> pool;
     for (unsigned w = 1; w < workers; ++w)
@@ -500,6 +546,121 @@ private:
 };
 
 //===----------------------------------------------------------------------===//
+// Calibration
+//===----------------------------------------------------------------------===//
+
+/// The session the JIT-compiled observers feed, and the first error they
+/// met: generated code cannot stop, so the host reports after the run.
+QuantcCalibrationSession *jitSession = nullptr;
+std::string jitError;
+
+/// kObserveCallbackName, as quant-lower-qnn{calibrate} calls it.
+void observeFromJIT(int64_t observerId, int64_t rank, void *descriptor) {
+  if (quantc_observe_memref_f32(jitSession, observerId, rank, descriptor) &&
+      jitError.empty())
+    jitError = quantc_calibration_last_error(jitSession);
+}
+
+/// Gives every qnn.observe of `module` an observer in `session`, in program
+/// order, and records its id as the op's kObserverIdAttrName.
+void addObservers(ModuleOp module, QuantcCalibrationSession *session) {
+  int64_t count = 0;
+  module.walk([&](quantc::qnn::ObserveOp op) {
+    using quantc::qnn::CalibrationMethod;
+    quantc::qnn::RecipeAttr recipe = op.getRecipe();
+    // Per channel (and per group: per channel of its axis) where the
+    // recipe says so.
+    int64_t axis = recipe.getGranularity() == quantc::qnn::Granularity::tensor
+                       ? -1
+                       : recipe.getAxis().value_or(-1);
+    // Only the histogram methods pay for a histogram.
+    bool needsHistogram = recipe.getMethod() == CalibrationMethod::percentile ||
+                          recipe.getMethod() == CalibrationMethod::entropy ||
+                          recipe.getMethod() == CalibrationMethod::mse;
+    int64_t bins = needsHistogram ? recipe.getNumBins().value_or(2048) : 0;
+    float averaging =
+        recipe.getAveragingConstant()
+            ? float(recipe.getAveragingConstant().getValueAsDouble())
+            : 0.01f;
+    int64_t id = quantc_calibration_add_observer(
+        session, op.getName().str().c_str(), axis, bins, 128, averaging);
+    if (id < 0)
+      fatal("--calibrate: qnn.observe '" + op.getName() +
+            "': " + quantc_calibration_last_error(session));
+    op->setAttr(quantc::kObserverIdAttrName,
+                IntegerAttr::get(IntegerType::get(op.getContext(), 64), id));
+    ++count;
+  });
+  if (count == 0)
+    fatal("--calibrate: the model has no qnn.observe; insert observers "
+          "first (quant-opt --quant-insert-observers)");
+}
+
+/// The #qnn.stats of one channel: count, min, max, moving averages, and
+/// the histogram where its bins hold whole counts (re-binned histograms
+/// hold fractions, which only the statistics file keeps).
+quantc::qnn::StatsAttr statsAttrOf(MLIRContext *ctx,
+                                   const quantc::calibration::ChannelStats &c) {
+  auto f64 = [&](double value) {
+    return FloatAttr::get(Float64Type::get(ctx), value);
+  };
+  FloatAttr histMin, histMax;
+  SmallVector<int64_t> bins;
+  const quantc::calibration::Histogram &histogram = c.histogram;
+  if (histogram.numBins() > 0 && !histogram.isTooWide() && !histogram.empty()) {
+    bool whole = true;
+    int64_t total = 0;
+    for (float count : histogram.getCounts()) {
+      whole &= count == std::floor(count);
+      bins.push_back(int64_t(count));
+      total += bins.back();
+    }
+    if (whole && total == int64_t(c.count)) {
+      histMin = f64(histogram.min());
+      histMax = f64(histogram.max());
+    } else {
+      bins.clear();
+    }
+  }
+  return quantc::qnn::StatsAttr::get(
+      ctx, int64_t(c.count), f64(c.min), f64(c.max), f64(c.movingAverageMin),
+      f64(c.movingAverageMax), histMin, histMax, bins);
+}
+
+/// Writes the session's statistics into `module`'s qnn.observe ops (by
+/// name, so merged statistics count too) and reports what the runtime
+/// excluded. A tensor without a finite sample has no range: an error.
+void annotateObservers(ModuleOp module,
+                       const quantc::calibration::CalibrationSession &session) {
+  module.walk([&](quantc::qnn::ObserveOp op) {
+    op->removeAttr(quantc::kObserverIdAttrName);
+    const quantc::calibration::Observer *observer =
+        session.lookup(op.getName());
+    std::string name = "observer '" + op.getName().str() + "'";
+    if (!observer) // addObservers registered every name.
+      fatal("--calibrate: internal error: no statistics for " + name);
+    if (uint64_t nan = observer->nanCount(), inf = observer->infCount();
+        nan || inf)
+      llvm::errs() << "quant-run: warning: " << name << " saw " << nan
+                   << " NaN and " << inf
+                   << " Inf values, excluded from its statistics\n";
+    for (const quantc::calibration::ChannelStats &c : observer->getChannels())
+      if (c.count == 0)
+        fatal("--calibrate: " + name + " saw no finite value in " +
+              llvm::Twine(observer->getBatchCount()) + " batches (" +
+              llvm::Twine(c.nanCount) + " NaN, " + llvm::Twine(c.infCount) +
+              " Inf)");
+    if (observer->getChannels().size() != 1) {
+      llvm::errs() << "quant-run: note: " << name << " is per channel; "
+                   << "#qnn.stats holds one range, so its statistics are in "
+                      "--calibrate-stats only\n";
+      return;
+    }
+    op.setStatsAttr(statsAttrOf(op.getContext(), observer->getChannels()[0]));
+  });
+}
+
+//===----------------------------------------------------------------------===//
 // Comparison
 //===----------------------------------------------------------------------===//
 
@@ -576,6 +737,14 @@ int main(int argc, char **argv) {
     fatal("--threads must be at least 1");
   if (timeIt && repeat == 0)
     fatal("--repeat must be at least 1");
+  if (!calibrate &&
+      (!calibrateStats.empty() || calibrateMerge || !calibratedModel.empty()))
+    fatal("--calibrate-stats, --calibrate-merge and -o need --calibrate");
+  if (calibrateMerge && calibrateStats.empty())
+    fatal("--calibrate-merge needs --calibrate-stats FILE.json");
+  if (calibrate && timeIt)
+    fatal("--calibrate and --time cannot be combined: the timed runs would "
+          "be observed too");
 
   DialectRegistry registry;
   quantc::registerAllDialects(registry);
@@ -608,6 +777,15 @@ int main(int argc, char **argv) {
   std::string name = entry.getName().str();
   std::vector<Slot> args = describe(entry, /*results=*/false);
   std::vector<Slot> results = describe(entry, /*results=*/true);
+
+  // Calibration: observers numbered before compiling, and the module kept
+  // as it is (with its observers) to receive the statistics.
+  OwningOpRef<ModuleOp> annotated;
+  if (calibrate) {
+    jitSession = quantc_calibration_create();
+    addObservers(*module, jitSession);
+    annotated = module->clone();
+  }
 
   // Inputs.
   bool outputNpz =
@@ -652,6 +830,7 @@ int main(int argc, char **argv) {
   PassManager pm(&context);
   quantc::CPUPipelineOptions pipelineOptions;
   pipelineOptions.emulateQDQ = emulateQDQ;
+  pipelineOptions.calibrate = calibrate;
   quantc::buildCPUPipeline(pm, pipelineOptions);
   if (failed(pm.run(*module)))
     return 1;
@@ -672,6 +851,14 @@ int main(int argc, char **argv) {
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  if (calibrate)
+    (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner(quantc::kObserveCallbackName)] = {
+          llvm::orc::ExecutorAddr::fromPtr(&observeFromJIT),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
   // The lookup materializes the code (ORC compiles on first lookup), so it
   // belongs to the compile time; calls then go straight to the pointer.
   (*engine)->initialize();
@@ -685,6 +872,13 @@ int main(int argc, char **argv) {
 
   // Run.
   unsigned workers = std::min<int64_t>(threadCount, calls);
+  if (workers > 1 && calibrate) {
+    // The calibration session is not thread-safe, and batch order matters
+    // to the moving averages and the histogram.
+    llvm::errs() << "quant-run: note: --calibrate runs its batches on one "
+                    "thread\n";
+    workers = 1;
+  }
   if (workers > 1 && hasMutableGlobals) {
     llvm::errs() << "quant-run: warning: the compiled model has mutable "
                     "globals; running its batches on one thread\n";
@@ -717,6 +911,34 @@ int main(int argc, char **argv) {
                    << (workers == 1 ? " thread)" : " threads)");
     llvm::outs() << ": " << llvm::format("%.1f", samples[repeat / 2])
                  << " us\n";
+  }
+
+  if (calibrate) {
+    if (!jitError.empty())
+      fatal("--calibrate: " + jitError);
+    quantc::calibration::CalibrationSession &session =
+        quantc::calibration::getSession(jitSession);
+    if (calibrateMerge && llvm::sys::fs::exists(calibrateStats) &&
+        quantc_calibration_merge_json(jitSession, calibrateStats.c_str()))
+      fatal("--calibrate-merge: " + calibrateStats + ": " +
+            quantc_calibration_last_error(jitSession));
+    annotateObservers(*annotated, session);
+    if (!calibrateStats.empty() &&
+        quantc_calibration_write_json(jitSession, calibrateStats.c_str()))
+      fatal("--calibrate-stats: " +
+            llvm::Twine(quantc_calibration_last_error(jitSession)));
+    if (!calibratedModel.empty()) {
+      std::string error;
+      auto file = openOutputFile(calibratedModel, &error);
+      if (!file)
+        fatal("-o " + calibratedModel + ": " + error);
+      annotated->print(file->os());
+      file->keep();
+    }
+    llvm::errs() << "quant-run: calibrated " << session.size()
+                 << " observers on " << calls
+                 << (calls == 1 ? " batch\n" : " batches\n");
+    quantc_calibration_destroy(jitSession);
   }
 
   // Results.

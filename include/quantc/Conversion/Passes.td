@@ -58,7 +58,22 @@ def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
     - `qnn.requantize`: in `fp32` mode dequantize then quantize in float32,
       the QDQ float semantics of a dq -> q pair; in the other modes the
       mode's epilogue on `q - zp_in` with `m = s_in / s_out`.
-    - `qnn.observe`: the identity.
+    - `qnn.observe`: the identity; with `calibrate`, also a call of the host
+      function `quantc_calibration_jit_observe(i64 id, memref<*xf32>)` with
+      the tensor's buffer and the op's `quantc.observer_id` (set by
+      `quant-run --calibrate`, which registers that function with the JIT):
+
+      ```mlir
+      %y = qnn.observe %x {name = "conv1.out", quantc.observer_id = 0 : i64,
+                           recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>}
+          : tensor<1x4xf32>
+      // quant-opt --quant-lower-qnn=calibrate
+      %m = bufferization.to_buffer %x read_only
+          : tensor<1x4xf32> to memref<1x4xf32, strided<[?, ?], offset: ?>>
+      %u = memref.cast %m : memref<1x4xf32, strided<[?, ?], offset: ?>> to memref<*xf32>
+      %id = arith.constant 0 : i64
+      call @quantc_calibration_jit_observe(%id, %u) : (i64, memref<*xf32>) -> ()
+      ```
 
     Function signatures with quantized types become their storage types.
     An op of any other dialect on quantized types is an error naming it.
@@ -68,9 +83,14 @@ def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
            "Requantization numerics: fp32, fixedpoint, tosa-double-round or "
            "tosa-single-round (default: the module's qnn.requant_mode, else "
            "fp32)">,
+    Option<"calibrate", "calibrate", "bool", /*default=*/"false",
+           "Lower each qnn.observe to a call of the calibration host "
+           "function with its tensor and quantc.observer_id">,
   ];
   let dependentDialects = [
     "::quantc::qnn::QNNDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
     "::mlir::func::FuncDialect"

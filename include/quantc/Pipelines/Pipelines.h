@@ -33,6 +33,11 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
                      "fixedpoint, tosa-double-round or tosa-single-round "
                      "(default: the module's qnn.requant_mode, else fp32)"),
       llvm::cl::init("")};
+  Option<bool> calibrate{
+      *this, "calibrate",
+      llvm::cl::desc("Lower each qnn.observe to a call of the calibration "
+                     "host function (quant-lower-qnn{calibrate})"),
+      llvm::cl::init(false)};
 };
 
 /// QDQ interchange form -> qnn ops -> integer linalg on tensors

@@ -236,4 +236,13 @@ computeQuantParams(const Observer &observer, const RangeOptions &options,
 
 } // namespace quantc::calibration
 
+struct QuantcCalibrationSession;
+
+namespace quantc::calibration {
+/// The C++ session behind a C ABI handle, for a host (quant-run) whose
+/// generated code observes through the C ABI and which then reads the
+/// statistics in C++.
+CalibrationSession &getSession(QuantcCalibrationSession *handle);
+} // namespace quantc::calibration
+
 #endif // QUANTC_RUNTIME_CALIBRATION_H

@@ -164,4 +164,58 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def InsertObserversPass : Pass<"quant-insert-observers", "::mlir::ModuleOp"> {
+  let summary = "Insert qnn.observe at every activation the recipe quantizes";
+  let description = [{
+    On a float model as `quant-import` writes it (func + tosa/linalg float
+    ops), inserts a `qnn.observe` carrying the recipe at each float input and
+    output of the ops quantization turns into qnn ops: contractions
+    (`tosa.matmul`, `linalg.matmul`/`batch_matmul`, linalg convolutions,
+    `tosa.conv2d`/`depthwise_conv2d`), `tosa.add`/`sub`/`mul`, `tosa.clamp`
+    (Relu, Clip), `tosa.concat`, pooling (`tosa.max_pool2d`/`avg_pool2d`,
+    quant-import's max pool: a `linalg.generic` reducing with
+    `arith.maximumf`, `tosa.reduce_max`). Not observed: values computed from constants only
+    (weights and biases are quantized statically), DPS outputs
+    (accumulators), the sum between a contraction and its constant bias
+    `tosa.add` (it becomes the int32 bias), and a value that already has an
+    observer. Observers look through layout ops (`tensor.pad`,
+    `expand_shape`/`collapse_shape`, `tosa.reshape`/`transpose`) to the tensor
+    they were taken from, so a conv's zero padding is not observed.
+
+    Names are stable: the ONNX node of the producer (quant-import's location
+    name) + `.out` (`.out<k>` for result k > 0), a graph input's ONNX name,
+    else the op name or `arg<i>`; `#<k>` is appended where a name is taken.
+
+    ```mlir
+    func.func @main(%x: tensor<1x4xf32> {quantc.onnx_name = "x"}) -> tensor<1x4xf32> {
+      %r = tosa.clamp %x {max_val = 3.4e38 : f32, min_val = 0.0 : f32}
+          : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("relu")
+      return %r : tensor<1x4xf32>
+    }
+    ```
+
+    becomes (`quant-opt --quant-insert-observers`)
+
+    ```mlir
+    %x0 = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = ui8,
+                          scheme = asymmetric>} : tensor<1x4xf32>
+    %r = tosa.clamp %x0 ...
+    %r0 = qnn.observe %r {name = "relu.out", recipe = #qnn.recipe<...>}
+        : tensor<1x4xf32>
+    return %r0 : tensor<1x4xf32>
+    ```
+
+    `recipe`: `int8` (default: u8 asymmetric per tensor, as ONNX Runtime's
+    activations; the weights' per-channel s8 is applied statically later),
+    `int8-symmetric` (s8 symmetric), `int16` (s16 symmetric), or any
+    `#qnn.recipe<...>`; a recipe the tensor's shape cannot take (an axis out
+    of range) is an error.
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", /*default=*/"\"int8\"",
+           "int8, int8-symmetric, int16 or a #qnn.recipe<...> attribute">,
+  ];
+  let dependentDialects = ["::quantc::qnn::QNNDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

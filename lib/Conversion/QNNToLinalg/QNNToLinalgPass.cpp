@@ -46,6 +46,57 @@ bool hasLowering(Operation *op) {
          lowering::hasStorageLowering(op);
 }
 
+/// Inserts, before each qnn.observe, a call of kObserveCallbackName with the
+/// observed tensor's buffer (any layout, as memref<*xf32>) and the op's
+/// quantc.observer_id. The observe op itself stays, and lowers to the identity.
+LogicalResult insertCalibrationCalls(ModuleOp module) {
+  SmallVector<qnn::ObserveOp> observers;
+  module.walk([&](qnn::ObserveOp op) { observers.push_back(op); });
+  if (observers.empty())
+    return success();
+  MLIRContext *ctx = module.getContext();
+  Type i64 = IntegerType::get(ctx, 64);
+  auto unranked = UnrankedMemRefType::get(Float32Type::get(ctx), 0);
+  auto callbackType = FunctionType::get(ctx, {i64, unranked}, {});
+  auto callback = module.lookupSymbol<func::FuncOp>(kObserveCallbackName);
+  if (callback && callback.getFunctionType() != callbackType)
+    return callback.emitError("@")
+           << kObserveCallbackName << " must have type " << callbackType
+           << " for quant-lower-qnn{calibrate}, got "
+           << callback.getFunctionType();
+  if (!callback) {
+    OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+    callback = func::FuncOp::create(builder, module.getLoc(),
+                                    kObserveCallbackName, callbackType);
+    callback.setPrivate();
+  }
+  for (qnn::ObserveOp op : observers) {
+    auto id = op->getAttrOfType<IntegerAttr>(kObserverIdAttrName);
+    if (!id)
+      return op.emitError("qnn.observe '")
+             << op.getName() << "' has no integer '" << kObserverIdAttrName
+             << "' (quant-run --calibrate numbers the observers)";
+    auto tensor = cast<RankedTensorType>(op.getInput().getType());
+    if (!tensor.getElementType().isF32())
+      return op.emitError("calibration observes f32 tensors, got ") << tensor;
+    // A fully dynamic layout accepts whatever buffer bufferization picks.
+    SmallVector<int64_t> strides(tensor.getRank(), ShapedType::kDynamic);
+    auto buffer = MemRefType::get(
+        tensor.getShape(), tensor.getElementType(),
+        StridedLayoutAttr::get(ctx, ShapedType::kDynamic, strides));
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    Value memref =
+        bufferization::ToBufferOp::create(builder, loc, buffer, op.getInput(),
+                                          /*read_only=*/true);
+    Value erased = memref::CastOp::create(builder, loc, unranked, memref);
+    Value idValue = arith::ConstantOp::create(
+        builder, loc, IntegerAttr::get(i64, id.getInt()));
+    func::CallOp::create(builder, loc, callback, ValueRange{idValue, erased});
+  }
+  return success();
+}
+
 struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
   using LowerQNNPassBase::LowerQNNPassBase;
 
@@ -74,6 +125,8 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
     ModuleOp module = getOperation();
     FailureOr<qnn::RequantMode> mode = resolveRequantMode(module);
     if (failed(mode))
+      return signalPassFailure();
+    if (calibrate && failed(insertCalibrationCalls(module)))
       return signalPassFailure();
     // Name what cannot be lowered instead of failing with a generic
     // "failed to legalize" later.

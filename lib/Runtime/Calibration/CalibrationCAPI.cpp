@@ -33,6 +33,11 @@ struct QuantcCalibrationSession {
   }
 };
 
+CalibrationSession &
+quantc::calibration::getSession(QuantcCalibrationSession *handle) {
+  return handle->session;
+}
+
 QuantcCalibrationSession *quantc_calibration_create(void) {
   return new QuantcCalibrationSession();
 }

@@ -12,9 +12,11 @@
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -24,6 +26,14 @@ namespace quantc {
 #define GEN_PASS_DECL_LOWERQNNPASS
 #define GEN_PASS_DECL_DROPREQUANTMODEPASS
 #include "quantc/Conversion/Passes.h.inc"
+
+/// quant-lower-qnn{calibrate}: the discardable attribute that gives each
+/// qnn.observe its calibration-session id, and the host function the
+/// instrumented code calls as `void (int64_t id, int64_t rank, void
+/// *descriptor)` (MLIR's default lowering of `(i64, memref<*xf32>)`).
+inline constexpr llvm::StringLiteral kObserverIdAttrName = "quantc.observer_id";
+inline constexpr llvm::StringLiteral kObserveCallbackName =
+    "quantc_calibration_jit_observe";
 
 /// Converts tensors of `!quant` element types to tensors of their storage
 /// type; everything else is left as it is.

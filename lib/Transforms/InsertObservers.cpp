@@ -1,0 +1,243 @@
+//===- InsertObservers.cpp - Calibration points on floats ------*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// quant-insert-observers: a qnn.observe on every activation the recipe will
+// quantize, i.e. the float inputs and outputs of the ops quantization turns
+// into qnn ops. A walk in program order, so observer names are stable.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Transforms/Passes.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_INSERTOBSERVERSPASS
+#include "quantc/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+
+namespace {
+
+/// Ops that only move values: an observer looks through them to the tensor
+/// they were taken from (the padding zeros of a conv are not data).
+bool isLayoutOp(Operation *op) {
+  return isa_and_nonnull<tensor::PadOp, tensor::ExpandShapeOp,
+                         tensor::CollapseShapeOp, tosa::ReshapeOp,
+                         tosa::TransposeOp>(op);
+}
+
+/// A value computed from constants only (a weight, a bias, a reshaped or
+/// transposed weight): quantized statically, never observed. Also a value
+/// without data.
+bool isStaticallyKnown(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return false;
+  // tensor.empty has no data: a pooling window's shape operand.
+  if (op->hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
+    return true;
+  return op->getNumOperands() > 0 && op->getNumRegions() == 0 &&
+         llvm::all_of(op->getOperands(), isStaticallyKnown);
+}
+
+bool isContraction(Operation *op) {
+  return isa_and_nonnull<tosa::MatMulOp, tosa::Conv2DOp,
+                         tosa::DepthwiseConv2DOp, linalg::MatmulOp,
+                         linalg::BatchMatmulOp>(op) ||
+         isa_and_nonnull<linalg::ConvolutionOpInterface>(op);
+}
+
+/// quant-import's max pool (and global max pool): a linalg.generic whose
+/// body is one arith.maximumf.
+bool isMaxPool(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumReductionLoops() == 0)
+    return false;
+  Block &body = generic.getRegion().front();
+  return body.getOperations().size() == 2 &&
+         isa<arith::MaximumFOp>(body.front());
+}
+
+/// A bias add: tosa.add of a contraction result and a constant. Quantized,
+/// it is the contraction's int32 bias, so the sum between the two ops is
+/// never a quantized tensor.
+bool isBiasAdd(Operation *op) {
+  auto add = dyn_cast_or_null<tosa::AddOp>(op);
+  if (!add)
+    return false;
+  auto isContractionResult = [](Value v) {
+    return isContraction(v.getDefiningOp());
+  };
+  return (isContractionResult(add.getInput1()) &&
+          isStaticallyKnown(add.getInput2())) ||
+         (isContractionResult(add.getInput2()) &&
+          isStaticallyKnown(add.getInput1()));
+}
+
+/// Ops whose float inputs and outputs the recipe quantizes.
+bool isQuantizable(Operation *op) {
+  return isContraction(op) || isMaxPool(op) ||
+         isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::ClampOp,
+             tosa::ConcatOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp,
+             tosa::ReduceMaxOp>(op);
+}
+
+/// The recipes `recipe=` names; anything else must be a #qnn.recipe.
+FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
+  auto integer = [&](unsigned width, bool isSigned) {
+    return IntegerType::get(
+        ctx, width, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
+  };
+  if (text == "int8")
+    return RecipeAttr::get(ctx, integer(8, false), QuantScheme::asymmetric,
+                           false, Granularity::tensor, std::nullopt,
+                           std::nullopt, CalibrationMethod::minmax, {}, {},
+                           std::nullopt);
+  if (text == "int8-symmetric")
+    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric, false,
+                           Granularity::tensor, std::nullopt, std::nullopt,
+                           CalibrationMethod::minmax, {}, {}, std::nullopt);
+  if (text == "int16")
+    return RecipeAttr::get(ctx, integer(16, true), QuantScheme::symmetric,
+                           false, Granularity::tensor, std::nullopt,
+                           std::nullopt, CalibrationMethod::minmax, {}, {},
+                           std::nullopt);
+  if (!text.starts_with("#qnn.recipe"))
+    return failure();
+  // parseAttribute reports its own syntax errors; silence them here, the
+  // caller names the option.
+  ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
+  auto recipe = dyn_cast_or_null<RecipeAttr>(parseAttribute(text, ctx));
+  if (!recipe)
+    return failure();
+  return recipe;
+}
+
+/// The stable name of a value: its ONNX node (quant-import's NameLoc) or
+/// graph input, else the op name or argument number.
+std::string baseName(Value value) {
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp()))
+      if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "quantc.onnx_name"))
+        return name.str();
+    return "arg" + std::to_string(arg.getArgNumber());
+  }
+  Operation *op = value.getDefiningOp();
+  std::string node = op->getName().getStringRef().str();
+  op->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc)) {
+      node = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  unsigned index = cast<OpResult>(value).getResultNumber();
+  return node + ".out" + (index == 0 ? "" : std::to_string(index));
+}
+
+struct InsertObserversPass
+    : public quantc::impl::InsertObserversPassBase<InsertObserversPass> {
+  using InsertObserversPassBase::InsertObserversPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<RecipeAttr> parsed = parseRecipe(recipe, &getContext());
+    if (failed(parsed)) {
+      module.emitError("quant-insert-observers: unknown recipe '")
+          << recipe
+          << "'; expected int8, int8-symmetric, int16 or a #qnn.recipe<...>";
+      return signalPassFailure();
+    }
+    // Names already taken (observers from an earlier run) stay unique.
+    llvm::StringSet<> names;
+    module.walk([&](ObserveOp op) { names.insert(op.getName()); });
+
+    auto uniqueName = [&](Value value) {
+      std::string base = baseName(value), name = base;
+      for (unsigned k = 1; names.contains(name); ++k)
+        name = base + "#" + std::to_string(k);
+      names.insert(name);
+      return name;
+    };
+    bool failedRecipe = false;
+    auto observe = [&](Value value) {
+      if (failedRecipe) // One error per run, not one per tensor.
+        return;
+      while (isLayoutOp(value.getDefiningOp()))
+        value = value.getDefiningOp()->getOperand(0);
+      auto type = dyn_cast<RankedTensorType>(value.getType());
+      if (!type || !isa<FloatType>(type.getElementType()) ||
+          isStaticallyKnown(value) || value.getDefiningOp<ObserveOp>() ||
+          llvm::any_of(value.getUsers(),
+                       [](Operation *user) { return isa<ObserveOp>(user); }))
+        return;
+      OpBuilder builder(&getContext());
+      if (Operation *def = value.getDefiningOp())
+        builder.setInsertionPointAfter(def);
+      else
+        builder.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
+      // Arguments' observers in argument order, after earlier ones.
+      if (!value.getDefiningOp()) {
+        auto previous = dyn_cast<ObserveOp>(&*builder.getInsertionPoint());
+        while (previous && isa<BlockArgument>(previous.getInput())) {
+          builder.setInsertionPointAfter(previous);
+          previous = dyn_cast<ObserveOp>(&*builder.getInsertionPoint());
+        }
+      }
+      Location loc = value.getDefiningOp()
+                         ? value.getDefiningOp()->getLoc()
+                         : value.getParentRegion()->getParentOp()->getLoc();
+      if (failed(parsed->verifyForShape(type.getShape(), [&] {
+            return emitError(loc) << "quant-insert-observers: recipe "
+                                  << *parsed << " on " << type << ": ";
+          }))) {
+        failedRecipe = true;
+        return;
+      }
+      auto op = ObserveOp::create(builder, loc, value, uniqueName(value),
+                                  *parsed, StatsAttr());
+      value.replaceAllUsesExcept(op.getResult(), op);
+    };
+
+    module.walk([&](Operation *op) {
+      if (!isQuantizable(op) || failedRecipe)
+        return;
+      bool biasAdd = isBiasAdd(op);
+      auto dps = dyn_cast<DestinationStyleOpInterface>(op);
+      for (OpOperand &input : op->getOpOperands()) {
+        // Outputs (DPS inits) are accumulators, not data; the contraction
+        // side of a bias add is the contraction's unquantized sum.
+        if ((dps && dps.isDpsInit(&input)) ||
+            (biasAdd && isContraction(input.get().getDefiningOp())))
+          continue;
+        observe(input.get());
+      }
+      for (Value result : op->getResults()) {
+        if (isContraction(op) && result.hasOneUse() &&
+            isBiasAdd(*result.getUsers().begin()))
+          continue;
+        observe(result);
+      }
+    });
+    if (failedRecipe)
+      signalPassFailure();
+  }
+};
+
+} // namespace
