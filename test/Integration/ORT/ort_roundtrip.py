@@ -137,6 +137,18 @@ def evaluate_exact(model, inputs, taps):
             out = np.concatenate(a, axis=attr(n, "axis", None))
         elif op == "GlobalAveragePool":
             out = a[0].mean(axis=(2, 3), keepdims=True)
+        elif op == "Transpose":
+            out = a[0].transpose(attr(n, "perm", None))
+        elif op == "Softmax":
+            if attr(n, "axis", -1) not in (-1, a[0].ndim - 1):
+                sys.exit("ort_roundtrip: Softmax only over the last axis")
+            out = make_qdq_models.softmax(a[0])
+        elif op == "LayerNormalization":
+            if attr(n, "axis", -1) not in (-1, a[0].ndim - 1):
+                sys.exit("ort_roundtrip: LayerNormalization only over the "
+                         "last axis")
+            out = make_qdq_models.layer_norm(a[0], a[1], a[2],
+                                             attr(n, "epsilon", 1e-5))
         elif op == "Flatten":
             out = a[0].reshape(a[0].shape[0], -1)
         else:
