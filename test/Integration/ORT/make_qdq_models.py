@@ -26,8 +26,9 @@ Flatten keep their input's parameters, as the quantizer does.
        -> residual Add -> Relu -> Concat with the MaxPool output
        -> Conv 3x3 stride 2 + Relu -> GlobalAveragePool -> Flatten -> Gemm
        -> out
-  transformer: x [B, 16, 32] -> Q/K/V MatMul + Add -> Q x K^T -> Mul by
-       1/sqrt(32) -> Softmax -> x V -> MatMul + Add -> residual Add
+  transformer (-2h: two heads, split by Reshape + Transpose):
+       x [B, 16, 32] -> Q/K/V MatMul + Add -> Q x K^T -> Mul by
+       1/sqrt(d) -> Softmax -> x V -> MatMul + Add -> residual Add
        -> LayerNormalization -> MatMul + Add + Relu -> MatMul + Add
        -> residual Add -> LayerNormalization -> out
   op-*: one op between QDQ pairs, on many elements (single_op)
@@ -309,9 +310,13 @@ def softmax(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def transformer(act_type, batch, opset=17):
-    """One post-norm encoder block, one attention head: Q/K/V projections,
-    scores Q x K^T scaled by 1/sqrt(D), Softmax, probabilities x V, output
+def transformer(act_type, batch, heads=1, opset=17):
+    """One post-norm encoder block with `heads` attention heads: Q/K/V
+    projections (for several heads, each Reshaped to [B, S, H, d] and
+    Transposed to [B, H, S, d], K to [B, H, d, S], with a QDQ pair on the
+    projection's parameters after each, as the quantizer writes them),
+    scores Q x K^T scaled by 1/sqrt(d), Softmax, probabilities x V (heads
+    merged back by Transpose + Reshape), output
     projection, residual Add, LayerNormalization, FFN (MatMul + bias + Relu,
     MatMul + bias), residual Add, LayerNormalization. Softmax and the layer
     norms are float islands between a dq and a q; the scaling constant is
@@ -332,7 +337,8 @@ def transformer(act_type, batch, opset=17):
         0, 1.0, (batch, seq, d)).astype(F32)
     epsilon = 1e-5
     # The scaling constant as the quantizer stores it (symmetric int8).
-    scale_q, scale_s = weight_params(np.array([1 / np.sqrt(d)], F32), 0)
+    dh = d // heads
+    scale_q, scale_s = weight_params(np.array([1 / np.sqrt(dh)], F32), 0)
     scale_f = (scale_q * scale_s).astype(F32)
 
     def wf(w):
@@ -351,11 +357,15 @@ def transformer(act_type, batch, opset=17):
 
     xq = q(calib)
     qkv = {n: q(xq @ wf(proj[n][0]) + proj[n][1]) for n in "qkv"}
-    scores = q(qkv["q"] @ qkv["k"].transpose(0, 2, 1))
+    def split(t):  # [N, S, D] -> [N, H, S, d]; exact on quantized values
+        return t.reshape(t.shape[0], seq, heads, dh).transpose(0, 2, 1, 3)
+
+    scores = q(split(qkv["q"]) @ split(qkv["k"]).transpose(0, 1, 3, 2))
     scaled = q(scores * scale_f)
     probs = q(softmax(scaled))
-    attn = q(probs @ qkv["v"])
-    o = q(attn @ wf(proj["o"][0]) + proj["o"][1])
+    attn = q(probs @ split(qkv["v"]))
+    merged = attn.transpose(0, 2, 1, 3).reshape(attn.shape[0], seq, d)
+    o = q(merged @ wf(proj["o"][0]) + proj["o"][1])
     r1 = q(o + xq)
     n1 = q(layer_norm(r1, gammas[0], betas[0], epsilon))
     h = q(np.maximum(n1 @ wf(w1) + b1, 0))
@@ -373,10 +383,28 @@ def transformer(act_type, batch, opset=17):
         mm = b.node("MatMul", [xd, wd], f"{n}_matmul")
         qkv_d[n] = b.qdq(b.node("Add", [mm, b.bias(f"b{n}", bias, params[0][0],
                                                    sw)], n), *next(it))
-    # The quantizer puts a QDQ pair with K's parameters after the Transpose.
-    kt = b.qdq(b.node("Transpose", [qkv_d["k"]], "k_transposed",
-                      perm=[0, 2, 1]), *params[2])
-    sd = b.qdq(b.node("MatMul", [qkv_d["q"], kt], "scores"), *next(it))
+    # The quantizer puts a QDQ pair with its input's parameters after each
+    # Reshape and Transpose.
+    def layout(name, t, op, p, **attrs):
+        return b.qdq(b.node(op, [t], name, **attrs), *p)
+
+    def reshape(name, t, shape, p):
+        return b.qdq(b.node("Reshape", [t, b.init(name + "_shape", np.array(
+            shape, np.int64))], name), *p)
+
+    if heads == 1:
+        qh, vh = qkv_d["q"], qkv_d["v"]
+        kt = layout("k_transposed", qkv_d["k"], "Transpose", params[2],
+                    perm=[0, 2, 1])
+    else:
+        split_shape = [batch, seq, heads, dh]
+        qh, kt, vh = (
+            layout(f"{n}_transposed",
+                   reshape(f"{n}_heads", qkv_d[n], split_shape, params[i]),
+                   "Transpose", params[i], perm=perm)
+            for n, i, perm in (("q", 1, [0, 2, 1, 3]), ("k", 2, [0, 2, 3, 1]),
+                               ("v", 3, [0, 2, 1, 3])))
+    sd = b.qdq(b.node("MatMul", [qh, kt], "scores"), *next(it))
     b.init("attention_scale_quantized", scale_q.reshape(()))
     b.init("attention_scale_scale", scale_s.reshape(()))
     b.init("attention_scale_zero_point", np.int8(0))
@@ -385,7 +413,11 @@ def transformer(act_type, batch, opset=17):
                  "attention_scale_zero_point"], "attention_scale_dequantized")
     scd = b.qdq(b.node("Mul", [sd, cd], "scaled"), *next(it))
     pd = b.qdq(b.node("Softmax", [scd], "probs", axis=-1), *next(it))
-    ad = b.qdq(b.node("MatMul", [pd, qkv_d["v"]], "attention"), *next(it))
+    ad = b.qdq(b.node("MatMul", [pd, vh], "attention"), *next(it))
+    if heads > 1:
+        ad = reshape("attention_merged", layout(
+            "attention_transposed", ad, "Transpose", params[7],
+            perm=[0, 2, 1, 3]), [batch, seq, d], params[7])
     wod, swo = b.weight("wo", proj["o"][0], 1)
     attn_scale = params[7][0]
     od = b.qdq(b.node("Add", [b.node("MatMul", [ad, wod], "o_matmul"),
@@ -560,6 +592,8 @@ def variants(batches=None):
         for batch in batches or (1, 4):
             v[f"transformer-{act}-b{batch}"] = (
                 lambda a=act, n=batch: transformer(a, n))
+            v[f"transformer-2h-{act}-b{batch}"] = (
+                lambda a=act, n=batch: transformer(a, n, heads=2))
         for op in SINGLE_OPS:
             # A batch of 256 rows for the matmuls, 4 images for the others.
             for batch in batches or ((256,) if op in ("gemm", "matmul")

@@ -149,6 +149,8 @@ def evaluate_exact(model, inputs, taps):
                          "last axis")
             out = make_qdq_models.layer_norm(a[0], a[1], a[2],
                                              attr(n, "epsilon", 1e-5))
+        elif op == "Reshape":
+            out = a[0].reshape(a[1])
         elif op == "Flatten":
             out = a[0].reshape(a[0].shape[0], -1)
         else:
