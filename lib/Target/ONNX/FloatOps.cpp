@@ -830,10 +830,8 @@ LogicalResult ONNXImporter::importLayerNormalization(const Node &node) {
   if (intAttr(node, "stash_type", 1) != 1)
     return nodeError(node) << "stash_type " << intAttr(node, "stash_type", 1)
                            << " is not supported (only 1: float32)";
-  auto floatType = dyn_cast<FloatType>(type->getElementType());
-  if (!floatType)
-    return nodeError(node) << "element type " << type->getElementType()
-                           << " is not supported";
+  // ONNX's type constraint (checked by shape inference) makes X float.
+  auto floatType = cast<FloatType>(type->getElementType());
   int64_t rank = type->getRank();
   int64_t axis = intAttr(node, "axis", -1);
   if (axis < -rank || axis >= rank)

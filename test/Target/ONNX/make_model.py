@@ -491,6 +491,12 @@ MODELS = {
                                            scale_shape=(1, 8)),
     "layernorm_bad_scale": lambda: layernorm(scale_shape=(4,)),
     "layernorm_bad_axis": lambda: layernorm(axis=3),
+    "layernorm_int": lambda: model(
+        [helper.make_node("LayerNormalization", ["x", "scale"], ["y"],
+                          name="ln")],
+        [tensor("x", TensorProto.INT32, [2, 3])],
+        [tensor("y", TensorProto.INT32, None)],
+        [const("scale", np.ones(3, np.int32))], opset=17),
     "grouped_conv": grouped_conv,
     "conv_bad_group": lambda: model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=3)],
