@@ -49,8 +49,44 @@ namespace {
 // Matching helpers
 //===----------------------------------------------------------------------===//
 
+/// The tosa.matmul behind quant-import's result reshape: a matmul of ONNX
+/// shapes other than 2-D is imported as reshape(tosa.matmul(reshape(a),
+/// reshape(w))) on [B, M, K] x [B, K, N].
+static tosa::MatMulOp reshapedTosaMatmul(Operation *op) {
+  auto reshape = dyn_cast_or_null<tosa::ReshapeOp>(op);
+  return reshape ? reshape.getInput1().getDefiningOp<tosa::MatMulOp>()
+                 : tosa::MatMulOp();
+}
+
 static bool isFloatMatmul(Operation *op) {
-  return isa_and_nonnull<tosa::MatMulOp, linalg::MatmulOp>(op);
+  return isa_and_nonnull<tosa::MatMulOp, linalg::MatmulOp>(op) ||
+         reshapedTosaMatmul(op);
+}
+
+/// `value` before a tosa.reshape, if one produced it.
+static Value beforeReshape(Value value) {
+  if (auto reshape = value.getDefiningOp<tosa::ReshapeOp>())
+    return reshape.getInput1();
+  return value;
+}
+
+/// Whether reshape(tosa.matmul(reshape(lhs), reshape(rhs))) computes
+/// lhs x rhs in qnn.matmul's shapes: [L.., M, K] x [K, N] with the rows
+/// folded into M of a single batch (shared weights), or [L.., M, K] x
+/// [L.., K, N] with the batch dimensions folded into one (both keep their
+/// matrix dimensions). The result shape is checked by qnn.matmul's verifier.
+static bool isImportedMatmulReshape(Value lhs, Value rhs,
+                                    tosa::MatMulOp matmul) {
+  auto shape = [](Value v) { return cast<ShapedType>(v.getType()).getShape(); };
+  ArrayRef<int64_t> l = shape(lhs), r = shape(rhs);
+  ArrayRef<int64_t> a = shape(matmul.getA()), w = shape(matmul.getB());
+  if (l.size() < 2 || r.size() < 2 || l.back() != a.back() ||
+      r.take_back(2) != w.take_back(2))
+    return false;
+  if (r.size() == 2)
+    return w[0] == 1;
+  return l.size() == r.size() && l.drop_back(2) == r.drop_back(2) &&
+         l[l.size() - 2] == a[1];
 }
 
 /// Whether `op` produces a float 2-D convolution in one of the importer's
@@ -211,12 +247,18 @@ LogicalResult QDQLayerFolder::matchMatmul(Value value, QDQLayer &layer) {
   Operation *op = value.getDefiningOp();
   layer.kind = QDQLayer::Kind::Matmul;
   Value lhs, rhs;
+  if (tosa::MatMulOp reshaped = reshapedTosaMatmul(op))
+    op = reshaped;
   if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
     if (!isZeroFloatConstant(matmul.getAZp()) ||
         !isZeroFloatConstant(matmul.getBZp()))
       return reject(layer, "tosa.matmul zero points are not constant 0.0");
-    lhs = matmul.getA();
-    rhs = matmul.getB();
+    lhs = beforeReshape(matmul.getA());
+    rhs = beforeReshape(matmul.getB());
+    if ((lhs != matmul.getA() || rhs != matmul.getB()) &&
+        !isImportedMatmulReshape(lhs, rhs, matmul))
+      return reject(layer, "the reshapes around tosa.matmul do not keep the "
+                           "matrix dimensions of its operands");
   } else {
     auto linalgMatmul = cast<linalg::MatmulOp>(op);
     if (linalgMatmul.hasUserDefinedMaps())
@@ -659,6 +701,11 @@ static void foldConstantWeightTransposes(Operation *root) {
         builder, loc, transpose.getType(), stored);
     transpose.replaceAllUsesWith(dequantized.getResult());
     transpose.erase();
+    // The float weights are dead now unless something else reads them.
+    if (dcast->use_empty())
+      dcast.erase();
+    if (scast->use_empty())
+      scast.erase();
   }
 }
 

@@ -91,8 +91,41 @@ bool isFoldableProducer(Operation *op) {
   return isa<tosa::SubOp, tosa::MulOp>(op);
 }
 
+/// qnn.lookup for dq(`input`) -> f -> `output`, f given in float32: the
+/// table of the float QDQ result at every stored input value. Returns the
+/// reason it cannot, or an empty string after the rewrite.
+std::string foldIntoLookup(quant::QuantizeCastOp output,
+                           quant::DequantizeCastOp input,
+                           llvm::function_ref<float(float)> f) {
+  std::optional<UniformParams> in = getUniformParams(input.getInput().getType());
+  std::optional<UniformParams> out = getUniformParams(output.getType());
+  if (!in || in->isPerAxis() || !out || out->isPerAxis())
+    return "input or output is not per-tensor !quant.uniform";
+  if (in->storageWidth() > 8)
+    return "input storage is wider than 8 bits (no table)";
+  if (!in->expressedType().isF32() || !out->expressedType().isF32())
+    return "is not computed in f32";
+  numerics::QuantParams inQ{float(in->scale(0)), in->zeroPoint(0)};
+  numerics::QuantParams outQ{float(out->scale(0)), out->zeroPoint(0)};
+  int64_t offset = LookupOp::tableOffset(in->type);
+  SmallVector<int64_t> table;
+  for (int64_t v = offset; v < offset + LookupOp::tableSize(in->type); ++v)
+    table.push_back(numerics::quantize(f(numerics::dequantize(v, inQ)), outQ,
+                                       out->storageRange()));
+  OpBuilder builder(output);
+  auto tableType = RankedTensorType::get({int64_t(table.size())},
+                                         builder.getI64Type());
+  quantc::detail::replaceAndEraseDeadProducers(
+      output, LookupOp::create(builder, output.getLoc(), output.getType(),
+                               input.getInput(),
+                               DenseIntElementsAttr::get(tableType,
+                                                         ArrayRef(table))));
+  return "";
+}
+
 /// qnn.clamp from dq(x) -> tosa.clamp -> `output` when x and the output
-/// share one type.
+/// share one type; qnn.lookup when the clamp also requantizes (a Relu
+/// between two QDQ pairs with different parameters).
 bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
                   bool explain) {
   auto reject = [&](const Twine &reason) {
@@ -103,16 +136,24 @@ bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
   auto input = clamp.getInput().getDefiningOp<quant::DequantizeCastOp>();
   if (!input)
     return reject("the clamp input is not dequantized");
-  if (input.getInput().getType() != output.getType())
-    return reject("the clamp input and output quantizations differ");
+  auto lo = cast<FloatAttr>(clamp.getMinValAttr());
+  auto hi = cast<FloatAttr>(clamp.getMaxValAttr());
+  if (input.getInput().getType() != output.getType()) {
+    // tosa.clamp's float semantics; dq never gives NaN.
+    float min = float(lo.getValueAsDouble()), max = float(hi.getValueAsDouble());
+    std::string reason = foldIntoLookup(output, input, [&](float x) {
+      return std::min(std::max(x, min), max);
+    });
+    if (!reason.empty())
+      return reject("the requantizing clamp " + Twine(reason));
+    return true;
+  }
   std::optional<UniformParams> params = getUniformParams(output.getType());
   if (!params || params->isPerAxis())
     return reject("the clamp is not on a per-tensor !quant.uniform tensor");
   // The bounds quantized as the output is (float32, +-inf saturating);
   // tosa.clamp's verifier guarantees float bounds, no NaN, min <= max, so
   // min <= max here too (quantization is monotonic).
-  auto lo = cast<FloatAttr>(clamp.getMinValAttr());
-  auto hi = cast<FloatAttr>(clamp.getMaxValAttr());
   numerics::QuantParams q{float(params->scale(0)), params->zeroPoint(0)};
   int64_t min = numerics::quantize(float(lo.getValueAsDouble()), q,
                                    params->storageRange());
@@ -150,35 +191,12 @@ bool tryFoldLeakyRelu(quant::QuantizeCastOp output, tosa::SelectOp select,
   auto input = x.getDefiningOp<quant::DequantizeCastOp>();
   if (!input)
     return reject("the LeakyRelu input is not dequantized");
-  std::optional<UniformParams> in = getUniformParams(input.getInput().getType());
-  std::optional<UniformParams> out = getUniformParams(output.getType());
-  if (!in || in->isPerAxis() || !out || out->isPerAxis())
-    return reject("the LeakyRelu input or output is not per-tensor "
-                  "!quant.uniform");
-  if (in->storageWidth() > 8)
-    return reject("the input storage is wider than 8 bits (no table)");
-  if (!in->expressedType().isF32() || !out->expressedType().isF32())
-    return reject("the LeakyRelu is not computed in f32");
-
-  // The float QDQ semantics at every stored value, in float32.
-  numerics::QuantParams inQ{float(in->scale(0)), in->zeroPoint(0)};
-  numerics::QuantParams outQ{float(out->scale(0)), out->zeroPoint(0)};
   float slope = alpha.getSplatValue<APFloat>().convertToFloat();
-  int64_t offset = LookupOp::tableOffset(in->type);
-  SmallVector<int64_t> table;
-  for (int64_t v = offset; v < offset + LookupOp::tableSize(in->type); ++v) {
-    float f = numerics::dequantize(v, inQ);
-    float y = f >= 0.0f ? f : f * slope;
-    table.push_back(numerics::quantize(y, outQ, out->storageRange()));
-  }
-  OpBuilder builder(output);
-  auto tableType = RankedTensorType::get({int64_t(table.size())},
-                                         builder.getI64Type());
-  quantc::detail::replaceAndEraseDeadProducers(output,
-                  LookupOp::create(builder, output.getLoc(), output.getType(),
-                                   input.getInput(),
-                                   DenseIntElementsAttr::get(tableType,
-                                                             ArrayRef(table))));
+  std::string reason = foldIntoLookup(output, input, [&](float f) {
+    return f >= 0.0f ? f : f * slope;
+  });
+  if (!reason.empty())
+    return reject("the LeakyRelu " + Twine(reason));
   return true;
 }
 

@@ -78,15 +78,28 @@ func.func @mul_overflow(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4x!qo> {
 
 // -----
 
-!qa = !quant.uniform<u8:f32, 0.5:128>
+!q16 = !quant.uniform<i16:f32, 0.5:0>
 !qo = !quant.uniform<u8:f32, 0.25:100>
 
-// A ReLU that also requantizes stays in float.
-func.func @clamp_requantizes(%a: tensor<4x!qa>) -> tensor<4x!qo> {
-  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
+// A ReLU that also requantizes becomes a table: not from 16-bit values.
+func.func @clamp_requantizes_wide(%a: tensor<4x!q16>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!q16> to tensor<4xf32>
   %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
-  // expected-remark@+1 {{not folded into qnn.clamp: the clamp input and output quantizations differ}}
+  // expected-remark@+1 {{not folded into qnn.clamp: the requantizing clamp input storage is wider than 8 bits (no table)}}
   %q = quant.qcast %r : tensor<4xf32> to tensor<4x!qo>
+  return %q : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f16, 0.5:128>
+!qo = !quant.uniform<u8:f16, 0.25:100>
+
+func.func @clamp_requantizes_f16(%a: tensor<4x!qa>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf16>
+  %r = tosa.clamp %ad {min_val = 0.0 : f16, max_val = 6.0 : f16} : (tensor<4xf16>) -> tensor<4xf16>
+  // expected-remark@+1 {{not folded into qnn.clamp: the requantizing clamp is not computed in f32}}
+  %q = quant.qcast %r : tensor<4xf16> to tensor<4x!qo>
   return %q : tensor<4x!qo>
 }
 
@@ -180,7 +193,7 @@ func.func @leaky_wide(%x: tensor<4x!q16>) -> tensor<4x!qa> {
   %s = tosa.mul %xd, %alpha, %shift : (tensor<4xf32>, tensor<1xf32>, tensor<1xi8>) -> tensor<4xf32>
   %p = tosa.greater_equal %xd, %zero : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xi1>
   %y = tosa.select %p, %xd, %s : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  // expected-remark@+1 {{not folded into qnn.lookup: the input storage is wider than 8 bits (no table)}}
+  // expected-remark@+1 {{not folded into qnn.lookup: the LeakyRelu input storage is wider than 8 bits (no table)}}
   %q = quant.qcast %y : tensor<4xf32> to tensor<4x!qa>
   return %q : tensor<4x!qa>
 }

@@ -1,4 +1,4 @@
-// RUN: quant-opt %s --split-input-file --quant-fold-qdq | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quant-fold-qdq --mlir-print-elementsattrs-with-hex-if-larger=256 | FileCheck %s
 // The candidates of fold-qdq-elementwise-errors.mlir stay in QDQ form, and
 // without explain no remark is printed.
 // RUN: sed 's/expected-/annotated-/' %S/fold-qdq-elementwise-errors.mlir > %t.unfolded.mlir
@@ -132,6 +132,21 @@ func.func @matmul_relu(%xq: tensor<1x2x4x!qa>) -> tensor<1x2x3x!qo> {
   %r = tosa.clamp %mm {min_val = 0.0 : f32, max_val = 0x7F800000 : f32} : (tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
   %q = quant.qcast %r : tensor<1x2x3xf32> to tensor<1x2x3x!qo>
   return %q : tensor<1x2x3x!qo>
+}
+
+// -----
+
+// A ReLU6 that also requantizes (0.5:128 -> 0.25:100) becomes the table
+// of clamp(dq(v), 0, 6) quantized: 100 up to v = 128, then 2 steps per
+// stored value, 124 (6.0) from v = 140 on.
+// CHECK-LABEL: @clamp_requantizes
+// CHECK-NEXT:    %[[Y:.*]] = qnn.lookup %{{.*}} table dense<[100, {{(100, )+}}102, 104, 106, 108, 110, 112, 114, 116, 118, 120, 122, 124, {{(124, )+}}124]> : tensor<256xi64>
+// CHECK-NEXT:    return %[[Y]]
+func.func @clamp_requantizes(%a: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> tensor<4x!quant.uniform<u8:f32, 0.25:100>> {
+  %ad = quant.dcast %a : tensor<4x!quant.uniform<u8:f32, 0.5:128>> to tensor<4xf32>
+  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.25:100>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.25:100>>
 }
 
 // -----

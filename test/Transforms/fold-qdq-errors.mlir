@@ -481,3 +481,21 @@ func.func @conv_window_mismatch(%xq: tensor<1x2x5x5x!qa>, %wq: tensor<2x2x2x2x!q
   %yq = quant.qcast %conv : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
   return %yq : tensor<1x2x2x2x!qo>
 }
+
+// -----
+
+// Reshapes that mix the matrix dimensions: [2, 3, 4] read as [1, 4, 6]
+// rows of another length; not a matmul of the ONNX shapes.
+func.func @tosa_reshape_mixes_dims(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<6x5x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x4x5x!quant.uniform<u8:f32, 2.0:100>> {
+  %xd = quant.dcast %x : tensor<2x3x4x!quant.uniform<u8:f32, 0.5:128>> to tensor<2x3x4xf32>
+  %wd = quant.dcast %w : tensor<6x5x!quant.uniform<i8:f32, 0.25>> to tensor<6x5xf32>
+  %s1 = tosa.const_shape {values = dense<[1, 4, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a = tosa.reshape %xd, %s1 : (tensor<2x3x4xf32>, !tosa.shape<3>) -> tensor<1x4x6xf32>
+  %s2 = tosa.const_shape {values = dense<[1, 6, 5]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b = tosa.reshape %wd, %s2 : (tensor<6x5xf32>, !tosa.shape<3>) -> tensor<1x6x5xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %a, %b, %zp, %zp : (tensor<1x4x6xf32>, tensor<1x6x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x5xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: the reshapes around tosa.matmul do not keep the matrix dimensions of its operands}}
+  %yq = quant.qcast %mm : tensor<1x4x5xf32> to tensor<1x4x5x!quant.uniform<u8:f32, 2.0:100>>
+  return %yq : tensor<1x4x5x!quant.uniform<u8:f32, 2.0:100>>
+}

@@ -429,3 +429,49 @@ func.func @conv_depthwise_expanded_fill(%xq: tensor<1x2x3x3x!qa>, %wq: tensor<2x
   %yq = quant.qcast %c : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
   return %yq : tensor<1x2x2x2x!qo>
 }
+
+// -----
+
+// quant-import's form of a [2, 3, 4] x [4, 5] MatMul (shared weights): the
+// rows folded into one batch around tosa.matmul. qnn.matmul takes the
+// ONNX shapes; the reshapes go.
+// CHECK-LABEL: @tosa_shared_weights_reshaped
+// CHECK-SAME:    %[[X:.*]]: tensor<2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>, %[[W:.*]]: tensor<4x5x!quant.uniform<i8:f32:1, {{.*}}>>
+// CHECK-NEXT:    %[[Y:.*]] = qnn.matmul %[[X]], %[[W]] : ({{.*}}) -> tensor<2x3x5x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @tosa_shared_weights_reshaped(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<4x5x!quant.uniform<i8:f32:1, {0.25, 0.5, 0.25, 0.5, 0.25}>>) -> tensor<2x3x5x!quant.uniform<u8:f32, 2.0:100>> {
+  %xd = quant.dcast %x : tensor<2x3x4x!quant.uniform<u8:f32, 0.5:128>> to tensor<2x3x4xf32>
+  %wd = quant.dcast %w : tensor<4x5x!quant.uniform<i8:f32:1, {0.25, 0.5, 0.25, 0.5, 0.25}>> to tensor<4x5xf32>
+  %s1 = tosa.const_shape {values = dense<[1, 6, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a = tosa.reshape %xd, %s1 : (tensor<2x3x4xf32>, !tosa.shape<3>) -> tensor<1x6x4xf32>
+  %s2 = tosa.const_shape {values = dense<[1, 4, 5]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b = tosa.reshape %wd, %s2 : (tensor<4x5xf32>, !tosa.shape<3>) -> tensor<1x4x5xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %a, %b, %zp, %zp : (tensor<1x6x4xf32>, tensor<1x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x6x5xf32>
+  %s3 = tosa.const_shape {values = dense<[2, 3, 5]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %y = tosa.reshape %mm, %s3 : (tensor<1x6x5xf32>, !tosa.shape<3>) -> tensor<2x3x5xf32>
+  %yq = quant.qcast %y : tensor<2x3x5xf32> to tensor<2x3x5x!quant.uniform<u8:f32, 2.0:100>>
+  return %yq : tensor<2x3x5x!quant.uniform<u8:f32, 2.0:100>>
+}
+
+// -----
+
+// A batched activation x activation MatMul ([2, 2, 3, 4] x [2, 2, 4, 5],
+// as after a multi-head split): the batch dimensions folded into one.
+// CHECK-LABEL: @tosa_batched_reshaped
+// CHECK-NEXT:    %[[Y:.*]] = qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x2x3x4x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x2x4x5x!quant.uniform<u8:f32, 2.500000e-01:120>>) -> tensor<2x2x3x5x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @tosa_batched_reshaped(%x: tensor<2x2x3x4x!quant.uniform<u8:f32, 0.5:128>>, %w: tensor<2x2x4x5x!quant.uniform<u8:f32, 0.25:120>>) -> tensor<2x2x3x5x!quant.uniform<u8:f32, 2.0:100>> {
+  %xd = quant.dcast %x : tensor<2x2x3x4x!quant.uniform<u8:f32, 0.5:128>> to tensor<2x2x3x4xf32>
+  %wd = quant.dcast %w : tensor<2x2x4x5x!quant.uniform<u8:f32, 0.25:120>> to tensor<2x2x4x5xf32>
+  %s1 = tosa.const_shape {values = dense<[4, 3, 4]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %a = tosa.reshape %xd, %s1 : (tensor<2x2x3x4xf32>, !tosa.shape<3>) -> tensor<4x3x4xf32>
+  %s2 = tosa.const_shape {values = dense<[4, 4, 5]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %b = tosa.reshape %wd, %s2 : (tensor<2x2x4x5xf32>, !tosa.shape<3>) -> tensor<4x4x5xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %a, %b, %zp, %zp : (tensor<4x3x4xf32>, tensor<4x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<4x3x5xf32>
+  %s3 = tosa.const_shape {values = dense<[2, 2, 3, 5]> : tensor<4xindex>} : () -> !tosa.shape<4>
+  %y = tosa.reshape %mm, %s3 : (tensor<4x3x5xf32>, !tosa.shape<4>) -> tensor<2x2x3x5xf32>
+  %yq = quant.qcast %y : tensor<2x2x3x5xf32> to tensor<2x2x3x5x!quant.uniform<u8:f32, 2.0:100>>
+  return %yq : tensor<2x2x3x5x!quant.uniform<u8:f32, 2.0:100>>
+}

@@ -812,3 +812,96 @@ LogicalResult ONNXImporter::importBatchNormalization(const Node &node) {
   define(node, 0, {result, x->dtype});
   return success();
 }
+
+/// LayerNormalization (opset 17), ONNX's function body in float: over the
+/// axes [axis, rank), mean = ReduceMean(x), d = x - mean,
+/// var = ReduceMean(d * d), y = d * rsqrt(var + epsilon) * Scale + B.
+/// A float island: quant-fold-qdq leaves it between its dq and q.
+LogicalResult ONNXImporter::importLayerNormalization(const Node &node) {
+  FailureOr<GraphValue> x = input(node, 0), scale = input(node, 1);
+  FailureOr<std::optional<GraphValue>> bias = optionalInput(node, 2);
+  FailureOr<RankedTensorType> type = outputType(node, 0);
+  if (failed(x) || failed(scale) || failed(bias) || failed(type))
+    return failure();
+  // Mean and InvStdDev are training-time outputs.
+  if (hasOutput(node, 1) || hasOutput(node, 2))
+    return nodeError(node) << "the Mean and InvStdDev outputs are not "
+                              "supported";
+  if (intAttr(node, "stash_type", 1) != 1)
+    return nodeError(node) << "stash_type " << intAttr(node, "stash_type", 1)
+                           << " is not supported (only 1: float32)";
+  // ONNX's type constraint (checked by shape inference) makes X float.
+  auto floatType = cast<FloatType>(type->getElementType());
+  int64_t rank = type->getRank();
+  int64_t axis = intAttr(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    return nodeError(node) << "axis " << axis << " is out of range for rank "
+                           << rank;
+  if (axis < 0)
+    axis += rank;
+  ArrayRef<int64_t> normalized = type->getShape().drop_front(axis);
+  if (llvm::any_of(normalized, ShapedType::isDynamic))
+    return nodeError(node) << "the normalized dimensions must be static, got "
+                           << *type;
+  int64_t count = std::accumulate(normalized.begin(), normalized.end(),
+                                  int64_t(1), std::multiplies<int64_t>());
+
+  // Scale and B broadcast to X (unidirectionally), in X's element type.
+  auto fitsX = [&](const GraphValue &p) {
+    auto pType = cast<RankedTensorType>(p.value.getType());
+    if (pType.getElementType() != floatType || pType.getRank() > rank)
+      return false;
+    ArrayRef<int64_t> tail = type->getShape().take_back(pType.getRank());
+    return llvm::all_of(llvm::zip(pType.getShape(), tail), [](auto dims) {
+      auto [p, x] = dims;
+      return p == 1 || (!ShapedType::isDynamic(p) && p == x);
+    });
+  };
+  if (!fitsX(*scale) || (*bias && !fitsX(**bias)))
+    return nodeError(node) << "Scale and B must broadcast to the input "
+                           << *type << " with its element type";
+
+  // ReduceMean over [axis, rank): one reduce_sum per axis, then an exact
+  // division by the element count.
+  auto reduceMean = [&](Value v) -> Value {
+    SmallVector<int64_t> shape(type->getShape());
+    for (int64_t d = axis; d < rank; ++d) {
+      shape[d] = 1;
+      v = tosa::ReduceSumOp::create(b, loc, type->clone(shape), v,
+                                    b.getI32IntegerAttr(d));
+    }
+    auto meanType = type->clone(shape);
+    auto countType = RankedTensorType::get(SmallVector<int64_t>(rank, 1),
+                                           floatType);
+    Value countValue = tosa::ConstOp::create(
+        b, loc, countType,
+        DenseElementsAttr::get(countType,
+                               b.getFloatAttr(floatType, double(count))));
+    return divide(v, countValue, meanType);
+  };
+  Value mean = reduceMean(x->value);
+  Value centered = tosa::SubOp::create(b, loc, *type, x->value, mean);
+  Value squared =
+      tosa::MulOp::create(b, loc, *type, centered, centered, zeroShift());
+  Value variance = reduceMean(squared);
+  auto statType = cast<RankedTensorType>(variance.getType());
+  auto epsType = RankedTensorType::get(SmallVector<int64_t>(rank, 1),
+                                       floatType);
+  Value epsilon = tosa::ConstOp::create(
+      b, loc, epsType,
+      DenseElementsAttr::get(
+          epsType, b.getFloatAttr(floatType, floatAttr(node, "epsilon",
+                                                       1e-5f))));
+  Value invStdDev = tosa::RsqrtOp::create(
+      b, loc, statType,
+      tosa::AddOp::create(b, loc, statType, variance, epsilon));
+  Value result =
+      tosa::MulOp::create(b, loc, *type, centered, invStdDev, zeroShift());
+  result = tosa::MulOp::create(b, loc, *type, result,
+                               broadcastTo(scale->value, rank), zeroShift());
+  if (*bias)
+    result = tosa::AddOp::create(b, loc, *type, result,
+                                 broadcastTo((*bias)->value, rank));
+  define(node, 0, {result, x->dtype});
+  return success();
+}

@@ -84,6 +84,7 @@ const llvm::StringMap<llvm::StringSet<>> &knownAttributes() {
                           "kernel_shape", "pads", "strides"});
     add({"Pad"}, {"mode", "pads", "value"});
     add({"BatchNormalization"}, {"epsilon", "momentum", "training_mode"});
+    add({"LayerNormalization"}, {"axis", "epsilon", "stash_type"});
     return m;
   }();
   return known;
@@ -567,6 +568,8 @@ LogicalResult ONNXImporter::importNode(const Node &node) {
     return importSlice(node);
   if (op == "BatchNormalization")
     return importBatchNormalization(node);
+  if (op == "LayerNormalization")
+    return importLayerNormalization(node);
   if (op == "QuantizeLinear")
     return importQuantizeLinear(node);
   if (op == "DequantizeLinear")

@@ -152,6 +152,9 @@ private:
   bool hasInput(const Node &node, int index) {
     return index < node.input_size() && !node.input(index).empty();
   }
+  bool hasOutput(const Node &node, int index) {
+    return index < node.output_size() && !node.output(index).empty();
+  }
   FailureOr<RankedTensorType> outputType(const Node &node, int index);
   void define(const Node &node, int index, GraphValue value);
   Value constant(ElementsAttr attr);
@@ -208,6 +211,7 @@ private:
   LogicalResult importPad(const Node &node);
   LogicalResult importSlice(const Node &node);
   LogicalResult importBatchNormalization(const Node &node);
+  LogicalResult importLayerNormalization(const Node &node);
   FailureOr<SmallVector<int64_t>> constantInts(const Node &node, int index,
                                                StringRef what);
   LogicalResult importQuantizeLinear(const Node &node);

@@ -26,6 +26,11 @@ Flatten keep their input's parameters, as the quantizer does.
        -> residual Add -> Relu -> Concat with the MaxPool output
        -> Conv 3x3 stride 2 + Relu -> GlobalAveragePool -> Flatten -> Gemm
        -> out
+  transformer (-2h: two heads, split by Reshape + Transpose):
+       x [B, 16, 32] -> Q/K/V MatMul + Add -> Q x K^T -> Mul by
+       1/sqrt(d) -> Softmax -> x V -> MatMul + Add -> residual Add
+       -> LayerNormalization -> MatMul + Add + Relu -> MatMul + Add
+       -> residual Add -> LayerNormalization -> out
   op-*: one op between QDQ pairs, on many elements (single_op)
 
 Weights, calibration data and test inputs come from fixed numpy seeds: the
@@ -292,6 +297,155 @@ def cnn(act_type, batch, opset):
                    opset), [x])
 
 
+def layer_norm(x, gamma, beta, epsilon):
+    """LayerNormalization over the last axis, as ONNX defines it."""
+    mean = x.mean(axis=-1, keepdims=True)
+    d = x - mean
+    var = (d * d).mean(axis=-1, keepdims=True)
+    return d / np.sqrt(var + epsilon) * gamma + beta
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def transformer(act_type, batch, heads=1, opset=17):
+    """One post-norm encoder block with `heads` attention heads: Q/K/V
+    projections (for several heads, each Reshaped to [B, S, H, d] and
+    Transposed to [B, H, S, d], K to [B, H, d, S], with a QDQ pair on the
+    projection's parameters after each, as the quantizer writes them),
+    scores Q x K^T scaled by 1/sqrt(d), Softmax, probabilities x V (heads
+    merged back by Transpose + Reshape), output
+    projection, residual Add, LayerNormalization, FFN (MatMul + bias + Relu,
+    MatMul + bias), residual Add, LayerNormalization. Softmax and the layer
+    norms are float islands between a dq and a q; the scaling constant is
+    an int8 initializer behind a DequantizeLinear, as the quantizer writes
+    Mul's constant input."""
+    rng = np.random.default_rng(4)
+    seq, d, ffn = 16, 32, 64
+    proj = {n: (rng.normal(0, 0.25, (d, d)).astype(F32),
+                rng.normal(0, 0.1, d).astype(F32)) for n in "qkvo"}
+    w1 = rng.normal(0, 0.25, (d, ffn)).astype(F32)
+    b1 = rng.normal(0, 0.1, ffn).astype(F32)
+    w2 = rng.normal(0, 0.2, (ffn, d)).astype(F32)
+    b2 = rng.normal(0, 0.1, d).astype(F32)
+    gammas = [rng.normal(1, 0.1, d).astype(F32) for _ in range(2)]
+    betas = [rng.normal(0, 0.1, d).astype(F32) for _ in range(2)]
+    calib = rng.normal(0, 1.0, (8, seq, d)).astype(F32)
+    x = np.random.default_rng(400 + batch).normal(
+        0, 1.0, (batch, seq, d)).astype(F32)
+    epsilon = 1e-5
+    # The scaling constant as the quantizer stores it (symmetric int8).
+    dh = d // heads
+    scale_q, scale_s = weight_params(np.array([1 / np.sqrt(dh)], F32), 0)
+    scale_f = (scale_q * scale_s).astype(F32)
+
+    def wf(w):
+        q, s = weight_params(w, 1)
+        return (q * s).astype(F32)
+
+    # Float forward pass, fake-quantizing as the graph does; `params` keeps
+    # each activation's (scale, zero point) in graph order.
+    cal = Calibrator(act_type)
+    params = []
+
+    def q(v):
+        v, s, z = cal(v)
+        params.append((s, z))
+        return v
+
+    xq = q(calib)
+    qkv = {n: q(xq @ wf(proj[n][0]) + proj[n][1]) for n in "qkv"}
+    def split(t):  # [N, S, D] -> [N, H, S, d]; exact on quantized values
+        return t.reshape(t.shape[0], seq, heads, dh).transpose(0, 2, 1, 3)
+
+    scores = q(split(qkv["q"]) @ split(qkv["k"]).transpose(0, 1, 3, 2))
+    scaled = q(scores * scale_f)
+    probs = q(softmax(scaled))
+    attn = q(probs @ split(qkv["v"]))
+    merged = attn.transpose(0, 2, 1, 3).reshape(attn.shape[0], seq, d)
+    o = q(merged @ wf(proj["o"][0]) + proj["o"][1])
+    r1 = q(o + xq)
+    n1 = q(layer_norm(r1, gammas[0], betas[0], epsilon))
+    h = q(np.maximum(n1 @ wf(w1) + b1, 0))
+    f = q(h @ wf(w2) + b2)
+    r2 = q(f + n1)
+    q(layer_norm(r2, gammas[1], betas[1], epsilon))
+
+    b = Builder()
+    it = iter(params)
+    xd = b.qdq("x", *next(it))
+    qkv_d = {}
+    for n in "qkv":
+        w, bias = proj[n]
+        wd, sw = b.weight(f"w{n}", w, 1)
+        mm = b.node("MatMul", [xd, wd], f"{n}_matmul")
+        qkv_d[n] = b.qdq(b.node("Add", [mm, b.bias(f"b{n}", bias, params[0][0],
+                                                   sw)], n), *next(it))
+    # The quantizer puts a QDQ pair with its input's parameters after each
+    # Reshape and Transpose.
+    def layout(name, t, op, p, **attrs):
+        return b.qdq(b.node(op, [t], name, **attrs), *p)
+
+    def reshape(name, t, shape, p):
+        return b.qdq(b.node("Reshape", [t, b.init(name + "_shape", np.array(
+            shape, np.int64))], name), *p)
+
+    if heads == 1:
+        qh, vh = qkv_d["q"], qkv_d["v"]
+        kt = layout("k_transposed", qkv_d["k"], "Transpose", params[2],
+                    perm=[0, 2, 1])
+    else:
+        split_shape = [batch, seq, heads, dh]
+        qh, kt, vh = (
+            layout(f"{n}_transposed",
+                   reshape(f"{n}_heads", qkv_d[n], split_shape, params[i]),
+                   "Transpose", params[i], perm=perm)
+            for n, i, perm in (("q", 1, [0, 2, 1, 3]), ("k", 2, [0, 2, 3, 1]),
+                               ("v", 3, [0, 2, 1, 3])))
+    sd = b.qdq(b.node("MatMul", [qh, kt], "scores"), *next(it))
+    b.init("attention_scale_quantized", scale_q.reshape(()))
+    b.init("attention_scale_scale", scale_s.reshape(()))
+    b.init("attention_scale_zero_point", np.int8(0))
+    cd = b.node("DequantizeLinear",
+                ["attention_scale_quantized", "attention_scale_scale",
+                 "attention_scale_zero_point"], "attention_scale_dequantized")
+    scd = b.qdq(b.node("Mul", [sd, cd], "scaled"), *next(it))
+    pd = b.qdq(b.node("Softmax", [scd], "probs", axis=-1), *next(it))
+    ad = b.qdq(b.node("MatMul", [pd, vh], "attention"), *next(it))
+    if heads > 1:
+        ad = reshape("attention_merged", layout(
+            "attention_transposed", ad, "Transpose", params[7],
+            perm=[0, 2, 1, 3]), [batch, seq, d], params[7])
+    wod, swo = b.weight("wo", proj["o"][0], 1)
+    attn_scale = params[7][0]
+    od = b.qdq(b.node("Add", [b.node("MatMul", [ad, wod], "o_matmul"),
+                              b.bias("bo", proj["o"][1], attn_scale, swo)],
+                      "o"), *next(it))
+    r1d = b.qdq(b.node("Add", [od, xd], "residual1"), *next(it))
+
+    def norm(i, xd_):
+        g = b.init(f"ln{i}_gamma", gammas[i - 1])
+        be = b.init(f"ln{i}_beta", betas[i - 1])
+        return b.node("LayerNormalization", [xd_, g, be], f"ln{i}", axis=-1,
+                      epsilon=epsilon)
+
+    n1d = b.qdq(norm(1, r1d), *next(it))
+    w1d, sw1 = b.weight("w1", w1, 1)
+    y = b.node("Add", [b.node("MatMul", [n1d, w1d], "ffn1_matmul"),
+                       b.bias("b1", b1, params[10][0], sw1)], "ffn1")
+    hd = b.qdq(b.node("Relu", [y], "ffn_relu"), *next(it))
+    w2d, sw2 = b.weight("w2", w2, 1)
+    fd = b.qdq(b.node("Add", [b.node("MatMul", [hd, w2d], "ffn2_matmul"),
+                              b.bias("b2", b2, params[11][0], sw2)], "ffn2"),
+               *next(it))
+    r2d = b.qdq(b.node("Add", [fd, n1d], "residual2"), *next(it))
+    out = b.qdq(norm(2, r2d), *next(it))
+    shape = [batch, seq, d]
+    return finish(b, {"x": shape}, out, shape, opset), [x]
+
+
 def single_op(op, act_type, batch):
     """One quantized op between QDQ pairs, on enough elements to measure how
     often two implementations round differently: conv (3x3, pad 1),
@@ -435,6 +589,11 @@ def variants(batches=None):
         for batch in batches or (1, 3):
             v[f"cnn-{act}-b{batch}"] = (
                 lambda a=act, n=batch: cnn(a, n, 13 if a == "uint8" else 17))
+        for batch in batches or (1, 4):
+            v[f"transformer-{act}-b{batch}"] = (
+                lambda a=act, n=batch: transformer(a, n))
+            v[f"transformer-2h-{act}-b{batch}"] = (
+                lambda a=act, n=batch: transformer(a, n, heads=2))
         for op in SINGLE_OPS:
             # A batch of 256 rows for the matmuls, 4 images for the others.
             for batch in batches or ((256,) if op in ("gemm", "matmul")

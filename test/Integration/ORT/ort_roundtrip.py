@@ -23,7 +23,9 @@ for the float output 0, the difference divided by its scale). A root
 mismatch is one in a quantized tensor none of whose quantized inputs
 differ anywhere; it is explained when it is 1 step and its exact value
 (float64, from ORT's quantized inputs) lies within MIDPOINT_DISTANCE steps
-of a rounding midpoint. With --details, one line per output that has
+of a rounding midpoint, or, for a Softmax output, when QuantC holds the
+exact value rounded and ORT its QLinearSoftmax value rounded (ORT
+multiplies the probabilities by floor(1.0f / s_y) instead of 1 / s_y). With --details, one line per output that has
 mismatches. Exit status 1 if a tool fails; mismatches are reported, not
 judged (the lit test judges them).
 """
@@ -96,13 +98,19 @@ def evaluate_exact(model, inputs, taps):
     env = {k: numpy_helper.to_array(i) for k, i in
            ((i.name, i) for i in model.graph.initializer)}
     env.update(inputs)
-    exact = {}
+    exact, qlinear_softmax = {}, {}
     f64 = np.float64
+    producer = {}
     for n in model.graph.node:
         a = [env[i] for i in n.input]
         op = n.op_type
         if op == "QuantizeLinear":
             exact[n.output[0]] = f64(a[0]) / f64(a[1]) + f64(a[2])
+            if producer.get(n.input[0]) == "Softmax":
+                # ORT's QLinearSoftmax multiplies the probabilities by
+                # floor(1.0f / s_y), not by 1 / s_y.
+                qlinear_softmax[n.output[0]] = f64(a[0]) * np.floor(
+                    np.float32(1) / np.float32(a[1])) + f64(a[2])
             out = taps[n.output[0]]
         elif op == "DequantizeLinear":
             scale, zp = f64(a[1]), a[2].astype(f64)
@@ -137,12 +145,27 @@ def evaluate_exact(model, inputs, taps):
             out = np.concatenate(a, axis=attr(n, "axis", None))
         elif op == "GlobalAveragePool":
             out = a[0].mean(axis=(2, 3), keepdims=True)
+        elif op == "Transpose":
+            out = a[0].transpose(attr(n, "perm", None))
+        elif op == "Softmax":
+            if attr(n, "axis", -1) not in (-1, a[0].ndim - 1):
+                sys.exit("ort_roundtrip: Softmax only over the last axis")
+            out = make_qdq_models.softmax(a[0])
+        elif op == "LayerNormalization":
+            if attr(n, "axis", -1) not in (-1, a[0].ndim - 1):
+                sys.exit("ort_roundtrip: LayerNormalization only over the "
+                         "last axis")
+            out = make_qdq_models.layer_norm(a[0], a[1], a[2],
+                                             attr(n, "epsilon", 1e-5))
+        elif op == "Reshape":
+            out = a[0].reshape(a[1])
         elif op == "Flatten":
             out = a[0].reshape(a[0].shape[0], -1)
         else:
             sys.exit(f"ort_roundtrip: no float64 evaluation of {op}")
         env[n.output[0]] = out
-    return exact
+        producer[n.output[0]] = op
+    return exact, qlinear_softmax
 
 
 MIDPOINT_DISTANCE = 1e-3
@@ -162,7 +185,7 @@ def compare(name, model_path, input_arrays, ref_paths, out_paths, details):
     lines = []
     refs = {o.name: np.load(p) for o, p in zip(model.graph.output, ref_paths)}
     outs = {o.name: np.load(p) for o, p in zip(model.graph.output, out_paths)}
-    exact = evaluate_exact(model, input_arrays, refs)
+    exact, qlinear_softmax = evaluate_exact(model, input_arrays, refs)
     producer = {n.output[0]: n for n in model.graph.node}
     differs = set()
     for o, scale in zip(model.graph.output, scales):
@@ -196,10 +219,9 @@ def compare(name, model_path, input_arrays, ref_paths, out_paths, details):
             else:
                 v = exact[o.name][diff != 0]
                 distance = np.abs(v - np.floor(v) - 0.5)
-                ok = int(np.count_nonzero((distance < MIDPOINT_DISTANCE) &
-                                          (diff[diff != 0] == 1)))
+                at_midpoint = (distance < MIDPOINT_DISTANCE) & \
+                    (diff[diff != 0] == 1)
                 roots += count
-                explained += ok
                 # Which side rounded the exact value to nearest (even).
                 info = np.iinfo(ref.dtype)
                 nearest = np.clip(np.rint(v), info.min, info.max)
@@ -207,6 +229,23 @@ def compare(name, model_path, input_arrays, ref_paths, out_paths, details):
                          f"step of a midpoint; rounded to nearest by QuantC "
                          f"{int(np.sum(out[diff != 0] == nearest))}, by ORT "
                          f"{int(np.sum(ref[diff != 0] == nearest))}")
+                if o.name in qlinear_softmax:
+                    # QuantC rounds the exact value (or is at a midpoint)
+                    # and ORT rounds its QLinearSoftmax value (or that is
+                    # at a midpoint).
+                    w = qlinear_softmax[o.name][diff != 0]
+                    w_distance = np.abs(w - np.floor(w) - 0.5)
+                    by_table = (
+                        (out[diff != 0] == nearest) |
+                        (distance < MIDPOINT_DISTANCE)) & (
+                        (ref[diff != 0] == np.clip(np.rint(w), info.min,
+                                                   info.max)) |
+                        (w_distance < MIDPOINT_DISTANCE))
+                    line += (f"; ORT's QLinearSoftmax value (probability "
+                             f"times floor(1 / s_y)) rounded by ORT "
+                             f"{int(np.sum(by_table & ~at_midpoint))}")
+                    at_midpoint |= by_table
+                explained += int(np.count_nonzero(at_midpoint))
         lines.append(line)
     pct = 100.0 * mismatches / total
     print(f"{name}: {total} elements in {len(scales)} outputs, "

@@ -158,6 +158,41 @@ def batchnorm(training=False, constant=True):
     return model([node], inputs, [tensor("y", F, None)], params, opset=15)
 
 
+def layernorm(axis=-1, x_shape=(2, 3, 8), scale_shape=None, bias=True,
+              outputs=("y",), **attrs):
+    """LayerNormalization (opset 17) over axes [axis, rank); Scale and B
+    have the normalized shape unless `scale_shape` says otherwise."""
+    rank = len(x_shape)
+    normalized = list(x_shape[axis % rank:]) if scale_shape is None \
+        else list(scale_shape)
+    rng = np.random.default_rng(5)
+    inits = [const("scale", rng.normal(1, 0.2, normalized).astype(np.float32))]
+    inputs = ["x", "scale"]
+    if bias:
+        inits.append(const("bias", rng.normal(0, 0.2, normalized)
+                           .astype(np.float32)))
+        inputs.append("bias")
+    node = helper.make_node("LayerNormalization", inputs, list(outputs),
+                            name="ln", axis=axis, epsilon=1e-3, **attrs)
+    return model([node], [tensor("x", F, list(x_shape))],
+                 [tensor(o, F, None) for o in outputs], inits, opset=17)
+
+
+def layernorm_data(directory, axis):
+    """x.npy and the float64 LayerNormalization of x (epsilon 1e-3), ref.npy,
+    for layernorm(axis)."""
+    m = layernorm(axis)
+    params = {i.name: onnx.numpy_helper.to_array(i)
+              for i in m.graph.initializer}
+    x = np.random.default_rng(6).normal(0.5, 2.0, (2, 3, 8)).astype(np.float32)
+    axes = tuple(range(axis % 3, 3))
+    d = x.astype(np.float64) - x.mean(axis=axes, keepdims=True, dtype=np.float64)
+    var = (d * d).mean(axis=axes, keepdims=True)
+    y = d / np.sqrt(var + 1e-3) * params["scale"] + params["bias"]
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", y.astype(np.float32))
+
+
 def grouped_conv():
     """Conv with 2 groups, padding and stride 2, then a depthwise Conv with
     dilation 2 and a bias: the grouped linalg form."""
@@ -447,6 +482,21 @@ MODELS = {
     "batchnorm": batchnorm,
     "batchnorm_training": lambda: batchnorm(training=True),
     "batchnorm_dynamic": lambda: batchnorm(constant=False),
+    "layernorm": layernorm,
+    "layernorm_axis1": lambda: layernorm(axis=1),
+    "layernorm_no_bias": lambda: layernorm(bias=False),
+    "layernorm_stash": lambda: layernorm(stash_type=0),
+    "layernorm_mean": lambda: layernorm(outputs=("y", "mean")),
+    "layernorm_dynamic": lambda: layernorm(x_shape=(2, "S", 8), axis=1,
+                                           scale_shape=(1, 8)),
+    "layernorm_bad_scale": lambda: layernorm(scale_shape=(4,)),
+    "layernorm_bad_axis": lambda: layernorm(axis=3),
+    "layernorm_int": lambda: model(
+        [helper.make_node("LayerNormalization", ["x", "scale"], ["y"],
+                          name="ln")],
+        [tensor("x", TensorProto.INT32, [2, 3])],
+        [tensor("y", TensorProto.INT32, None)],
+        [const("scale", np.ones(3, np.int32))], opset=17),
     "grouped_conv": grouped_conv,
     "conv_bad_group": lambda: model(
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=3)],
@@ -489,6 +539,8 @@ if __name__ == "__main__":
     name, out = sys.argv[1], sys.argv[2]
     if name == "qdq_linear_data":
         qdq_linear_data(out)
+    elif name in ("layernorm_data", "layernorm_axis1_data"):
+        layernorm_data(out, 1 if "axis1" in name else -1)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
     elif name == "blocked_dq_data":
