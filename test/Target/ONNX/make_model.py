@@ -350,6 +350,35 @@ BLOCKED_S = (2.0 ** -np.arange(12).reshape(4, 3) % 1 + 0.0625).astype(np.float32
 BLOCKED_ZP = np.array([[0, 1, -1], [2, 0, 3], [-2, 1, 0], [0, 0, 4]], np.int8)
 
 
+INT4_LINEAR_WEIGHTS = np.array([[1, -2, 3], [4, 5, -6], [7, -8, 0], [-1, 6, 2]])
+INT4_LINEAR_SCALES = np.array([0.25, 0.125, 0.5], np.float32)
+
+
+def qdq_int4_linear():
+    """The QDQ linear layer of qdq_linear_nodes with int4 weights per column
+    (opset 21): quant-fold-qdq takes it into qnn.matmul on i4 storage."""
+    inits = [const("s_x", np.float32(0.5)), const("zp_x", np.int8(-3)),
+             packed4("w", INT4_LINEAR_WEIGHTS, 22), const("s_w", INT4_LINEAR_SCALES),
+             packed4("zp_w", np.zeros(3, np.int64), 22),
+             const("b", np.array([1, 2, 3], np.int32)),
+             const("s_b", (np.float32(0.5) * INT4_LINEAR_SCALES).astype(np.float32)),
+             const("zp_b", np.zeros(3, np.int32)),
+             const("s_y", np.float32(2.0)), const("zp_y", np.int8(4))]
+    return model(qdq_linear_nodes(), [tensor("x", F, [2, 4])],
+                 [tensor("out", F, [2, 3])], inits, opset=21)
+
+
+def qdq_int4_linear_data(directory):
+    """Power-of-two scales: the numpy QDQ emulation is exact."""
+    x = np.array([[1.3, -2.25, 40.0, 0.75], [-0.4, 3.0, -100.0, 2.2]], np.float32)
+    xd = (np.clip(np.rint(x / 0.5) - 3, -128, 127) + 3) * 0.5
+    y = xd @ (INT4_LINEAR_WEIGHTS * INT4_LINEAR_SCALES) + \
+        np.array([1, 2, 3]) * (0.5 * INT4_LINEAR_SCALES)
+    yq = np.clip(np.rint(y / 2.0) + 4, -128, 127)
+    np.save(f"{directory}/x.npy", x)
+    np.save(f"{directory}/ref.npy", ((yq - 4) * 2.0).astype(np.float32))
+
+
 def blocked_dq(block=2, scales=None, zero_points=None):
     """x @ DequantizeLinear(int8 weights [4, 6], blocks of `block` along
     axis 1, asymmetric), then a blocked QuantizeLinear/DequantizeLinear of
@@ -509,6 +538,7 @@ MODELS = {
     "blocked_bad_scales": lambda: blocked_dq(scales=np.ones((2, 4), np.float32),
                                              zero_points=np.zeros((2, 4), np.int8)),
     "qdq_int4_weights": qdq_int4_weights,
+    "qdq_int4_linear": qdq_int4_linear,
     "qdq_large_linear": qdq_large_linear,
     "dynamic_cnn": dynamic_cnn,
     "conv1d": lambda: conv_nd("conv1d"),
@@ -543,6 +573,8 @@ if __name__ == "__main__":
         layernorm_data(out, 1 if "axis1" in name else -1)
     elif name == "grouped_conv_data":
         grouped_conv_data(out)
+    elif name == "qdq_int4_linear_data":
+        qdq_int4_linear_data(out)
     elif name == "blocked_dq_data":
         blocked_dq_data(out)
     elif name == "qdq_large_linear_data":
