@@ -388,11 +388,12 @@ SmallVector<ChannelMultiplier> contractionMultipliers(const UniformParams &x,
                                                       const UniformParams &out,
                                                       int64_t channels) {
   SmallVector<ChannelMultiplier> multipliers;
-  for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
-    multipliers.push_back(
-        {numerics::mergedScaleF32(float(x.scale(0)), float(w.scale(c)),
-                                  float(out.scale(0))),
-         x.scale(0) * w.scale(c) / out.scale(0)});
+  for (auto [c, real] :
+       llvm::enumerate(contractionRealMultipliers(x, w, out, channels)))
+    multipliers.push_back({numerics::mergedScaleF32(float(x.scale(0)),
+                                                    float(w.scale(c)),
+                                                    float(out.scale(0))),
+                           real});
   return multipliers;
 }
 
@@ -402,9 +403,8 @@ SmallVector<ChannelMultiplier> contractionMultipliers(const UniformParams &x,
 SmallVector<ChannelMultiplier> requantizeMultipliers(const UniformParams &in,
                                                      const UniformParams &out) {
   SmallVector<ChannelMultiplier> multipliers;
-  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
-       ++c)
-    multipliers.push_back({0.0f, in.scale(c) / out.scale(c)});
+  for (double real : requantizeRealMultipliers(in, out))
+    multipliers.push_back({0.0f, real});
   return multipliers;
 }
 

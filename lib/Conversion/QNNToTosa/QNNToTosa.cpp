@@ -9,8 +9,9 @@
 // quant-convert-qnn-to-tosa: qnn.matmul and qnn.requantize as TOSA integer
 // ops (tosa.matmul, tosa.add, tosa.rescale) between quant.scast boundaries.
 // The multipliers and shifts are the ones quant-lower-qnn builds in the
-// tosa requantize modes (numerics::quantizeTosaMultiplier of the same real
-// multiplier), so both paths compute the same integers.
+// tosa requantize modes (numerics::quantizeTosaMultiplier of the same
+// qnn::contractionRealMultipliers / requantizeRealMultipliers), so both
+// paths compute the same integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -178,11 +179,8 @@ FailureOr<Value> rescaleContraction(TosaBuilder &t, Operation *op, Value acc,
                                     const UniformParams &w,
                                     const UniformParams &out,
                                     int64_t channels) {
-  SmallVector<double> reals;
-  for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
-    reals.push_back(x.scale(0) * w.scale(c) / out.scale(0));
   FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
-      tosaMultipliers(op, reals);
+      tosaMultipliers(op, qnn::contractionRealMultipliers(x, w, out, channels));
   if (failed(multipliers))
     return failure();
   auto accType = cast<RankedTensorType>(acc.getType());
@@ -333,12 +331,8 @@ LogicalResult convertRequantize(qnn::RequantizeOp op,
       return op.emitError("tosa.rescale has one zero point per side; got "
                           "per-channel zero points that differ");
   }
-  SmallVector<double> reals;
-  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
-       ++c)
-    reals.push_back(in.scale(c) / out.scale(c));
   FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
-      tosaMultipliers(op, reals);
+      tosaMultipliers(op, qnn::requantizeRealMultipliers(in, out));
   if (failed(multipliers))
     return failure();
   TosaBuilder t(op, rounding);

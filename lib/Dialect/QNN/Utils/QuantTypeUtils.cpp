@@ -46,6 +46,25 @@ std::optional<qnn::UniformParams> qnn::getUniformParams(Type type) {
   return std::nullopt;
 }
 
+SmallVector<double> qnn::contractionRealMultipliers(const UniformParams &x,
+                                                   const UniformParams &w,
+                                                   const UniformParams &out,
+                                                   int64_t channels) {
+  SmallVector<double> multipliers;
+  for (int64_t c = 0, e = w.isPerAxis() ? channels : 1; c < e; ++c)
+    multipliers.push_back(x.scale(0) * w.scale(c) / out.scale(0));
+  return multipliers;
+}
+
+SmallVector<double> qnn::requantizeRealMultipliers(const UniformParams &in,
+                                                   const UniformParams &out) {
+  SmallVector<double> multipliers;
+  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
+       ++c)
+    multipliers.push_back(in.scale(c) / out.scale(c));
+  return multipliers;
+}
+
 std::optional<qnn::BlockedParams> qnn::getBlockedParams(Type type) {
   auto blocked = dyn_cast<quant::UniformQuantizedSubChannelType>(
       getElementTypeOrSelf(type));

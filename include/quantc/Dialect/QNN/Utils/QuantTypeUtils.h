@@ -54,6 +54,21 @@ struct UniformParams {
 /// `!quant.uniform` (blocked types: getBlockedParams).
 std::optional<UniformParams> getUniformParams(mlir::Type type);
 
+/// The real requantize multipliers of a contraction (matmul, conv, mul):
+/// s_x * s_w[c] / s_out, one per output channel where `w` is per axis
+/// (`channels` of them), else one; in double, as TFLite's and TOSA's
+/// legalizations compute them. Every integer requantize mode and the TOSA
+/// export start from these, so that they agree.
+llvm::SmallVector<double> contractionRealMultipliers(const UniformParams &x,
+                                                     const UniformParams &w,
+                                                     const UniformParams &out,
+                                                     int64_t channels);
+
+/// The real multipliers of a requantize: s_in[c] / s_out[c] along the axis
+/// of whichever side is per axis, else one.
+llvm::SmallVector<double> requantizeRealMultipliers(const UniformParams &in,
+                                                    const UniformParams &out);
+
 /// The parameters of a blocked (sub-channel) `!quant.uniform` type, as ONNX's
 /// `block_size` writes them: `params` has the storage type and the scales and
 /// zero points in row-major order over `paramShape` (and no axis); element
