@@ -399,23 +399,14 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
 //===----------------------------------------------------------------------===//
 
 /// Divides `sum` (N, C, out...) by `counts` (one per output position, or
-/// one for all) in a linalg.generic, which keeps a dynamic batch.
+/// one for all) in a linalg.generic, which keeps a dynamic batch. This is
+/// the form quant-fold-qdq recognises as an average pool (FoldQDQLayout).
 Value ONNXImporter::divideByCounts(Value sum, ArrayRef<float> counts,
                                    ArrayRef<int64_t> countShape) {
   auto type = cast<RankedTensorType>(sum.getType());
   unsigned rank = type.getRank();
-  auto countType = RankedTensorType::get(countShape, type.getElementType());
-  DenseElementsAttr countAttr = DenseElementsAttr::get(
-      countType.clone(b.getF32Type()), counts);
-  if (!type.getElementType().isF32())
-    countAttr = countAttr.mapValues(type.getElementType(), [&](const APFloat &v) {
-      APFloat converted = v;
-      bool lost;
-      converted.convert(
-          cast<FloatType>(type.getElementType()).getFloatSemantics(),
-          APFloat::rmNearestTiesToEven, &lost);
-      return converted.bitcastToAPInt();
-    });
+  Value countValues = floatTensor(counts, countShape,
+                                  cast<FloatType>(type.getElementType()));
   SmallVector<AffineExpr> countIndex;
   for (unsigned d = 2; d < rank; ++d)
     countIndex.push_back(b.getAffineDimExpr(d));
@@ -426,7 +417,7 @@ Value ONNXImporter::divideByCounts(Value sum, ArrayRef<float> counts,
                                              utils::IteratorType::parallel);
   Value init = emptyTensor(type.getShape(), type.getElementType(), sum);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{sum, constant(countAttr)},
+             b, loc, TypeRange{type}, ValueRange{sum, countValues},
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
                linalg::YieldOp::create(

@@ -792,23 +792,12 @@ LogicalResult ONNXImporter::importBatchNormalization(const Node &node) {
   }
   SmallVector<int64_t> shape(type->getRank(), 1);
   shape[1] = channels;
-  auto paramType = RankedTensorType::get(shape, b.getF32Type());
-  auto asElements = [&](ArrayRef<float> values) {
-    DenseElementsAttr attr = DenseElementsAttr::get(paramType, values);
-    if (!floatType.isF32())
-      attr = attr.mapValues(floatType, [&](const APFloat &v) {
-        APFloat converted = v;
-        bool lost;
-        converted.convert(floatType.getFloatSemantics(),
-                          APFloat::rmNearestTiesToEven, &lost);
-        return converted.bitcastToAPInt();
-      });
-    return constant(attr);
-  };
-  Value scaled = tosa::MulOp::create(b, loc, *type, x->value,
-                                     asElements(multiplier), zeroShift());
+  Value scaled =
+      tosa::MulOp::create(b, loc, *type, x->value,
+                          floatTensor(multiplier, shape, floatType),
+                          zeroShift());
   Value result =
-      tosa::AddOp::create(b, loc, *type, scaled, asElements(addend));
+      tosa::AddOp::create(b, loc, *type, scaled, floatTensor(addend, shape, floatType));
   define(node, 0, {result, x->dtype});
   return success();
 }

@@ -344,6 +344,21 @@ Value ONNXImporter::constant(ElementsAttr attr) {
   return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
 }
 
+Value ONNXImporter::floatTensor(ArrayRef<float> values,
+                                ArrayRef<int64_t> shape, FloatType type) {
+  DenseElementsAttr attr = DenseElementsAttr::get(
+      RankedTensorType::get(shape, b.getF32Type()), values);
+  if (!type.isF32())
+    attr = attr.mapValues(type, [&](const APFloat &v) {
+      APFloat converted = v;
+      bool lost;
+      converted.convert(type.getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &lost);
+      return converted.bitcastToAPInt();
+    });
+  return constant(attr);
+}
+
 DenseElementsAttr GraphValue::dense() const {
   if (auto elements = dyn_cast_or_null<DenseElementsAttr>(constant))
     return elements;

@@ -158,6 +158,9 @@ private:
   FailureOr<RankedTensorType> outputType(const Node &node, int index);
   void define(const Node &node, int index, GraphValue value);
   Value constant(ElementsAttr attr);
+  /// A constant of `shape` holding `values` rounded to `type`.
+  Value floatTensor(ArrayRef<float> values, ArrayRef<int64_t> shape,
+                    FloatType type);
   GraphValue constantValue(ElementsAttr attr, int32_t dtype);
   FailureOr<GraphValue> initializerValue(const onnx::TensorProto &tensor);
 
@@ -194,11 +197,11 @@ private:
   Value mergeGroups(Value value, RankedTensorType resultType);
   Value floatConv2D(Value input, Value filter, const ConvWindow &w,
                     int64_t groups, RankedTensorType resultType);
+  Value divideByCounts(Value sum, ArrayRef<float> counts,
+                       ArrayRef<int64_t> countShape);
   Value genericConv(Value input, Value filter, const ConvWindow &w,
                     int64_t groups, RankedTensorType resultType,
                     const IntegerConvOperand *x, const IntegerConvOperand *wt);
-  Value divideByCounts(Value sum, ArrayRef<float> counts,
-                       ArrayRef<int64_t> countShape);
   LogicalResult importDynamicQuantizeLinear(const Node &node);
   LogicalResult importLeakyRelu(const Node &node);
   LogicalResult importSoftmax(const Node &node);
