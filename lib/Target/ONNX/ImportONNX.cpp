@@ -377,19 +377,17 @@ constexpr size_t kMinResourceBytes = 1024;
 FailureOr<GraphValue>
 ONNXImporter::initializerValue(const onnx::TensorProto &tensor) {
   Type elementType = getElementType(ctx, tensor.data_type());
-  // Byte-addressed element types in raw_data are copied as they are; the
-  // others (bool, 4-bit, typed fields) go through tensorToAttr.
-  if (tensor.has_raw_data() && tensor.raw_data().size() >= kMinResourceBytes &&
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  const std::string &raw = tensor.raw_data();
+  // Byte-addressed element types in raw_data of the right size are copied
+  // as they are; the others (bool, 4-bit, typed fields, and sizes that do
+  // not match, which it reports) go through tensorToAttr.
+  if (tensor.has_raw_data() && raw.size() >= kMinResourceBytes &&
       elementType && elementType.getIntOrFloatBitWidth() % 8 == 0 &&
-      tensor.data_location() != onnx::TensorProto::EXTERNAL) {
-    SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+      tensor.data_location() != onnx::TensorProto::EXTERNAL &&
+      int64_t(raw.size()) == ShapedType::getNumElements(shape) *
+                                 elementType.getIntOrFloatBitWidth() / 8) {
     auto type = RankedTensorType::get(shape, elementType);
-    const std::string &raw = tensor.raw_data();
-    int64_t bytes = type.getNumElements() * elementType.getIntOrFloatBitWidth() / 8;
-    if (int64_t(raw.size()) != bytes)
-      return emitError(loc) << "initializer: tensor '" << tensor.name()
-                            << "' holds " << raw.size()
-                            << " bytes, its shape needs " << bytes;
     // Resource keys print as identifiers: keep [A-Za-z0-9_.].
     std::string key = "onnx." + tensor.name();
     for (char &c : key)

@@ -480,6 +480,17 @@ def dynamic_cnn():
     return model(nodes, [tensor("x", F, ["N", 2, 6, 6])], [tensor("y", F, None)], inits)
 
 
+def short_initializer():
+    """A 32x16 float initializer of 2000 raw bytes (2048 needed): large
+    enough for the dense-resource path, which must still refuse it."""
+    w = TensorProto()
+    w.name, w.data_type = "w", TensorProto.FLOAT
+    w.dims.extend([32, 16])
+    w.raw_data = bytes(2000)
+    return model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
+                 [tensor("x", F, [2, 32])], [tensor("y", F, [2, 16])], [w])
+
+
 MODELS = {
     "qdq_linear": qdq_linear,
     "float_mlp": float_mlp,
@@ -495,6 +506,7 @@ MODELS = {
     "external_data": external_data,
     "bad_shapes": bad_shapes,
     "dynamic_reshape": dynamic_reshape,
+    "short_initializer": short_initializer,
     "old_opset_unchanged": lambda: model(
         [helper.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")],
         [tensor("x", F, [1, 2, 3, 3])], [tensor("y", F, [1, 2, 1, 1])], opset=1),
