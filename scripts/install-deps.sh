@@ -31,6 +31,10 @@ packages=(
   # the reference the calibration range methods are compared against
   # (test/Integration/Torch).
   python3-torch
+  # Native targets and benchmarks (issue 6): the aarch64 cross toolchain and
+  # qemu-user run our ARM objects; OpenMP (LLVM's) runs the threaded
+  # kernels; oneDNN and XNNPACK are the int8 peers in bench/.
+  qemu-user g++-aarch64-linux-gnu libomp-22-dev libdnnl-dev libxnnpack-dev
 )
 
 missing=()
