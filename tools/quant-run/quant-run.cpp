@@ -36,6 +36,7 @@
 #include "quantc/Runtime/CalibrationCAPI.h"
 #include "quantc/Runtime/Npz.h"
 #include "quantc/Target/ONNX/ImportONNX.h"
+#include "quantc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -132,6 +133,11 @@ static opt<std::string>
                     desc("--calibrate: write the model with each qnn.observe "
                          "carrying its #qnn.stats"),
                     cl::value_desc("OUT.mlir"));
+static opt<std::string> verifyStateManifest(
+    "quant-verify-state",
+    desc("Fail unless the model's quantization state matches this manifest "
+         "(quant-export-manifest), checked before anything else"),
+    cl::value_desc("manifest.json"));
 static opt<unsigned>
     progressEvery("progress-every",
                   desc("Print a progress line on stderr every N batches "
@@ -773,6 +779,12 @@ int main(int argc, char **argv) {
   }
   if (!module)
     return 1;
+  if (!verifyStateManifest.empty()) {
+    PassManager verify(&context);
+    verify.addPass(quantc::createVerifyStatePass({verifyStateManifest}));
+    if (failed(verify.run(*module)))
+      return 1;
+  }
   func::FuncOp entry = findEntry(*module);
   std::string name = entry.getName().str();
   std::vector<Slot> args = describe(entry, /*results=*/false);
