@@ -15,6 +15,7 @@
 // name the tensors: --mlir-print-debuginfo).
 // RUN: quant-opt %s --quant-verify-state=%t/m.json --quant-fold-qdq -o /dev/null
 // RUN: quant-opt %t/same.mlir --quant-verify-state=manifest=%t/m.json -o /dev/null
+// RUN: quant-opt %t/same.mlir --quant-verify-state %t/m.json -o /dev/null
 
 // Stable: the same hash on a second run, and on the same model written with
 // other SSA names, its unrelated ops in another order and no empty lines.

@@ -53,6 +53,12 @@ int main(int argc, char **argv) {
       verifyManifest = arg.str();
       continue;
     }
+    // `--quant-verify-state FILE`: the pass flag takes no separate value.
+    if ((arg == "--quant-verify-state" || arg == "-quant-verify-state") &&
+        i + 1 < argc && argv[i + 1][0] != '-') {
+      verifyManifest = argv[++i];
+      continue;
+    }
     args.push_back(argv[i]);
   }
   int newArgc = args.size();

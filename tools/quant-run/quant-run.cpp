@@ -12,6 +12,8 @@
 //             [--emulate-qdq]
 //             [--calibrate [--calibrate-stats FILE.json [--calibrate-merge]]
 //              [-o OUT.mlir] [--progress-every N]]
+//             [--layer-report [--layer-report-json FILE.json]]
+//             [--quant-verify-state=MANIFEST.json]
 //
 // The model's entry function (tensors in, tensors out) is compiled by
 // quant-cpu-pipeline and run through MLIR's ExecutionEngine; each memref is
@@ -25,6 +27,10 @@
 // {calibrate} turns it into a call of kObserveCallbackName, which this tool
 // registers with the JIT and forwards to quantc_observe_memref_f32; the
 // statistics then go to the JSON file and, as #qnn.stats, into the IR.
+//
+// --layer-report compiles the model and its float twin (LayerReport.h), both
+// returning every quantized activation, runs both and compares them layer
+// by layer.
 //
 //===----------------------------------------------------------------------===//
 
