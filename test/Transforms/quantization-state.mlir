@@ -38,6 +38,28 @@
 // CHECK-NEXT: "state_sha256": "{{([0-9a-f]{64})}}",
 // CHECK-NEXT: "tensors": [
 
+// Blocked (ONNX block_size): a block size and parameter count per dimension.
+// CHECK:        "bits": 8,
+// CHECK-NEXT:   "block_sizes": [
+// CHECK-NEXT:     1,
+// CHECK-NEXT:     2
+// CHECK-NEXT:   ],
+// CHECK-NEXT:   "expressed": "f32",
+// CHECK-NEXT:   "granularity": "block",
+// CHECK-NEXT:   "name": "blocked",
+// CHECK:        "param_shape": [
+// CHECK-NEXT:     1,
+// CHECK-NEXT:     2
+// CHECK-NEXT:   ],
+// CHECK:        "scales": [
+// CHECK-NEXT:     0.5,
+// CHECK-NEXT:     0.25
+// CHECK-NEXT:   ],
+// CHECK:        "zero_points": [
+// CHECK-NEXT:     1,
+// CHECK-NEXT:     2
+// CHECK-NEXT:   ]
+
 // Tensors sorted by name; per-tensor parameters as numbers. Unsigned with
 // the zero point at 128 is symmetric.
 // CHECK:        "bits": 8,
@@ -130,6 +152,7 @@
 !x2 = !quant.uniform<u8:f32, 0.03125:120>
 !w = !quant.uniform<i8<-127:127>:f32:1, {0.5, 0.25, 1.0}>
 !y = !quant.uniform<u8:f32, 0.125:128>
+!b = !quant.uniform<i8:f32:{1:2}, {{0.5:1, 0.25:2}}>
 module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
   func.func @main(%arg0: tensor<2x4xf32>, %arg1: tensor<2x3xf32>)
       -> (tensor<2x3xf32>, tensor<2x4xf32>, tensor<2x3xf32>) {
@@ -137,6 +160,8 @@ module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
     %q2 = quant.qcast %arg0 : tensor<2x4xf32> to tensor<2x4x!x2> loc("x_quantized")
     %d2 = quant.dcast %q2 : tensor<2x4x!x2> to tensor<2x4xf32>
     %c = arith.constant dense<1> : tensor<4x3xi8>
+    %cb = arith.constant dense<1> : tensor<2x4xi8>
+    %blk = quant.scast %cb : tensor<2x4xi8> to tensor<2x4x!b> loc("blocked")
     %w = quant.scast %c : tensor<4x3xi8> to tensor<4x3x!w> loc("fc_weight")
     %y = qnn.matmul %q, %w : (tensor<2x4x!x>, tensor<4x3x!w>) -> tensor<2x3x!y> loc(fused["fc", "fc_quantized"])
     %d = quant.dcast %y : tensor<2x3x!y> to tensor<2x3xf32>

@@ -4,6 +4,7 @@
 !x2 = !quant.uniform<u8:f32, 0.03125:120>
 !w = !quant.uniform<i8<-127:127>:f32:1, {0.5, 0.25, 1.0}>
 !y = !quant.uniform<u8:f32, 0.125:128>
+!b = !quant.uniform<i8:f32:{1:2}, {{0.5:1, 0.25:2}}>
 module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
   func.func @main(%input: tensor<2x4xf32>, %hidden: tensor<2x3xf32>)
       -> (tensor<2x3xf32>, tensor<2x4xf32>, tensor<2x3xf32>) {
@@ -12,6 +13,8 @@ module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
         stats = #qnn.stats<count = 6, min = -1.5, max = 2.0, hist_min = -1.5, hist_max = 2.0, hist_counts = [1, 2, 0, 3]>}
         : tensor<2x3xf32>
     %ones = arith.constant dense<1> : tensor<4x3xi8>
+    %cb = arith.constant dense<1> : tensor<2x4xi8>
+    %blk = quant.scast %cb : tensor<2x4xi8> to tensor<2x4x!b> loc("blocked")
     %weights = quant.scast %ones : tensor<4x3xi8> to tensor<4x3x!w> loc("fc_weight")
     %a = quant.qcast %input : tensor<2x4xf32> to tensor<2x4x!x> loc("x_quantized")
     %out = qnn.matmul %a, %weights : (tensor<2x4x!x>, tensor<4x3x!w>) -> tensor<2x3x!y> loc(fused["fc", "fc_quantized"])
