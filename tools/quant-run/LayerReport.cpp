@@ -104,18 +104,21 @@ quantc::layer_report::addTaps(func::FuncOp quantized, func::FuncOp floatTwin) {
     taps.push_back({name, *params});
   }
 
-  // The float twin: each activation's dequantize reads the float value it
-  // was quantized from. Weights given as stored integers stay dequantized:
-  // their float values are not in the model.
-  for (quant::QuantizeCastOp cast : twinCasts)
+  // The float twin: each dequantize of a quantize, of an activation or of a
+  // float weight, reads the float value that was quantized. Weights given
+  // as stored integers stay dequantized: their float values are not in the
+  // model.
+  SmallVector<quant::QuantizeCastOp> allCasts;
+  floatTwin.walk([&](quant::QuantizeCastOp cast) { allCasts.push_back(cast); });
+  for (quant::QuantizeCastOp cast : allCasts) {
     for (Operation *user : llvm::make_early_inc_range(cast->getUsers()))
       if (auto dequantize = dyn_cast<quant::DequantizeCastOp>(user)) {
         dequantize.replaceAllUsesWith(cast.getInput());
         dequantize.erase();
       }
-  for (quant::QuantizeCastOp cast : twinCasts)
     if (cast->use_empty())
       cast.erase();
+  }
   if (taps.empty())
     return llvm::createStringError(
         "--layer-report: @" + quantized.getName().str() +
