@@ -9,6 +9,8 @@
 // A changed scale (the real range, which follows, is not repeated).
 // RUN: sed -e 's/0.125:128/0.25:128/' %s > %t/scale.mlir
 // RUN: not quant-opt %t/scale.mlir --quant-verify-state=%t/m.json 2>&1 | FileCheck %s --check-prefix=SCALE
+// The global option also checks the input before a textual pipeline.
+// RUN: not quant-opt %t/scale.mlir --quant-verify-state=%t/m.json --pass-pipeline='builtin.module(quant-fold-qdq)' 2>&1 | FileCheck %s --check-prefix=SCALE
 // SCALE: error: {{.*}}quantization state differs from manifest '{{.*}}m.json': tensor 'fc' scale: manifest 0.125, module 0.25
 // SCALE-NOT: range
 // SCALE: error: quant-verify-state: 1 difference from manifest '{{.*}}m.json' (state {{[0-9a-f]+}} in the manifest, {{[0-9a-f]+}} in the module)

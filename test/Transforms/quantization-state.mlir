@@ -14,6 +14,7 @@
 // and after a round trip through the printer (with the locations, which
 // name the tensors: --mlir-print-debuginfo).
 // RUN: quant-opt %s --quant-verify-state=%t/m.json --quant-fold-qdq -o /dev/null
+// RUN: quant-opt %s --quant-verify-state=%t/m.json --pass-pipeline='builtin.module(quant-fold-qdq)' -o /dev/null
 // RUN: quant-opt %t/same.mlir --quant-verify-state=manifest=%t/m.json -o /dev/null
 // RUN: quant-opt %t/same.mlir --quant-verify-state %t/m.json -o /dev/null
 

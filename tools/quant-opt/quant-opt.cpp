@@ -10,10 +10,10 @@
 // every upstream dialect and pass, plus QuantC's, for pipelines and lit tests.
 //
 // --quant-verify-state=FILE (a global option, as on quant-run) runs the pass
-// quant-verify-state{manifest=FILE} before every other pass. The pass's own
-// flag has the same name, so the global form is taken out of argv before
-// MLIR parses the command line: a value that starts with `manifest=` is the
-// pass flag and stays where it is in the pipeline.
+// quant-verify-state{manifest=FILE} on the input before the pipeline. The
+// pass's own flag has the same name, so the global form is taken out of
+// argv before MLIR parses the command line: a value that starts with
+// `manifest=` is the pass flag and stays where it is in the pipeline.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,11 +24,14 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <vector>
@@ -71,17 +74,34 @@ int main(int argc, char **argv) {
     return mlir::asMainReturnCode(
         mlir::MlirOptMain(newArgc, newArgv, inputFile, outputFile, registry));
 
+  // The input is checked on its own, then parsed again by MlirOptMain for
+  // the pipeline: a pass added first to MlirOptMain's pass manager would be
+  // dropped by --pass-pipeline, which replaces the pass manager's contents.
   mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();
-  mlir::MlirOptMainConfig commandLine = config;
-  config.setPassPipelineSetupFn([=](mlir::PassManager &pm) {
-    pm.addPass(quantc::createVerifyStatePass({verifyManifest}));
-    return commandLine.setupPassPipeline(pm);
-  });
   std::string error;
   auto input = mlir::openInputFile(inputFile, &error);
   if (!input) {
     llvm::errs() << error << "\n";
     return 1;
+  }
+  {
+    mlir::MLIRContext context(registry);
+    context.allowUnregisteredDialects(config.shouldAllowUnregisteredDialects());
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBuffer(input->getBuffer(),
+                                         input->getBufferIdentifier()),
+        llvm::SMLoc());
+    mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr,
+                                              mlir::ParserConfig(&context));
+    if (!module)
+      return 1;
+    mlir::PassManager verify(&context);
+    verify.addPass(quantc::createVerifyStatePass({verifyManifest}));
+    if (mlir::failed(verify.run(*module)))
+      return 1;
   }
   auto output = mlir::openOutputFile(outputFile, &error);
   if (!output) {
