@@ -12,6 +12,8 @@
 //             [--emulate-qdq]
 //             [--calibrate [--calibrate-stats FILE.json [--calibrate-merge]]
 //              [-o OUT.mlir] [--progress-every N]]
+//             [--layer-report [--layer-report-json FILE.json]]
+//             [--quant-verify-state=MANIFEST.json]
 //
 // The model's entry function (tensors in, tensors out) is compiled by
 // quant-cpu-pipeline and run through MLIR's ExecutionEngine; each memref is
@@ -26,7 +28,13 @@
 // registers with the JIT and forwards to quantc_observe_memref_f32; the
 // statistics then go to the JSON file and, as #qnn.stats, into the IR.
 //
+// --layer-report compiles the model and its float twin (LayerReport.h), both
+// returning every quantized activation, runs both and compares them layer
+// by layer.
+//
 //===----------------------------------------------------------------------===//
+
+#include "LayerReport.h"
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
@@ -36,6 +44,7 @@
 #include "quantc/Runtime/CalibrationCAPI.h"
 #include "quantc/Runtime/Npz.h"
 #include "quantc/Target/ONNX/ImportONNX.h"
+#include "quantc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -132,6 +141,22 @@ static opt<std::string>
                     desc("--calibrate: write the model with each qnn.observe "
                          "carrying its #qnn.stats"),
                     cl::value_desc("OUT.mlir"));
+static opt<bool> layerReport(
+    "layer-report",
+    desc("Run a QDQ model and its float twin (the Q/DQ pairs removed) and "
+         "print, per quantized activation, the SQNR of the integer run "
+         "against the float one and the values at the storage limits and "
+         "clipped, worst first"),
+    cl::init(false));
+static opt<std::string>
+    layerReportJson("layer-report-json",
+                    desc("--layer-report: also write the report as JSON"),
+                    cl::value_desc("FILE.json"));
+static opt<std::string> verifyStateManifest(
+    "quant-verify-state",
+    desc("Fail unless the model's quantization state matches this manifest "
+         "(quant-export-manifest), checked before anything else"),
+    cl::value_desc("manifest.json"));
 static opt<unsigned>
     progressEvery("progress-every",
                   desc("Print a progress line on stderr every N batches "
@@ -661,6 +686,76 @@ void annotateObservers(ModuleOp module,
 }
 
 //===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+/// A JIT-compiled entry function and the engine that holds its code.
+struct CompiledModel {
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*entry)(void **);
+  bool hasMutableGlobals; // shared state between concurrent calls
+  double seconds;         // the pass pipeline and the JIT
+};
+
+/// Compiles `module` with quant-cpu-pipeline and JIT-compiles `entry`;
+/// std::nullopt when the pipeline fails (its diagnostics are printed).
+std::optional<CompiledModel> compileModel(ModuleOp module,
+                                          func::FuncOp entry) {
+  MLIRContext *context = module.getContext();
+  std::string name = entry.getName().str();
+  // The inputs are read-only for the generated code, so that repeated and
+  // concurrent calls can share them.
+  auto compileStart = std::chrono::steady_clock::now();
+  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(context));
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                     BoolAttr::get(context, false));
+  PassManager pm(context);
+  quantc::CPUPipelineOptions pipelineOptions;
+  pipelineOptions.emulateQDQ = emulateQDQ;
+  pipelineOptions.calibrate = calibrate;
+  quantc::buildCPUPipeline(pm, pipelineOptions);
+  if (failed(pm.run(module)))
+    return std::nullopt;
+  bool hasMutableGlobals = false;
+  module->walk([&](LLVM::GlobalOp global) {
+    hasMutableGlobals |= !global.getConstant();
+  });
+  ExecutionEngineOptions engineOptions;
+  // memref.copy of strided views lowers to a call of memrefCopy, which
+  // MLIR's C runner utils (Debian's libmlir-22) provide.
+  std::string runnerUtils =
+      (llvm::Twine(MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so").str();
+  SmallVector<StringRef> sharedLibs{runnerUtils};
+  engineOptions.sharedLibPaths = sharedLibs;
+  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = optimize;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  if (calibrate)
+    (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner(quantc::kObserveCallbackName)] = {
+          llvm::orc::ExecutorAddr::fromPtr(&observeFromJIT),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
+  // The lookup materializes the code (ORC compiles on first lookup), so it
+  // belongs to the compile time; calls then go straight to the pointer.
+  (*engine)->initialize();
+  auto entryPointer = (*engine)->lookupPacked("_mlir_ciface_" + name);
+  if (!entryPointer)
+    fatal("JIT compilation failed: " +
+          llvm::toString(entryPointer.takeError()));
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - compileStart)
+                       .count();
+  return CompiledModel{std::move(*engine), *entryPointer, hasMutableGlobals,
+                       seconds};
+}
+
+//===----------------------------------------------------------------------===//
 // Comparison
 //===----------------------------------------------------------------------===//
 
@@ -742,6 +837,11 @@ int main(int argc, char **argv) {
     fatal("--calibrate-stats, --calibrate-merge and -o need --calibrate");
   if (calibrateMerge && calibrateStats.empty())
     fatal("--calibrate-merge needs --calibrate-stats FILE.json");
+  if (!layerReportJson.empty() && !layerReport)
+    fatal("--layer-report-json needs --layer-report");
+  if (layerReport && (calibrate || timeIt || emulateQDQ))
+    fatal("--layer-report cannot be combined with --calibrate, --time or "
+          "--emulate-qdq: it runs the integer code against the float twin");
   if (calibrate && timeIt)
     fatal("--calibrate and --time cannot be combined: the timed runs would "
           "be observed too");
@@ -773,10 +873,32 @@ int main(int argc, char **argv) {
   }
   if (!module)
     return 1;
+  if (!verifyStateManifest.empty()) {
+    PassManager verify(&context);
+    verify.addPass(quantc::createVerifyStatePass({verifyStateManifest}));
+    if (failed(verify.run(*module)))
+      return 1;
+  }
   func::FuncOp entry = findEntry(*module);
   std::string name = entry.getName().str();
   std::vector<Slot> args = describe(entry, /*results=*/false);
   std::vector<Slot> results = describe(entry, /*results=*/true);
+
+  // Layer report: the model and its float twin return every quantized
+  // activation after their own results.
+  size_t modelResults = results.size();
+  OwningOpRef<ModuleOp> floatTwin;
+  std::vector<quantc::layer_report::Tap> taps;
+  if (layerReport) {
+    floatTwin = module->clone();
+    auto added = quantc::layer_report::addTaps(
+        entry, floatTwin->lookupSymbol<func::FuncOp>(name));
+    if (!added)
+      fatal(llvm::toString(added.takeError()));
+    taps = std::move(*added);
+    results = describe(entry, /*results=*/true);
+  }
+  ArrayRef<Slot> ownResults = ArrayRef<Slot>(results).take_front(modelResults);
 
   // Calibration: observers numbered before compiling, and the module kept
   // as it is (with its observers) to receive the statistics.
@@ -795,8 +917,8 @@ int main(int argc, char **argv) {
       if (StringRef(path).ends_with(".npz"))
         fatal("--output " + path +
               ": an .npz output holds all results and is the only --output");
-    if (outputPaths.size() != results.size())
-      fatal("@" + name + " has " + llvm::Twine(results.size()) +
+    if (outputPaths.size() != ownResults.size())
+      fatal("@" + name + " has " + llvm::Twine(ownResults.size()) +
             " results, got " + llvm::Twine(outputPaths.size()) + " --output");
   }
   std::vector<npy::NamedArray> inputArrays = readAll(inputPaths);
@@ -817,58 +939,15 @@ int main(int argc, char **argv) {
 
   // References are read before compiling: a bad file fails fast.
   std::vector<npy::NamedArray> references = readAll(comparePaths);
-  std::vector<int> referenceOf = bindArrays(results, references, "--compare",
+  std::vector<int> referenceOf = bindArrays(ownResults, references, "--compare",
                                             /*requireAll=*/false, name);
 
-  // Compile. The inputs are read-only for the generated code, so that
-  // repeated and concurrent calls can share them.
-  auto compileStart = std::chrono::steady_clock::now();
-  entry->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-    entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
-                     BoolAttr::get(&context, false));
-  PassManager pm(&context);
-  quantc::CPUPipelineOptions pipelineOptions;
-  pipelineOptions.emulateQDQ = emulateQDQ;
-  pipelineOptions.calibrate = calibrate;
-  quantc::buildCPUPipeline(pm, pipelineOptions);
-  if (failed(pm.run(*module)))
+  // Compile.
+  std::optional<CompiledModel> compiled = compileModel(*module, entry);
+  if (!compiled)
     return 1;
-  // Mutable globals would be shared state between concurrent calls.
-  bool hasMutableGlobals = false;
-  module->walk([&](LLVM::GlobalOp global) {
-    hasMutableGlobals |= !global.getConstant();
-  });
-  ExecutionEngineOptions engineOptions;
-  // memref.copy of strided views lowers to a call of memrefCopy, which
-  // MLIR's C runner utils (Debian's libmlir-22) provide.
-  std::string runnerUtils =
-      (llvm::Twine(MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so").str();
-  SmallVector<StringRef> sharedLibs{runnerUtils};
-  engineOptions.sharedLibPaths = sharedLibs;
-  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
-  engineOptions.transformer = optimize;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));
-  if (calibrate)
-    (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-      llvm::orc::SymbolMap symbols;
-      symbols[interner(quantc::kObserveCallbackName)] = {
-          llvm::orc::ExecutorAddr::fromPtr(&observeFromJIT),
-          llvm::JITSymbolFlags::Exported};
-      return symbols;
-    });
-  // The lookup materializes the code (ORC compiles on first lookup), so it
-  // belongs to the compile time; calls then go straight to the pointer.
-  (*engine)->initialize();
-  auto entryPointer = (*engine)->lookupPacked("_mlir_ciface_" + name);
-  if (!entryPointer)
-    fatal("JIT compilation failed: " +
-          llvm::toString(entryPointer.takeError()));
-  double compileSeconds = std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - compileStart)
-                              .count();
+  bool hasMutableGlobals = compiled->hasMutableGlobals;
+  double compileSeconds = compiled->seconds;
 
   // Run.
   unsigned workers = std::min<int64_t>(threadCount, calls);
@@ -890,8 +969,34 @@ int main(int argc, char **argv) {
     inputData.push_back(&input->array);
     batched.push_back(count.has_value() && calls > 1);
   }
-  Runner runner(*entryPointer, results, inputData, batched, calls, workers);
+  Runner runner(compiled->entry, results, inputData, batched, calls, workers);
   std::vector<npy::Array> outputs = runner.run();
+  if (layerReport) {
+    std::vector<npy::Array> stored(outputs.begin() + modelResults,
+                                   outputs.end());
+    outputs.resize(modelResults);
+    func::FuncOp twinEntry = floatTwin->lookupSymbol<func::FuncOp>(name);
+    std::vector<Slot> twinResults = describe(twinEntry, /*results=*/true);
+    std::optional<CompiledModel> twin = compileModel(*floatTwin, twinEntry);
+    if (!twin)
+      return 1;
+    Runner twinRunner(twin->entry, twinResults, inputData, batched, calls,
+                      twin->hasMutableGlobals ? 1 : workers);
+    std::vector<npy::Array> reference = twinRunner.run();
+    std::vector<quantc::layer_report::LayerError> layers;
+    for (auto [i, tap] : llvm::enumerate(taps)) {
+      auto layer = quantc::layer_report::compareLayer(
+          tap, reference[modelResults + i], stored[i]);
+      if (!layer)
+        fatal(llvm::toString(layer.takeError()));
+      layers.push_back(std::move(*layer));
+    }
+    quantc::layer_report::printReport(layers, calls, llvm::outs());
+    if (!layerReportJson.empty())
+      if (llvm::Error err = quantc::layer_report::writeReportJson(
+              layers, calls, layerReportJson))
+        fatal(llvm::toString(std::move(err)));
+  }
   if (timeIt) {
     std::vector<double> samples;
     for (unsigned r = 0; r < repeat; ++r) {
@@ -944,7 +1049,7 @@ int main(int argc, char **argv) {
   // Results.
   if (outputNpz) {
     std::vector<npy::NamedArray> named;
-    for (auto [slot, out] : llvm::zip_equal(results, outputs))
+    for (auto [slot, out] : llvm::zip_equal(ownResults, outputs))
       named.push_back({slot.key(), out, ""});
     if (llvm::Error err = npy::writeNpz(outputPaths[0], named))
       fatal(llvm::toString(std::move(err)));
@@ -954,7 +1059,7 @@ int main(int argc, char **argv) {
         fatal(llvm::toString(std::move(err)));
   }
   bool allMatch = true;
-  for (const Slot &slot : results)
+  for (const Slot &slot : ownResults)
     if (referenceOf[slot.index] >= 0)
       allMatch &= compare(slot, outputs[slot.index],
                           references[referenceOf[slot.index]].array);

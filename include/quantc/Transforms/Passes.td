@@ -218,4 +218,45 @@ def InsertObserversPass : Pass<"quant-insert-observers", "::mlir::ModuleOp"> {
   let dependentDialects = ["::quantc::qnn::QNNDialect"];
 }
 
+def ExportManifestPass : Pass<"quant-export-manifest", "::mlir::ModuleOp"> {
+  let summary = "Write the module's quantization state as a JSON manifest";
+  let description = [{
+    Writes one JSON entry per quantized tensor (every function argument and
+    op result of a `!quant` type: QDQ form's `quant.qcast`/`quant.scast`,
+    the qnn ops' results) and per `qnn.observe`, keyed by the op's location
+    name (quant-import's ONNX node name; the op name where there is none;
+    `#1`, `#2`, ... after the first in program order where names repeat):
+    storage bits, signedness and range, scheme, granularity (tensor,
+    channel with its axis, block with its block sizes), scales and zero
+    points (arrays where per axis or per block), the real range each
+    channel represents, and any `#qnn.recipe` (calibration method) and
+    `#qnn.stats` (observed statistics) on the op; the module's
+    `qnn.requant_mode`; and `state_sha256`, the SHA-256 of a canonical
+    serialization (docs/QuantizationState.md). The module is unchanged.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where to write the manifest (- for stdout)">,
+  ];
+}
+
+def VerifyStatePass : Pass<"quant-verify-state", "::mlir::ModuleOp"> {
+  let summary = "Fail unless the module's quantization matches a manifest";
+  let description = [{
+    Builds the module's manifest as `quant-export-manifest` does and
+    compares it with `manifest` (which must be well formed, of this
+    version, and carry the hash of its own contents). Every difference is
+    an error naming the tensor and the field, manifest value against module
+    value (`tensor 'fc' scale: manifest 0.5, module 0.25`): a tensor
+    missing from either side, a changed bit width, scale, zero point,
+    range, recipe or statistic, a changed requant mode; then one error with
+    the count and both state hashes. quant-opt's and quant-run's
+    `--quant-verify-state=FILE` run this pass before anything else.
+  }];
+  let options = [
+    Option<"manifest", "manifest", "std::string", /*default=*/"",
+           "The manifest (JSON) the module must match">,
+  ];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD
