@@ -205,19 +205,28 @@ def print_kernel_table(rows, machine):
 def chain_model_mlir(layers, width=32):
     """A QDQ MLP of `layers` quantized linear layers in the interchange
     form quant-import writes (tosa.matmul on [1, 1, K] x [1, K, N], per-
-    tensor u8 activations, per-channel s8 weights)."""
-    lines = [f"func.func @main(%x: tensor<1x1x{width}xf32>) -> "
-             f"tensor<1x1x{width}xf32> {{"]
-    act = "!quant.uniform<u8:f32, 0.05:128>"
+    tensor u8 activations, per-channel s8 weights). As in a trained
+    network, every layer has its own weights and activation scale."""
+    def act(i):
+        return f"!quant.uniform<u8:f32, {0.05 + 0.00001 * i:.5f}:128>"
+
+    def weights(i):
+        rows = ("[" + ",".join(str((i * 7 + (r * width + c) * 13) % 255 - 127)
+                               for c in range(width)) + "]"
+                for r in range(width))
+        return f"dense<[[{','.join(rows)}]]>"
+
     wt = "!quant.uniform<i8<-127:127>:f32:2, {%s}>" % ",".join(
         f"{0.01 + 0.0001 * c:.4f}" for c in range(width))
-    lines.append(f"  %a0 = quant.qcast %x : tensor<1x1x{width}xf32> to "
-                 f"tensor<1x1x{width}x{act}>")
+    lines = [f"func.func @main(%x: tensor<1x1x{width}xf32>) -> "
+             f"tensor<1x1x{width}xf32> {{",
+             f"  %a0 = quant.qcast %x : tensor<1x1x{width}xf32> to "
+             f"tensor<1x1x{width}x{act(0)}>"]
     for i in range(layers):
         lines += [
-            f"  %d{i} = quant.dcast %a{i} : tensor<1x1x{width}x{act}> to "
+            f"  %d{i} = quant.dcast %a{i} : tensor<1x1x{width}x{act(i)}> to "
             f"tensor<1x1x{width}xf32>",
-            f"  %wq{i} = arith.constant dense<{(i % 5) - 2}> : "
+            f"  %wq{i} = arith.constant {weights(i)} : "
             f"tensor<1x{width}x{width}xi8>",
             f"  %ws{i} = quant.scast %wq{i} : tensor<1x{width}x{width}xi8> to "
             f"tensor<1x{width}x{width}x{wt}>",
@@ -229,10 +238,10 @@ def chain_model_mlir(layers, width=32):
             f"(tensor<1x1x{width}xf32>, tensor<1x{width}x{width}xf32>, "
             f"tensor<1xf32>, tensor<1xf32>) -> tensor<1x1x{width}xf32>",
             f"  %a{i + 1} = quant.qcast %m{i} : tensor<1x1x{width}xf32> to "
-            f"tensor<1x1x{width}x{act}>",
+            f"tensor<1x1x{width}x{act(i + 1)}>",
         ]
-    lines += [f"  %out = quant.dcast %a{layers} : tensor<1x1x{width}x{act}> to "
-              f"tensor<1x1x{width}xf32>",
+    lines += [f"  %out = quant.dcast %a{layers} : tensor<1x1x{width}x{act(layers)}> "
+              f"to tensor<1x1x{width}xf32>",
               f"  return %out : tensor<1x1x{width}xf32>", "}"]
     return "\n".join(lines) + "\n"
 
