@@ -53,8 +53,9 @@ void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferDeallocationPipelineOptions deallocation;
-  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  // Frees each buffer after its last use; upstream's deallocation
+  // pipeline for anything but straight-line functions.
+  pm.addPass(createDeallocateBuffersPass());
   // The deallocation pipeline clones buffers a function returns without
   // owning them (an argument, a view of one).
   pm.addPass(createConvertBufferizationToMemRefPass());
