@@ -46,6 +46,9 @@ void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass(toArith));
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
+  // Per-tensor parameters as immediates: also keeps One-Shot Bufferize
+  // linear in the number of layers.
+  pm.addPass(createInlineSplatOperandsPass());
 
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferize;

@@ -250,4 +250,25 @@ def DeallocateBuffersPass : Pass<"quant-deallocate-buffers", "::mlir::ModuleOp">
                            "::mlir::scf::SCFDialect"];
 }
 
+def InlineSplatOperandsPass : Pass<"quant-inline-splat-operands"> {
+  let summary = "Turn splat constant inputs of linalg.generic into scalar "
+                "constants in its body";
+  let description = [{
+    `quant-lower-qnn` passes per-tensor parameters (scales, zero points,
+    multipliers) to its generics as 0-d constant tensors, so that one
+    generic serves per-tensor and per-channel parameters alike; constants
+    are uniqued, so a whole network's generics read the same few values.
+    This pass drops every input of a `linalg.generic` that is a splat
+    constant of integer, index or float elements and uses an
+    `arith.constant` of its value in the body instead.
+
+    Why: One-Shot Bufferize checks each operand against every other use of
+    its value, so a constant read by every layer made its analysis
+    quadratic in the number of layers; and the kernels now see the
+    parameters as immediates, not loads.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD
