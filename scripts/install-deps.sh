@@ -34,7 +34,7 @@ packages=(
   # Native targets and benchmarks (issue 6): the aarch64 cross toolchain and
   # qemu-user run our ARM objects; OpenMP (LLVM's) runs the threaded
   # kernels; oneDNN and XNNPACK are the int8 peers in bench/.
-  qemu-user g++-aarch64-linux-gnu libomp-22-dev libdnnl-dev libxnnpack-dev
+  qemu-user g++-aarch64-linux-gnu libomp-22-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev
 )
 
 missing=()

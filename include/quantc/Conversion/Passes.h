@@ -11,6 +11,7 @@
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Conversion/QNNToTosa/QNNToTosa.h"
+#include "quantc/Conversion/SCFToCF/SCFToCF.h"
 
 namespace quantc {
 

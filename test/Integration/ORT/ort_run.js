@@ -10,6 +10,7 @@
 //   node ort_run.js MODEL.onnx --input A.npy [...] [--output OUT.npy ...]
 //                   [--opt-level disabled|basic|extended|all] [--threads N]
 //                   [--save-optimized OUT.onnx] [--ort DIR]
+//                   [--time SECONDS]
 //
 // ONNX Runtime (npm onnxruntime-node, CPU provider) is QuantC's numerics
 // reference: this runs MODEL once on the .npy inputs (one per graph input,
@@ -17,6 +18,8 @@
 // written here so that the reference needs nothing but node and the package.
 // --save-optimized writes the graph ORT runs after its optimizations (which
 // QDQ groups it fused into integer kernels such as QLinearConv).
+// --time (bench/run.py) runs the model repeatedly for at least SECONDS
+// after a warm-up and prints `seconds <median seconds per run>`.
 // --ort names the onnxruntime-node directory (default: the one that
 // scripts/install-deps.sh puts in <repo>/.deps/node_modules).
 //
@@ -136,7 +139,7 @@ function writeNpy(file, type, dims, data) {
 
 function parseArgs(argv) {
   const args = {model: null, inputs: [], outputs: [], optLevel: 'all',
-                threads: 1, optimized: null,
+                threads: 1, optimized: null, timeSeconds: 0,
                 ort: path.join(__dirname, '..', '..', '..', '.deps',
                                'node_modules', 'onnxruntime-node')};
   for (let i = 0; i < argv.length; ++i) {
@@ -152,13 +155,15 @@ function parseArgs(argv) {
     else if (a === '--threads') args.threads = Number(value());
     else if (a === '--ort') args.ort = value();
     else if (a === '--save-optimized') args.optimized = value();
+    else if (a === '--time') args.timeSeconds = Number(value());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(
           'usage: ort_run.js MODEL.onnx --input A.npy [...] ' +
           '[--output OUT.npy ...]\n' +
           '                  [--opt-level disabled|basic|extended|all] ' +
           '[--threads N]\n' +
-          '                  [--save-optimized OUT.onnx] [--ort DIR]\n');
+          '                  [--save-optimized OUT.onnx] [--ort DIR] ' +
+          '[--time SECONDS]\n');
       process.exit(0);
     } else if (a.startsWith('-')) fail(`unknown option '${a}'`);
     else if (args.model === null) args.model = a;
@@ -171,6 +176,8 @@ function parseArgs(argv) {
          `'${args.optLevel}'`);
   if (!Number.isInteger(args.threads) || args.threads < 1)
     fail('--threads must be a positive integer');
+  if (!(args.timeSeconds >= 0))
+    fail('--time must be a number of seconds');
   return args;
 }
 
@@ -221,6 +228,26 @@ async function main() {
     const t = results[session.outputNames[i]];
     writeNpy(file, t.type, t.dims, t.data);
   });
+  if (args.timeSeconds > 0)
+    await printMedianSeconds(session, feeds, args.timeSeconds);
+}
+
+// Median seconds per session.run over at least `minSeconds` (and 5 runs),
+// after 3 warm-up runs; the median resists the other core's noise.
+async function printMedianSeconds(session, feeds, minSeconds) {
+  for (let i = 0; i < 3; ++i)
+    await session.run(feeds);
+  const samples = [];
+  let total = 0;
+  while (total < minSeconds || samples.length < 5) {
+    const start = process.hrtime.bigint();
+    await session.run(feeds);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    samples.push(seconds);
+    total += seconds;
+  }
+  samples.sort((a, b) => a - b);
+  process.stdout.write(`seconds ${samples[samples.length >> 1]}\n`);
 }
 
 main().catch((e) => fail(e.stack || String(e)));
