@@ -257,6 +257,8 @@ def VerifyStatePass : Pass<"quant-verify-state", "::mlir::ModuleOp"> {
     Option<"manifest", "manifest", "std::string", /*default=*/"",
            "The manifest (JSON) the module must match">,
   ];
+}
+
 def DeallocateBuffersPass : Pass<"quant-deallocate-buffers", "::mlir::ModuleOp"> {
   let summary = "Free each buffer right after its last use (straight-line "
                 "functions), else upstream's deallocation pipeline";
