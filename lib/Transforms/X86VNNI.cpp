@@ -41,6 +41,9 @@ namespace {
 constexpr int64_t kLanes = 16;
 constexpr int64_t kGroup = 4;
 constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512.vpdpbusd.512";
+/// Rows of activations kept in cache while the weight panels stream past
+/// (64 rows x K bytes: 64 KiB at K = 1024, within L2).
+constexpr int64_t kBlockRows = 64;
 
 /// A matched contraction: acc[rows, n] += ext(x[rows, k]) * extsi(w[k, n]),
 /// the leading dims of x and acc flattened into `rows`.
@@ -317,37 +320,105 @@ public:
     this->packedWeights = packedWeights;
     this->correction = correction;
     lhs2 = collapseRows(c.lhs);
+    Value shifted;
+    if (c.lhsSigned)
+      lhs2 = shifted = shiftToUnsigned(lhs2);
     Value dest = epilogue ? epilogue->op.getDpsInits()[0] : c.acc;
     dest2 = collapseRows(dest);
 
-    int64_t numPanels = paddedCols / tileCols;
-    auto panelBody = [&](OpBuilder &nb, Location l, Value panel) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-      int64_t mainRows = c.rows / tileRows * tileRows;
-      if (mainRows > 0)
-        buildRowLoop(panel, 0, mainRows, tileRows);
-      if (mainRows < c.rows)
-        buildRowLoop(panel, mainRows, c.rows, 1);
-    };
-    if (parallel && numPanels > 1) {
-      scf::ParallelOp::create(
-          b, loc, ValueRange{index(0)}, ValueRange{index(numPanels)},
-          ValueRange{index(1)},
-          [&](OpBuilder &nb, Location l, ValueRange ivs) {
-            panelBody(nb, l, ivs[0]);
-          });
-    } else {
-      scf::ForOp::create(b, loc, index(0), index(numPanels), index(1),
-                         ValueRange{},
-                         [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
-                           panelBody(nb, l, iv);
-                           scf::YieldOp::create(nb, l);
-                         });
-    }
+    // Row blocks of kBlockRows (a multiple of the tile's rows) outside the
+    // panels: a block of activations stays in cache while every weight
+    // panel streams past it. The last, partial block is a loop of its own.
+    int64_t blockRows = llvm::divideCeil(kBlockRows, tileRows) * tileRows;
+    int64_t fullBlocks = c.rows / blockRows;
+    int64_t lastRows = c.rows - fullBlocks * blockRows;
+    if (fullBlocks > 0)
+      buildPanelLoops(fullBlocks, blockRows, parallel);
+    if (lastRows > 0)
+      buildPanelLoops(1, lastRows, parallel, fullBlocks * blockRows);
+    if (shifted)
+      memref::DeallocOp::create(b, loc, shifted);
   }
 
 private:
+  /// A copy of the [rows, K] s8 activations xor 0x80 (= a + 128 as u8),
+  /// made once (O(rows * K)) so that the kernel's broadcasts read memory
+  /// directly.
+  Value shiftToUnsigned(Value lhs) {
+    auto type = cast<MemRefType>(lhs.getType());
+    Value copy = memref::AllocOp::create(b, loc, type,
+                                         b.getI64IntegerAttr(64));
+    int64_t chunk = kLanes * kGroup;
+    auto chunkType = bytesType();
+    Value signBits = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(chunkType, b.getI8IntegerAttr(-128)));
+    Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    bool inBounds = c.k % chunk == 0;
+    scf::ForOp::create(
+        b, loc, index(0), index(c.rows), index(1), ValueRange{},
+        [&](OpBuilder &rb, Location rl, Value row, ValueRange) {
+          scf::ForOp::create(
+              rb, rl, arith::ConstantIndexOp::create(rb, rl, 0),
+              arith::ConstantIndexOp::create(rb, rl, c.k),
+              arith::ConstantIndexOp::create(rb, rl, chunk), ValueRange{},
+              [&](OpBuilder &cb, Location cl, Value col, ValueRange) {
+                Value bytes = vector::TransferReadOp::create(
+                    cb, cl, chunkType, lhs, ValueRange{row, col}, pad,
+                    ArrayRef<bool>{inBounds});
+                vector::TransferWriteOp::create(
+                    cb, cl, arith::XOrIOp::create(cb, cl, bytes, signBits),
+                    copy, ValueRange{row, col}, ArrayRef<bool>{inBounds});
+                scf::YieldOp::create(cb, cl);
+              });
+          scf::YieldOp::create(rb, rl);
+        });
+    return copy;
+  }
+
+  /// Loops over `numBlocks` row blocks of `blockRows` rows (from
+  /// `firstRow`) x all column panels; scf.parallel over both if `parallel`.
+  void buildPanelLoops(int64_t numBlocks, int64_t blockRows, bool parallel,
+                       int64_t firstRow = 0) {
+    int64_t numPanels = paddedCols / tileCols;
+    auto body = [&](OpBuilder &nb, Value block, Value panel) {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+      Value rowBegin = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, block, index(blockRows)),
+          index(firstRow));
+      int64_t mainRows = blockRows / tileRows * tileRows;
+      if (mainRows > 0)
+        buildRowLoop(panel, rowBegin, mainRows, tileRows);
+      if (mainRows < blockRows)
+        buildRowLoop(panel,
+                     arith::AddIOp::create(b, loc, rowBegin, index(mainRows)),
+                     blockRows - mainRows, 1);
+    };
+    if (parallel && numBlocks * numPanels > 1) {
+      scf::ParallelOp::create(
+          b, loc, ValueRange{index(0), index(0)},
+          ValueRange{index(numBlocks), index(numPanels)},
+          ValueRange{index(1), index(1)},
+          [&](OpBuilder &nb, Location, ValueRange ivs) {
+            body(nb, ivs[0], ivs[1]);
+          });
+      return;
+    }
+    scf::ForOp::create(
+        b, loc, index(0), index(numBlocks), index(1), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value block, ValueRange) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          scf::ForOp::create(
+              b, loc, index(0), index(numPanels), index(1), ValueRange{},
+              [&](OpBuilder &pb, Location pl, Value panel, ValueRange) {
+                body(pb, block, panel);
+                scf::YieldOp::create(pb, pl);
+              });
+          scf::YieldOp::create(nb, l);
+        });
+  }
+
   Value index(int64_t v) {
     return arith::ConstantIndexOp::create(b, loc, v);
   }
@@ -365,9 +436,11 @@ private:
         ArrayRef<ReassociationIndices>{leading, {type.getRank() - 1}});
   }
 
-  void buildRowLoop(Value panel, int64_t begin, int64_t end, int64_t step) {
+  /// Tiles of `step` rows over `count` rows from `begin`.
+  void buildRowLoop(Value panel, Value begin, int64_t count, int64_t step) {
+    Value end = arith::AddIOp::create(b, loc, begin, index(count));
     scf::ForOp::create(
-        b, loc, index(begin), index(end), index(step), ValueRange{},
+        b, loc, begin, end, index(step), ValueRange{},
         [&](OpBuilder &nb, Location l, Value row, ValueRange) {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
@@ -381,8 +454,8 @@ private:
     return VectorType::get({kLanes * kGroup}, b.getI8Type());
   }
 
-  /// The four bytes of row `row` at group `group`, shifted to u8 if signed
-  /// and broadcast to all lanes. `partial`: the group runs past K (a
+  /// The four (u8) bytes of row `row` at group `group`, broadcast to all
+  /// lanes. `partial`: the group runs past K (a
   /// zero-padded read; the packed weights there are zero).
   Value broadcastGroup(Value row, Value group, bool partial) {
     Value col = arith::MulIOp::create(b, loc, group, index(kGroup));
@@ -401,11 +474,6 @@ private:
         vector::BitCastOp::create(
             b, loc, VectorType::get({1}, b.getI32Type()), bytes),
         ArrayRef<int64_t>{0});
-    if (c.lhsSigned)
-      word = arith::XOrIOp::create(
-          b, loc, word,
-          arith::ConstantOp::create(b, loc,
-                                    b.getI32IntegerAttr(int32_t(0x80808080u))));
     Value splat = vector::BroadcastOp::create(b, loc, accType(), word);
     return vector::BitCastOp::create(b, loc, bytesType(), splat);
   }

@@ -4,29 +4,39 @@
 // The raw contraction of quant-lower-qnn (s8 x s8 -> i32) and its requantize
 // epilogue, bufferized: one kernel. The weights (K = 5, N = 2) are packed
 // into 2 panels x 2 groups of 64 bytes: lane j of group g holds
-// w[4g..4g+3, j], zero past K and N. s8 activations: xor 0x80, and
-// 128 * colsum(w) = 128 * [25, 30] is subtracted.
+// w[4g..4g+3, j], zero past K and N. s8 activations: xor 0x80 (once, into
+// a copy), and 128 * colsum(w) = 128 * [25, 30] is subtracted.
 // CHECK-DAG:   memref.global "private" constant @__quantc_vnni_weights : memref<2x2x64xi8> = dense<"0x0103050702040608000000{{0+}}090000000A000000{{0+}}">
 // CHECK-DAG:   memref.global "private" constant @__quantc_vnni_shift_correction : memref<32xi32> = dense<[3200, 3840, 0,
 // CHECK-LABEL: func.func @fused
-// CHECK-NOT:     memref.alloc
 // CHECK-NOT:     linalg.
-// CHECK:         scf.for %[[PANEL:.*]] = %c0 to %c1 step %c1
-// CHECK:           scf.for %[[ROW:.*]] = %c0{{.*}} to %c8{{.*}} step %c8
+// s8 activations are shifted once, into an aligned copy.
+// CHECK:         %[[SHIFTED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<9x5xi8>
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read %{{.*}} : memref<9x5xi8>, vector<64xi8>
+// CHECK:             arith.xori %{{.*}}, %{{.*}} : vector<64xi8>
+// CHECK:             vector.transfer_write %{{.*}}, %[[SHIFTED]]
+// CHECK-NOT:     memref.alloc
+// Row blocks (one, of 9 rows) x column panels (one), then tiles of 8 rows.
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
 // CHECK:             scf.for {{.*}} iter_args(
 // CHECK:               vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
-// CHECK:               vector.load %{{.*}} : memref<9x5xi8>, vector<4xi8>
-// CHECK:               arith.xori %{{.*}}, %{{.*}} : i32
+// CHECK:               vector.load %[[SHIFTED]]{{.*}} : memref<9x5xi8>, vector<4xi8>
 // CHECK:               vector.broadcast %{{.*}} : i32 to vector<16xi32>
 // CHECK:               llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
 // The group past K = 4: a zero-padded read.
-// CHECK:             vector.transfer_read %{{.*}} : memref<9x5xi8>, vector<4xi8>
+// CHECK:             vector.transfer_read %[[SHIFTED]]{{.*}} : memref<9x5xi8>, vector<4xi8>
 // CHECK:             arith.subi %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK:             arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK:             math.roundeven %{{.*}} : vector<16xf32>
 // CHECK:             vector.transfer_write %{{.*}} : vector<16xi8>, memref<9x2xi8>
 // The remainder row, in one-row tiles.
-// CHECK:           scf.for %{{.*}} = %c8{{.*}} to %c9{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK:             iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
+// CHECK:         memref.dealloc %[[SHIFTED]]
 // One panel: nothing to run in parallel.
 // PAR-LABEL: func.func @fused
 // PAR-NOT:     scf.parallel
@@ -68,7 +78,7 @@ func.func @fused(%x: memref<9x5xi8>, %out: memref<9x2xi8>) {
 // CHECK-LABEL: func.func @unfused_u8_batch
 // CHECK-NOT:     memref.global {{.*}}shift_correction
 // CHECK:         memref.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : memref<2x3x8xi8> into memref<6x8xi8>
-// CHECK:         scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %c1
 // CHECK-NOT:     arith.xori
 // CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // CHECK:         vector.transfer_read %{{.*}} : memref<6x40xi32>, vector<16xi32>
@@ -76,7 +86,7 @@ func.func @fused(%x: memref<9x5xi8>, %out: memref<9x2xi8>) {
 // CHECK:         vector.transfer_write %{{.*}} : vector<16xi32>, memref<6x40xi32>
 // CHECK-NOT:     linalg.generic
 // PAR-LABEL: func.func @unfused_u8_batch
-// PAR:         scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1)
+// PAR:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0{{.*}}) to (%c1, %c2) step
 // PAR:           llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 memref.global "private" constant @weights : memref<8x40xi8> = dense<-7>
 func.func @unfused_u8_batch(%x: memref<2x3x8xi8>, %acc: memref<2x3x40xi32>) {

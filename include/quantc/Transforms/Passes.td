@@ -236,7 +236,8 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
       (`tile-rows` x `tile-vectors` zmm) is updated by
       `llvm.x86.avx512.vpdpbusd.512` per group of four `k`, the activation
       group (4 bytes of a row) broadcast to all lanes;
-    - signed activations are shifted to u8 (xor 0x80), and the constant
+    - signed activations are shifted to u8 (xor 0x80) once, into a copy
+      the tiles read, and the constant
       `128 * colsum(w)[n]` is subtracted from each finished accumulator
       (docs/Numerics.md, "VNNI u8 shift");
     - the requantize epilogue generic that reads the accumulator is fused
@@ -244,9 +245,10 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
       or scalars: it is applied to the accumulator vectors, and the i32
       accumulator buffer disappears. Otherwise the tile adds into it.
 
-    Rows left over from `tile-rows` run in one-row tiles; columns past `N`
-    are masked. With `parallel`, the column panels form an `scf.parallel`
-    loop (for `convert-scf-to-openmp`). Contractions it cannot take (other
+    Rows run in blocks of 64 (kept in cache while the weight panels stream
+    past), rows left over from `tile-rows` in one-row tiles; columns past
+    `N` are masked. With `parallel`, row blocks x column panels form an
+    `scf.parallel` loop (for `convert-scf-to-openmp`). Contractions it cannot take (other
     element types, non-constant or unsigned weights, dynamic shapes,
     convolutions) are left unchanged for the scalar path.
   }];
