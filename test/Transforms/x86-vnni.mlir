@@ -139,3 +139,33 @@ func.func @unsigned_weights(%x: memref<4x8xi8>, %acc: memref<4x16xi32>) {
   }
   return
 }
+
+// -----
+
+// Weights in a dense_resource blob (as quant-import writes initializers)
+// are packed the same: w = [[1, 2], [3, 4], [5, 6], [7, -1]].
+// CHECK:       memref.global "private" constant @__quantc_vnni_weights : memref<2x1x64xi8> = dense<"0x01030507020406FF{{0+}}">
+// CHECK-LABEL: func.func @resource_weights
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT:     linalg.generic
+memref.global "private" constant @weights : memref<4x2xi8> = dense_resource<w>
+func.func @resource_weights(%x: memref<3x4xi8>, %acc: memref<3x2xi32>) {
+  %w = memref.get_global @weights : memref<4x2xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<3x4xi8>, memref<4x2xi8>) outs(%acc : memref<3x2xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0100000001020304050607FF"
+    }
+  }
+#-}
