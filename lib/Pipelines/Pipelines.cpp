@@ -20,6 +20,7 @@
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace quantc;
 
 void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
                                             const CPUPipelineOptions &options) {
@@ -35,7 +36,11 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createLowerQNNPass(lowerOptions));
 }
 
-void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+/// buildLinalgToLLVMPipeline, with the x86 stages when `x86` is set:
+/// quant-x86-vnni on the bufferized contractions before the remaining linalg
+/// ops become loops, then vector (and with threads, OpenMP) lowering.
+static void buildLinalgToLLVM(OpPassManager &pm,
+                              const X86PipelineOptions *x86) {
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   // include-apply-rescale: tosa.rescale (from TOSA integer input, or
@@ -63,24 +68,62 @@ void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   // owning them (an argument, a view of one).
   pm.addPass(createConvertBufferizationToMemRefPass());
 
+  if (x86) {
+    X86VNNIPassOptions vnni;
+    vnni.tileRows = x86->tileRows;
+    vnni.tileVectors = x86->tileVectors;
+    vnni.parallel = x86->threads > 1;
+    pm.addPass(createX86VNNIPass(vnni));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (x86 && x86->threads > 1) {
+    ConvertSCFToOpenMPPassOptions openmp;
+    openmp.numThreads = x86->threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openmp));
+  }
   pm.addPass(createLowerAffinePass());
+  // convert-scf-to-openmp wraps each parallel body in memref.alloca_scope,
+  // whose region must stay one block: memrefs (and alloca_scope) are
+  // lowered before scf-to-cf splits the loops into blocks.
+  if (x86) {
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  }
   pm.addPass(createLowerSCFToCFPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  if (x86) {
+    pm.addPass(createConvertVectorToLLVMPass());
+  } else {
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  }
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  if (x86 && x86->threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createDropRequantModePass());
+}
+
+void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+  buildLinalgToLLVM(pm, nullptr);
 }
 
 void quantc::buildCPUPipeline(OpPassManager &pm,
                               const CPUPipelineOptions &options) {
   buildQuantizedToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm);
+}
+
+void quantc::buildX86Pipeline(OpPassManager &pm,
+                              const X86PipelineOptions &options) {
+  CPUPipelineOptions front;
+  front.emulateQDQ = options.emulateQDQ;
+  front.requantMode = options.requantMode;
+  buildQuantizedToLinalgPipeline(pm, front);
+  buildLinalgToLLVM(pm, &options);
 }
 
 //===----------------------------------------------------------------------===//
@@ -94,6 +137,13 @@ void quantc::registerPipelines() {
       "QDQ into qnn ops, lower them to integer linalg, bufferize, lower to "
       "LLVM",
       buildCPUPipeline);
+  PassPipelineRegistration<X86PipelineOptions>(
+      "quant-x86-pipeline",
+      "quant-cpu-pipeline for x86-64 with AVX-512 VNNI: int8 matmuls become "
+      "vpdpbusd register-tiled kernels on compile-time packed weights with "
+      "the requantize fused (quant-x86-vnni), optionally multithreaded "
+      "through OpenMP",
+      buildX86Pipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "quant-to-linalg-pipeline",
       "QDQ form to integer linalg on tensors (quant-fold-qdq, "

@@ -57,6 +57,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -109,6 +110,17 @@ static opt<bool> emulateQDQ("emulate-qdq",
                             desc("Run QDQ form as float fake-quantization "
                                  "instead of integer code"),
                             cl::init(false));
+static opt<std::string>
+    target("target",
+           desc("Pipeline: cpu (quant-cpu-pipeline, portable scalar code) or "
+                "x86 (quant-x86-pipeline, AVX-512 VNNI kernels; the host "
+                "must have avx512vnni)"),
+           cl::init("cpu"));
+static opt<unsigned>
+    kernelThreads("kernel-threads",
+                  desc("--target=x86: threads of the contraction kernels "
+                       "(OpenMP, libomp)"),
+                  cl::init(1));
 static opt<bool> allowNonFinite("allow-nonfinite",
                                 desc("Accept NaN/Inf in float inputs"),
                                 cl::init(false));
@@ -711,10 +723,17 @@ std::optional<CompiledModel> compileModel(ModuleOp module,
     entry.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                      BoolAttr::get(context, false));
   PassManager pm(context);
-  quantc::CPUPipelineOptions pipelineOptions;
-  pipelineOptions.emulateQDQ = emulateQDQ;
-  pipelineOptions.calibrate = calibrate;
-  quantc::buildCPUPipeline(pm, pipelineOptions);
+  if (target == "x86") {
+    quantc::X86PipelineOptions pipelineOptions;
+    pipelineOptions.emulateQDQ = emulateQDQ;
+    pipelineOptions.threads = kernelThreads;
+    quantc::buildX86Pipeline(pm, pipelineOptions);
+  } else {
+    quantc::CPUPipelineOptions pipelineOptions;
+    pipelineOptions.emulateQDQ = emulateQDQ;
+    pipelineOptions.calibrate = calibrate;
+    quantc::buildCPUPipeline(pm, pipelineOptions);
+  }
   if (failed(pm.run(module)))
     return std::nullopt;
   bool hasMutableGlobals = false;
@@ -727,6 +746,10 @@ std::optional<CompiledModel> compileModel(ModuleOp module,
   std::string runnerUtils =
       (llvm::Twine(MLIR_LIB_DIR) + "/libmlir_c_runner_utils.so").str();
   SmallVector<StringRef> sharedLibs{runnerUtils};
+  // scf.parallel lowered through OpenMP calls LLVM's OpenMP runtime.
+  std::string openmpRuntime = (llvm::Twine(MLIR_LIB_DIR) + "/libomp.so").str();
+  if (target == "x86" && kernelThreads > 1)
+    sharedLibs.push_back(openmpRuntime);
   engineOptions.sharedLibPaths = sharedLibs;
   auto optimize = makeOptimizingTransformer(3, 0, nullptr);
   engineOptions.transformer = optimize;
@@ -830,6 +853,14 @@ int main(int argc, char **argv) {
       "quant-cpu-pipeline and run it on .npy or .npz data\n");
   if (threadCount == 0)
     fatal("--threads must be at least 1");
+  if (target != "cpu" && target != "x86")
+    fatal("--target must be cpu or x86, got '" + target + "'");
+  if (kernelThreads == 0)
+    fatal("--kernel-threads must be at least 1");
+  if (kernelThreads > 1 && target != "x86")
+    fatal("--kernel-threads needs --target=x86");
+  if (target == "x86" && calibrate)
+    fatal("--calibrate runs with --target=cpu only");
   if (timeIt && repeat == 0)
     fatal("--repeat must be at least 1");
   if (!calibrate &&
@@ -851,6 +882,7 @@ int main(int argc, char **argv) {
   quantc::registerONNXImportDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);

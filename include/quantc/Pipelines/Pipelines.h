@@ -54,6 +54,38 @@ void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm);
 void buildCPUPipeline(mlir::OpPassManager &pm,
                       const CPUPipelineOptions &options = {});
 
+/// Options of `quant-x86-pipeline`.
+struct X86PipelineOptions : public mlir::PassPipelineOptions<X86PipelineOptions> {
+  Option<bool> emulateQDQ{
+      *this, "emulate-qdq",
+      llvm::cl::desc("As quant-cpu-pipeline's emulate-qdq (no qnn ops, so "
+                     "no VNNI kernels)"),
+      llvm::cl::init(false)};
+  Option<std::string> requantMode{
+      *this, "requant-mode",
+      llvm::cl::desc("As quant-cpu-pipeline's requant-mode"),
+      llvm::cl::init("")};
+  Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads of the contraction kernels: above 1, their "
+                     "column panels run as an OpenMP parallel loop (the "
+                     "code then needs libomp)"),
+      llvm::cl::init(1)};
+  Option<unsigned> tileRows{
+      *this, "tile-rows",
+      llvm::cl::desc("Rows of the VNNI register tile (quant-x86-vnni)"),
+      llvm::cl::init(8)};
+  Option<unsigned> tileVectors{
+      *this, "tile-vectors",
+      llvm::cl::desc("16-column zmm vectors of the VNNI register tile"),
+      llvm::cl::init(2)};
+};
+
+/// `quant-x86-pipeline`: buildCPUPipeline with the int8 contractions lowered
+/// to AVX-512 VNNI kernels (quant-x86-vnni); same LLVM-dialect end state.
+void buildX86Pipeline(mlir::OpPassManager &pm,
+                      const X86PipelineOptions &options = {});
+
 /// Registers the named pipelines above.
 void registerPipelines();
 

@@ -312,4 +312,53 @@ def InlineSplatOperandsPass : Pass<"quant-inline-splat-operands"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
+  let summary = "Lower int8 contractions on buffers to AVX-512 VNNI micro-kernels";
+  let description = [{
+    Runs on bufferized code, after `quant-lower-qnn` and one-shot
+    bufferization. It matches the raw integer contraction that
+    `quant-lower-qnn` builds for `qnn.matmul` (a `linalg.generic` computing
+    `acc[b.., m, n] += ext(x[b.., m, k]) * extsi(w[k, n])` with i8 operands
+    and an i32 accumulator) whose weights `w` are a constant global
+    (`memref.get_global`), and replaces it with a tiled kernel:
+
+    - the weights are packed at compile time into a new constant global of
+      shape `[N1, K4, 64]` (`N1 = ceil(N / 16)` rounded up to the tile's
+      vectors, `K4 = ceil(K / 4)`): panel `n1` holds, for each group of four
+      `k`, the 16 x 4 bytes one `vpdpbusd` reads, zero padded;
+    - an `MR x (16 * NV)` register tile of i32 accumulators
+      (`tile-rows` x `tile-vectors` zmm) is updated by
+      `llvm.x86.avx512.vpdpbusd.512` per group of four `k`, the activation
+      group (4 bytes of a row) broadcast to all lanes;
+    - signed activations are shifted to u8 (xor 0x80) once, into a copy
+      the tiles read, and the constant
+      `128 * colsum(w)[n]` is subtracted from each finished accumulator
+      (docs/Numerics.md, "VNNI u8 shift");
+    - the requantize epilogue generic that reads the accumulator is fused
+      into the tile when its other operands are per output channel, per row
+      or scalars: it is applied to the accumulator vectors, and the i32
+      accumulator buffer disappears. Otherwise the tile adds into it.
+
+    Rows run in blocks of 64 (kept in cache while the weight panels stream
+    past), rows left over from `tile-rows` in one-row tiles; columns past
+    `N` are masked. With `parallel`, row blocks x column panels form an
+    `scf.parallel` loop (for `convert-scf-to-openmp`). Contractions it cannot take (other
+    element types, non-constant or unsigned weights, dynamic shapes,
+    convolutions) are left unchanged for the scalar path.
+  }];
+  let options = [
+    Option<"tileRows", "tile-rows", "unsigned", /*default=*/"8",
+           "Rows (M) of the register tile">,
+    Option<"tileVectors", "tile-vectors", "unsigned", /*default=*/"2",
+           "16-column zmm vectors (N) of the register tile">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Emit the column-panel loop as scf.parallel">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD

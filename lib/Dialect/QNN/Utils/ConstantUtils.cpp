@@ -36,6 +36,13 @@ std::optional<SmallVector<int64_t>> qnn::getConstantIntegers(Value value,
   Attribute attr;
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
+  return getIntegerElements(attr, isSigned);
+}
+
+std::optional<SmallVector<int64_t>> qnn::getIntegerElements(Attribute attr,
+                                                            bool isSigned) {
+  if (!attr)
+    return std::nullopt;
   SmallVector<int64_t> result;
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
     result.reserve(dense.getNumElements());
@@ -45,7 +52,8 @@ std::optional<SmallVector<int64_t>> qnn::getConstantIntegers(Value value,
   }
   unsigned width = 0;
   ArrayRef<char> bytes = resourceBytes(attr, width);
-  auto shaped = dyn_cast<ShapedType>(cast<TypedAttr>(attr).getType());
+  auto typed = dyn_cast<TypedAttr>(attr);
+  auto shaped = typed ? dyn_cast<ShapedType>(typed.getType()) : ShapedType();
   if (bytes.empty() || !shaped || !shaped.getElementType().isInteger())
     return std::nullopt;
   unsigned size = width / 8;

@@ -15,6 +15,7 @@
 #ifndef QUANTC_DIALECT_QNN_UTILS_CONSTANTUTILS_H
 #define QUANTC_DIALECT_QNN_UTILS_CONSTANTUTILS_H
 
+#include "mlir/IR/Attributes.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -26,6 +27,11 @@ namespace quantc::qnn {
 /// zero-extended per `isSigned`; nullopt when `value` is not such a constant.
 std::optional<llvm::SmallVector<int64_t>>
 getConstantIntegers(mlir::Value value, bool isSigned);
+
+/// The same for a constant attribute (dense or dense_resource), as a
+/// memref.global holds its initial value.
+std::optional<llvm::SmallVector<int64_t>>
+getIntegerElements(mlir::Attribute attr, bool isSigned);
 
 /// The elements of the f32 constant `value` in row-major order; nullopt when
 /// `value` is not such a constant.

@@ -1,0 +1,171 @@
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni=parallel=true | FileCheck %s --check-prefix=PAR
+
+// The raw contraction of quant-lower-qnn (s8 x s8 -> i32) and its requantize
+// epilogue, bufferized: one kernel. The weights (K = 5, N = 2) are packed
+// into 2 panels x 2 groups of 64 bytes: lane j of group g holds
+// w[4g..4g+3, j], zero past K and N. s8 activations: xor 0x80 (once, into
+// a copy), and 128 * colsum(w) = 128 * [25, 30] is subtracted.
+// CHECK-DAG:   memref.global "private" constant @__quantc_vnni_weights : memref<2x2x64xi8> = dense<"0x0103050702040608000000{{0+}}090000000A000000{{0+}}">
+// CHECK-DAG:   memref.global "private" constant @__quantc_vnni_shift_correction : memref<32xi32> = dense<[3200, 3840, 0,
+// CHECK-LABEL: func.func @fused
+// CHECK-NOT:     linalg.
+// s8 activations are shifted once, into an aligned copy.
+// CHECK:         %[[SHIFTED:.*]] = memref.alloc() {alignment = 64 : i64} : memref<9x5xi8>
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             vector.transfer_read %{{.*}} : memref<9x5xi8>, vector<64xi8>
+// CHECK:             arith.xori %{{.*}}, %{{.*}} : vector<64xi8>
+// CHECK:             vector.transfer_write %{{.*}}, %[[SHIFTED]]
+// CHECK-NOT:     memref.alloc
+// Row blocks (one, of 9 rows) x column panels (one), then tiles of 8 rows.
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:             scf.for {{.*}} iter_args(
+// CHECK:               vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
+// CHECK:               vector.load %[[SHIFTED]]{{.*}} : memref<9x5xi8>, vector<4xi8>
+// CHECK:               vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK:               llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// The group past K = 4: a zero-padded read.
+// CHECK:             vector.transfer_read %[[SHIFTED]]{{.*}} : memref<9x5xi8>, vector<4xi8>
+// CHECK:             arith.subi %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK:             arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK:             math.roundeven %{{.*}} : vector<16xf32>
+// CHECK:             vector.transfer_write %{{.*}} : vector<16xi8>, memref<9x2xi8>
+// The remainder row, in one-row tiles.
+// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// CHECK:             iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
+// CHECK:         memref.dealloc %[[SHIFTED]]
+// One panel: nothing to run in parallel.
+// PAR-LABEL: func.func @fused
+// PAR-NOT:     scf.parallel
+// PAR:         scf.for
+memref.global "private" constant @weights : memref<5x2xi8> = dense<[[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]>
+memref.global "private" constant @scale : memref<f32> = dense<2.5e-01>
+func.func @fused(%x: memref<9x5xi8>, %out: memref<9x2xi8>) {
+  %c0 = arith.constant 0 : i32
+  %w = memref.get_global @weights : memref<5x2xi8>
+  %acc = memref.alloc() : memref<9x2xi32>
+  linalg.fill ins(%c0 : i32) outs(%acc : memref<9x2xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<9x5xi8>, memref<5x2xi8>) outs(%acc : memref<9x2xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extsi %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  %s = memref.get_global @scale : memref<f32>
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> ()>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} ins(%acc, %s : memref<9x2xi32>, memref<f32>) outs(%out : memref<9x2xi8>) {
+  ^bb0(%y: i32, %m: f32, %o: i8):
+    %f = arith.sitofp %y : i32 to f32
+    %g = arith.mulf %f, %m : f32
+    %r = math.roundeven %g : f32
+    %q = arith.fptosi %r : f32 to i8
+    linalg.yield %q : i8
+  }
+  memref.dealloc %acc : memref<9x2xi32>
+  return
+}
+
+// -----
+
+// u8 activations (extui: no shift, no correction), a batch dimension, and
+// an accumulator that is the function's output (no epilogue to fuse): the
+// tile adds its registers into it. 40 columns: two 32-column panels, the
+// second masked.
+// CHECK-LABEL: func.func @unfused_u8_batch
+// CHECK-NOT:     memref.global {{.*}}shift_correction
+// CHECK:         memref.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : memref<2x3x8xi8> into memref<6x8xi8>
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %c1
+// CHECK-NOT:     arith.xori
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:         vector.transfer_read %{{.*}} : memref<6x40xi32>, vector<16xi32>
+// CHECK:         arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK:         vector.transfer_write %{{.*}} : vector<16xi32>, memref<6x40xi32>
+// CHECK-NOT:     linalg.generic
+// PAR-LABEL: func.func @unfused_u8_batch
+// PAR:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0{{.*}}) to (%c1, %c2) step
+// PAR:           llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+memref.global "private" constant @weights : memref<8x40xi8> = dense<-7>
+func.func @unfused_u8_batch(%x: memref<2x3x8xi8>, %acc: memref<2x3x40xi32>) {
+  %w = memref.get_global @weights : memref<8x40xi8>
+  linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<2x3x8xi8>, memref<8x40xi8>) outs(%acc : memref<2x3x40xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// Left for the scalar path: weights that are not a constant, and unsigned
+// weights (vpdpbusd's second operand is signed).
+// CHECK-LABEL: func.func @runtime_weights
+// CHECK:         linalg.generic
+// CHECK-NOT:     vpdpbusd
+func.func @runtime_weights(%x: memref<4x8xi8>, %w: memref<8x16xi8>, %acc: memref<4x16xi32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<4x8xi8>, memref<8x16xi8>) outs(%acc : memref<4x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extsi %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unsigned_weights
+// CHECK:         linalg.generic
+// CHECK-NOT:     vpdpbusd
+memref.global "private" constant @weights : memref<8x16xi8> = dense<5>
+func.func @unsigned_weights(%x: memref<4x8xi8>, %acc: memref<4x16xi32>) {
+  %w = memref.get_global @weights : memref<8x16xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<4x8xi8>, memref<8x16xi8>) outs(%acc : memref<4x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extsi %a : i8 to i32
+    %1 = arith.extui %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// Weights in a dense_resource blob (as quant-import writes initializers)
+// are packed the same: w = [[1, 2], [3, 4], [5, 6], [7, -1]].
+// CHECK:       memref.global "private" constant @__quantc_vnni_weights : memref<2x1x64xi8> = dense<"0x01030507020406FF{{0+}}">
+// CHECK-LABEL: func.func @resource_weights
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT:     linalg.generic
+memref.global "private" constant @weights : memref<4x2xi8> = dense_resource<w>
+func.func @resource_weights(%x: memref<3x4xi8>, %acc: memref<3x2xi32>) {
+  %w = memref.get_global @weights : memref<4x2xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<3x4xi8>, memref<4x2xi8>) outs(%acc : memref<3x2xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0100000001020304050607FF"
+    }
+  }
+#-}
