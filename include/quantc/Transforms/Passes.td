@@ -153,12 +153,17 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
-           "Emit a remark for every qnn.clamp that was not folded, with the "
-           "reason">,
+           "Emit a remark for every qnn.clamp or qnn.requantize that was not "
+           "folded, with the reason">,
   ];
   let statistics = [
     Statistic<"numClampsFolded", "num-clamps-folded",
               "Number of qnn.clamp folded into their producer">,
+    Statistic<"numRequantizeChainsFolded", "num-requantize-chains-folded",
+              "Number of qnn.requantize that now read the input of a "
+              "lossless qnn.requantize before them">,
+    Statistic<"numRequantizesFolded", "num-requantizes-folded",
+              "Number of qnn.requantize folded into their producer">,
   ];
   let dependentDialects = ["::quantc::qnn::QNNDialect",
                            "::mlir::quant::QuantDialect"];
