@@ -150,6 +150,15 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
     fixes its type), or the range does not contain the zero point (not a valid
     `!quant.uniform`). With `explain`, each such clamp gets a remark saying
     why.
+
+    Then requantize chains, where bit-identical in every requant mode: a
+    `qnn.requantize` with the same scale on both sides is an exact
+    zero-point move (centred values below 2^21). A requantize of such a
+    move that never clamps reads the move's input; such a move of the
+    single-use result of `qnn.matmul`, `qnn.conv2d`, `qnn.mul`,
+    `qnn.avg_pool2d` or `qnn.requantize` folds into it (the producer takes
+    the final zero point and the moved, intersected range). A rescale rounds
+    a second time and stays (docs/Passes.md gives the proof).
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
