@@ -13,12 +13,16 @@
 // - a qnn.requantize of a lossless qnn.requantize reads the first one's
 //   input;
 // - a qnn.requantize that only moves the zero point (same scale) folds
-//   into its producer's result type.
+//   into its producer's result type;
+// - a contraction with constant weights gets its zero-point corrections
+//   precomputed (zero_point_corrections), so that its lowered inner loop
+//   is the raw product of stored values.
 // A walk, not a greedy driver, like quant-fold-qdq: the IR may still hold
 // QDQ pairs, which upstream's folder would erase.
 //
 //===----------------------------------------------------------------------===//
 
+#include "quantc/Dialect/QNN/Utils/ContractionUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Transforms/Passes.h"
 
@@ -226,6 +230,57 @@ std::optional<std::string> foldRequantizeIntoProducer(RequantizeOp requant) {
   return std::nullopt;
 }
 
+//===----------------------------------------------------------------------===//
+// Zero-point corrections
+//===----------------------------------------------------------------------===//
+
+/// Sets zero_point_corrections on a contraction with constant weights and
+/// an input zero point (without one the corrections are K * 0 * zw = 0):
+/// the terms of the centred sum that do not depend on the input, from the
+/// one definition of the algebra (ContractionUtils.h). Returns whether it
+/// did.
+bool foldZeroPointCorrections(Operation *op) {
+  Value input, weights;
+  int64_t k, channels;
+  WeightChannelDim channelDim;
+  if (auto matmul = dyn_cast<MatmulOp>(op)) {
+    auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
+    if (matmul.getZeroPointCorrections() || !matmul.hasSharedRhs())
+      return false;
+    input = matmul.getLhs();
+    weights = matmul.getRhs();
+    k = rhsType.getDimSize(rhsType.getRank() - 2);
+    channels = rhsType.getDimSize(rhsType.getRank() - 1);
+    channelDim = WeightChannelDim::Last;
+  } else if (auto conv = dyn_cast<Conv2DOp>(op)) {
+    if (conv.getZeroPointCorrections())
+      return false;
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(conv.getWeight().getType()).getShape();
+    input = conv.getInput();
+    weights = conv.getWeight();
+    k = shape[1] * shape[2] * shape[3];
+    channels = shape[0];
+    channelDim = WeightChannelDim::First;
+  } else {
+    return false;
+  }
+  UniformParams x = *getUniformParams(input.getType());
+  UniformParams w = *getUniformParams(weights.getType());
+  if (x.zeroPoint(0) == 0 || ShapedType::isDynamic(channels))
+    return false;
+  std::optional<ConstantWeightSums> sums =
+      getConstantWeightSums(weights, w, channels, channelDim);
+  if (!sums)
+    return false;
+  op->setAttr("zero_point_corrections",
+              DenseI64ArrayAttr::get(op->getContext(),
+                                     computeZeroPointCorrections(
+                                         k, x.zeroPoint(0), w, channels,
+                                         &sums->sums)));
+  return true;
+}
+
 struct FuseRequantPass
     : public quantc::impl::FuseRequantPassBase<FuseRequantPass> {
   using FuseRequantPassBase::FuseRequantPassBase;
@@ -235,6 +290,10 @@ struct FuseRequantPass
     // the contraction's range, and the requantize can then fold too.
     foldClamps();
     foldRequantizes();
+    getOperation().walk([&](Operation *op) {
+      if (foldZeroPointCorrections(op))
+        ++numCorrectionsFolded;
+    });
   }
 
   /// In program order, so that a chain shortens from its start.

@@ -202,3 +202,49 @@ func.func @avg_pool_chain(%x: tensor<1x1x2x2x!qa>) -> tensor<1x1x1x1xf32> {
   %d = quant.dcast %r : tensor<1x1x1x1x!qo> to tensor<1x1x1x1xf32>
   return %d : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:1, {0.25:1, 0.5:-2, 0.125:0}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Constant weights: K * zx * zw[n] - zx * colsum(w)[n] with K = 4, zx = -3,
+// colsum = [22, 26, 30]: [-12 + 66, 24 + 78, 0 + 90].
+// CHECK-LABEL: @matmul_corrections
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: 54, 102, 90>}
+func.func @matmul_corrections(%x: tensor<2x4x!qa>) -> tensor<2x3x!qo> {
+  %wi = arith.constant dense<[[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]> : tensor<4x3xi8>
+  %w = quant.scast %wi : tensor<4x3xi8> to tensor<4x3x!qw>
+  %y = qnn.matmul %x, %w : (tensor<2x4x!qa>, tensor<4x3x!qw>) -> tensor<2x3x!qo>
+  return %y : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32, 0.25:3>
+!qo = !quant.uniform<u8:f32, 1.0:120>
+
+// A conv's filters (K = 1 * 2 * 2 = 4, sums [10, -4]), one batch of size-1
+// weights in a matmul, and what gets none: runtime weights, and zx = 0
+// (every correction 0).
+// CHECK-LABEL: @conv_corrections
+// CHECK:         qnn.conv2d {{.*}} {zero_point_corrections = array<i64: 256, 2048>}
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -128>}
+// CHECK:         qnn.matmul
+// CHECK-NOT:     zero_point_corrections
+func.func @conv_corrections(%x: tensor<1x1x3x3x!qa>, %m: tensor<1x2x1x!qa>, %rw: tensor<1x1x!qw>, %z: tensor<2x1x!quant.uniform<i8:f32, 0.5>>) -> (tensor<1x2x2x2x!qo>, tensor<1x2x1x!qo>, tensor<1x2x1x!qo>, tensor<2x1x!qo>) {
+  %wi = arith.constant dense<[[[[1, 2], [3, 4]]], [[[-1, -1], [-1, -1]]]]> : tensor<2x1x2x2xi8>
+  %w = quant.scast %wi : tensor<2x1x2x2xi8> to tensor<2x1x2x2x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1
+      : (tensor<1x1x3x3x!qa>, tensor<2x1x2x2x!qw>) -> tensor<1x2x2x2x!qo>
+  %vi = arith.constant dense<[[[4]]]> : tensor<1x1x1xi8>
+  %v = quant.scast %vi : tensor<1x1x1xi8> to tensor<1x1x1x!qw>
+  %b = qnn.matmul %m, %v : (tensor<1x2x1x!qa>, tensor<1x1x1x!qw>) -> tensor<1x2x1x!qo>
+  %r = qnn.matmul %m, %rw : (tensor<1x2x1x!qa>, tensor<1x1x!qw>) -> tensor<1x2x1x!qo>
+  %zi = arith.constant dense<[[1]]> : tensor<1x1xi8>
+  %zw = quant.scast %zi : tensor<1x1xi8> to tensor<1x1x!quant.uniform<i8:f32, 0.5>>
+  %zm = qnn.matmul %z, %zw : (tensor<2x1x!quant.uniform<i8:f32, 0.5>>, tensor<1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x1x!qo>
+  return %y, %b, %r, %zm : tensor<1x2x2x2x!qo>, tensor<1x2x1x!qo>, tensor<1x2x1x!qo>, tensor<2x1x!qo>
+}

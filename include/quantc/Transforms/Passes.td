@@ -159,6 +159,12 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
     `qnn.avg_pool2d` or `qnn.requantize` folds into it (the producer takes
     the final zero point and the moved, intersected range). A rescale rounds
     a second time and stays (docs/Passes.md gives the proof).
+
+    Last, a `qnn.matmul` (rank-2 weights) or `qnn.conv2d` with constant
+    weights and an input zero point gets `zero_point_corrections`:
+    `K * zx * zw[c] - zx * sum_k w[c]` per output channel, which
+    `quant-lower-qnn` adds in the epilogue, so that the inner loop is the
+    raw product of stored values.
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
@@ -173,6 +179,8 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
               "lossless qnn.requantize before them">,
     Statistic<"numRequantizesFolded", "num-requantizes-folded",
               "Number of qnn.requantize folded into their producer">,
+    Statistic<"numCorrectionsFolded", "num-corrections-folded",
+              "Number of contractions given zero_point_corrections">,
   ];
   let dependentDialects = ["::quantc::qnn::QNNDialect",
                            "::mlir::quant::QuantDialect"];
