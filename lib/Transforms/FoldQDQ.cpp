@@ -20,6 +20,7 @@
 #include "FoldQDQInternal.h"
 
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
+#include "quantc/Dialect/QNN/Utils/ContractionUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/QuantParams.h"
 #include "quantc/Transforms/Passes.h"
@@ -533,6 +534,23 @@ LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
   // Ask the verifier, capturing its reason instead of printing it.
   Type biasType = bias ? bias.getType() : Type();
   Type resultType = layer.output.getType();
+  // Constant weights bound the accumulator by what they reach, tighter
+  // than the storage ranges (the verifier's second proof).
+  SmallVector<int64_t> weightBound;
+  auto weightTensor = cast<RankedTensorType>(weight.getType());
+  bool isMatmul = layer.kind == QDQLayer::Kind::Matmul;
+  bool shared = !isMatmul ||
+                llvm::all_of(weightTensor.getShape().drop_back(2),
+                             [](int64_t size) { return size == 1; });
+  if (std::optional<UniformParams> w = getUniformParams(weight.getType());
+      w && shared && weightTensor.hasStaticShape() &&
+      weightTensor.getRank() >= 2)
+    if (std::optional<ConstantWeightSums> sums = getConstantWeightSums(
+            weight, *w,
+            isMatmul ? weightTensor.getShape().back()
+                     : weightTensor.getShape().front(),
+            isMatmul ? WeightChannelDim::Last : WeightChannelDim::First))
+      weightBound = sums->absCentredSums;
   std::string reason;
   LogicalResult valid = success();
   {
@@ -544,11 +562,12 @@ LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
     auto emitError = [&] { return emitRemark(layer.output.getLoc()); };
     if (layer.kind == QDQLayer::Kind::Matmul)
       valid = MatmulOp::verifyTypes(input.getType(), weight.getType(), biasType,
-                                    resultType, emitError);
+                                    resultType, emitError, weightBound);
     else
       valid = Conv2DOp::verifyTypes(input.getType(), weight.getType(), biasType,
                                     resultType, layer.strides, layer.dilations,
-                                    layer.padding, layer.groups, emitError);
+                                    layer.padding, layer.groups, emitError,
+                                    weightBound);
   }
   if (failed(valid))
     return reject(layer, reason);

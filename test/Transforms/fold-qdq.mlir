@@ -475,3 +475,28 @@ func.func @tosa_batched_reshaped(%x: tensor<2x2x3x4x!quant.uniform<u8:f32, 0.5:1
   %yq = quant.qcast %y : tensor<2x2x3x5xf32> to tensor<2x2x3x5x!quant.uniform<u8:f32, 2.0:100>>
   return %yq : tensor<2x2x3x5x!quant.uniform<u8:f32, 2.0:100>>
 }
+
+// -----
+
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// 16-bit activations and weights, K = 4: the storage ranges allow 4 *
+// 32768 * 32768 = 2^32, but the constant weights reach only 15 * 32768, so
+// the layer folds.
+// CHECK-LABEL: @tosa_constant_weight_bound
+// CHECK:         qnn.matmul
+// CHECK-NOT:     tosa.matmul
+func.func @tosa_constant_weight_bound(%x: tensor<1x2x4xf32>) -> tensor<1x2x1xf32> {
+  %xq = quant.qcast %x : tensor<1x2x4xf32> to tensor<1x2x4x!qa>
+  %xd = quant.dcast %xq : tensor<1x2x4x!qa> to tensor<1x2x4xf32>
+  %wi = arith.constant dense<[[[1], [-2], [3], [-9]]]> : tensor<1x4x1xi16>
+  %wq = quant.scast %wi : tensor<1x4x1xi16> to tensor<1x4x1x!qw>
+  %wd = quant.dcast %wq : tensor<1x4x1x!qw> to tensor<1x4x1xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %mm = tosa.matmul %xd, %wd, %zp, %zp : (tensor<1x2x4xf32>, tensor<1x4x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x1xf32>
+  %yq = quant.qcast %mm : tensor<1x2x1xf32> to tensor<1x2x1x!qo>
+  %yd = quant.dcast %yq : tensor<1x2x1x!qo> to tensor<1x2x1xf32>
+  return %yd : tensor<1x2x1xf32>
+}

@@ -150,15 +150,37 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
     fixes its type), or the range does not contain the zero point (not a valid
     `!quant.uniform`). With `explain`, each such clamp gets a remark saying
     why.
+
+    Then requantize chains, where bit-identical in every requant mode: a
+    `qnn.requantize` with the same scale on both sides is an exact
+    zero-point move (centred values below 2^21). A requantize of such a
+    move that never clamps reads the move's input; such a move of the
+    single-use result of `qnn.matmul`, `qnn.conv2d`, `qnn.mul`,
+    `qnn.avg_pool2d` or `qnn.requantize` folds into it (the producer takes
+    the final zero point and the moved, intersected range). A rescale rounds
+    a second time and stays (docs/Passes.md gives the proof).
+
+    Last, a `qnn.matmul` (rank-2 weights) or `qnn.conv2d` with constant
+    weights and an input zero point gets `zero_point_corrections`:
+    `K * zx * zw[c] - zx * sum_k w[c]` per output channel, which
+    `quant-lower-qnn` adds in the epilogue, so that the inner loop is the
+    raw product of stored values.
   }];
   let options = [
     Option<"explain", "explain", "bool", /*default=*/"false",
-           "Emit a remark for every qnn.clamp that was not folded, with the "
-           "reason">,
+           "Emit a remark for every qnn.clamp or qnn.requantize that was not "
+           "folded, with the reason">,
   ];
   let statistics = [
     Statistic<"numClampsFolded", "num-clamps-folded",
               "Number of qnn.clamp folded into their producer">,
+    Statistic<"numRequantizeChainsFolded", "num-requantize-chains-folded",
+              "Number of qnn.requantize that now read the input of a "
+              "lossless qnn.requantize before them">,
+    Statistic<"numRequantizesFolded", "num-requantizes-folded",
+              "Number of qnn.requantize folded into their producer">,
+    Statistic<"numCorrectionsFolded", "num-corrections-folded",
+              "Number of contractions given zero_point_corrections">,
   ];
   let dependentDialects = ["::quantc::qnn::QNNDialect",
                            "::mlir::quant::QuantDialect"];

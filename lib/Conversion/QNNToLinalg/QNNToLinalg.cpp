@@ -19,6 +19,7 @@
 #include "LoweringHelpers.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
+#include "quantc/Dialect/QNN/Utils/ContractionUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/Requantize.h"
 
@@ -348,18 +349,31 @@ struct ConstantTerms {
 };
 
 /// Folds the constant terms of a contraction with `channels` output
-/// channels and `k` products per output. `weights` is tried as a constant
-/// (pass null where the weights differ between batches); `channelOf` maps a
-/// flat index into it to its output channel.
+/// channels and `k` products per output: the op's zero_point_corrections
+/// when quant-fuse-requant set them, else the same algebra
+/// (computeZeroPointCorrections) on `weights` when it is a constant (pass
+/// null where the weights differ between batches), else K * zx * zw[c]
+/// alone and the weight sums are left to the epilogue.
 ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
                                 const UniformParams &x, const UniformParams &w,
                                 Value bias, Value weights,
-                                function_ref<int64_t(int64_t)> channelOf) {
+                                WeightChannelDim channelDim,
+                                std::optional<ArrayRef<int64_t>> corrections) {
   ConstantTerms terms;
   int64_t zx = x.zeroPoint(0);
-  terms.perChannel.resize(channels);
-  for (int64_t c = 0; c < channels; ++c)
-    terms.perChannel[c] = k * zx * w.zeroPoint(c);
+  std::optional<ConstantWeightSums> sums;
+  if (corrections) {
+    terms.perChannel.assign(corrections->begin(), corrections->end());
+    terms.weightSumsFolded = true;
+  } else if (zx == 0 || (sums = getConstantWeightSums(weights, w, channels,
+                                                      channelDim))) {
+    terms.perChannel = computeZeroPointCorrections(
+        k, zx, w, channels, sums ? &sums->sums : nullptr);
+    terms.weightSumsFolded = true; // With zx = 0 the term is 0.
+  } else {
+    terms.perChannel =
+        computeZeroPointCorrections(k, zx, w, channels, /*weightSums=*/nullptr);
+  }
   if (bias) {
     if (std::optional<SmallVector<int64_t>> values =
             getConstantIntegers(bias, /*isSigned=*/true)) {
@@ -368,15 +382,6 @@ ConstantTerms foldConstantTerms(int64_t k, int64_t channels,
     } else {
       terms.runtimeBias = bias;
     }
-  }
-  std::optional<SmallVector<int64_t>> weightValues;
-  if (zx == 0) {
-    terms.weightSumsFolded = true; // The term is 0.
-  } else if (weights && (weightValues = getConstantIntegers(weights,
-                                                            w.isSigned()))) {
-    for (auto [index, stored] : llvm::enumerate(*weightValues))
-      terms.perChannel[channelOf(index)] -= zx * stored;
-    terms.weightSumsFolded = true;
   }
   return terms;
 }
@@ -887,7 +892,7 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
     // The column sums fold when w is a constant shared by the batch.
     ConstantTerms constants = foldConstantTerms(
         k, n, lhsP, rhsP, adaptor.getBias(), sharedRhs ? rhs : Value(),
-        [&](int64_t index) { return index % n; });
+        WeightChannelDim::Last, op.getZeroPointCorrections());
     Value colSum;
     if (!constants.weightSumsFolded) {
       // colsum over (batch..., n, k) -> (batch..., n)
@@ -1035,9 +1040,9 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
          AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)},
         accSizes, xP.isSigned(), wP.isSigned());
 
-    ConstantTerms constants =
-        foldConstantTerms(k, filters, xP, wP, adaptor.getBias(), w,
-                          [&](int64_t flatIndex) { return flatIndex / k; });
+    ConstantTerms constants = foldConstantTerms(
+        k, filters, xP, wP, adaptor.getBias(), w, WeightChannelDim::First,
+        op.getZeroPointCorrections());
     Value weightSums;
     if (!constants.weightSumsFolded) {
       // sum over (g, o, c, kh, kw) -> (g, o)

@@ -144,6 +144,30 @@ func.func @matmul_constant_weights(%x: tensor<3x2x!qa>) -> tensor<3x2x!qo> {
 !qb = !quant.uniform<i32:f32, 0.125>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
+// The same layer with its zero_point_corrections precomputed
+// (quant-fuse-requant): -za * colsum(w) = [12, 18], plus the bias, is the
+// same folded vector, next to the same raw contraction.
+// CHECK-LABEL: @matmul_precomputed_corrections
+// CHECK:         %[[ACC:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK-DAG:     %[[CORR:.*]] = arith.constant dense<[22, 38]> : tensor<2xi32>
+// CHECK:         linalg.generic {{.*}} ins(%[[ACC]], %[[CORR]], %{{.*}} : tensor<3x2xi32>, tensor<2xi32>, tensor<f32>)
+// CHECK-NOT:     linalg.generic
+func.func @matmul_precomputed_corrections(%x: tensor<3x2x!qa>) -> tensor<3x2x!qo> {
+  %wi = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %w = quant.scast %wi : tensor<2x2xi8> to tensor<2x2x!qw>
+  %bi = arith.constant dense<[10, 20]> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %y = qnn.matmul %x, %w bias %b {zero_point_corrections = array<i64: 12, 18>} : (tensor<3x2x!qa>, tensor<2x2x!qw>, tensor<2x!qb>) -> tensor<3x2x!qo>
+  return %y : tensor<3x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
 // The same layer with its weights and bias in dense resources (as
 // quant-import writes large initializers): the constant terms fold the same.
 // CHECK-LABEL: @matmul_resource_weights

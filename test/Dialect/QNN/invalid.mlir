@@ -1003,3 +1003,69 @@ func.func @avg_pool_overflow(%x: tensor<1x1x300x300x!qi>) -> tensor<1x1x1x1x!qo>
   %0 = qnn.avg_pool2d %x kernel [300, 300] strides [1, 1] padding [0, 0, 0, 0] : tensor<1x1x300x300x!qi> -> tensor<1x1x1x1x!qo>
   return %0 : tensor<1x1x1x1x!qo>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+
+func.func @corrections_count(%x: tensor<2x2x!qa>) -> tensor<2x2x!qa> {
+  %wi = arith.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi8>
+  %w = quant.scast %wi : tensor<2x2xi8> to tensor<2x2x!qw>
+  // expected-error@+1 {{zero_point_corrections must have one value per output channel (2), got 1}}
+  %y = qnn.matmul %x, %w {zero_point_corrections = array<i64: 12>} : (tensor<2x2x!qa>, tensor<2x2x!qw>) -> tensor<2x2x!qa>
+  return %y : tensor<2x2x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+
+func.func @corrections_runtime_weights(%x: tensor<2x2x!qa>, %w: tensor<2x2x!qw>) -> tensor<2x2x!qa> {
+  // expected-error@+1 {{zero_point_corrections needs constant weights shared by every output (they define it)}}
+  %y = qnn.matmul %x, %w {zero_point_corrections = array<i64: 12, 18>} : (tensor<2x2x!qa>, tensor<2x2x!qw>) -> tensor<2x2x!qa>
+  return %y : tensor<2x2x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32, 0.25:3>
+
+func.func @corrections_wrong(%x: tensor<1x1x3x3x!qa>) -> tensor<1x1x2x2x!qa> {
+  %wi = arith.constant dense<[[[[1, 2], [3, 4]]]]> : tensor<1x1x2x2xi8>
+  %w = quant.scast %wi : tensor<1x1x2x2xi8> to tensor<1x1x2x2x!qw>
+  // expected-error@+1 {{zero_point_corrections[0] = 255 but the weights give K * zx * zw - zx * sum(w) = 256}}
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {zero_point_corrections = array<i64: 255>}
+      : (tensor<1x1x3x3x!qa>, tensor<1x1x2x2x!qw>) -> tensor<1x1x2x2x!qa>
+  return %y : tensor<1x1x2x2x!qa>
+}
+
+// -----
+
+// Constant weights: the bound is what they reach, max_n sum |w - zw| *
+// 32768; column 1 sums to 65536, which times 32768 is 2^31.
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_constant_weights_overflow(%x: tensor<2x2x!qa>) -> tensor<2x2x!qo> {
+  %wi = arith.constant dense<[[1, -32768], [2, -32768]]> : tensor<2x2xi16>
+  %w = quant.scast %wi : tensor<2x2xi16> to tensor<2x2x!qw>
+  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 2 products; the constant weights' largest sum of |w - zw| over an output channel, 65536, times 32768 reaches 2147483648 > 2147483647}}
+  %0 = qnn.matmul %x, %w : (tensor<2x2x!qa>, tensor<2x2x!qw>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25:-1>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_constant_weights_overflow(%x: tensor<1x1x2x2x!qx>) -> tensor<1x1x1x1x!qo> {
+  %wi = arith.constant dense<[[[[32767, 32767], [0, 0]]]]> : tensor<1x1x2x2xi16>
+  %w = quant.scast %wi : tensor<1x1x2x2xi16> to tensor<1x1x2x2x!qw>
+  // expected-error@+1 {{'qnn.conv2d' op i32 accumulator can overflow: K = 4 products; the constant weights' largest sum of |w - zw| over an output channel, 65538, times 32768 reaches 2147549184 > 2147483647}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x1x2x2x!qx>, tensor<1x1x2x2x!qw>) -> tensor<1x1x1x1x!qo>
+  return %0 : tensor<1x1x1x1x!qo>
+}

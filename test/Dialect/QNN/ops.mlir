@@ -60,6 +60,17 @@ func.func @matmul_per_tensor(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>) -> tensor
   return %0 : tensor<2x3x!qo>
 }
 
+// 16-bit operands, K = 4: the storage ranges allow 4 * 32768 * 32768 =
+// 2^32, but the constant weights reach only (1 + 2 + 3 + 4) * 32768.
+// CHECK-LABEL: @matmul_constant_weights_bound
+// CHECK:         qnn.matmul
+func.func @matmul_constant_weights_bound(%x: tensor<2x4x!quant.uniform<i16:f32, 0.5>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0>> {
+  %wi = arith.constant dense<[[1], [2], [-3], [4]]> : tensor<4x1xi16>
+  %w = quant.scast %wi : tensor<4x1xi16> to tensor<4x1x!quant.uniform<i16:f32, 0.25>>
+  %0 = qnn.matmul %x, %w : (tensor<2x4x!quant.uniform<i16:f32, 0.5>>, tensor<4x1x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0>>
+  return %0 : tensor<2x1x!quant.uniform<i8:f32, 1.0>>
+}
+
 // CHECK-LABEL: @matmul_bias
 func.func @matmul_bias(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
   // CHECK: qnn.matmul %{{.*}}, %{{.*}} bias %{{.*}} :

@@ -8,6 +8,7 @@
 
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
+#include "quantc/Dialect/QNN/Utils/ContractionUtils.h"
 
 #include "mlir/IR/OpImplementation.h"
 
@@ -153,19 +154,60 @@ static LogicalResult verifyBias(Type biasType, const UniformParams &input,
   return success();
 }
 
-/// Proves that `k` products of centred values fit the i32 accumulator.
+/// The bound of `k` products of centred values from the storage ranges.
+static double typeRangeBound(int64_t k, const UniformParams &input,
+                             const UniformParams &weight) {
+  return double(k) * double(input.maxAbsCentered()) *
+         double(weight.maxAbsCentered());
+}
+
+/// Proves that `k` products of centred values fit the i32 accumulator:
+/// from the storage ranges, or, given the per-channel sums of |w - zw| of
+/// constant weights, from max_c sum |w - zw[c]| * max|x - zx| (tighter:
+/// it is what the weights can actually reach).
 static LogicalResult
 verifyAccumulatorFits(int64_t k, const UniformParams &input,
                       const UniformParams &weight,
+                      ArrayRef<int64_t> weightAbsCentredSums,
                       function_ref<InFlightDiagnostic()> emitError) {
-  double bound = double(k) * double(input.maxAbsCentered()) *
-                 double(weight.maxAbsCentered());
-  if (bound > double(std::numeric_limits<int32_t>::max()))
+  constexpr double int32Max = double(std::numeric_limits<int32_t>::max());
+  if (!weightAbsCentredSums.empty()) {
+    int64_t largest = *llvm::max_element(weightAbsCentredSums);
+    double bound = double(largest) * double(input.maxAbsCentered());
+    if (bound > int32Max)
+      return emitError() << "i32 accumulator can overflow: K = " << k
+                         << " products; the constant weights' largest sum "
+                            "of |w - zw| over an output channel, "
+                         << largest << ", times " << input.maxAbsCentered()
+                         << " reaches " << int64_t(bound) << " > 2147483647";
+    return success();
+  }
+  double bound = typeRangeBound(k, input, weight);
+  if (bound > int32Max)
     return emitError() << "i32 accumulator can overflow: K = " << k
                        << " products of up to " << input.maxAbsCentered()
                        << " * " << weight.maxAbsCentered() << " reach "
                        << int64_t(bound) << " > 2147483647";
   return success();
+}
+
+/// The sums of |w - zw| per output channel of constant `weights`, for the
+/// accumulator bound, when the storage-range bound of `k` products does
+/// not prove it (computed only then: it reads every weight); else empty.
+static SmallVector<int64_t>
+weightBoundIfNeeded(int64_t k, Value input, Value weights, bool weightsShared,
+                    int64_t channels, WeightChannelDim channelDim) {
+  std::optional<UniformParams> x = getUniformParams(input.getType());
+  std::optional<UniformParams> w = getUniformParams(weights.getType());
+  if (!x || !w || !weightsShared || ShapedType::isDynamic(k) ||
+      ShapedType::isDynamic(channels) ||
+      typeRangeBound(k, *x, *w) <=
+          double(std::numeric_limits<int32_t>::max()))
+    return {};
+  if (std::optional<ConstantWeightSums> sums =
+          getConstantWeightSums(weights, *w, channels, channelDim))
+    return sums->absCentredSums;
+  return {};
 }
 
 /// The operand checks every quantized contraction shares: `input` and
@@ -209,7 +251,8 @@ static LogicalResult verifyContractionOperands(
 LogicalResult
 MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
                       Type resultType,
-                      function_ref<InFlightDiagnostic()> emitError) {
+                      function_ref<InFlightDiagnostic()> emitError,
+                      ArrayRef<int64_t> weightAbsCentredSums) {
   static const ContractionNames names{"lhs", "rhs", "N"};
   std::optional<UniformParams> lhs, rhs, result;
   if (failed(verifyContractionOperands(lhsType, rhsType, resultType, names, lhs,
@@ -260,7 +303,8 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
   if (ShapedType::isDynamic(k))
     return emitError() << "the reduction dimension K must be static to "
                           "prove the i32 accumulator cannot overflow";
-  if (failed(verifyAccumulatorFits(k, *lhs, *rhs, emitError)))
+  if (failed(verifyAccumulatorFits(k, *lhs, *rhs, weightAbsCentredSums,
+                                   emitError)))
     return failure();
 
   if (biasType)
@@ -268,10 +312,61 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
   return success();
 }
 
+/// Checks `zero_point_corrections` of a contraction against its constant
+/// weights, recomputed with the shared algebra (ContractionUtils.h).
+static LogicalResult verifyZeroPointCorrections(
+    std::optional<ArrayRef<int64_t>> corrections, Value input, Value weights,
+    bool weightsShared, int64_t k, int64_t channels,
+    WeightChannelDim channelDim, function_ref<InFlightDiagnostic()> emitError) {
+  if (!corrections)
+    return success();
+  if (int64_t(corrections->size()) != channels)
+    return emitError() << "zero_point_corrections must have one value per "
+                          "output channel ("
+                       << channels << "), got " << corrections->size();
+  UniformParams x = *getUniformParams(input.getType());
+  UniformParams w = *getUniformParams(weights.getType());
+  std::optional<ConstantWeightSums> sums;
+  if (weightsShared)
+    sums = getConstantWeightSums(weights, w, channels, channelDim);
+  if (!sums)
+    return emitError() << "zero_point_corrections needs constant weights "
+                          "shared by every output (they define it)";
+  SmallVector<int64_t> expected =
+      computeZeroPointCorrections(k, x.zeroPoint(0), w, channels, &sums->sums);
+  for (auto [c, actual] : llvm::enumerate(*corrections))
+    if (actual != expected[c])
+      return emitError() << "zero_point_corrections[" << c << "] = " << actual
+                         << " but the weights give K * zx * zw - zx * "
+                            "sum(w) = "
+                         << expected[c];
+  return success();
+}
+
+bool MatmulOp::hasSharedRhs() {
+  auto rhsType = cast<RankedTensorType>(getRhs().getType());
+  return llvm::all_of(rhsType.getShape().drop_back(2),
+                      [](int64_t size) { return size == 1; });
+}
+
 LogicalResult MatmulOp::verify() {
   Type biasType = getBias() ? getBias().getType() : Type();
-  return verifyTypes(getLhs().getType(), getRhs().getType(), biasType,
-                     getResult().getType(), [&] { return emitOpError(); });
+  auto emitError = [&] { return emitOpError(); };
+  auto rhsType = cast<RankedTensorType>(getRhs().getType());
+  SmallVector<int64_t> weightBound;
+  if (rhsType.getRank() >= 2)
+    weightBound = weightBoundIfNeeded(
+        rhsType.getDimSize(rhsType.getRank() - 2), getLhs(), getRhs(),
+        hasSharedRhs(), rhsType.getDimSize(rhsType.getRank() - 1),
+        WeightChannelDim::Last);
+  if (failed(verifyTypes(getLhs().getType(), getRhs().getType(), biasType,
+                         getResult().getType(), emitError, weightBound)))
+    return failure();
+  return verifyZeroPointCorrections(
+      getZeroPointCorrections(), getLhs(), getRhs(), hasSharedRhs(),
+      rhsType.getDimSize(rhsType.getRank() - 2),
+      rhsType.getDimSize(rhsType.getRank() - 1), WeightChannelDim::Last,
+      emitError);
 }
 
 //===----------------------------------------------------------------------===//
@@ -297,7 +392,8 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
                       Type resultType, ArrayRef<int64_t> strides,
                       ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding,
                       int64_t groups,
-                      function_ref<InFlightDiagnostic()> emitError) {
+                      function_ref<InFlightDiagnostic()> emitError,
+                      ArrayRef<int64_t> weightAbsCentredSums) {
   static const ContractionNames names{"input", "weight", "F"};
   std::optional<UniformParams> input, weight, result;
   if (failed(verifyContractionOperands(inputType, weightType, resultType, names,
@@ -368,7 +464,7 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
                        << outSizes[1] << "], got " << resultType;
 
   if (failed(verifyAccumulatorFits(w[1] * w[2] * w[3], *input, *weight,
-                                   emitError)))
+                                   weightAbsCentredSums, emitError)))
     return failure();
   if (biasType)
     return verifyBias(biasType, *input, *weight, filters, names, emitError);
@@ -377,9 +473,23 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
 
 LogicalResult Conv2DOp::verify() {
   Type biasType = getBias() ? getBias().getType() : Type();
-  return verifyTypes(getInput().getType(), getWeight().getType(), biasType,
-                     getResult().getType(), getStrides(), getDilations(),
-                     getPadding(), getGroups(), [&] { return emitOpError(); });
+  auto emitError = [&] { return emitOpError(); };
+  auto weightType = cast<RankedTensorType>(getWeight().getType());
+  ArrayRef<int64_t> w = weightType.getShape();
+  SmallVector<int64_t> weightBound;
+  if (weightType.getRank() == 4 && weightType.hasStaticShape())
+    weightBound =
+        weightBoundIfNeeded(w[1] * w[2] * w[3], getInput(), getWeight(),
+                            /*weightsShared=*/true, w[0],
+                            WeightChannelDim::First);
+  if (failed(verifyTypes(getInput().getType(), getWeight().getType(), biasType,
+                         getResult().getType(), getStrides(), getDilations(),
+                         getPadding(), getGroups(), emitError, weightBound)))
+    return failure();
+  return verifyZeroPointCorrections(getZeroPointCorrections(), getInput(),
+                                    getWeight(), /*weightsShared=*/true,
+                                    w[1] * w[2] * w[3], w[0],
+                                    WeightChannelDim::First, emitError);
 }
 
 //===----------------------------------------------------------------------===//
@@ -542,7 +652,7 @@ verifyElementwiseBinary(Type lhsType, Type rhsType, Type resultType,
       return emitError() << names[i] << " storage must be at most 16 bits, got "
                          << params[i]->type.getStorageType();
   if (centredProduct &&
-      failed(verifyAccumulatorFits(/*k=*/1, lhs, rhs, emitError)))
+      failed(verifyAccumulatorFits(/*k=*/1, lhs, rhs, {}, emitError)))
     return failure();
 
   auto resultTensor = cast<RankedTensorType>(resultType);

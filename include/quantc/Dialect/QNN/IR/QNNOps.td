@@ -86,8 +86,17 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
     - `result`: `[B..., M, N]`, per-tensor `!quant.uniform`.
 
     All operands share one expressed type. The verifier proves that the i32
-    accumulator cannot overflow: `K * max|lhs - zp| * max|rhs - zp| +
-    max|bias|` must fit in i32, which needs a static `K`.
+    accumulator cannot overflow: `K * max|lhs - zp| * max|rhs - zp|` must
+    fit in i32, which needs a static `K`; where it does not and `rhs` is a
+    constant shared by the batch, `max_n sum_k |rhs[k, n] - zp[n]| *
+    max|lhs - zp|` must (what the weights can actually reach).
+
+    `zero_point_corrections` (optional, set by `quant-fuse-requant`): the
+    terms of the sum that do not depend on `lhs`, one per output channel,
+    `K * zp_lhs * zp_rhs[n] - zp_lhs * sum_k rhs[k, n]`, so that the
+    lowered inner loop is the raw `sum_k lhs * rhs`. Only with a constant
+    `rhs` shared by the batch (rank 2, or batch dimensions of size 1); the
+    verifier recomputes it from the constant.
 
     ```mlir
     %y = qnn.matmul %x, %w bias %b
@@ -98,19 +107,37 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-                       Optional<AnyRankedTensor>:$bias);
+                       Optional<AnyRankedTensor>:$bias,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
+  let builders = [
+    // Without zero_point_corrections, as every rewrite but
+    // quant-fuse-requant builds it.
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs,
+                   "::mlir::Value":$rhs, "::mlir::Value":$bias), [{
+      build($_builder, $_state, result, lhs, rhs, bias,
+            /*zero_point_corrections=*/nullptr);
+    }]>
+  ];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The checks of the verifier on bare types, so that a rewrite can ask
     /// whether an op would be valid before building it. `bias` may be null.
+    /// `weightAbsCentredSums`: for constant weights, sum_k |w - zw[n]| per
+    /// output channel, which bounds the accumulator more tightly than the
+    /// storage ranges (empty: the storage-range bound).
     static ::llvm::LogicalResult verifyTypes(
         ::mlir::Type lhs, ::mlir::Type rhs, ::mlir::Type bias,
         ::mlir::Type result,
-        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
+        ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {});
+
+    /// Whether every output reads the same [K, N] weights: `rhs` has rank
+    /// 2, or only batch dimensions of size 1.
+    bool hasSharedRhs();
   }];
 }
 
@@ -144,7 +171,13 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
 
     All operands share one expressed type. The verifier proves that the i32
     accumulator cannot overflow: the `C/G * KH * KW` products of centred
-    values must fit in i32.
+    values must fit in i32, from the storage ranges or, for a constant
+    `weight`, from `max_f sum |weight[f] - zp[f]| * max|input - zp|`.
+
+    `zero_point_corrections` (optional, set by `quant-fuse-requant`): one
+    per filter `f`, `K * zp_in * zp_w[f] - zp_in * sum weight[f]` with
+    `K = C/G * KH * KW`; only with a constant `weight`, which the verifier
+    recomputes it from.
 
     ```mlir
     %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1]
@@ -160,13 +193,26 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
                        Optional<AnyRankedTensor>:$bias,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
-                       DenseI64ArrayAttr:$padding, I64Attr:$groups);
+                       DenseI64ArrayAttr:$padding, I64Attr:$groups,
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`bias` $bias^)? `strides` $strides
     `dilations` $dilations `padding` $padding `groups` $groups attr-dict
     `:` functional-type(operands, results)
   }];
+  let builders = [
+    // Without zero_point_corrections, as every rewrite but
+    // quant-fuse-requant builds it.
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input,
+                   "::mlir::Value":$weight, "::mlir::Value":$bias,
+                   "::llvm::ArrayRef<int64_t>":$strides,
+                   "::llvm::ArrayRef<int64_t>":$dilations,
+                   "::llvm::ArrayRef<int64_t>":$padding, "int64_t":$groups), [{
+      build($_builder, $_state, result, input, weight, bias, strides,
+            dilations, padding, groups, /*zero_point_corrections=*/nullptr);
+    }]>
+  ];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// The checks of the verifier on bare types and attribute values, so that
@@ -177,7 +223,8 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
         ::mlir::Type result, ::llvm::ArrayRef<int64_t> strides,
         ::llvm::ArrayRef<int64_t> dilations, ::llvm::ArrayRef<int64_t> padding,
         int64_t groups,
-        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
+        ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {});
   }];
 }
 
