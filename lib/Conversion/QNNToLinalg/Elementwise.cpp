@@ -27,6 +27,7 @@
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Numerics/Requantize.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -123,10 +124,15 @@ Value centre(OpBuilder &b, Location loc, Value stored,
 /// (exact). Measured against ONNX Runtime 1.23.2: bit-exact, where the
 /// unfused (a - za) * ra + (b - zb) * rb + zc differs at rounding
 /// midpoints.
+/// In the integer modes, TFLite's or TOSA's integer add instead
+/// (buildIntegerAddSub).
 template <typename OpTy, bool isSub>
 struct AddSubLowering : public OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
   using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  AddSubLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
+                 RequantMode mode)
+      : OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
+  RequantMode mode;
 
   LogicalResult
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
@@ -135,6 +141,9 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
     UniformParams rhsP = *getUniformParams(op.getRhs().getType());
     UniformParams outP = *getUniformParams(op.getType());
     Location loc = op.getLoc();
+    if (mode != RequantMode::fp32)
+      return buildIntegerAddSub(op, adaptor.getLhs(), adaptor.getRhs(), lhsP,
+                                rhsP, outP, rewriter);
     Type f32 = rewriter.getF32Type();
     // float32 throughout, one rounding per statement (no contraction).
     float outScale = float(outP.scale(0));
@@ -167,6 +176,78 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
           // zc is already in y: round and clamp only.
           return roundClampToStorage(b, l, y, floatConstant(b, l, f32, 0.0),
                                      outP);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// fixedpoint (TFLite's reference add/sub, kernels/internal/reference/
+  /// add.h, sub.h):
+  ///   a' = MBQM((a - za) << L, ma), b' = MBQM((b - zb) << L, mb)
+  ///   q  = clamp(MBQM(a' +- b', mo) + zc)
+  /// tosa-* (TensorFlow's TFLite-to-TOSA legalization of ADD/SUB):
+  ///   a' = rescale(a - za, Ma), b' = rescale(b - zb, Mb)  (to i32)
+  ///   q  = clamp(rescale(a' +- b', Mo) + zc)
+  /// A 16-bit TFLite sub negates mb and adds, as its Prepare does; that
+  /// rounds the rhs's ties differently from subtracting.
+  LogicalResult buildIntegerAddSub(OpTy op, Value lhs, Value rhs,
+                                   const UniformParams &lhsP,
+                                   const UniformParams &rhsP,
+                                   const UniformParams &outP,
+                                   ConversionPatternRewriter &rewriter) const {
+    FailureOr<AddSubRescale> rescale = computeAddSubRescale(
+        mode, lhsP, rhsP, outP, [&] { return op.emitError(); });
+    if (failed(rescale))
+      return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    bool negateRhsMultiplier = isSub && mode == RequantMode::fixedpoint &&
+                               outP.storageWidth() == 16;
+    Location loc = op.getLoc();
+    BroadcastOperands broadcast = buildBroadcast(
+        rewriter, loc, {lhs, rhs}, cast<RankedTensorType>(op.getType()));
+    Value result = buildBinaryGeneric(
+        rewriter, loc, lhs, rhs, broadcast, outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, Value lhsValue, Value rhsValue) {
+          auto c32 = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(b, l,
+                                             b.getI32IntegerAttr(int32_t(v)));
+          };
+          // buildRequantizeScalar's parameters of one rescale, in its order.
+          auto params = [&](const RequantConstants &c, int64_t sign) {
+            SmallVector<Value, 3> values{c32(sign * c.multipliers[0])};
+            if (mode == RequantMode::fixedpoint)
+              values.push_back(c32(c.leftShifts[0]));
+            values.push_back(c32(c.rightShifts[0]));
+            return values;
+          };
+          auto rescaleInput = [&](Value stored, const UniformParams &p,
+                                  const RequantConstants &c,
+                                  int64_t sign) -> Value {
+            Value centred = centre(b, l, stored, p);
+            SmallVector<Value, 3> m = params(c, sign);
+            if (mode == RequantMode::fixedpoint)
+              return buildFixedPointMultiply(
+                  b, l,
+                  arith::ShLIOp::create(b, l, centred,
+                                        c32(rescale->leftShift)),
+                  m[0], m[1], m[2]);
+            // In TOSA's range for the input rescale: exact in i32.
+            return arith::TruncIOp::create(
+                b, l, b.getI32Type(),
+                buildTosaApplyScale(b, l, centred, m[0], m[1],
+                                    mode == RequantMode::tosa_double_round));
+          };
+          Value scaledLhs = rescaleInput(lhsValue, lhsP, rescale->lhs, 1);
+          Value scaledRhs = rescaleInput(rhsValue, rhsP, rescale->rhs,
+                                         negateRhsMultiplier ? -1 : 1);
+          Value sum =
+              isSub && !negateRhsMultiplier
+                  ? arith::SubIOp::create(b, l, scaledLhs, scaledRhs)
+                        .getResult()
+                  : arith::AddIOp::create(b, l, scaledLhs, scaledRhs)
+                        .getResult();
+          return buildRequantizeScalar(
+              b, l, mode, sum, params(rescale->out, 1),
+              buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -299,11 +380,60 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
 
 } // namespace
 
+FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
+    RequantMode mode, const UniformParams &lhs, const UniformParams &rhs,
+    const UniformParams &out, function_ref<InFlightDiagnostic()> emitError) {
+  assert(mode != RequantMode::fp32 && "fp32 add/sub has no rescales");
+  unsigned outBits = out.storageWidth();
+  numerics::AddRescaleMultipliers real =
+      mode == RequantMode::fixedpoint
+          ? numerics::addMultipliersTFLite(float(lhs.scale(0)),
+                                           float(rhs.scale(0)),
+                                           float(out.scale(0)), outBits)
+          : numerics::addMultipliersTosa(lhs.scale(0), rhs.scale(0),
+                                         out.scale(0), outBits);
+  std::string modeName = stringifyRequantModeOption(mode);
+  // TFLite shifts the centred inputs left in int32 and TOSA's rescales
+  // reach the same magnitude: 8-bit inputs with the 20-bit shift, 16-bit
+  // ones only with the 15-bit shift of a 16-bit output.
+  for (auto [what, p] : {std::pair<StringRef, const UniformParams &>{"lhs", lhs},
+                         {"rhs", rhs}})
+    if (p.maxAbsCentered() > (int64_t(INT32_MAX) >> real.leftShift))
+      return emitError() << "requant-mode=" << modeName << ": " << what
+                         << " values up to " << p.maxAbsCentered()
+                         << " from the zero point do not fit int32 once "
+                            "shifted left by "
+                         << real.leftShift << " (the input shift of a "
+                         << (outBits == 16 ? 16 : 8)
+                         << "-bit integer add); use a 16-bit result or the "
+                            "fp32 mode";
+  // TFLite's QuantizeMultiplierSmallerThanOneExp rejects an output
+  // multiplier of 1 or more (an output scale below 2 max(sa, sb) / 2^L).
+  if (mode == RequantMode::fixedpoint && !(real.out < 1.0))
+    return emitError() << "requant-mode=fixedpoint: the integer add's output "
+                          "multiplier 2 max(s_lhs, s_rhs) / (2^"
+                       << real.leftShift << " s_result) = " << real.out
+                       << " must be below 1 (TFLite)";
+  AddSubRescale rescale{real.leftShift, {}, {}, {}};
+  for (auto [constants, m] : {std::pair<RequantConstants &, double>{
+                                  rescale.lhs, real.lhs},
+                              {rescale.rhs, real.rhs},
+                              {rescale.out, real.out}}) {
+    FailureOr<RequantConstants> c =
+        computeRequantConstants(mode, {ChannelMultiplier{0.0f, m}}, emitError);
+    if (failed(c))
+      return failure();
+    constants = std::move(*c);
+  }
+  return rescale;
+}
+
 void quantc::lowering::populateQNNElementwiseToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns,
     RequantMode mode) {
+  patterns.add<ClampLowering, LookupLowering>(typeConverter,
+                                              patterns.getContext());
   patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
-               AddSubLowering<SubOp, /*isSub=*/true>, ClampLowering,
-               LookupLowering>(typeConverter, patterns.getContext());
-  patterns.add<MulLowering>(typeConverter, patterns.getContext(), mode);
+               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering>(
+      typeConverter, patterns.getContext(), mode);
 }
