@@ -341,6 +341,80 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
   }
 };
 
+/// qnn.leaky_relu. fp32: the float32 QDQ computation,
+///   x = float32(q - zi) * si,  y = x >= 0 ? x : x * alpha,
+///   out = clamp(rne(y / so) + zo);
+/// fixedpoint: TFLite's integer LeakyRelu (reference_ops::QuantizeLeakyRelu,
+/// multipliers from leaky_relu.cc's Prepare, in float32 as it computes them):
+///   v = q - zi,  out = clamp(MBQM(v, v >= 0 ? si / so : si * alpha / so) + zo).
+struct LeakyReluLowering : public OpConversionPattern<LeakyReluOp> {
+  LeakyReluLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
+                    RequantMode mode)
+      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
+  RequantMode mode;
+
+  LogicalResult
+  matchAndRewrite(LeakyReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams inP = *getUniformParams(op.getInput().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    float alpha = op.getAlpha().convertToFloat();
+    Location loc = op.getLoc();
+    std::optional<LeakyReluMultipliers> multipliers;
+    if (mode != RequantMode::fp32) {
+      FailureOr<LeakyReluMultipliers> m = computeLeakyReluMultipliers(
+          mode, inP, outP, alpha, [&] { return op.emitError(); });
+      if (failed(m))
+        return failure(); // Diagnosed before the conversion (LowerQNNPass).
+      multipliers = *m;
+    }
+    Value result = buildElementwise(
+        rewriter, loc, adaptor.getInput(), {}, outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Type f32 = b.getF32Type();
+          Value centred = centre(b, l, args[0], inP);
+          if (mode == RequantMode::fp32) {
+            Value x = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, f32, centred),
+                floatConstant(b, l, f32, float(inP.scale(0))));
+            Value positive = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OGE, x,
+                floatConstant(b, l, f32, 0.0));
+            Value y = arith::SelectOp::create(
+                b, l, positive, x,
+                arith::MulFOp::create(b, l, x, floatConstant(b, l, f32, alpha)));
+            Value divided = arith::DivFOp::create(
+                b, l, y, floatConstant(b, l, f32, float(outP.scale(0))));
+            return roundClampToStorage(
+                b, l, divided,
+                floatConstant(b, l, f32, double(outP.zeroPoint(0))), outP);
+          }
+          auto c32 = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(b, l,
+                                             b.getI32IntegerAttr(int32_t(v)));
+          };
+          Value positive = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::sge, centred, c32(0));
+          // Per element, the constants of the side its sign picks.
+          auto pick = [&](ArrayRef<int64_t> identity, ArrayRef<int64_t> alpha) {
+            return arith::SelectOp::create(b, l, positive, c32(identity[0]),
+                                           c32(alpha[0]))
+                .getResult();
+          };
+          const RequantConstants &id = multipliers->identity;
+          const RequantConstants &al = multipliers->alpha;
+          SmallVector<Value, 3> params{pick(id.multipliers, al.multipliers),
+                                       pick(id.leftShifts, al.leftShifts),
+                                       pick(id.rightShifts, al.rightShifts)};
+          return buildRequantizeScalar(
+              b, l, mode, centred, params,
+              buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// qnn.lookup: the table as a constant of the result's storage type, read
 /// at ext(q) - offset.
 struct LookupLowering : public OpConversionPattern<LookupOp> {
@@ -428,12 +502,37 @@ FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
   return rescale;
 }
 
+FailureOr<LeakyReluMultipliers> quantc::lowering::computeLeakyReluMultipliers(
+    RequantMode mode, const UniformParams &in, const UniformParams &out,
+    float alpha, function_ref<InFlightDiagnostic()> emitError) {
+  if (mode != RequantMode::fixedpoint)
+    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                       << ": qnn.leaky_relu has no TOSA integer form yet; "
+                          "use fp32 or fixedpoint";
+  // leaky_relu.cc's Prepare: float32 products and quotients, then double.
+  float inScale = float(in.scale(0)), outScale = float(out.scale(0));
+  float alphaMultiplier = inScale * alpha / outScale;
+  float identityMultiplier = inScale / outScale;
+  LeakyReluMultipliers multipliers;
+  for (auto [constants, m] : {std::pair<RequantConstants &, float>{
+                                  multipliers.identity, identityMultiplier},
+                              {multipliers.alpha, alphaMultiplier}}) {
+    FailureOr<RequantConstants> c = computeRequantConstants(
+        mode, {ChannelMultiplier{0.0f, double(m)}}, emitError);
+    if (failed(c))
+      return failure();
+    constants = std::move(*c);
+  }
+  return multipliers;
+}
+
 void quantc::lowering::populateQNNElementwiseToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns,
     RequantMode mode) {
   patterns.add<ClampLowering, LookupLowering>(typeConverter,
                                               patterns.getContext());
   patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
-               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering>(
+               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering,
+               LeakyReluLowering>(
       typeConverter, patterns.getContext(), mode);
 }

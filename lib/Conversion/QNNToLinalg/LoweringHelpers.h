@@ -191,6 +191,17 @@ bool hasStorageLowering(mlir::Operation *op);
 void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                     mlir::RewritePatternSet &patterns);
 
+/// The two requantizes of qnn.leaky_relu in an integer mode: s_in / s_out
+/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's, in float32). Fails
+/// in the TOSA modes (no TOSA form yet) and for a negative alpha.
+struct LeakyReluMultipliers {
+  RequantConstants identity, alpha;
+};
+mlir::FailureOr<LeakyReluMultipliers> computeLeakyReluMultipliers(
+    qnn::RequantMode mode, const qnn::UniformParams &in,
+    const qnn::UniformParams &out, float alpha,
+    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
 /// Whether qnn.avg_pool2d in integer `mode` averages in the input's
 /// parameters and then requantizes (TFLite's and TOSA's average pools keep
 /// the scale and storage type).

@@ -1131,6 +1131,11 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
                                 *getUniformParams(op->getOperand(1).getType()),
                                 *getUniformParams(op->getResult(0).getType()),
                                 emitError);
+  } else if (auto leaky = dyn_cast<LeakyReluOp>(op)) {
+    return computeLeakyReluMultipliers(
+        mode, *getUniformParams(leaky.getInput().getType()),
+        *getUniformParams(leaky.getType()), leaky.getAlpha().convertToFloat(),
+        emitError);
   } else if (auto pool = dyn_cast<AvgPool2DOp>(op)) {
     UniformParams in = *getUniformParams(pool.getInput().getType());
     UniformParams out = *getUniformParams(pool.getType());

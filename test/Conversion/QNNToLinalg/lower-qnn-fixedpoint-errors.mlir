@@ -30,3 +30,15 @@ func.func @sub_u16_narrow_result(%a: tensor<4x!qc>, %b: tensor<4x!qa>) -> tensor
   %0 = qnn.sub %a, %b : (tensor<4x!qc>, tensor<4x!qa>) -> tensor<4x!qc>
   return %0 : tensor<4x!qc>
 }
+
+// -----
+
+// TFLite's LeakyRelu multiplies by alpha * s_in / s_out as a Q31 multiplier:
+// not a negative one.
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=fixedpoint: merged scale -2.000000e-03: multiplier -0.002 is not a finite value >= 0}}
+  %0 = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %0 : tensor<4x!lr_out>
+}

@@ -85,3 +85,14 @@ func.func @tosa_avg_pool_scale_too_large(%x: tensor<1x1x4x4x!pool_qi>) -> tensor
   %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x1x4x4x!pool_qi> -> tensor<1x1x2x2x!pool_qo>
   return %0 : tensor<1x1x2x2x!pool_qo>
 }
+
+// -----
+
+// qnn.leaky_relu has TFLite's integer form only.
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @tosa_leaky_relu(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: qnn.leaky_relu has no TOSA integer form yet; use fp32 or fixedpoint}}
+  %0 = qnn.leaky_relu %x alpha 0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %0 : tensor<4x!lr_out>
+}

@@ -211,3 +211,63 @@ func.func @lookup_table_range(%a: tensor<2x!i4>) -> tensor<2x!u8> {
   %y = qnn.lookup %a table dense<[-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!u8>
   return %y : tensor<2x!u8>
 }
+
+// -----
+
+!lr_pa = !quant.uniform<i16:f32:0, {0.1, 0.2}>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_per_axis(%x: tensor<2x!lr_pa>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input must be a tensor of per-tensor f32 !quant.uniform}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_pa>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+!lr_f16 = !quant.uniform<i8:f16, 0.5>
+func.func @leaky_relu_f16_result(%x: tensor<2x!lr_i8>) -> tensor<2x!lr_f16> {
+  // expected-error@+1 {{'qnn.leaky_relu' op result must be a tensor of per-tensor f32 !quant.uniform}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i8>) -> tensor<2x!lr_f16>
+  return %y : tensor<2x!lr_f16>
+}
+
+// -----
+
+!lr_bad = !quant.uniform<i8<-127:127>:f32, 0.5:-128>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_zero_point(%x: tensor<2x!lr_bad>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input zero point}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_bad>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i32 = !quant.uniform<i32:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_wide(%x: tensor<2x!lr_i32>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input storage must be at most 16 bits, got 'i32'}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i32>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i16 = !quant.uniform<i16:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_shapes(%x: tensor<2x!lr_i16>) -> tensor<3x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input and result shapes differ}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i16>) -> tensor<3x!lr_i8>
+  return %y : tensor<3x!lr_i8>
+}
+
+// -----
+
+!lr_i16 = !quant.uniform<i16:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_alpha(%x: tensor<2x!lr_i16>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op alpha must be finite, got INF}}
+  %y = qnn.leaky_relu %x alpha 0x7F800000 : (tensor<2x!lr_i16>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}

@@ -617,6 +617,39 @@ LogicalResult ClampOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// LeakyReluOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LeakyReluOp::verify() {
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  auto resultType = cast<RankedTensorType>(getResult().getType());
+  auto emitError = [&] { return emitOpError(); };
+  StringRef names[2] = {"input", "result"};
+  RankedTensorType types[2] = {inputType, resultType};
+  for (int i = 0; i < 2; ++i) {
+    std::optional<UniformParams> params = getUniformParams(types[i]);
+    if (!params || params->isPerAxis() || !params->expressedType().isF32())
+      return emitOpError() << names[i]
+                           << " must be a tensor of per-tensor f32 "
+                              "!quant.uniform, got "
+                           << types[i];
+    if (failed(verifyUniformParams(*params, names[i], emitError)))
+      return failure();
+    // Centred values and their products stay exact in f32 and i32.
+    if (params->storageWidth() > 16)
+      return emitOpError() << names[i] << " storage must be at most 16 bits, "
+                           << "got " << params->type.getStorageType();
+  }
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("input and result shapes differ: ")
+           << inputType << " vs " << resultType;
+  if (!getAlpha().isFinite())
+    return emitOpError("alpha must be finite, got ")
+           << getAlpha().convertToFloat();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // LookupOp
 //===----------------------------------------------------------------------===//
 
