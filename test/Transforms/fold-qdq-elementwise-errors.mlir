@@ -49,16 +49,16 @@ func.func @mul_shift(%a: tensor<4x!qa>, %b: tensor<4x!qa>, %shift: tensor<1xi8>)
 
 !qa = !quant.uniform<u8:f32, 0.5:128>
 !pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128, 0.5:128, 0.25:128}>
-!qo = !quant.uniform<u8:f32, 1.0:127>
+!po = !quant.uniform<u8:f32:0, {1.0:127, 1.0:127, 1.0:127, 1.0:127}>
 
 // What the verifier rejects is explained with its message.
-func.func @per_axis_operand(%a: tensor<4x!qa>, %b: tensor<4x!pa>) -> tensor<4x!qo> {
+func.func @per_axis_result(%a: tensor<4x!qa>, %b: tensor<4x!pa>) -> tensor<4x!po> {
   %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
   %bd = quant.dcast %b : tensor<4x!pa> to tensor<4xf32>
   %s = tosa.add %ad, %bd : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  // expected-remark@+1 {{not folded into qnn.add: rhs must be a tensor of per-tensor !quant.uniform}}
-  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!qo>
-  return %q : tensor<4x!qo>
+  // expected-remark@+1 {{not folded into qnn.add: result must be a tensor of per-tensor !quant.uniform}}
+  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!po>
+  return %q : tensor<4x!po>
 }
 
 // -----

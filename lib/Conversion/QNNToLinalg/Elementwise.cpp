@@ -88,25 +88,43 @@ BroadcastOperands buildBroadcast(OpBuilder &b, Location loc,
 }
 
 /// A parallel linalg.generic over `sizes` reading `lhs` and `rhs` through
-/// `maps` and yielding `body(lhs, rhs)` of `elementType`.
+/// `maps`, then `extra`, and yielding `body(lhs, rhs, extra...)` of
+/// `elementType`.
 Value buildBinaryGeneric(
     OpBuilder &b, Location loc, Value lhs, Value rhs,
     const BroadcastOperands &broadcast, Type elementType,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+    function_ref<Value(OpBuilder &, Location, Value, Value, ValueRange)> body,
+    ArrayRef<GenericInput> extra = {}) {
   Value init =
       tensor::EmptyOp::create(b, loc, broadcast.resultSizes, elementType);
   SmallVector<AffineMap> maps(broadcast.maps.begin(), broadcast.maps.end());
+  SmallVector<Value> operands{lhs, rhs};
+  for (const GenericInput &input : extra) {
+    operands.push_back(input.value);
+    maps.push_back(input.map);
+  }
   unsigned rank = broadcast.resultSizes.size();
   maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
-             iterators,
+             b, loc, init.getType(), operands, init, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, body(nb, l, args[0], args[1]));
+               linalg::YieldOp::create(
+                   nb, l,
+                   body(nb, l, args[0], args[1],
+                        args.slice(2, extra.size())));
              })
       .getResult(0);
+}
+
+/// A 1-D constant of per-channel values read along result loop `dim`.
+template <typename T>
+GenericInput channelConstant(OpBuilder &b, Location loc, Type elementType,
+                             ArrayRef<T> values, int64_t dim, unsigned rank) {
+  auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
+  return {arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values)),
+          AffineMap::get(rank, 0, b.getAffineDimExpr(dim), b.getContext())};
 }
 
 /// ext(q) - zp in i32.
@@ -145,38 +163,58 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
       return buildIntegerAddSub(op, adaptor.getLhs(), adaptor.getRhs(), lhsP,
                                 rhsP, outP, rewriter);
     Type f32 = rewriter.getF32Type();
-    // float32 throughout, one rounding per statement (no contraction).
+    // float32 throughout, one rounding per statement (no contraction); one
+    // set of constants per channel where an operand is per axis.
+    std::optional<ElementwiseChannels> channels = getElementwiseChannels(
+        op.getLhs().getType(), op.getRhs().getType(), op.getType());
+    int64_t numChannels = channels ? channels->count : 1;
     float outScale = float(outP.scale(0));
-    float lhsRatio = float(lhsP.scale(0)) / outScale;
-    float rhsRatio = float(rhsP.scale(0)) / outScale;
-    if (isSub)
-      rhsRatio = -rhsRatio;
-    float lhsZeroTerm = lhsRatio * float(lhsP.zeroPoint(0));
-    float rhsZeroTerm = rhsRatio * float(rhsP.zeroPoint(0));
-    float zeroTerms = lhsZeroTerm + rhsZeroTerm;
-    float fixedPart = float(outP.zeroPoint(0)) - zeroTerms;
+    SmallVector<float> lhsRatios, rhsRatios, fixedParts;
+    for (int64_t c = 0; c < numChannels; ++c) {
+      float lhsRatio = float(lhsP.scale(c)) / outScale;
+      float rhsRatio = float(rhsP.scale(c)) / outScale;
+      if (isSub)
+        rhsRatio = -rhsRatio;
+      float lhsZeroTerm = lhsRatio * float(lhsP.zeroPoint(c));
+      float rhsZeroTerm = rhsRatio * float(rhsP.zeroPoint(c));
+      float zeroTerms = lhsZeroTerm + rhsZeroTerm;
+      lhsRatios.push_back(lhsRatio);
+      rhsRatios.push_back(rhsRatio);
+      fixedParts.push_back(float(outP.zeroPoint(0)) - zeroTerms);
+    }
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<GenericInput> perChannel;
+    if (channels)
+      for (ArrayRef<float> values : {lhsRatios, rhsRatios, fixedParts})
+        perChannel.push_back(channelConstant<float>(
+            rewriter, loc, f32, values, channels->resultDim,
+            resultType.getRank()));
 
     BroadcastOperands broadcast =
         buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
-                       cast<RankedTensorType>(op.getType()));
+                       resultType);
     Value result = buildBinaryGeneric(
         rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
         outP.type.getStorageType(),
-        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs,
+            ValueRange extra) {
           auto asFloat = [&](Value stored, const UniformParams &params) {
             return arith::SIToFPOp::create(
                 b, l, f32, extendToI32(b, l, stored, params.isSigned()));
           };
-          Value partial = math::FmaOp::create(
-              b, l, asFloat(rhs, rhsP), floatConstant(b, l, f32, rhsRatio),
-              floatConstant(b, l, f32, fixedPart));
+          auto param = [&](int i, ArrayRef<float> values) -> Value {
+            return channels ? extra[i] : floatConstant(b, l, f32, values[0]);
+          };
+          Value partial = math::FmaOp::create(b, l, asFloat(rhs, rhsP),
+                                              param(1, rhsRatios),
+                                              param(2, fixedParts));
           Value y = math::FmaOp::create(b, l, asFloat(lhs, lhsP),
-                                        floatConstant(b, l, f32, lhsRatio),
-                                        partial);
+                                        param(0, lhsRatios), partial);
           // zc is already in y: round and clamp only.
           return roundClampToStorage(b, l, y, floatConstant(b, l, f32, 0.0),
                                      outP);
-        });
+        },
+        perChannel);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -206,7 +244,8 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
         rewriter, loc, {lhs, rhs}, cast<RankedTensorType>(op.getType()));
     Value result = buildBinaryGeneric(
         rewriter, loc, lhs, rhs, broadcast, outP.type.getStorageType(),
-        [&](OpBuilder &b, Location l, Value lhsValue, Value rhsValue) {
+        [&](OpBuilder &b, Location l, Value lhsValue, Value rhsValue,
+            ValueRange) {
           auto c32 = [&](int64_t v) -> Value {
             return arith::ConstantOp::create(b, l,
                                              b.getI32IntegerAttr(int32_t(v)));
@@ -272,16 +311,39 @@ struct MulLowering : public OpConversionPattern<MulOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     unsigned rank = resultType.getRank();
 
+    std::optional<ElementwiseChannels> channels = getElementwiseChannels(
+        op.getLhs().getType(), op.getRhs().getType(), op.getType());
+    SmallVector<GenericInput> zeroPointInputs;
+    if (channels)
+      for (const UniformParams *p : {&lhsP, &rhsP}) {
+        SmallVector<int32_t> zps;
+        for (int64_t c = 0; c < channels->count; ++c)
+          zps.push_back(int32_t(p->zeroPoint(c)));
+        zeroPointInputs.push_back(channelConstant<int32_t>(
+            rewriter, loc, rewriter.getI32Type(), zps, channels->resultDim,
+            rank));
+      }
     BroadcastOperands broadcast =
         buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
                        resultType);
     Value product = buildBinaryGeneric(
         rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
         rewriter.getI32Type(),
-        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
-          return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
-                                       centre(b, l, rhs, rhsP));
-        });
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs,
+            ValueRange zeroPoints) {
+          if (!channels)
+            return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
+                                         centre(b, l, rhs, rhsP));
+          auto centreAt = [&](Value stored, const UniformParams &params,
+                              Value zp) {
+            return arith::SubIOp::create(
+                b, l, extendToI32(b, l, stored, params.isSigned()), zp);
+          };
+          return arith::MulIOp::create(b, l,
+                                       centreAt(lhs, lhsP, zeroPoints[0]),
+                                       centreAt(rhs, rhsP, zeroPoints[1]));
+        },
+        zeroPointInputs);
 
     // One "channel": 0-d constant terms (none) and merged scale.
     AffineMap scalarMap = AffineMap::get(rank, 0, {}, rewriter.getContext());
@@ -294,14 +356,19 @@ struct MulLowering : public OpConversionPattern<MulOp> {
     EpilogueInputs inputs;
     inputs.constantTerms = {scalarConstant(rewriter.getI32IntegerAttr(0)),
                             scalarMap};
-    // The product's multiplier s_a * s_b / s_c, as a contraction's.
+    // The product's multiplier s_a * s_b / s_c, as a contraction's, per
+    // channel where an operand is per axis.
     FailureOr<RequantConstants> requant = computeRequantConstants(
-        mode, contractionMultipliers(lhsP, rhsP, outP, /*channels=*/1),
+        mode, mulMultipliers(lhsP, rhsP, outP, channels),
         [&] { return op.emitError(); });
     if (failed(requant))
       return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    std::optional<ChannelLoops> channelLoops;
+    if (channels)
+      channelLoops = ChannelLoops{{unsigned(channels->resultDim)},
+                                  {channels->count}};
     inputs.requantParams = buildRequantParams(rewriter, loc, mode, *requant,
-                                              std::nullopt, rank);
+                                              channelLoops, rank);
     rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, mode,
                                                    product, inputs,
                                                    /*inputZeroPoint=*/0, outP));
@@ -454,10 +521,30 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
 
 } // namespace
 
+SmallVector<ChannelMultiplier>
+quantc::lowering::mulMultipliers(const UniformParams &lhs,
+                                 const UniformParams &rhs,
+                                 const UniformParams &out,
+                                 std::optional<ElementwiseChannels> channels) {
+  if (!channels)
+    return contractionMultipliers(lhs, rhs, out, /*channels=*/1);
+  SmallVector<ChannelMultiplier> multipliers;
+  for (int64_t c = 0; c < channels->count; ++c)
+    multipliers.push_back(
+        {numerics::mergedScaleF32(float(lhs.scale(c)), float(rhs.scale(c)),
+                                  float(out.scale(0))),
+         lhs.scale(c) * rhs.scale(c) / out.scale(0)});
+  return multipliers;
+}
+
 FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
     RequantMode mode, const UniformParams &lhs, const UniformParams &rhs,
     const UniformParams &out, function_ref<InFlightDiagnostic()> emitError) {
   assert(mode != RequantMode::fp32 && "fp32 add/sub has no rescales");
+  if (lhs.isPerAxis() || rhs.isPerAxis())
+    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                       << ": per-axis add/sub operands are lowered in the "
+                          "fp32 mode only (not yet in the integer modes)";
   unsigned outBits = out.storageWidth();
   numerics::AddRescaleMultipliers real =
       mode == RequantMode::fixedpoint

@@ -130,6 +130,13 @@ mlir::Value clampI64ToStorage(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value q, const qnn::UniformParams &params);
 mlir::Value i64Constant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
 
+/// The requantize multipliers of qnn.mul: s_a * s_b / s_c, one per channel
+/// where an operand is per axis.
+llvm::SmallVector<ChannelMultiplier>
+mulMultipliers(const qnn::UniformParams &lhs, const qnn::UniformParams &rhs,
+               const qnn::UniformParams &out,
+               std::optional<qnn::ElementwiseChannels> channels);
+
 /// The rescales of qnn.add/qnn.sub in an integer mode (docs/Numerics.md,
 /// "Elementwise ops"): each centred input shifted left by `leftShift`
 /// (fixedpoint only) and rescaled by `lhs`/`rhs`, then the i32 sum rescaled

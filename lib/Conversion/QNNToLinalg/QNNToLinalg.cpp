@@ -1121,10 +1121,12 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
         *getUniformParams(conv.getInput().getType()), w,
         *getUniformParams(conv.getType()), w.scales.size());
   } else if (auto mul = dyn_cast<MulOp>(op)) {
-    multipliers = contractionMultipliers(
+    multipliers = mulMultipliers(
         *getUniformParams(mul.getLhs().getType()),
         *getUniformParams(mul.getRhs().getType()),
-        *getUniformParams(mul.getType()), 1);
+        *getUniformParams(mul.getType()),
+        getElementwiseChannels(mul.getLhs().getType(), mul.getRhs().getType(),
+                               mul.getType()));
   } else if (isa<AddOp, SubOp>(op)) {
     return computeAddSubRescale(mode,
                                 *getUniformParams(op->getOperand(0).getType()),

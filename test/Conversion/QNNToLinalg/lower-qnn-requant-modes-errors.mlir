@@ -96,3 +96,14 @@ func.func @tosa_leaky_relu(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
   %0 = qnn.leaky_relu %x alpha 0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
   return %0 : tensor<4x!lr_out>
 }
+
+// -----
+
+// Per-axis add/sub operands: the fp32 mode only, for now.
+!pa_a = !quant.uniform<i8:f32:0, {0.5, 0.25}>
+!pa_c = !quant.uniform<i8:f32, 0.5>
+func.func @per_axis_add(%a: tensor<2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<2x!pa_c> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: per-axis add/sub operands are lowered in the fp32 mode only (not yet in the integer modes)}}
+  %0 = qnn.add %a, %b : (tensor<2x!pa_a>, tensor<2x!pa_c>) -> tensor<2x!pa_c>
+  return %0 : tensor<2x!pa_c>
+}
