@@ -8,6 +8,8 @@
 
 #include "quantc/Numerics/Requantize.h"
 
+#include "llvm/ADT/bit.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -149,4 +151,38 @@ int64_t quantc::numerics::requantizeTosa(int32_t acc, TosaRescaleMultiplier m,
                                          StorageRange range) {
   int64_t q = applyTosaScale32(acc, m, doubleRound) + zeroPoint;
   return std::clamp(q, range.qmin, range.qmax);
+}
+
+AddRescaleMultipliers
+quantc::numerics::addMultipliersTFLite(float lhsScale, float rhsScale,
+                                       float outScale, unsigned outBits) {
+  int leftShift = outBits == 16 ? 15 : 20;
+  // float32 as TFLite's TfLiteQuantizationParams hold them; the doubling is
+  // exact.
+  const double twiceMaxInputScale = 2 * std::max(lhsScale, rhsScale);
+  return {leftShift, double(lhsScale) / twiceMaxInputScale,
+          double(rhsScale) / twiceMaxInputScale,
+          twiceMaxInputScale / double(float(1 << leftShift) * outScale)};
+}
+
+AddRescaleMultipliers
+quantc::numerics::addMultipliersTosa(double lhsScale, double rhsScale,
+                                     double outScale, unsigned outBits) {
+  int leftShift = outBits == 16 ? 15 : 20;
+  double maxScale2x = 2.0 * std::max(lhsScale, rhsScale);
+  double shiftScale = double(int64_t(1) << leftShift);
+  return {leftShift, shiftScale * lhsScale / maxScale2x,
+          shiftScale * rhsScale / maxScale2x,
+          maxScale2x / (outScale * shiftScale)};
+}
+
+TosaRescaleMultiplier quantc::numerics::tosaReciprocalScale(uint32_t count) {
+  assert(count > 0 && "reciprocal of a zero count");
+  int k = 32 - llvm::countl_zero(count - 1); // 0 for count 1
+  int64_t numerator = ((int64_t(1) << 30) + 1) << k;
+  return {int32_t(numerator / count), 30 + k};
+}
+
+int64_t quantc::numerics::roundingDivideTFLite(int64_t sum, int64_t count) {
+  return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }

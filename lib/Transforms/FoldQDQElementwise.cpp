@@ -34,6 +34,8 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
@@ -123,9 +125,51 @@ std::string foldIntoLookup(quant::QuantizeCastOp output,
   return "";
 }
 
+/// The bounds of a float clamp [lo, hi] on `params`' stored values: each
+/// quantized as `params` (float32, +-inf saturating). tosa.clamp's verifier
+/// guarantees float bounds, no NaN, lo <= hi, so min <= max too
+/// (quantization is monotonic).
+std::pair<int64_t, int64_t> quantizeClampBounds(FloatAttr lo, FloatAttr hi,
+                                                const UniformParams &params) {
+  numerics::QuantParams q{float(params.scale(0)), params.zeroPoint(0)};
+  return {numerics::quantize(float(lo.getValueAsDouble()), q,
+                             params.storageRange()),
+          numerics::quantize(float(hi.getValueAsDouble()), q,
+                             params.storageRange())};
+}
+
+/// dq(x) -> clamp -> `output` where x is wider than 8 bits (no table) and
+/// its parameters differ from the output's: qnn.requantize to the output,
+/// then qnn.clamp with the bounds quantized as the output is. Exact in fp32
+/// mode, whose requantize is q(dq(x)) in float32: q is monotonic, so
+/// q(clamp(y, lo, hi)) = clamp(q(y), q(lo), q(hi)).
+bool foldRequantizingClamp(quant::QuantizeCastOp output,
+                           quant::DequantizeCastOp input, FloatAttr lo,
+                           FloatAttr hi, bool explain) {
+  std::optional<UniformParams> in = getUniformParams(input.getInput().getType());
+  std::optional<UniformParams> out = getUniformParams(output.getType());
+  if (!in || in->isPerAxis() || !out || out->isPerAxis() ||
+      !in->expressedType().isF32() || !out->expressedType().isF32()) {
+    if (explain)
+      output->emitRemark("not folded into qnn.requantize + qnn.clamp: the "
+                         "input or output is not per-tensor f32 "
+                         "!quant.uniform");
+    return false;
+  }
+  auto [min, max] = quantizeClampBounds(lo, hi, *out);
+  OpBuilder builder(output);
+  Location loc = output.getLoc();
+  Value requantized = RequantizeOp::create(builder, loc, output.getType(),
+                                           input.getInput());
+  quantc::detail::replaceAndEraseDeadProducers(
+      output, ClampOp::create(builder, loc, requantized, min, max));
+  return true;
+}
+
 /// qnn.clamp from dq(x) -> tosa.clamp -> `output` when x and the output
 /// share one type; qnn.lookup when the clamp also requantizes (a Relu
-/// between two QDQ pairs with different parameters).
+/// between two QDQ pairs with different parameters) from at most 8 bits,
+/// qnn.requantize + qnn.clamp from wider inputs.
 bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
                   bool explain) {
   auto reject = [&](const Twine &reason) {
@@ -138,6 +182,11 @@ bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
     return reject("the clamp input is not dequantized");
   auto lo = cast<FloatAttr>(clamp.getMinValAttr());
   auto hi = cast<FloatAttr>(clamp.getMaxValAttr());
+  std::optional<UniformParams> inParams =
+      getUniformParams(input.getInput().getType());
+  if (input.getInput().getType() != output.getType() && inParams &&
+      inParams->storageWidth() > 8)
+    return foldRequantizingClamp(output, input, lo, hi, explain);
   if (input.getInput().getType() != output.getType()) {
     // tosa.clamp's float semantics; dq never gives NaN.
     float min = float(lo.getValueAsDouble()), max = float(hi.getValueAsDouble());
@@ -151,17 +200,29 @@ bool tryFoldClamp(quant::QuantizeCastOp output, tosa::ClampOp clamp,
   std::optional<UniformParams> params = getUniformParams(output.getType());
   if (!params || params->isPerAxis())
     return reject("the clamp is not on a per-tensor !quant.uniform tensor");
-  // The bounds quantized as the output is (float32, +-inf saturating);
-  // tosa.clamp's verifier guarantees float bounds, no NaN, min <= max, so
-  // min <= max here too (quantization is monotonic).
-  numerics::QuantParams q{float(params->scale(0)), params->zeroPoint(0)};
-  int64_t min = numerics::quantize(float(lo.getValueAsDouble()), q,
-                                   params->storageRange());
-  int64_t max = numerics::quantize(float(hi.getValueAsDouble()), q,
-                                   params->storageRange());
+  auto [min, max] = quantizeClampBounds(lo, hi, *params);
   OpBuilder builder(output);
   quantc::detail::replaceAndEraseDeadProducers(output, ClampOp::create(builder, output.getLoc(),
                                           input.getInput(), min, max));
+  return true;
+}
+
+/// qnn.leaky_relu for a LeakyRelu on inputs of 9 to 16 bits (too wide for a
+/// table), per-tensor f32 on both sides; false (nothing changed) otherwise.
+bool foldWideLeakyRelu(quant::QuantizeCastOp output,
+                       quant::DequantizeCastOp input, float alpha) {
+  std::optional<UniformParams> in = getUniformParams(input.getInput().getType());
+  std::optional<UniformParams> out = getUniformParams(output.getType());
+  if (!in || in->isPerAxis() || !out || out->isPerAxis() ||
+      in->storageWidth() <= 8 || in->storageWidth() > 16 ||
+      out->storageWidth() > 16 || !in->expressedType().isF32() ||
+      !out->expressedType().isF32() || !std::isfinite(alpha))
+    return false;
+  OpBuilder builder(output);
+  quantc::detail::replaceAndEraseDeadProducers(
+      output, LeakyReluOp::create(builder, output.getLoc(), output.getType(),
+                                  input.getInput(),
+                                  builder.getF32FloatAttr(alpha)));
   return true;
 }
 
@@ -192,6 +253,8 @@ bool tryFoldLeakyRelu(quant::QuantizeCastOp output, tosa::SelectOp select,
   if (!input)
     return reject("the LeakyRelu input is not dequantized");
   float slope = alpha.getSplatValue<APFloat>().convertToFloat();
+  if (foldWideLeakyRelu(output, input, slope))
+    return true;
   std::string reason = foldIntoLookup(output, input, [&](float f) {
     return f >= 0.0f ? f : f * slope;
   });

@@ -49,16 +49,16 @@ func.func @mul_shift(%a: tensor<4x!qa>, %b: tensor<4x!qa>, %shift: tensor<1xi8>)
 
 !qa = !quant.uniform<u8:f32, 0.5:128>
 !pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128, 0.5:128, 0.25:128}>
-!qo = !quant.uniform<u8:f32, 1.0:127>
+!po = !quant.uniform<u8:f32:0, {1.0:127, 1.0:127, 1.0:127, 1.0:127}>
 
 // What the verifier rejects is explained with its message.
-func.func @per_axis_operand(%a: tensor<4x!qa>, %b: tensor<4x!pa>) -> tensor<4x!qo> {
+func.func @per_axis_result(%a: tensor<4x!qa>, %b: tensor<4x!pa>) -> tensor<4x!po> {
   %ad = quant.dcast %a : tensor<4x!qa> to tensor<4xf32>
   %bd = quant.dcast %b : tensor<4x!pa> to tensor<4xf32>
   %s = tosa.add %ad, %bd : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  // expected-remark@+1 {{not folded into qnn.add: rhs must be a tensor of per-tensor !quant.uniform}}
-  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!qo>
-  return %q : tensor<4x!qo>
+  // expected-remark@+1 {{not folded into qnn.add: result must be a tensor of per-tensor !quant.uniform}}
+  %q = quant.qcast %s : tensor<4xf32> to tensor<4x!po>
+  return %q : tensor<4x!po>
 }
 
 // -----
@@ -78,15 +78,16 @@ func.func @mul_overflow(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4x!qo> {
 
 // -----
 
-!q16 = !quant.uniform<i16:f32, 0.5:0>
-!qo = !quant.uniform<u8:f32, 0.25:100>
+!q16 = !quant.uniform<i16:f16, 0.5:0>
+!qo = !quant.uniform<u8:f16, 0.25:100>
 
-// A ReLU that also requantizes becomes a table: not from 16-bit values.
-func.func @clamp_requantizes_wide(%a: tensor<4x!q16>) -> tensor<4x!qo> {
-  %ad = quant.dcast %a : tensor<4x!q16> to tensor<4xf32>
-  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
-  // expected-remark@+1 {{not folded into qnn.clamp: the requantizing clamp input storage is wider than 8 bits (no table)}}
-  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!qo>
+// A ReLU that requantizes from 16 bits becomes qnn.requantize + qnn.clamp,
+// whose fp32 requantize is float32 arithmetic: not from f16.
+func.func @clamp_requantizes_wide_f16(%a: tensor<4x!q16>) -> tensor<4x!qo> {
+  %ad = quant.dcast %a : tensor<4x!q16> to tensor<4xf16>
+  %r = tosa.clamp %ad {min_val = 0.0 : f16, max_val = 6.0 : f16} : (tensor<4xf16>) -> tensor<4xf16>
+  // expected-remark@+1 {{not folded into qnn.requantize + qnn.clamp: the input or output is not per-tensor f32 !quant.uniform}}
+  %q = quant.qcast %r : tensor<4xf16> to tensor<4x!qo>
   return %q : tensor<4x!qo>
 }
 
@@ -182,11 +183,12 @@ func.func @leaky_per_axis(%x: tensor<4x!pa>) -> tensor<4x!qa> {
 
 // -----
 
-!q16 = !quant.uniform<i16:f32, 0.5:0>
+!q32 = !quant.uniform<i32:f32, 0.5:0>
 !qa = !quant.uniform<i8:f32, 0.5:0>
 
-func.func @leaky_wide(%x: tensor<4x!q16>) -> tensor<4x!qa> {
-  %xd = quant.dcast %x : tensor<4x!q16> to tensor<4xf32>
+// 9 to 16 bits become qnn.leaky_relu; wider ones stay.
+func.func @leaky_wide(%x: tensor<4x!q32>) -> tensor<4x!qa> {
+  %xd = quant.dcast %x : tensor<4x!q32> to tensor<4xf32>
   %alpha = "tosa.const"() {values = dense<0.1> : tensor<1xf32>} : () -> tensor<1xf32>
   %zero = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
   %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>

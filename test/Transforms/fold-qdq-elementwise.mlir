@@ -151,6 +151,22 @@ func.func @clamp_requantizes(%a: tensor<4x!quant.uniform<u8:f32, 0.5:128>>) -> t
 
 // -----
 
+// A ReLU6 that requantizes from 16 bits (no table): qnn.requantize to the
+// output, then qnn.clamp at q(0) = 100 and q(6) = 124.
+// CHECK-LABEL: @clamp_requantizes_wide
+// CHECK-SAME:    %[[X:.*]]: tensor<4x!quant.uniform<i16
+// CHECK-NEXT:    %[[R:.*]] = qnn.requantize %[[X]] : tensor<4x!quant.uniform<i16:f32, 5.000000e-01>> -> tensor<4x!quant.uniform<u8:f32, 2.500000e-01:100>>
+// CHECK-NEXT:    %[[Y:.*]] = qnn.clamp %[[R]] min 100 max 124
+// CHECK-NEXT:    return %[[Y]]
+func.func @clamp_requantizes_wide(%a: tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<u8:f32, 0.25:100>> {
+  %ad = quant.dcast %a : tensor<4x!quant.uniform<i16:f32, 0.5>> to tensor<4xf32>
+  %r = tosa.clamp %ad {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = quant.qcast %r : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.25:100>>
+  return %q : tensor<4x!quant.uniform<u8:f32, 0.25:100>>
+}
+
+// -----
+
 !qa = !quant.uniform<i4:f32, 0.5:0>
 !qo = !quant.uniform<i8:f32, 0.25:0>
 

@@ -270,4 +270,41 @@ TEST(Requantize, TosaClampsToStorage) {
   EXPECT_EQ(requantizeTosa(kMin, half, false, 0, s8), -128);
 }
 
+// TOSA's reciprocal_scale: multiplier in [2^30, 2^31), and the rescale
+// of count * v by it gives back v for every count up to 1024.
+TEST(Requantize, TosaReciprocalScale) {
+  EXPECT_EQ(tosaReciprocalScale(1).multiplier, (1 << 30) + 1);
+  EXPECT_EQ(tosaReciprocalScale(1).shift, 30);
+  EXPECT_EQ(tosaReciprocalScale(9).multiplier, (((int64_t(1) << 30) + 1) << 4) / 9);
+  EXPECT_EQ(tosaReciprocalScale(9).shift, 34);
+  for (uint32_t count = 1; count <= 1024; ++count) {
+    TosaRescaleMultiplier m = tosaReciprocalScale(count);
+    EXPECT_GE(m.multiplier, 1 << 30);
+    for (int32_t v : {-255, -1, 0, 1, 127})
+      EXPECT_EQ(applyTosaScale32(int32_t(count) * v, m, false), v);
+  }
+}
+
+// TFLite's AveragePool division rounds half away from zero.
+TEST(Requantize, RoundingDivideTFLite) {
+  EXPECT_EQ(roundingDivideTFLite(5, 2), 3);
+  EXPECT_EQ(roundingDivideTFLite(-5, 2), -3);
+  EXPECT_EQ(roundingDivideTFLite(4, 3), 1);
+  EXPECT_EQ(roundingDivideTFLite(-4, 3), -1);
+  EXPECT_EQ(roundingDivideTFLite(0, 9), 0);
+}
+
+// TFLite's add multipliers: the larger scale's input at exactly 1/2.
+TEST(Requantize, AddMultipliers) {
+  AddRescaleMultipliers t = addMultipliersTFLite(0.5f, 0.25f, 0.125f, 8);
+  EXPECT_EQ(t.leftShift, 20);
+  EXPECT_EQ(t.lhs, 0.5);
+  EXPECT_EQ(t.rhs, 0.25);
+  EXPECT_EQ(t.out, std::ldexp(1.0, -17));
+  AddRescaleMultipliers tosa = addMultipliersTosa(0.5, 0.25, 0.125, 16);
+  EXPECT_EQ(tosa.leftShift, 15);
+  EXPECT_EQ(tosa.lhs, std::ldexp(1.0, 14));
+  EXPECT_EQ(tosa.out, std::ldexp(1.0, -12));
+}
+
 } // namespace

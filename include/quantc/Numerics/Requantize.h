@@ -96,6 +96,37 @@ int64_t applyTosaScale32(int32_t value, TosaRescaleMultiplier m,
 int64_t requantizeTosa(int32_t acc, TosaRescaleMultiplier m, bool doubleRound,
                        int64_t zeroPoint, StorageRange range);
 
+/// The real multipliers of a quantized add or sub in the integer modes: each
+/// input, centred, is shifted left by `leftShift` and scaled by `lhs` or
+/// `rhs` (both at most 1/2 for TFLite, 2^leftShift times that for TOSA), the
+/// two are added in int32 and the sum is scaled by `out`.
+struct AddRescaleMultipliers {
+  int leftShift;
+  double lhs, rhs, out;
+};
+
+/// TFLite's PrepareGeneralSubOp (kernels/add.cc, sub.cc): with
+/// s = 2 * max(sa, sb) in float32, lhs = sa / s, rhs = sb / s,
+/// out = s / (2^leftShift * sc), leftShift 15 for a 16-bit output, else 20.
+/// The scales are TFLite's float32 values.
+AddRescaleMultipliers addMultipliersTFLite(float lhsScale, float rhsScale,
+                                           float outScale, unsigned outBits);
+
+/// TensorFlow's TFLite-to-TOSA legalization of ADD/SUB (legalize_tfl.cc):
+/// the same in double, with the input shift folded into the input rescales
+/// (lhs = 2^leftShift * sa / s), so `leftShift` is informational.
+AddRescaleMultipliers addMultipliersTosa(double lhsScale, double rhsScale,
+                                         double outScale, unsigned outBits);
+
+/// TOSA's reciprocal_scale(count), the rescale an integer AVG_POOL2D
+/// divides by: k = ceil(log2(count)), multiplier = ((2^30 + 1) << k) /
+/// count, shift = 30 + k. `count` must be positive.
+TosaRescaleMultiplier tosaReciprocalScale(uint32_t count);
+
+/// TFLite's integer AveragePool division of a window sum: rounded to
+/// nearest, ties away from zero, (sum +- count / 2) / count truncated.
+int64_t roundingDivideTFLite(int64_t sum, int64_t count);
+
 } // namespace quantc::numerics
 
 #endif // QUANTC_NUMERICS_REQUANTIZE_H

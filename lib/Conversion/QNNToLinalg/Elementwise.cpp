@@ -27,6 +27,7 @@
 
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Numerics/Requantize.h"
 
 using namespace mlir;
 using namespace quantc;
@@ -87,25 +88,43 @@ BroadcastOperands buildBroadcast(OpBuilder &b, Location loc,
 }
 
 /// A parallel linalg.generic over `sizes` reading `lhs` and `rhs` through
-/// `maps` and yielding `body(lhs, rhs)` of `elementType`.
+/// `maps`, then `extra`, and yielding `body(lhs, rhs, extra...)` of
+/// `elementType`.
 Value buildBinaryGeneric(
     OpBuilder &b, Location loc, Value lhs, Value rhs,
     const BroadcastOperands &broadcast, Type elementType,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+    function_ref<Value(OpBuilder &, Location, Value, Value, ValueRange)> body,
+    ArrayRef<GenericInput> extra = {}) {
   Value init =
       tensor::EmptyOp::create(b, loc, broadcast.resultSizes, elementType);
   SmallVector<AffineMap> maps(broadcast.maps.begin(), broadcast.maps.end());
+  SmallVector<Value> operands{lhs, rhs};
+  for (const GenericInput &input : extra) {
+    operands.push_back(input.value);
+    maps.push_back(input.map);
+  }
   unsigned rank = broadcast.resultSizes.size();
   maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   return linalg::GenericOp::create(
-             b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
-             iterators,
+             b, loc, init.getType(), operands, init, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, body(nb, l, args[0], args[1]));
+               linalg::YieldOp::create(
+                   nb, l,
+                   body(nb, l, args[0], args[1],
+                        args.slice(2, extra.size())));
              })
       .getResult(0);
+}
+
+/// A 1-D constant of per-channel values read along result loop `dim`.
+template <typename T>
+GenericInput channelConstant(OpBuilder &b, Location loc, Type elementType,
+                             ArrayRef<T> values, int64_t dim, unsigned rank) {
+  auto type = RankedTensorType::get({int64_t(values.size())}, elementType);
+  return {arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values)),
+          AffineMap::get(rank, 0, b.getAffineDimExpr(dim), b.getContext())};
 }
 
 /// ext(q) - zp in i32.
@@ -123,10 +142,15 @@ Value centre(OpBuilder &b, Location loc, Value stored,
 /// (exact). Measured against ONNX Runtime 1.23.2: bit-exact, where the
 /// unfused (a - za) * ra + (b - zb) * rb + zc differs at rounding
 /// midpoints.
+/// In the integer modes, TFLite's or TOSA's integer add instead
+/// (buildIntegerAddSub).
 template <typename OpTy, bool isSub>
 struct AddSubLowering : public OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
   using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+  AddSubLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
+                 RequantMode mode)
+      : OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
+  RequantMode mode;
 
   LogicalResult
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
@@ -135,38 +159,134 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
     UniformParams rhsP = *getUniformParams(op.getRhs().getType());
     UniformParams outP = *getUniformParams(op.getType());
     Location loc = op.getLoc();
+    if (mode != RequantMode::fp32)
+      return buildIntegerAddSub(op, adaptor.getLhs(), adaptor.getRhs(), lhsP,
+                                rhsP, outP, rewriter);
     Type f32 = rewriter.getF32Type();
-    // float32 throughout, one rounding per statement (no contraction).
+    // float32 throughout, one rounding per statement (no contraction); one
+    // set of constants per channel where an operand is per axis.
+    std::optional<ElementwiseChannels> channels = getElementwiseChannels(
+        op.getLhs().getType(), op.getRhs().getType(), op.getType());
+    int64_t numChannels = channels ? channels->count : 1;
     float outScale = float(outP.scale(0));
-    float lhsRatio = float(lhsP.scale(0)) / outScale;
-    float rhsRatio = float(rhsP.scale(0)) / outScale;
-    if (isSub)
-      rhsRatio = -rhsRatio;
-    float lhsZeroTerm = lhsRatio * float(lhsP.zeroPoint(0));
-    float rhsZeroTerm = rhsRatio * float(rhsP.zeroPoint(0));
-    float zeroTerms = lhsZeroTerm + rhsZeroTerm;
-    float fixedPart = float(outP.zeroPoint(0)) - zeroTerms;
+    SmallVector<float> lhsRatios, rhsRatios, fixedParts;
+    for (int64_t c = 0; c < numChannels; ++c) {
+      float lhsRatio = float(lhsP.scale(c)) / outScale;
+      float rhsRatio = float(rhsP.scale(c)) / outScale;
+      if (isSub)
+        rhsRatio = -rhsRatio;
+      float lhsZeroTerm = lhsRatio * float(lhsP.zeroPoint(c));
+      float rhsZeroTerm = rhsRatio * float(rhsP.zeroPoint(c));
+      float zeroTerms = lhsZeroTerm + rhsZeroTerm;
+      lhsRatios.push_back(lhsRatio);
+      rhsRatios.push_back(rhsRatio);
+      fixedParts.push_back(float(outP.zeroPoint(0)) - zeroTerms);
+    }
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<GenericInput> perChannel;
+    if (channels)
+      for (ArrayRef<float> values : {lhsRatios, rhsRatios, fixedParts})
+        perChannel.push_back(channelConstant<float>(
+            rewriter, loc, f32, values, channels->resultDim,
+            resultType.getRank()));
 
     BroadcastOperands broadcast =
         buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
-                       cast<RankedTensorType>(op.getType()));
+                       resultType);
     Value result = buildBinaryGeneric(
         rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
         outP.type.getStorageType(),
-        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs,
+            ValueRange extra) {
           auto asFloat = [&](Value stored, const UniformParams &params) {
             return arith::SIToFPOp::create(
                 b, l, f32, extendToI32(b, l, stored, params.isSigned()));
           };
-          Value partial = math::FmaOp::create(
-              b, l, asFloat(rhs, rhsP), floatConstant(b, l, f32, rhsRatio),
-              floatConstant(b, l, f32, fixedPart));
+          auto param = [&](int i, ArrayRef<float> values) -> Value {
+            return channels ? extra[i] : floatConstant(b, l, f32, values[0]);
+          };
+          Value partial = math::FmaOp::create(b, l, asFloat(rhs, rhsP),
+                                              param(1, rhsRatios),
+                                              param(2, fixedParts));
           Value y = math::FmaOp::create(b, l, asFloat(lhs, lhsP),
-                                        floatConstant(b, l, f32, lhsRatio),
-                                        partial);
+                                        param(0, lhsRatios), partial);
           // zc is already in y: round and clamp only.
           return roundClampToStorage(b, l, y, floatConstant(b, l, f32, 0.0),
                                      outP);
+        },
+        perChannel);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// fixedpoint (TFLite's reference add/sub, kernels/internal/reference/
+  /// add.h, sub.h):
+  ///   a' = MBQM((a - za) << L, ma), b' = MBQM((b - zb) << L, mb)
+  ///   q  = clamp(MBQM(a' +- b', mo) + zc)
+  /// tosa-* (TensorFlow's TFLite-to-TOSA legalization of ADD/SUB):
+  ///   a' = rescale(a - za, Ma), b' = rescale(b - zb, Mb)  (to i32)
+  ///   q  = clamp(rescale(a' +- b', Mo) + zc)
+  /// A 16-bit TFLite sub negates mb and adds, as its Prepare does; that
+  /// rounds the rhs's ties differently from subtracting.
+  LogicalResult buildIntegerAddSub(OpTy op, Value lhs, Value rhs,
+                                   const UniformParams &lhsP,
+                                   const UniformParams &rhsP,
+                                   const UniformParams &outP,
+                                   ConversionPatternRewriter &rewriter) const {
+    FailureOr<AddSubRescale> rescale = computeAddSubRescale(
+        mode, lhsP, rhsP, outP, [&] { return op.emitError(); });
+    if (failed(rescale))
+      return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    bool negateRhsMultiplier = isSub && mode == RequantMode::fixedpoint &&
+                               outP.storageWidth() == 16;
+    Location loc = op.getLoc();
+    BroadcastOperands broadcast = buildBroadcast(
+        rewriter, loc, {lhs, rhs}, cast<RankedTensorType>(op.getType()));
+    Value result = buildBinaryGeneric(
+        rewriter, loc, lhs, rhs, broadcast, outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, Value lhsValue, Value rhsValue,
+            ValueRange) {
+          auto c32 = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(b, l,
+                                             b.getI32IntegerAttr(int32_t(v)));
+          };
+          // buildRequantizeScalar's parameters of one rescale, in its order.
+          auto params = [&](const RequantConstants &c, int64_t sign) {
+            SmallVector<Value, 3> values{c32(sign * c.multipliers[0])};
+            if (mode == RequantMode::fixedpoint)
+              values.push_back(c32(c.leftShifts[0]));
+            values.push_back(c32(c.rightShifts[0]));
+            return values;
+          };
+          auto rescaleInput = [&](Value stored, const UniformParams &p,
+                                  const RequantConstants &c,
+                                  int64_t sign) -> Value {
+            Value centred = centre(b, l, stored, p);
+            SmallVector<Value, 3> m = params(c, sign);
+            if (mode == RequantMode::fixedpoint)
+              return buildFixedPointMultiply(
+                  b, l,
+                  arith::ShLIOp::create(b, l, centred,
+                                        c32(rescale->leftShift)),
+                  m[0], m[1], m[2]);
+            // In TOSA's range for the input rescale: exact in i32.
+            return arith::TruncIOp::create(
+                b, l, b.getI32Type(),
+                buildTosaApplyScale(b, l, centred, m[0], m[1],
+                                    mode == RequantMode::tosa_double_round));
+          };
+          Value scaledLhs = rescaleInput(lhsValue, lhsP, rescale->lhs, 1);
+          Value scaledRhs = rescaleInput(rhsValue, rhsP, rescale->rhs,
+                                         negateRhsMultiplier ? -1 : 1);
+          Value sum =
+              isSub && !negateRhsMultiplier
+                  ? arith::SubIOp::create(b, l, scaledLhs, scaledRhs)
+                        .getResult()
+                  : arith::AddIOp::create(b, l, scaledLhs, scaledRhs)
+                        .getResult();
+          return buildRequantizeScalar(
+              b, l, mode, sum, params(rescale->out, 1),
+              buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -191,16 +311,39 @@ struct MulLowering : public OpConversionPattern<MulOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     unsigned rank = resultType.getRank();
 
+    std::optional<ElementwiseChannels> channels = getElementwiseChannels(
+        op.getLhs().getType(), op.getRhs().getType(), op.getType());
+    SmallVector<GenericInput> zeroPointInputs;
+    if (channels)
+      for (const UniformParams *p : {&lhsP, &rhsP}) {
+        SmallVector<int32_t> zps;
+        for (int64_t c = 0; c < channels->count; ++c)
+          zps.push_back(int32_t(p->zeroPoint(c)));
+        zeroPointInputs.push_back(channelConstant<int32_t>(
+            rewriter, loc, rewriter.getI32Type(), zps, channels->resultDim,
+            rank));
+      }
     BroadcastOperands broadcast =
         buildBroadcast(rewriter, loc, {adaptor.getLhs(), adaptor.getRhs()},
                        resultType);
     Value product = buildBinaryGeneric(
         rewriter, loc, adaptor.getLhs(), adaptor.getRhs(), broadcast,
         rewriter.getI32Type(),
-        [&](OpBuilder &b, Location l, Value lhs, Value rhs) {
-          return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
-                                       centre(b, l, rhs, rhsP));
-        });
+        [&](OpBuilder &b, Location l, Value lhs, Value rhs,
+            ValueRange zeroPoints) {
+          if (!channels)
+            return arith::MulIOp::create(b, l, centre(b, l, lhs, lhsP),
+                                         centre(b, l, rhs, rhsP));
+          auto centreAt = [&](Value stored, const UniformParams &params,
+                              Value zp) {
+            return arith::SubIOp::create(
+                b, l, extendToI32(b, l, stored, params.isSigned()), zp);
+          };
+          return arith::MulIOp::create(b, l,
+                                       centreAt(lhs, lhsP, zeroPoints[0]),
+                                       centreAt(rhs, rhsP, zeroPoints[1]));
+        },
+        zeroPointInputs);
 
     // One "channel": 0-d constant terms (none) and merged scale.
     AffineMap scalarMap = AffineMap::get(rank, 0, {}, rewriter.getContext());
@@ -213,14 +356,19 @@ struct MulLowering : public OpConversionPattern<MulOp> {
     EpilogueInputs inputs;
     inputs.constantTerms = {scalarConstant(rewriter.getI32IntegerAttr(0)),
                             scalarMap};
-    // The product's multiplier s_a * s_b / s_c, as a contraction's.
+    // The product's multiplier s_a * s_b / s_c, as a contraction's, per
+    // channel where an operand is per axis.
     FailureOr<RequantConstants> requant = computeRequantConstants(
-        mode, contractionMultipliers(lhsP, rhsP, outP, /*channels=*/1),
+        mode, mulMultipliers(lhsP, rhsP, outP, channels),
         [&] { return op.emitError(); });
     if (failed(requant))
       return failure(); // Diagnosed before the conversion (LowerQNNPass).
+    std::optional<ChannelLoops> channelLoops;
+    if (channels)
+      channelLoops = ChannelLoops{{unsigned(channels->resultDim)},
+                                  {channels->count}};
     inputs.requantParams = buildRequantParams(rewriter, loc, mode, *requant,
-                                              std::nullopt, rank);
+                                              channelLoops, rank);
     rewriter.replaceOp(op, buildRequantizeEpilogue(rewriter, loc, mode,
                                                    product, inputs,
                                                    /*inputZeroPoint=*/0, outP));
@@ -254,6 +402,80 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
                 b, l, arith::MaxSIOp::create(b, l, args[0], lo), hi);
           return arith::MinUIOp::create(
               b, l, arith::MaxUIOp::create(b, l, args[0], lo), hi);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// qnn.leaky_relu. fp32: the float32 QDQ computation,
+///   x = float32(q - zi) * si,  y = x >= 0 ? x : x * alpha,
+///   out = clamp(rne(y / so) + zo);
+/// fixedpoint: TFLite's integer LeakyRelu (reference_ops::QuantizeLeakyRelu,
+/// multipliers from leaky_relu.cc's Prepare, in float32 as it computes them):
+///   v = q - zi,  out = clamp(MBQM(v, v >= 0 ? si / so : si * alpha / so) + zo).
+struct LeakyReluLowering : public OpConversionPattern<LeakyReluOp> {
+  LeakyReluLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
+                    RequantMode mode)
+      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
+  RequantMode mode;
+
+  LogicalResult
+  matchAndRewrite(LeakyReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformParams inP = *getUniformParams(op.getInput().getType());
+    UniformParams outP = *getUniformParams(op.getType());
+    float alpha = op.getAlpha().convertToFloat();
+    Location loc = op.getLoc();
+    std::optional<LeakyReluMultipliers> multipliers;
+    if (mode != RequantMode::fp32) {
+      FailureOr<LeakyReluMultipliers> m = computeLeakyReluMultipliers(
+          mode, inP, outP, alpha, [&] { return op.emitError(); });
+      if (failed(m))
+        return failure(); // Diagnosed before the conversion (LowerQNNPass).
+      multipliers = *m;
+    }
+    Value result = buildElementwise(
+        rewriter, loc, adaptor.getInput(), {}, outP.type.getStorageType(),
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Type f32 = b.getF32Type();
+          Value centred = centre(b, l, args[0], inP);
+          if (mode == RequantMode::fp32) {
+            Value x = arith::MulFOp::create(
+                b, l, arith::SIToFPOp::create(b, l, f32, centred),
+                floatConstant(b, l, f32, float(inP.scale(0))));
+            Value positive = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OGE, x,
+                floatConstant(b, l, f32, 0.0));
+            Value y = arith::SelectOp::create(
+                b, l, positive, x,
+                arith::MulFOp::create(b, l, x, floatConstant(b, l, f32, alpha)));
+            Value divided = arith::DivFOp::create(
+                b, l, y, floatConstant(b, l, f32, float(outP.scale(0))));
+            return roundClampToStorage(
+                b, l, divided,
+                floatConstant(b, l, f32, double(outP.zeroPoint(0))), outP);
+          }
+          auto c32 = [&](int64_t v) -> Value {
+            return arith::ConstantOp::create(b, l,
+                                             b.getI32IntegerAttr(int32_t(v)));
+          };
+          Value positive = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::sge, centred, c32(0));
+          // Per element, the constants of the side its sign picks.
+          auto pick = [&](ArrayRef<int64_t> identity, ArrayRef<int64_t> alpha) {
+            return arith::SelectOp::create(b, l, positive, c32(identity[0]),
+                                           c32(alpha[0]))
+                .getResult();
+          };
+          const RequantConstants &id = multipliers->identity;
+          const RequantConstants &al = multipliers->alpha;
+          SmallVector<Value, 3> params{pick(id.multipliers, al.multipliers),
+                                       pick(id.leftShifts, al.leftShifts),
+                                       pick(id.rightShifts, al.rightShifts)};
+          return buildRequantizeScalar(
+              b, l, mode, centred, params,
+              buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -299,11 +521,105 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
 
 } // namespace
 
+SmallVector<ChannelMultiplier>
+quantc::lowering::mulMultipliers(const UniformParams &lhs,
+                                 const UniformParams &rhs,
+                                 const UniformParams &out,
+                                 std::optional<ElementwiseChannels> channels) {
+  if (!channels)
+    return contractionMultipliers(lhs, rhs, out, /*channels=*/1);
+  SmallVector<ChannelMultiplier> multipliers;
+  for (int64_t c = 0; c < channels->count; ++c)
+    multipliers.push_back(
+        {numerics::mergedScaleF32(float(lhs.scale(c)), float(rhs.scale(c)),
+                                  float(out.scale(0))),
+         lhs.scale(c) * rhs.scale(c) / out.scale(0)});
+  return multipliers;
+}
+
+FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
+    RequantMode mode, const UniformParams &lhs, const UniformParams &rhs,
+    const UniformParams &out, function_ref<InFlightDiagnostic()> emitError) {
+  assert(mode != RequantMode::fp32 && "fp32 add/sub has no rescales");
+  if (lhs.isPerAxis() || rhs.isPerAxis())
+    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                       << ": per-axis add/sub operands are lowered in the "
+                          "fp32 mode only (not yet in the integer modes)";
+  unsigned outBits = out.storageWidth();
+  numerics::AddRescaleMultipliers real =
+      mode == RequantMode::fixedpoint
+          ? numerics::addMultipliersTFLite(float(lhs.scale(0)),
+                                           float(rhs.scale(0)),
+                                           float(out.scale(0)), outBits)
+          : numerics::addMultipliersTosa(lhs.scale(0), rhs.scale(0),
+                                         out.scale(0), outBits);
+  std::string modeName = stringifyRequantModeOption(mode);
+  // TFLite shifts the centred inputs left in int32 and TOSA's rescales
+  // reach the same magnitude: 8-bit inputs with the 20-bit shift, 16-bit
+  // ones only with the 15-bit shift of a 16-bit output.
+  for (auto [what, p] : {std::pair<StringRef, const UniformParams &>{"lhs", lhs},
+                         {"rhs", rhs}})
+    if (p.maxAbsCentered() > (int64_t(INT32_MAX) >> real.leftShift))
+      return emitError() << "requant-mode=" << modeName << ": " << what
+                         << " values up to " << p.maxAbsCentered()
+                         << " from the zero point do not fit int32 once "
+                            "shifted left by "
+                         << real.leftShift << " (the input shift of a "
+                         << (outBits == 16 ? 16 : 8)
+                         << "-bit integer add); use a 16-bit result or the "
+                            "fp32 mode";
+  // TFLite's QuantizeMultiplierSmallerThanOneExp rejects an output
+  // multiplier of 1 or more (an output scale below 2 max(sa, sb) / 2^L).
+  if (mode == RequantMode::fixedpoint && !(real.out < 1.0))
+    return emitError() << "requant-mode=fixedpoint: the integer add's output "
+                          "multiplier 2 max(s_lhs, s_rhs) / (2^"
+                       << real.leftShift << " s_result) = " << real.out
+                       << " must be below 1 (TFLite)";
+  AddSubRescale rescale{real.leftShift, {}, {}, {}};
+  for (auto [constants, m] : {std::pair<RequantConstants &, double>{
+                                  rescale.lhs, real.lhs},
+                              {rescale.rhs, real.rhs},
+                              {rescale.out, real.out}}) {
+    FailureOr<RequantConstants> c =
+        computeRequantConstants(mode, {ChannelMultiplier{0.0f, m}}, emitError);
+    if (failed(c))
+      return failure();
+    constants = std::move(*c);
+  }
+  return rescale;
+}
+
+FailureOr<LeakyReluMultipliers> quantc::lowering::computeLeakyReluMultipliers(
+    RequantMode mode, const UniformParams &in, const UniformParams &out,
+    float alpha, function_ref<InFlightDiagnostic()> emitError) {
+  if (mode != RequantMode::fixedpoint)
+    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                       << ": qnn.leaky_relu has no TOSA integer form yet; "
+                          "use fp32 or fixedpoint";
+  // leaky_relu.cc's Prepare: float32 products and quotients, then double.
+  float inScale = float(in.scale(0)), outScale = float(out.scale(0));
+  float alphaMultiplier = inScale * alpha / outScale;
+  float identityMultiplier = inScale / outScale;
+  LeakyReluMultipliers multipliers;
+  for (auto [constants, m] : {std::pair<RequantConstants &, float>{
+                                  multipliers.identity, identityMultiplier},
+                              {multipliers.alpha, alphaMultiplier}}) {
+    FailureOr<RequantConstants> c = computeRequantConstants(
+        mode, {ChannelMultiplier{0.0f, double(m)}}, emitError);
+    if (failed(c))
+      return failure();
+    constants = std::move(*c);
+  }
+  return multipliers;
+}
+
 void quantc::lowering::populateQNNElementwiseToLinalgPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns,
     RequantMode mode) {
+  patterns.add<ClampLowering, LookupLowering>(typeConverter,
+                                              patterns.getContext());
   patterns.add<AddSubLowering<AddOp, /*isSub=*/false>,
-               AddSubLowering<SubOp, /*isSub=*/true>, ClampLowering,
-               LookupLowering>(typeConverter, patterns.getContext());
-  patterns.add<MulLowering>(typeConverter, patterns.getContext(), mode);
+               AddSubLowering<SubOp, /*isSub=*/true>, MulLowering,
+               LeakyReluLowering>(
+      typeConverter, patterns.getContext(), mode);
 }

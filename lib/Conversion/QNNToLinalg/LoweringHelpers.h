@@ -103,6 +103,55 @@ mlir::Value buildRequantizeEpilogue(mlir::OpBuilder &b, mlir::Location loc,
                                     int64_t inputZeroPoint,
                                     const qnn::UniformParams &out);
 
+/// The scalar requantize steps buildRequantizeEpilogue is made of, for
+/// lowerings that rescale more than once (integer add/sub, average pool).
+///
+/// TFLite's MultiplyByQuantizedMultiplier of an i32 `y`; returns i32.
+mlir::Value buildFixedPointMultiply(mlir::OpBuilder &b, mlir::Location loc,
+                                    mlir::Value y, mlir::Value multiplier,
+                                    mlir::Value leftShift,
+                                    mlir::Value rightShift);
+/// TOSA's apply_scale_32 of an i32 `y`, exact in i64; returns i64.
+mlir::Value buildTosaApplyScale(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value y, mlir::Value multiplier,
+                                mlir::Value shift, bool doubleRound);
+/// The requantize of an i32 `y` in `mode` to `out`'s storage type, reading
+/// buildRequantParams' values `params`; `zeroPoint` from
+/// buildZeroPointConstant.
+mlir::Value buildRequantizeScalar(mlir::OpBuilder &b, mlir::Location loc,
+                                  qnn::RequantMode mode, mlir::Value y,
+                                  mlir::ValueRange params,
+                                  mlir::Value zeroPoint,
+                                  const qnn::UniformParams &out);
+mlir::Value buildZeroPointConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                   qnn::RequantMode mode, int64_t zeroPoint);
+/// clamp(q, qmin, qmax) of an i64 `q`, truncated to `params`' storage type.
+mlir::Value clampI64ToStorage(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value q, const qnn::UniformParams &params);
+mlir::Value i64Constant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+
+/// The requantize multipliers of qnn.mul: s_a * s_b / s_c, one per channel
+/// where an operand is per axis.
+llvm::SmallVector<ChannelMultiplier>
+mulMultipliers(const qnn::UniformParams &lhs, const qnn::UniformParams &rhs,
+               const qnn::UniformParams &out,
+               std::optional<qnn::ElementwiseChannels> channels);
+
+/// The rescales of qnn.add/qnn.sub in an integer mode (docs/Numerics.md,
+/// "Elementwise ops"): each centred input shifted left by `leftShift`
+/// (fixedpoint only) and rescaled by `lhs`/`rhs`, then the i32 sum rescaled
+/// by `out`. Fails (through `emitError`) where the mode's reference rejects
+/// the scales or the storage widths.
+struct AddSubRescale {
+  int64_t leftShift;
+  RequantConstants lhs, rhs, out;
+};
+mlir::FailureOr<AddSubRescale>
+computeAddSubRescale(qnn::RequantMode mode, const qnn::UniformParams &lhs,
+                     const qnn::UniformParams &rhs,
+                     const qnn::UniformParams &out,
+                     llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
 /// Pads dimensions 2 and 3 of an NCHW tensor of stored integers by
 /// `padding` ([top, left, bottom, right]) with `zeroPoint`, so that a
 /// padded tap contributes (zp - zp) = 0; `x` itself without padding.
@@ -149,9 +198,28 @@ bool hasStorageLowering(mlir::Operation *op);
 void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                     mlir::RewritePatternSet &patterns);
 
-/// Adds the pooling patterns of Pooling.cpp.
+/// The two requantizes of qnn.leaky_relu in an integer mode: s_in / s_out
+/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's, in float32). Fails
+/// in the TOSA modes (no TOSA form yet) and for a negative alpha.
+struct LeakyReluMultipliers {
+  RequantConstants identity, alpha;
+};
+mlir::FailureOr<LeakyReluMultipliers> computeLeakyReluMultipliers(
+    qnn::RequantMode mode, const qnn::UniformParams &in,
+    const qnn::UniformParams &out, float alpha,
+    llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+/// Whether qnn.avg_pool2d in integer `mode` averages in the input's
+/// parameters and then requantizes (TFLite's and TOSA's average pools keep
+/// the scale and storage type).
+bool avgPoolNeedsRequantize(qnn::RequantMode mode, const qnn::UniformParams &in,
+                            const qnn::UniformParams &out);
+
+/// Adds the pooling patterns of Pooling.cpp; the average pool requantizes
+/// in `mode`.
 void populatePoolingLoweringPatterns(const mlir::TypeConverter &typeConverter,
-                                     mlir::RewritePatternSet &patterns);
+                                     mlir::RewritePatternSet &patterns,
+                                     qnn::RequantMode mode);
 
 /// qnn.add, qnn.sub, qnn.mul, qnn.clamp and qnn.lookup (Elementwise.cpp);
 /// mul requantizes in `mode`.

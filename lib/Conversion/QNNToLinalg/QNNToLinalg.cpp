@@ -1126,10 +1126,30 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
         *getUniformParams(conv.getInput().getType()), w,
         *getUniformParams(conv.getType()), w.scales.size());
   } else if (auto mul = dyn_cast<MulOp>(op)) {
-    multipliers = contractionMultipliers(
+    multipliers = mulMultipliers(
         *getUniformParams(mul.getLhs().getType()),
         *getUniformParams(mul.getRhs().getType()),
-        *getUniformParams(mul.getType()), 1);
+        *getUniformParams(mul.getType()),
+        getElementwiseChannels(mul.getLhs().getType(), mul.getRhs().getType(),
+                               mul.getType()));
+  } else if (isa<AddOp, SubOp>(op)) {
+    return computeAddSubRescale(mode,
+                                *getUniformParams(op->getOperand(0).getType()),
+                                *getUniformParams(op->getOperand(1).getType()),
+                                *getUniformParams(op->getResult(0).getType()),
+                                emitError);
+  } else if (auto leaky = dyn_cast<LeakyReluOp>(op)) {
+    return computeLeakyReluMultipliers(
+        mode, *getUniformParams(leaky.getInput().getType()),
+        *getUniformParams(leaky.getType()), leaky.getAlpha().convertToFloat(),
+        emitError);
+  } else if (auto pool = dyn_cast<AvgPool2DOp>(op)) {
+    UniformParams in = *getUniformParams(pool.getInput().getType());
+    UniformParams out = *getUniformParams(pool.getType());
+    if (!avgPoolNeedsRequantize(mode, in, out))
+      return success();
+    for (double real : requantizeRealMultipliers(in, out))
+      multipliers.push_back({0.0f, real});
   } else if (auto requantize = dyn_cast<RequantizeOp>(op)) {
     UniformParams in = *getUniformParams(requantize.getInput().getType());
     UniformParams out = *getUniformParams(requantize.getType());
@@ -1153,7 +1173,7 @@ void quantc::populateQNNToLinalgConversionPatterns(
     RequantMode mode) {
   using namespace quantc::lowering;
   MLIRContext *ctx = patterns.getContext();
-  populatePoolingLoweringPatterns(typeConverter, patterns);
+  populatePoolingLoweringPatterns(typeConverter, patterns, mode);
   populateLayoutLoweringPatterns(typeConverter, patterns);
   patterns.add<QuantizeCastLowering, DequantizeCastLowering,
                StorageCastLowering, ObserveLowering>(typeConverter, ctx);

@@ -6,3 +6,39 @@ func.func @fixedpoint_infinite_multiplier(%x: tensor<4x!quant.uniform<i8:f64, 1.
   %0 = qnn.requantize %x : tensor<4x!quant.uniform<i8:f64, 1.0e300>> -> tensor<4x!quant.uniform<i8:f64, 1.0e-300>>
   return %0 : tensor<4x!quant.uniform<i8:f64, 1.0e-300>>
 }
+
+// -----
+
+// TFLite's add takes its output multiplier 2 max(sa, sb) / (2^20 sc) only
+// below 1 (QuantizeMultiplierSmallerThanOneExp).
+!qa = !quant.uniform<i8:f32, 1.0>
+!qc = !quant.uniform<i8:f32, 1.0e-7>
+func.func @add_output_multiplier_too_large(%a: tensor<4x!qa>, %b: tensor<4x!qa>) -> tensor<4x!qc> {
+  // expected-error@+1 {{requant-mode=fixedpoint: the integer add's output multiplier 2 max(s_lhs, s_rhs) / (2^20 s_result) = 1.907349e+01 must be below 1 (TFLite)}}
+  %0 = qnn.add %a, %b : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qc>
+  return %0 : tensor<4x!qc>
+}
+
+// -----
+
+// A u16 input with zero point 0 reaches 65535, which does not fit int32
+// shifted left by 20 (an 8-bit result).
+!qa = !quant.uniform<u16:f32, 0.001>
+!qc = !quant.uniform<u8:f32, 0.1>
+func.func @sub_u16_narrow_result(%a: tensor<4x!qc>, %b: tensor<4x!qa>) -> tensor<4x!qc> {
+  // expected-error@+1 {{requant-mode=fixedpoint: rhs values up to 65535 from the zero point do not fit int32 once shifted left by 20}}
+  %0 = qnn.sub %a, %b : (tensor<4x!qc>, tensor<4x!qa>) -> tensor<4x!qc>
+  return %0 : tensor<4x!qc>
+}
+
+// -----
+
+// TFLite's LeakyRelu multiplies by alpha * s_in / s_out as a Q31 multiplier:
+// not a negative one.
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=fixedpoint: merged scale -2.000000e-03: multiplier -0.002 is not a finite value >= 0}}
+  %0 = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %0 : tensor<4x!lr_out>
+}

@@ -50,3 +50,60 @@ module attributes {qnn.requant_mode = #qnn.requant_mode<fixedpoint>} {
     return
   }
 }
+
+// -----
+
+// The integer add shifts its centred inputs left by 20 for an 8-bit result
+// (TFLite, TOSA's legalization): 16-bit inputs need a 16-bit result.
+!add_q16 = !quant.uniform<i16:f32, 0.001>
+!add_q8 = !quant.uniform<i8:f32, 0.1>
+func.func @add_wide_inputs_narrow_result(%a: tensor<4x!add_q16>, %b: tensor<4x!add_q16>) -> tensor<4x!add_q8> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: lhs values up to 32768 from the zero point do not fit int32 once shifted left by 20 (the input shift of a 8-bit integer add); use a 16-bit result or the fp32 mode}}
+  %0 = qnn.add %a, %b : (tensor<4x!add_q16>, tensor<4x!add_q16>) -> tensor<4x!add_q8>
+  return %0 : tensor<4x!add_q8>
+}
+
+// -----
+
+// The add's output rescale 2 max(sa, sb) / (2^20 sc) as a TOSA multiplier.
+!add_qa = !quant.uniform<i8:f32, 1.0e6>
+!add_qc = !quant.uniform<i8:f32, 1.0e-9>
+func.func @tosa_add_scale_too_large(%a: tensor<4x!add_qa>, %b: tensor<4x!add_qa>) -> tensor<4x!add_qc> {
+  // expected-error@+1 {{cannot be a TOSA rescale multiplier/shift}}
+  %0 = qnn.sub %a, %b : (tensor<4x!add_qa>, tensor<4x!add_qa>) -> tensor<4x!add_qc>
+  return %0 : tensor<4x!add_qc>
+}
+
+// -----
+
+// An average pool whose scales differ averages, then requantizes: the same
+// check on s_in / s_out.
+!pool_qi = !quant.uniform<i8:f32, 1.0>
+!pool_qo = !quant.uniform<i8:f32, 1.0e-9>
+func.func @tosa_avg_pool_scale_too_large(%x: tensor<1x1x4x4x!pool_qi>) -> tensor<1x1x2x2x!pool_qo> {
+  // expected-error@+1 {{cannot be a TOSA rescale multiplier/shift}}
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x1x4x4x!pool_qi> -> tensor<1x1x2x2x!pool_qo>
+  return %0 : tensor<1x1x2x2x!pool_qo>
+}
+
+// -----
+
+// qnn.leaky_relu has TFLite's integer form only.
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @tosa_leaky_relu(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: qnn.leaky_relu has no TOSA integer form yet; use fp32 or fixedpoint}}
+  %0 = qnn.leaky_relu %x alpha 0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %0 : tensor<4x!lr_out>
+}
+
+// -----
+
+// Per-axis add/sub operands: the fp32 mode only, for now.
+!pa_a = !quant.uniform<i8:f32:0, {0.5, 0.25}>
+!pa_c = !quant.uniform<i8:f32, 0.5>
+func.func @per_axis_add(%a: tensor<2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<2x!pa_c> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: per-axis add/sub operands are lowered in the fp32 mode only (not yet in the integer modes)}}
+  %0 = qnn.add %a, %b : (tensor<2x!pa_a>, tensor<2x!pa_c>) -> tensor<2x!pa_c>
+  return %0 : tensor<2x!pa_c>
+}

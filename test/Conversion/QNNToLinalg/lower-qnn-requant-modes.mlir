@@ -160,3 +160,50 @@ func.func @requantize_per_axis(%x: tensor<5x2x!qi>) -> tensor<5x2x!qo> {
   %0 = qnn.requantize %x : tensor<5x2x!qi> -> tensor<5x2x!qo>
   return %0 : tensor<5x2x!qo>
 }
+
+// -----
+
+// qnn.add in the integer modes (docs/Numerics.md, "Elementwise ops"):
+// scales 0.5 and 0.25, 2 max = 1: input multipliers 1/2 and 1/4, output
+// 1 / (2^20 * 0.125) = 2^-17.
+//   fixedpoint: each centred input shifted left by 20, multiplier 2^30 with
+//     right shifts 0 and 1, the sum by 2^30 with right shift 16;
+//   tosa: input rescales 2^19 and 2^18 (2^30 >> 11, 12), output 2^30 >> 47.
+// No float op in the integer modes.
+!add_a = !quant.uniform<i8:f32, 0.5:1>
+!add_b = !quant.uniform<i8:f32, 0.25:-3>
+!add_c = !quant.uniform<i8:f32, 0.125:2>
+// ALL-LABEL: func.func @add_modes
+func.func @add_modes(%a: tensor<4x!add_a>, %b: tensor<4x!add_b>) -> tensor<4x!add_c> {
+  // FP32:      math.fma
+  // FIXED:     %[[C20:.*]] = arith.constant 20 : i32
+  // FIXED:     arith.shli %{{.*}}, %[[C20]] : i32
+  // FIXED-DAG: arith.constant 1073741824 : i32
+  // FIXED-DAG: arith.constant 16 : i32
+  // FIXED-NOT: arith.sitofp
+  // TOSA-DAG:  arith.constant 11 : i32
+  // TOSA-DAG:  arith.constant 12 : i32
+  // TOSA-DAG:  arith.constant 47 : i32
+  // TOSA-NOT:  arith.sitofp
+  %0 = qnn.add %a, %b : (tensor<4x!add_a>, tensor<4x!add_b>) -> tensor<4x!add_c>
+  return %0 : tensor<4x!add_c>
+}
+
+// -----
+
+// qnn.avg_pool2d in the integer modes: TFLite's rounding division by the
+// count (fixedpoint) or TOSA's reciprocal_scale(4) = ((2^30 + 1) << 2) / 4,
+// shift 32 (tosa), no float op;
+// equal parameters need no requantize.
+!pool_q = !quant.uniform<i8:f32, 0.5:1>
+// ALL-LABEL: func.func @avg_pool_modes
+func.func @avg_pool_modes(%x: tensor<1x1x4x4x!pool_q>) -> tensor<1x1x2x2x!pool_q> {
+  // FP32:      arith.mulf
+  // FIXED:     arith.divsi %{{.*}} : i64
+  // FIXED-NOT: arith.sitofp
+  // TOSA:      arith.constant dense<1073741825> : tensor<2x2xi32>
+  // TOSA:      arith.constant dense<32> : tensor<2x2xi32>
+  // TOSA-NOT:  arith.sitofp
+  %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x1x4x4x!pool_q> -> tensor<1x1x2x2x!pool_q>
+  return %0 : tensor<1x1x2x2x!pool_q>
+}

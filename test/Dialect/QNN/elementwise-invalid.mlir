@@ -6,7 +6,7 @@
 !u8 = !quant.uniform<u8:f32, 0.5:128>
 
 func.func @float_lhs(%a: tensor<4xf32>, %b: tensor<4x!u8>) -> tensor<4x!u8> {
-  // expected-error@+1 {{'qnn.add' op lhs must be a tensor of per-tensor !quant.uniform, got 'tensor<4xf32>'}}
+  // expected-error@+1 {{'qnn.add' op lhs must be a tensor of !quant.uniform, got 'tensor<4xf32>'}}
   %y = qnn.add %a, %b : (tensor<4xf32>, tensor<4x!u8>) -> tensor<4x!u8>
   return %y : tensor<4x!u8>
 }
@@ -14,12 +14,36 @@ func.func @float_lhs(%a: tensor<4xf32>, %b: tensor<4x!u8>) -> tensor<4x!u8> {
 // -----
 
 !u8 = !quant.uniform<u8:f32, 0.5:128>
-!pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>
+!pa = !quant.uniform<u8:f32:1, {0.5:128, 0.25:128}>
 
-func.func @per_axis_rhs(%a: tensor<2x!u8>, %b: tensor<2x!pa>) -> tensor<2x!u8> {
-  // expected-error@+1 {{'qnn.sub' op rhs must be a tensor of per-tensor !quant.uniform, got 'tensor<2x!quant.uniform<u8:f32:0, {5.000000e-01:128,2.500000e-01:128}>>'}}
-  %y = qnn.sub %a, %b : (tensor<2x!u8>, tensor<2x!pa>) -> tensor<2x!u8>
-  return %y : tensor<2x!u8>
+// A per-axis operand may not be broadcast along its axis.
+func.func @per_axis_rhs_broadcast_axis(%a: tensor<2x2x!u8>, %b: tensor<2x1x!pa>) -> tensor<2x2x!u8> {
+  // expected-error@+1 {{'qnn.sub' op rhs is quantized along dimension 1 with 2 scales: that dimension must be static, of that size and not broadcast (result dimension 1 has size 2)}}
+  %y = qnn.sub %a, %b : (tensor<2x2x!u8>, tensor<2x1x!pa>) -> tensor<2x2x!u8>
+  return %y : tensor<2x2x!u8>
+}
+
+// -----
+
+!pa0 = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>
+!pa1 = !quant.uniform<u8:f32:1, {0.5:128, 0.25:128}>
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+
+func.func @per_axis_two_dims(%a: tensor<2x2x!pa0>, %b: tensor<2x2x!pa1>) -> tensor<2x2x!u8> {
+  // expected-error@+1 {{'qnn.add' op lhs and rhs are quantized along different result dimensions (0 and 1)}}
+  %y = qnn.add %a, %b : (tensor<2x2x!pa0>, tensor<2x2x!pa1>) -> tensor<2x2x!u8>
+  return %y : tensor<2x2x!u8>
+}
+
+// -----
+
+!pa = !quant.uniform<u8:f32:0, {0.5:128, 0.25:128}>
+!u8 = !quant.uniform<u8:f32, 0.5:128>
+
+func.func @per_axis_result(%a: tensor<2x!u8>, %b: tensor<2x!u8>) -> tensor<2x!pa> {
+  // expected-error@+1 {{'qnn.add' op result must be a tensor of per-tensor !quant.uniform}}
+  %y = qnn.add %a, %b : (tensor<2x!u8>, tensor<2x!u8>) -> tensor<2x!pa>
+  return %y : tensor<2x!pa>
 }
 
 // -----
@@ -210,4 +234,64 @@ func.func @lookup_table_range(%a: tensor<2x!i4>) -> tensor<2x!u8> {
   // expected-error@+1 {{'qnn.lookup' op table entry 0 (-1) is outside the result storage range [0, 255]}}
   %y = qnn.lookup %a table dense<[-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!u8>
   return %y : tensor<2x!u8>
+}
+
+// -----
+
+!lr_pa = !quant.uniform<i16:f32:0, {0.1, 0.2}>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_per_axis(%x: tensor<2x!lr_pa>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input must be a tensor of per-tensor f32 !quant.uniform}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_pa>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+!lr_f16 = !quant.uniform<i8:f16, 0.5>
+func.func @leaky_relu_f16_result(%x: tensor<2x!lr_i8>) -> tensor<2x!lr_f16> {
+  // expected-error@+1 {{'qnn.leaky_relu' op result must be a tensor of per-tensor f32 !quant.uniform}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i8>) -> tensor<2x!lr_f16>
+  return %y : tensor<2x!lr_f16>
+}
+
+// -----
+
+!lr_bad = !quant.uniform<i8<-127:127>:f32, 0.5:-128>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_zero_point(%x: tensor<2x!lr_bad>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input zero point}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_bad>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i32 = !quant.uniform<i32:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_wide(%x: tensor<2x!lr_i32>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input storage must be at most 16 bits, got 'i32'}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i32>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
+}
+
+// -----
+
+!lr_i16 = !quant.uniform<i16:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_shapes(%x: tensor<2x!lr_i16>) -> tensor<3x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op input and result shapes differ}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<2x!lr_i16>) -> tensor<3x!lr_i8>
+  return %y : tensor<3x!lr_i8>
+}
+
+// -----
+
+!lr_i16 = !quant.uniform<i16:f32, 0.5>
+!lr_i8 = !quant.uniform<i8:f32, 0.5>
+func.func @leaky_relu_alpha(%x: tensor<2x!lr_i16>) -> tensor<2x!lr_i8> {
+  // expected-error@+1 {{'qnn.leaky_relu' op alpha must be finite, got INF}}
+  %y = qnn.leaky_relu %x alpha 0x7F800000 : (tensor<2x!lr_i16>) -> tensor<2x!lr_i8>
+  return %y : tensor<2x!lr_i8>
 }

@@ -61,3 +61,13 @@ func.func @lookup(%a: tensor<2x!i4>) -> tensor<2x!i8a> {
   %y = qnn.lookup %a table dense<[-8, -8, -7, -7, -6, -6, -5, -5, 0, 1, 2, 3, 4, 5, 6, 7]> : tensor<16xi64> : (tensor<2x!i4>) -> tensor<2x!i8a>
   return %y : tensor<2x!i8a>
 }
+
+// qnn.leaky_relu: a 16-bit input requantized to 8 bits.
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05:-10>
+// CHECK-LABEL: func.func @leaky_relu
+// CHECK:         qnn.leaky_relu %{{.*}} alpha 1.000000e-01 : (tensor<3x!quant.uniform<i16:f32, 1.000000e-03>>) -> tensor<3x!quant.uniform<i8:f32, 5.000000e-02:-10>>
+func.func @leaky_relu(%x: tensor<3x!lr_in>) -> tensor<3x!lr_out> {
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<3x!lr_in>) -> tensor<3x!lr_out>
+  return %y : tensor<3x!lr_out>
+}

@@ -619,6 +619,48 @@ verifyBroadcastsTo(StringRef what, RankedTensorType operand,
   return success();
 }
 
+/// Per-axis operands of qnn.add/sub/mul: quantized along one result
+/// dimension, static, not broadcast there, one scale per index.
+static LogicalResult
+verifyElementwiseChannels(Type lhsType, Type rhsType, Type resultType,
+                          function_ref<InFlightDiagnostic()> emitError) {
+  auto result = cast<RankedTensorType>(resultType);
+  std::optional<int64_t> channelDim;
+  StringRef names[2] = {"lhs", "rhs"};
+  Type types[2] = {lhsType, rhsType};
+  for (int i = 0; i < 2; ++i) {
+    std::optional<UniformParams> params = getUniformParams(types[i]);
+    if (!params->isPerAxis())
+      continue;
+    auto tensor = cast<RankedTensorType>(types[i]);
+    int32_t axis = *params->axis;
+    if (axis < 0 || axis >= tensor.getRank())
+      return emitError() << names[i] << " quantization axis " << axis
+                         << " is outside its rank " << tensor.getRank();
+    int64_t dim = axis + result.getRank() - tensor.getRank();
+    if (dim < 0)
+      return failure(); // The broadcast check reports the rank.
+    int64_t size = tensor.getDimSize(axis);
+    if (ShapedType::isDynamic(size) || size != result.getDimSize(dim) ||
+        size != int64_t(params->scales.size()))
+      return emitError() << names[i] << " is quantized along dimension "
+                         << axis << " with " << params->scales.size()
+                         << " scales: that dimension must be static, of that "
+                            "size and not broadcast (result dimension "
+                         << dim << " has size "
+                         << (result.isDynamicDim(dim)
+                                 ? std::string("?")
+                                 : std::to_string(result.getDimSize(dim)))
+                         << ")";
+    if (channelDim && *channelDim != dim)
+      return emitError() << "lhs and rhs are quantized along different result "
+                            "dimensions ("
+                         << *channelDim << " and " << dim << ")";
+    channelDim = dim;
+  }
+  return success();
+}
+
 /// The verifier shared by qnn.add, qnn.sub and qnn.mul. `centredProduct`:
 /// the lowering multiplies the centred operands in i32 (qnn.mul).
 static LogicalResult
@@ -630,15 +672,22 @@ verifyElementwiseBinary(Type lhsType, Type rhsType, Type resultType,
   Type types[3] = {lhsType, rhsType, resultType};
   for (int i = 0; i < 3; ++i) {
     params[i] = getUniformParams(types[i]);
+    // Operands may be per axis (docs/Numerics.md, "Elementwise ops"); the
+    // result has one zero point for the epilogues.
     if (!isa<RankedTensorType>(types[i]) || !params[i] ||
-        params[i]->isPerAxis())
+        (i == 2 && params[i]->isPerAxis()))
       return emitError() << names[i]
-                         << " must be a tensor of per-tensor !quant.uniform, "
-                            "got "
+                         << (i == 2 ? " must be a tensor of per-tensor "
+                                      "!quant.uniform, got "
+                                    : " must be a tensor of !quant.uniform, "
+                                      "got ")
                          << types[i];
     if (failed(verifyUniformParams(*params[i], names[i], emitError)))
       return failure();
   }
+  if (failed(verifyElementwiseChannels(lhsType, rhsType, resultType,
+                                       emitError)))
+    return failure();
   auto [lhs, rhs, result] = std::tie(*params[0], *params[1], *params[2]);
   if (lhs.expressedType() != rhs.expressedType() ||
       lhs.expressedType() != result.expressedType())
@@ -723,6 +772,39 @@ LogicalResult ClampOp::verify() {
     return emitOpError("[") << min << ", " << max
                             << "] is outside the storage range ["
                             << range.qmin << ", " << range.qmax << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LeakyReluOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LeakyReluOp::verify() {
+  auto inputType = cast<RankedTensorType>(getInput().getType());
+  auto resultType = cast<RankedTensorType>(getResult().getType());
+  auto emitError = [&] { return emitOpError(); };
+  StringRef names[2] = {"input", "result"};
+  RankedTensorType types[2] = {inputType, resultType};
+  for (int i = 0; i < 2; ++i) {
+    std::optional<UniformParams> params = getUniformParams(types[i]);
+    if (!params || params->isPerAxis() || !params->expressedType().isF32())
+      return emitOpError() << names[i]
+                           << " must be a tensor of per-tensor f32 "
+                              "!quant.uniform, got "
+                           << types[i];
+    if (failed(verifyUniformParams(*params, names[i], emitError)))
+      return failure();
+    // Centred values and their products stay exact in f32 and i32.
+    if (params->storageWidth() > 16)
+      return emitOpError() << names[i] << " storage must be at most 16 bits, "
+                           << "got " << params->type.getStorageType();
+  }
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("input and result shapes differ: ")
+           << inputType << " vs " << resultType;
+  if (!getAlpha().isFinite())
+    return emitOpError("alpha must be finite, got ")
+           << getAlpha().convertToFloat();
   return success();
 }
 

@@ -127,3 +127,20 @@ Type qnn::getStorageShapedType(Type type) {
   auto quantType = cast<quant::QuantizedType>(shaped.getElementType());
   return shaped.clone(quantType.getStorageType());
 }
+
+std::optional<qnn::ElementwiseChannels>
+qnn::getElementwiseChannels(mlir::Type lhsType, mlir::Type rhsType,
+                            mlir::Type resultType) {
+  auto result = mlir::cast<mlir::RankedTensorType>(resultType);
+  std::optional<ElementwiseChannels> channels;
+  for (mlir::Type type : {lhsType, rhsType}) {
+    std::optional<UniformParams> params = getUniformParams(type);
+    if (!params || !params->isPerAxis())
+      continue;
+    auto tensor = mlir::cast<mlir::RankedTensorType>(type);
+    int64_t dim = *params->axis + result.getRank() - tensor.getRank();
+    channels = ElementwiseChannels{dim, result.getDimSize(dim)};
+  }
+  return channels;
+}
+

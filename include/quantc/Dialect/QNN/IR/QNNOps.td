@@ -435,4 +435,36 @@ def QNN_LookupOp : QNN_Op<"lookup", [Pure]> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// LeakyReluOp
+//===----------------------------------------------------------------------===//
+
+def QNN_LeakyReluOp : QNN_Op<"leaky_relu", [Pure]> {
+  let summary = "Quantized LeakyRelu that also requantizes";
+  let description = [{
+    `y = x >= 0 ? x : alpha * x` on the real values, from the input's
+    quantization to the result's: what `quant-fold-qdq` makes of a QDQ
+    LeakyRelu on inputs too wide for a `qnn.lookup` table. In the fp32
+    requantize mode it is the float32 QDQ computation,
+    `quantize(f(dequantize(q)))`; in `fixedpoint` TFLite's integer
+    LeakyRelu (two multipliers, `s_in / s_out` and `alpha * s_in / s_out`,
+    chosen by the sign of `q - zp_in`). docs/Numerics.md has the formulas.
+
+    - `input`, `result`: per-tensor `!quant.uniform` with f32 expressed
+      type and at most 16-bit storage, one shape.
+    - `alpha`: a finite f32.
+
+    ```mlir
+    %y = qnn.leaky_relu %x alpha 1.000000e-01 : (tensor<8x!quant.uniform<i16:f32, 0.001>>)
+        -> tensor<8x!quant.uniform<i8:f32, 0.05:-10>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, F32Attr:$alpha);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `alpha` $alpha attr-dict `:` functional-type($input, $result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QUANTC_DIALECT_QNN_IR_QNNOPS_TD

@@ -69,6 +69,17 @@ llvm::SmallVector<double> contractionRealMultipliers(const UniformParams &x,
 llvm::SmallVector<double> requantizeRealMultipliers(const UniformParams &in,
                                                     const UniformParams &out);
 
+/// Where the per-axis operands of qnn.add/sub/mul (types already verified)
+/// vary: the result dimension they are quantized along and its size;
+/// std::nullopt when both are per tensor.
+struct ElementwiseChannels {
+  int64_t resultDim;
+  int64_t count;
+};
+std::optional<ElementwiseChannels>
+getElementwiseChannels(mlir::Type lhsType, mlir::Type rhsType,
+                       mlir::Type resultType);
+
 /// The parameters of a blocked (sub-channel) `!quant.uniform` type, as ONNX's
 /// `block_size` writes them: `params` has the storage type and the scales and
 /// zero points in row-major order over `paramShape` (and no axis); element
