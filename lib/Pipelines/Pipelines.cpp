@@ -11,6 +11,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,7 +36,8 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createLowerQNNPass(lowerOptions));
 }
 
-void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                       const LinalgToLLVMOptions &options) {
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   // include-apply-rescale: tosa.rescale (from TOSA integer input, or
@@ -60,9 +62,21 @@ void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.lowerVectors) {
+    VectorTransferToSCFOptions toSCF;
+    toSCF.enableFullUnroll();
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(toSCF));
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  if (options.lowerVectors) {
+    ConvertVectorToLLVMPassOptions toLLVM;
+    toLLVM.armNeon = options.armNeon;
+    pm.addPass(createConvertVectorToLLVMPass(toLLVM));
+    // The vector lowering leaves ub.poison for lanes it fills later.
+    pm.addPass(createUBToLLVMConversionPass());
+  }
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -77,6 +91,23 @@ void quantc::buildCPUPipeline(OpPassManager &pm,
                               const CPUPipelineOptions &options) {
   buildQuantizedToLinalgPipeline(pm, options);
   buildLinalgToLLVMPipeline(pm);
+}
+
+void quantc::buildAArch64Pipeline(OpPassManager &pm,
+                                  const AArch64PipelineOptions &options) {
+  CPUPipelineOptions toLinalg;
+  toLinalg.requantMode = options.requantMode;
+  buildQuantizedToLinalgPipeline(pm, toLinalg);
+  NeonContractionPassOptions neon;
+  neon.i8mm = options.i8mm;
+  neon.dotprod = options.dotprod;
+  pm.addNestedPass<func::FuncOp>(createNeonContractionPass(neon));
+  // Before bufferization: the padded weights fold into one constant.
+  pm.addPass(createCanonicalizerPass());
+  LinalgToLLVMOptions toLLVM;
+  toLLVM.lowerVectors = true;
+  toLLVM.armNeon = true;
+  buildLinalgToLLVMPipeline(pm, toLLVM);
 }
 
 //===----------------------------------------------------------------------===//
@@ -95,4 +126,9 @@ void quantc::registerPipelines() {
       "QDQ form to integer linalg on tensors (quant-fold-qdq, "
       "quant-lower-qnn)",
       buildQuantizedToLinalgPipeline);
+  PassPipelineRegistration<AArch64PipelineOptions>(
+      "quant-aarch64-pipeline",
+      "QDQ form to the LLVM dialect for AArch64: quant-cpu-pipeline with the "
+      "i8 contractions as NEON smmla (i8mm) or sdot (dotprod)",
+      buildAArch64Pipeline);
 }
