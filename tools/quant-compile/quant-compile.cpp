@@ -692,6 +692,15 @@ int main(int argc, char **argv) {
           " (written by quant-compile --until=llvm): the C header cannot "
           "be written; pass --header=none");
   module->getOperation()->removeAttr(kInterfaceAttr);
+  // The object's interface is _mlir_ciface_NAME alone: MLIR's expanded
+  // calling convention under the entry's own name would clash with the
+  // header's wrapper of that name, so it becomes internal (and is inlined).
+  if (interface)
+    for (NamedAttribute entry : interface)
+      if (auto func = module->lookupSymbol<LLVM::LLVMFuncOp>(entry.getName()))
+        if (module->lookupSymbol<LLVM::LLVMFuncOp>(
+                ("_mlir_ciface_" + entry.getName().strref()).str()))
+          func.setLinkage(LLVM::Linkage::Internal);
 
   // LLVM.
   llvm::Triple triple(target.triple);
