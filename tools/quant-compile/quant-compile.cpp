@@ -390,9 +390,13 @@ std::string shapeString(RankedTensorType type) {
 
 /// The header: per entry, the descriptor structs of MLIR's C interface,
 /// the `_mlir_ciface_` declaration, and an inline wrapper taking plain
-/// pointers that copies the results into the caller's buffers.
+/// pointers that copies the results into the caller's buffers. With
+/// `needsMemrefCopy` (the code copies a strided view: MLIR lowers that to a
+/// call of its runtime's memrefCopy), a weak definition of memrefCopy, so
+/// that the object links without MLIR's runtime libraries.
 std::string writeHeader(DictionaryAttr interface, StringRef guardName,
-                        StringRef model, StringRef target) {
+                        StringRef model, StringRef target,
+                        bool needsMemrefCopy) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "QUANTC_";
@@ -430,6 +434,35 @@ std::string writeHeader(DictionaryAttr interface, StringRef guardName,
      << "    memcpy(dst + i * elem, src + at * elem, elem);\n"
      << "  }\n"
      << "}\n#endif\n\n";
+  if (needsMemrefCopy)
+    os << "#ifndef QUANTC_MEMREF_COPY_DEFINED\n"
+       << "#define QUANTC_MEMREF_COPY_DEFINED\n"
+       << "/* The strided copy the generated code calls, as MLIR's runtime\n"
+       << " * (libmlir_c_runner_utils) defines it; weak, so that one copy\n"
+       << " * remains however many files include this header. */\n"
+       << "typedef struct { int64_t rank; void *descriptor; } "
+          "quantc_unranked_memref_t;\n"
+       << "__attribute__((weak)) void memrefCopy(int64_t elem,\n"
+       << "    quantc_unranked_memref_t *src, quantc_unranked_memref_t *dst) "
+          "{\n"
+       << "  /* {allocated, aligned, offset, sizes[rank], strides[rank]} */\n"
+       << "  const int64_t *s = (const int64_t *)src->descriptor;\n"
+       << "  const int64_t *d = (const int64_t *)dst->descriptor;\n"
+       << "  int64_t rank = src->rank, n = 1, i, k;\n"
+       << "  const char *from = (const char *)(intptr_t)s[1];\n"
+       << "  char *to = (char *)(intptr_t)d[1];\n"
+       << "  for (k = 0; k < rank; ++k) n *= s[3 + k];\n"
+       << "  for (i = 0; i < n; ++i) {\n"
+       << "    int64_t rest = i, a = s[2], b = d[2];\n"
+       << "    for (k = rank - 1; k >= 0; --k) {\n"
+       << "      int64_t index = rest % s[3 + k];\n"
+       << "      rest /= s[3 + k];\n"
+       << "      a += index * s[3 + rank + k];\n"
+       << "      b += index * d[3 + rank + k];\n"
+       << "    }\n"
+       << "    memcpy(to + b * elem, from + a * elem, (size_t)elem);\n"
+       << "  }\n"
+       << "}\n#endif\n\n";
   for (NamedAttribute named : interface) {
     std::string name = named.getName().str();
     auto entry = cast<DictionaryAttr>(named.getValue());
@@ -692,6 +725,7 @@ int main(int argc, char **argv) {
           " (written by quant-compile --until=llvm): the C header cannot "
           "be written; pass --header=none");
   module->getOperation()->removeAttr(kInterfaceAttr);
+  bool needsMemrefCopy = bool(module->lookupSymbol("memrefCopy"));
   // The object's interface is _mlir_ciface_NAME alone: MLIR's expanded
   // calling convention under the entry's own name would clash with the
   // header's wrapper of that name, so it becomes internal (and is inlined).
@@ -774,8 +808,8 @@ int main(int argc, char **argv) {
     llvm::sys::path::replace_extension(path, ".h");
     header = path.str().str();
   }
-  writeFile(header,
-            writeHeader(interface, llvm::sys::path::stem(header),
-                        llvm::sys::path::filename(modelPath), target.name));
+  writeFile(header, writeHeader(interface, llvm::sys::path::stem(header),
+                                llvm::sys::path::filename(modelPath),
+                                target.name, needsMemrefCopy));
   return 0;
 }
