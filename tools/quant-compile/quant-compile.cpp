@@ -312,6 +312,12 @@ size_t stageEnd(ArrayRef<std::string> passes, Stage stage) {
 
 constexpr StringLiteral kInterfaceAttr = "quantc.c_interface";
 
+std::string printed(Type type) {
+  std::string s;
+  llvm::raw_string_ostream(s) << type;
+  return s;
+}
+
 /// The C element type of a tensor element type; `onnxDType` (from the
 /// importer) says whether an integer is unsigned.
 std::optional<std::string> cTypeOf(Type type, StringRef onnxDType) {
@@ -360,7 +366,8 @@ void recordInterface(ModuleOp module) {
         std::optional<std::string> ctype =
             cTypeOf(tensor.getElementType(), dtype);
         if (!ctype)
-          fatal(place + " has element type that C cannot hold");
+          fatal(place + " has the element type " +
+                printed(tensor.getElementType()) + ", which C cannot hold");
         names.push_back(StringAttr::get(context, *ctype));
       }
       return ArrayAttr::get(context, names);
