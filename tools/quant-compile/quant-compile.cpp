@@ -62,7 +62,6 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <cstdlib>
-#include <set>
 
 using namespace mlir;
 using llvm::cl::desc;
@@ -683,6 +682,22 @@ int main(int argc, char **argv) {
                          : std::string(target.defaultFeatures);
   const std::string &cpu = options.cpu, &features = options.features;
 
+  // The target machine first: a bad --cpu fails before any work.
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    fatal(llvm::Twine(target.name) + ": " + error);
+  if (!llvmTarget->hasTargetMachine())
+    fatal(llvm::Twine(target.name) + ": LLVM has no code generator for it");
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_));
+  if (!machine)
+    fatal("cannot create a target machine for " + triple.str());
+  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
+    fatal("unknown --cpu '" + cpu + "' for " + target.name);
+
   // The MLIR stages.
   Stage from = detectStage(*module);
   if (until <= Stage::LLVM && until < from)
@@ -742,22 +757,6 @@ int main(int argc, char **argv) {
         if (module->lookupSymbol<LLVM::LLVMFuncOp>(
                 ("_mlir_ciface_" + entry.getName().strref()).str()))
           func.setLinkage(LLVM::Linkage::Internal);
-
-  // LLVM.
-  llvm::Triple triple(target.triple);
-  std::string error;
-  const llvm::Target *llvmTarget =
-      llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!llvmTarget)
-    fatal(llvm::Twine(target.name) + ": " + error);
-  if (!llvmTarget->hasTargetMachine())
-    fatal(llvm::Twine(target.name) + ": LLVM has no code generator for it");
-  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_));
-  if (!machine)
-    fatal("cannot create a target machine for " + triple.str());
-  if (!machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
-    fatal("unknown --cpu '" + cpu + "' for " + target.name);
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
