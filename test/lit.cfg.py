@@ -25,7 +25,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.quantc_tools_dir, append_path=True)
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["quant-opt", "quant-import", "quant-run", "mlir-runner"], tool_dirs)
+    ["quant-opt", "quant-import", "quant-run", "quant-compile",
+     "mlir-runner"], tool_dirs)
 
 # The numpy references run on Debian's python3 (python3-numpy), which is the
 # interpreter lit itself runs on.
@@ -80,5 +81,19 @@ try:
                       if line.startswith("flags")), [])
     if "avx512_vnni" in flags or "avx_vnni" in flags:
         config.available_features.add("x86-vnni")
+    # quant-compile's default x86_64 target (x86-64-v4 + AVX-512 VNNI).
+    if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl",
+            "avx512_vnni"} <= set(flags):
+        config.available_features.add("x86-64-v4-vnni")
 except OSError:
     pass
+
+# AArch64 objects from quant-compile run under user-mode QEMU (Debian's
+# qemu-user and g++-aarch64-linux-gnu, scripts/install-deps.sh).
+aarch64_cxx = shutil.which("aarch64-linux-gnu-g++")
+qemu_aarch64 = shutil.which("qemu-aarch64")
+if aarch64_cxx and qemu_aarch64 and os.path.isdir("/usr/aarch64-linux-gnu"):
+    config.available_features.add("qemu-aarch64")
+    config.substitutions.append(("%aarch64_cxx", aarch64_cxx))
+    config.substitutions.append(
+        ("%qemu_aarch64", qemu_aarch64 + " -L /usr/aarch64-linux-gnu"))

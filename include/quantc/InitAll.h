@@ -21,8 +21,9 @@ namespace quantc {
 
 /// Registers the qnn dialect, the upstream dialects QuantC consumes and
 /// produces (quant, tosa, linalg, tensor, arith, math, func, memref, scf,
-/// cf, bufferization, llvm) and the external models its pipelines need
-/// (bufferization of arith/linalg/tensor/func, LLVM conversion interfaces).
+/// cf, bufferization, vector, llvm) and the external models its pipelines
+/// need (bufferization of arith/linalg/tensor/func/vector, LLVM conversion
+/// interfaces).
 void registerAllDialects(mlir::DialectRegistry &registry);
 
 /// Registers every QuantC pass and named pipeline, so that textual

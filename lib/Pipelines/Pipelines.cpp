@@ -11,6 +11,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -36,10 +37,12 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createLowerQNNPass(lowerOptions));
 }
 
-/// buildLinalgToLLVMPipeline, with the x86 stages when `x86` is set:
-/// quant-x86-vnni on the bufferized contractions before the remaining linalg
-/// ops become loops, then vector (and with threads, OpenMP) lowering.
+/// Linalg/TOSA on tensors to the LLVM dialect. `options` says which vector
+/// code a target's vectorization left; `x86`, if set, adds quant-x86-vnni on
+/// the bufferized contractions before the remaining linalg ops become loops,
+/// then vector (and with threads, OpenMP) lowering.
 static void buildLinalgToLLVM(OpPassManager &pm,
+                              const LinalgToLLVMOptions &options,
                               const X86PipelineOptions *x86) {
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
@@ -76,6 +79,11 @@ static void buildLinalgToLLVM(OpPassManager &pm,
     pm.addPass(createX86VNNIPass(vnni));
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.lowerVectors) {
+    VectorTransferToSCFOptions toSCF;
+    toSCF.enableFullUnroll();
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(toSCF));
+  }
   if (x86 && x86->threads > 1) {
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = x86->threads;
@@ -83,19 +91,25 @@ static void buildLinalgToLLVM(OpPassManager &pm,
   }
   pm.addPass(createLowerAffinePass());
   // convert-scf-to-openmp wraps each parallel body in memref.alloca_scope,
-  // whose region must stay one block: memrefs (and alloca_scope) are
-  // lowered before scf-to-cf splits the loops into blocks.
-  if (x86) {
+  // whose region must stay one block: for x86, memrefs (and alloca_scope)
+  // are lowered before scf-to-cf splits the loops into blocks.
+  bool memrefsFirst = x86 != nullptr;
+  if (memrefsFirst) {
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   }
   pm.addPass(createLowerSCFToCFPass());
-  if (x86) {
-    pm.addPass(createConvertVectorToLLVMPass());
-  } else {
+  if (!memrefsFirst)
     pm.addPass(memref::createExpandStridedMetadataPass());
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  if (x86 || options.lowerVectors) {
+    ConvertVectorToLLVMPassOptions toLLVM;
+    toLLVM.armNeon = options.armNeon;
+    pm.addPass(createConvertVectorToLLVMPass(toLLVM));
+    // The vector lowering leaves ub.poison for lanes it fills later.
+    pm.addPass(createUBToLLVMConversionPass());
   }
+  if (!memrefsFirst)
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -107,8 +121,9 @@ static void buildLinalgToLLVM(OpPassManager &pm,
   pm.addPass(createDropRequantModePass());
 }
 
-void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm) {
-  buildLinalgToLLVM(pm, nullptr);
+void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm,
+                                       const LinalgToLLVMOptions &options) {
+  buildLinalgToLLVM(pm, options, nullptr);
 }
 
 void quantc::buildCPUPipeline(OpPassManager &pm,
@@ -123,7 +138,24 @@ void quantc::buildX86Pipeline(OpPassManager &pm,
   front.emulateQDQ = options.emulateQDQ;
   front.requantMode = options.requantMode;
   buildQuantizedToLinalgPipeline(pm, front);
-  buildLinalgToLLVM(pm, &options);
+  buildLinalgToLLVM(pm, LinalgToLLVMOptions{}, &options);
+}
+
+void quantc::buildAArch64Pipeline(OpPassManager &pm,
+                                  const AArch64PipelineOptions &options) {
+  CPUPipelineOptions toLinalg;
+  toLinalg.requantMode = options.requantMode;
+  buildQuantizedToLinalgPipeline(pm, toLinalg);
+  NeonContractionPassOptions neon;
+  neon.i8mm = options.i8mm;
+  neon.dotprod = options.dotprod;
+  pm.addNestedPass<func::FuncOp>(createNeonContractionPass(neon));
+  // Before bufferization: the padded weights fold into one constant.
+  pm.addPass(createCanonicalizerPass());
+  LinalgToLLVMOptions toLLVM;
+  toLLVM.lowerVectors = true;
+  toLLVM.armNeon = true;
+  buildLinalgToLLVMPipeline(pm, toLLVM);
 }
 
 //===----------------------------------------------------------------------===//
@@ -149,4 +181,9 @@ void quantc::registerPipelines() {
       "QDQ form to integer linalg on tensors (quant-fold-qdq, "
       "quant-lower-qnn)",
       buildQuantizedToLinalgPipeline);
+  PassPipelineRegistration<AArch64PipelineOptions>(
+      "quant-aarch64-pipeline",
+      "QDQ form to the LLVM dialect for AArch64: quant-cpu-pipeline with the "
+      "i8 contractions as NEON smmla (i8mm) or sdot (dotprod)",
+      buildAArch64Pipeline);
 }

@@ -45,9 +45,19 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
 void buildQuantizedToLinalgPipeline(mlir::OpPassManager &pm,
                                     const CPUPipelineOptions &options = {});
 
+/// What buildLinalgToLLVMPipeline lowers beside linalg.
+struct LinalgToLLVMOptions {
+  /// Vector ops (from a target's vectorization): transfers to loops, then
+  /// convert-vector-to-llvm.
+  bool lowerVectors = false;
+  /// Keep arm_neon intrinsics legal in convert-vector-to-llvm.
+  bool armNeon = false;
+};
+
 /// Linalg/TOSA on tensors -> LLVM dialect: TOSA to linalg, bufferization,
 /// loops, LLVM. The module keeps its float code beside the quantized code.
-void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm);
+void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm,
+                               const LinalgToLLVMOptions &options = {});
 
 /// `quant-cpu-pipeline`: the whole path from QDQ form to the LLVM dialect,
 /// runnable by mlir-runner or the ExecutionEngine.
@@ -85,6 +95,31 @@ struct X86PipelineOptions : public mlir::PassPipelineOptions<X86PipelineOptions>
 /// to AVX-512 VNNI kernels (quant-x86-vnni); same LLVM-dialect end state.
 void buildX86Pipeline(mlir::OpPassManager &pm,
                       const X86PipelineOptions &options = {});
+
+/// Options of `quant-aarch64-pipeline`.
+struct AArch64PipelineOptions
+    : public mlir::PassPipelineOptions<AArch64PipelineOptions> {
+  Option<std::string> requantMode{
+      *this, "requant-mode",
+      llvm::cl::desc("Requantization numerics of quant-lower-qnn (as in "
+                     "quant-cpu-pipeline)"),
+      llvm::cl::init("")};
+  Option<bool> i8mm{*this, "i8mm",
+                    llvm::cl::desc("Contractions as smmla/ummla/usmmla "
+                                   "(FEAT_I8MM)"),
+                    llvm::cl::init(true)};
+  Option<bool> dotprod{*this, "dotprod",
+                       llvm::cl::desc("Contractions as sdot (FEAT_DotProd) "
+                                      "where i8mm is off"),
+                       llvm::cl::init(true)};
+};
+
+/// `quant-aarch64-pipeline`: quant-cpu-pipeline with the integer
+/// contractions tiled into NEON dot products (quant-neon-contraction)
+/// before bufferization, and the vector code lowered to LLVM with the
+/// arm_neon intrinsics.
+void buildAArch64Pipeline(mlir::OpPassManager &pm,
+                          const AArch64PipelineOptions &options = {});
 
 /// Registers the named pipelines above.
 void registerPipelines();

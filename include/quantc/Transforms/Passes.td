@@ -383,4 +383,46 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def NeonContractionPass
+    : Pass<"quant-neon-contraction", "::mlir::func::FuncOp"> {
+  let summary = "Tile the i8 x i8 -> i32 contractions into NEON dot products";
+  let description = [{
+    For AArch64 (`quant-aarch64-pipeline`). Rewrites each integer
+    contraction `quant-lower-qnn` emits (a `linalg.generic` with maps
+    `(b..., m, k)`, `(b..., k, n)` or `(k, n)`, `(b..., m, n)` summing
+    `ext(x) * ext(w)` of i8 operands into i32) into loops over 4x4 output
+    tiles and 16-deep steps of K, each step one `vector.contract` in the
+    transposed-B form `(m, k), (n, k) -> (m, n)`. The operands are padded
+    with zeros to multiples of the tile (a zero in K adds nothing; the
+    extra rows and columns are cut off), and the weights transposed to
+    `[N, K]`; constant weights are packed at compile time, so the object
+    holds them in that layout.
+
+    The contractions then become NEON instructions:
+    - `i8mm`: upstream's `populateLowerContractionToNeonI8MMPatterns`,
+      `arm_neon.intr.smmla` (and `ummla`/`usmmla` for u8 operands), one
+      per 2x2x8 sub-tile;
+    - else `dotprod`: `arm_neon.intr.sdot` for s8 x s8, one per output row,
+      4 columns and 4 steps of K (the row's 4 values repeated);
+    - otherwise, and for u8 operands without `i8mm`, the `vector.contract`
+      stays for the generic vector lowering.
+
+    Other contractions (i4 storage, dynamic shapes) are left as they are.
+  }];
+  let options = [
+    Option<"i8mm", "i8mm", "bool", /*default=*/"true",
+           "Use smmla/ummla/usmmla (FEAT_I8MM)">,
+    Option<"dotprod", "dotprod", "bool", /*default=*/"true",
+           "Use sdot (FEAT_DotProd) where i8mm is off">,
+  ];
+  let statistics = [
+    Statistic<"numContractions", "contractions",
+              "Integer contractions tiled into vector.contract">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arm_neon::ArmNeonDialect"];
+}
+
 #endif // QUANTC_TRANSFORMS_PASSES_TD
