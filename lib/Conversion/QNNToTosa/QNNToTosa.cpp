@@ -231,9 +231,10 @@ LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
   return success();
 }
 
-/// qnn.conv2d (NCHW) as tosa.conv2d, or tosa.depthwise_conv2d when each
-/// group is one input channel, on NHWC transposes; weights FCHW -> OHWI
-/// (depthwise: -> [KH, KW, C, F / C]).
+/// qnn.conv2d as tosa.conv2d, or tosa.depthwise_conv2d when each group is
+/// one input channel. NCHW runs on NHWC transposes, weights FCHW -> OHWI;
+/// NHWC (OHWI weights) is TOSA's own layout. Depthwise weights become
+/// [KH, KW, C, F / C].
 LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   UniformParams x = *qnn::getUniformParams(op.getInput().getType());
   UniformParams w = *qnn::getUniformParams(op.getWeight().getType());
@@ -242,7 +243,9 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
     return failure();
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t channels = inputType.getDimSize(1);
+  bool channelsLast = op.isChannelsLast();
+  unsigned spatialDim = channelsLast ? 1 : 2, kernelDim = channelsLast ? 1 : 2;
+  int64_t channels = inputType.getDimSize(channelsLast ? 3 : 1);
   int64_t filters = weightType.getDimSize(0);
   int64_t groups = op.getGroups();
   bool depthwise = groups > 1 && groups == channels;
@@ -253,12 +256,19 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   TosaBuilder t(op, rounding);
   auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), x);
   auto [weight, weightZp] = t.asInt8(t.stored(op.getWeight()), w);
-  Value nhwc = t.transpose(input, {0, 2, 3, 1});
-  Value kernel = depthwise ? t.reshape(t.transpose(weight, {2, 3, 0, 1}),
-                                       {weightType.getDimSize(2),
-                                        weightType.getDimSize(3), channels,
-                                        filters / channels})
-                           : t.transpose(weight, {0, 2, 3, 1});
+  Value nhwc = channelsLast ? input : t.transpose(input, {0, 2, 3, 1});
+  int64_t kernelH = weightType.getDimSize(kernelDim),
+          kernelW = weightType.getDimSize(kernelDim + 1);
+  // Depthwise: [F, 1, KH, KW] or [F, KH, KW, 1] -> [KH, KW, F, 1], then
+  // F = C * M splits into [C, M].
+  Value kernel =
+      depthwise
+          ? t.reshape(t.transpose(weight, channelsLast
+                                              ? ArrayRef<int32_t>{1, 2, 0, 3}
+                                              : ArrayRef<int32_t>{2, 3, 0, 1}),
+                      {kernelH, kernelW, channels, filters / channels})
+      : channelsLast ? weight
+                     : t.transpose(weight, {0, 2, 3, 1});
   auto i32 = t.b.getI32Type();
   auto biasType = RankedTensorType::get({filters}, i32);
   Value bias = op.getBias()
@@ -272,10 +282,12 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   // TOSA wants (in - 1 + pads - (k - 1) * d) divisible by the stride: the
   // rows and columns past the last window are never read, so drop them,
   // from the end padding first, then from the input.
-  SmallVector<int64_t> keep{inputType.getDimSize(0), inputType.getDimSize(2),
-                            inputType.getDimSize(3), channels};
+  SmallVector<int64_t> keep{inputType.getDimSize(0),
+                            inputType.getDimSize(spatialDim),
+                            inputType.getDimSize(spatialDim + 1), channels};
   for (int d = 0; d < 2; ++d) {
-    int64_t extent = (weightType.getDimSize(2 + d) - 1) * op.getDilations()[d];
+    int64_t extent =
+        (weightType.getDimSize(kernelDim + d) - 1) * op.getDilations()[d];
     int64_t excess = (keep[1 + d] - 1 + pad[2 * d] + pad[2 * d + 1] - extent) %
                      op.getStrides()[d];
     int64_t fromPad = std::min(excess, pad[2 * d + 1]);
@@ -288,8 +300,8 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
         t.shape({0, 0, 0, 0}), t.shape(keep));
   auto resultType = cast<RankedTensorType>(op.getType());
   auto accType = RankedTensorType::get(
-      {resultType.getDimSize(0), resultType.getDimSize(2),
-       resultType.getDimSize(3), filters},
+      {resultType.getDimSize(0), resultType.getDimSize(spatialDim),
+       resultType.getDimSize(spatialDim + 1), filters},
       i32);
   Value acc =
       depthwise
@@ -308,9 +320,9 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
       rescaleContraction(t, op, acc, x, w, out, filters);
   if (failed(rescaled))
     return failure();
-  Value nchw = t.transpose(*rescaled, {0, 3, 1, 2});
+  Value stored = channelsLast ? *rescaled : t.transpose(*rescaled, {0, 3, 1, 2});
   op.replaceAllUsesWith(
-      quant::StorageCastOp::create(t.b, t.loc, resultType, nchw).getResult());
+      quant::StorageCastOp::create(t.b, t.loc, resultType, stored).getResult());
   op.erase();
   return success();
 }

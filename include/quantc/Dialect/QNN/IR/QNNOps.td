@@ -146,6 +146,12 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
     accumulator cannot overflow: the `C/G * KH * KW` products of centred
     values must fit in i32.
 
+    `data_layout = "NHWC"` (default `"NCHW"`, as above) takes the channels
+    last, as TOSA and TFLite do: `input` `[N, H, W, C]`, `weight`
+    `[F, KH, KW, C/G]` (OHWI, also for depthwise: `[C * M, KH, KW, 1]`),
+    `result` `[N, OH, OW, F]`; per-axis weights and the bias stay on the
+    output channel (weight axis 0). Same arithmetic, other positions.
+
     ```mlir
     %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1]
              padding [1, 1, 1, 1] groups 1
@@ -160,7 +166,8 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
                        Optional<AnyRankedTensor>:$bias,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
-                       DenseI64ArrayAttr:$padding, I64Attr:$groups);
+                       DenseI64ArrayAttr:$padding, I64Attr:$groups,
+                       DefaultValuedStrAttr<StrAttr, "NCHW">:$data_layout);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`bias` $bias^)? `strides` $strides
@@ -178,6 +185,15 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
         ::llvm::ArrayRef<int64_t> dilations, ::llvm::ArrayRef<int64_t> padding,
         int64_t groups,
         ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+    /// The same for a `dataLayout` ("NCHW" or "NHWC").
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type input, ::mlir::Type weight, ::mlir::Type bias,
+        ::mlir::Type result, ::llvm::ArrayRef<int64_t> strides,
+        ::llvm::ArrayRef<int64_t> dilations, ::llvm::ArrayRef<int64_t> padding,
+        int64_t groups, ::llvm::StringRef dataLayout,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError);
+    /// Whether the channels are last (input NHWC, weights OHWI).
+    bool isChannelsLast() { return getDataLayout() == "NHWC"; }
   }];
 }
 
