@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// quant-convert-qnn-to-tosa: qnn.matmul and qnn.requantize as TOSA integer
-// ops (tosa.matmul, tosa.add, tosa.rescale) between quant.scast boundaries.
+// quant-convert-qnn-to-tosa: qnn.matmul, qnn.conv2d, qnn.requantize,
+// qnn.mul, qnn.clamp and qnn.lookup as TOSA integer ops (tosa.matmul,
+// tosa.conv2d, tosa.mul, tosa.clamp, tosa.table, tosa.rescale, ...) between
+// quant.scast boundaries.
 // The multipliers and shifts are the ones quant-lower-qnn builds in the
 // tosa requantize modes (numerics::quantizeTosaMultiplier of the same
 // qnn::contractionRealMultipliers / requantizeRealMultipliers), so both
@@ -249,10 +251,9 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   int64_t filters = weightType.getDimSize(0);
   int64_t groups = op.getGroups();
   bool depthwise = groups > 1 && groups == channels;
-  if (groups != 1 && !depthwise)
-    return op.emitError("TOSA has no grouped convolution other than "
-                        "depthwise; got ")
-           << groups << " groups of " << channels / groups << " channels";
+  // Other grouped convolutions: one tosa.conv2d per group on its slice of
+  // the channels, concatenated on the channel dimension (below).
+  bool grouped = groups > 1 && !depthwise;
   TosaBuilder t(op, rounding);
   auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), x);
   auto [weight, weightZp] = t.asInt8(t.stored(op.getWeight()), w);
@@ -303,19 +304,50 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
       {resultType.getDimSize(0), resultType.getDimSize(spatialDim),
        resultType.getDimSize(spatialDim + 1), filters},
       i32);
-  Value acc =
-      depthwise
-          ? tosa::DepthwiseConv2DOp::create(
-                t.b, t.loc, accType, nhwc, kernel, bias,
-                t.scalar(t.b.getI8Type(), inputZp),
-                t.scalar(t.b.getI8Type(), weightZp), pad, op.getStrides(),
-                op.getDilations(), i32)
-                .getResult()
-          : tosa::Conv2DOp::create(t.b, t.loc, accType, nhwc, kernel, bias,
-                                   t.scalar(t.b.getI8Type(), inputZp),
-                                   t.scalar(t.b.getI8Type(), weightZp), pad,
-                                   op.getStrides(), op.getDilations(), i32)
-                .getResult();
+  auto conv2d = [&](RankedTensorType type, Value x, Value w, Value b) {
+    return tosa::Conv2DOp::create(t.b, t.loc, type, x, w, b,
+                                  t.scalar(t.b.getI8Type(), inputZp),
+                                  t.scalar(t.b.getI8Type(), weightZp), pad,
+                                  op.getStrides(), op.getDilations(), i32)
+        .getResult();
+  };
+  Value acc;
+  if (depthwise) {
+    acc = tosa::DepthwiseConv2DOp::create(
+              t.b, t.loc, accType, nhwc, kernel, bias,
+              t.scalar(t.b.getI8Type(), inputZp),
+              t.scalar(t.b.getI8Type(), weightZp), pad, op.getStrides(),
+              op.getDilations(), i32)
+              .getResult();
+  } else if (grouped) {
+    // Group g reads channels [g * C/G, (g + 1) * C/G) and writes filters
+    // [g * F/G, (g + 1) * F/G): slices of the input, the OHWI kernel and
+    // the bias; the i32 results concatenate in filter order.
+    int64_t cg = channels / groups, fg = filters / groups;
+    ArrayRef<int64_t> in = cast<RankedTensorType>(nhwc.getType()).getShape();
+    auto slice = [&](Value v, ArrayRef<int64_t> start,
+                     ArrayRef<int64_t> size) {
+      return tosa::SliceOp::create(
+                 t.b, t.loc, cast<RankedTensorType>(v.getType()).clone(size),
+                 v, t.shape(start), t.shape(size))
+          .getResult();
+    };
+    SmallVector<Value> parts;
+    for (int64_t g = 0; g < groups; ++g) {
+      Value x = slice(nhwc, {0, 0, 0, g * cg}, {in[0], in[1], in[2], cg});
+      Value w = slice(kernel, {g * fg, 0, 0, 0}, {fg, kernelH, kernelW, cg});
+      Value b = slice(bias, {g * fg}, {fg});
+      parts.push_back(conv2d(accType.clone({accType.getDimSize(0),
+                                            accType.getDimSize(1),
+                                            accType.getDimSize(2), fg}),
+                             x, w, b));
+    }
+    acc = tosa::ConcatOp::create(t.b, t.loc, accType, parts,
+                                 t.b.getI32IntegerAttr(3))
+              .getResult();
+  } else {
+    acc = conv2d(accType, nhwc, kernel, bias);
+  }
   FailureOr<Value> rescaled =
       rescaleContraction(t, op, acc, x, w, out, filters);
   if (failed(rescaled))
@@ -361,6 +393,136 @@ LogicalResult convertRequantize(qnn::RequantizeOp op,
   return success();
 }
 
+/// `value` reshaped to `rank` dimensions by leading 1s (NumPy's
+/// broadcasting aligns trailing dimensions; TOSA's needs equal ranks).
+Value alignRank(TosaBuilder &t, Value value, int64_t rank) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(value.getType()).getShape();
+  SmallVector<int64_t> aligned(rank - shape.size(), 1);
+  aligned.append(shape.begin(), shape.end());
+  return t.reshape(value, aligned);
+}
+
+/// The checks of the elementwise exports: per-tensor 8-bit operands and
+/// static shapes (TOSA's shape operands are constants).
+LogicalResult checkElementwise(Operation *op, ArrayRef<UniformParams> params) {
+  for (const UniformParams &p : params)
+    if (p.storageWidth() != 8)
+      return op->emitError("TOSA export of ")
+             << op->getName() << " takes 8-bit operands; got "
+             << p.storageWidth() << "-bit storage";
+  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
+                                      op->getResultTypes()))
+    if (!cast<RankedTensorType>(type).hasStaticShape())
+      return op->emitError("TOSA export needs static shapes");
+  return success();
+}
+
+/// qnn.mul as TOSA's legalization of a quantized multiply: both operands
+/// rescaled exactly to i32 minus their zero points (multiplier 2^30, shift
+/// 30), tosa.mul in i32 (the product of two centred 8-bit values fits),
+/// then tosa.rescale by s_a * s_b / s_out -- the i32 product and
+/// multiplier quant-lower-qnn's mul epilogue uses in the same mode.
+LogicalResult convertMul(qnn::MulOp op, tosa::RoundingMode rounding) {
+  UniformParams a = *qnn::getUniformParams(op.getLhs().getType());
+  UniformParams b = *qnn::getUniformParams(op.getRhs().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {a, b, out})))
+    return failure();
+  FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
+      tosaMultipliers(op, qnn::contractionRealMultipliers(a, b, out, 1));
+  if (failed(multipliers))
+    return failure();
+  TosaBuilder t(op, rounding);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = resultType.getRank();
+  auto centred = [&](Value operand, const UniformParams &p) {
+    Value stored = alignRank(t, t.stored(operand), rank);
+    auto type = cast<RankedTensorType>(stored.getType());
+    return t.rescale(stored, !p.isSigned(), p.zeroPoint(0),
+                     {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                     type.clone(t.b.getI32Type()), /*outputUnsigned=*/false,
+                     0);
+  };
+  Value lhs = centred(op.getLhs(), a), rhs = centred(op.getRhs(), b);
+  auto productType = resultType.clone(t.b.getI32Type());
+  Value product = tosa::MulOp::create(t.b, t.loc, productType, lhs, rhs,
+                                      t.scalar(t.b.getI8Type(), 0));
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  Value rescaled = t.rescale(product, /*inputUnsigned=*/false, 0,
+                             *multipliers, storedResultType, !out.isSigned(),
+                             out.zeroPoint(0));
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, rescaled)
+          .getResult());
+  op.erase();
+  return success();
+}
+
+/// qnn.clamp as tosa.clamp on the stored integers. TOSA's integer clamp is
+/// signed: uint8 values move to int8 first (asInt8, exact) and back.
+LogicalResult convertClamp(qnn::ClampOp op, tosa::RoundingMode rounding) {
+  UniformParams p = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {p})))
+    return failure();
+  TosaBuilder t(op, rounding);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto [input, zp] = t.asInt8(t.stored(op.getInput()), p);
+  int64_t shift = zp - p.zeroPoint(0); // -128 for uint8, else 0
+  Type i8 = t.b.getI8Type();
+  Value clamped = tosa::ClampOp::create(
+      t.b, t.loc, input.getType(), input,
+      t.b.getIntegerAttr(i8, op.getMin() + shift),
+      t.b.getIntegerAttr(i8, op.getMax() + shift));
+  if (!p.isSigned())
+    clamped = t.rescale(clamped, /*inputUnsigned=*/false, zp,
+                        {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                        cast<RankedTensorType>(clamped.getType()),
+                        /*outputUnsigned=*/true, p.zeroPoint(0));
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, clamped)
+          .getResult());
+  op.erase();
+  return success();
+}
+
+/// qnn.lookup as tosa.table (8-bit: 256 entries, entry i for the stored
+/// int8 value i - 128). uint8 tensors are read and written as their int8
+/// bit patterns, so a uint8 table is the same table rotated by 128 and
+/// its uint8 entries stored as bit patterns: no rescale.
+LogicalResult convertLookup(qnn::LookupOp op, tosa::RoundingMode rounding) {
+  UniformParams in = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {in, out})))
+    return failure();
+  SmallVector<int64_t> table(op.getTable().getValues<int64_t>());
+  int64_t offset = qnn::LookupOp::tableOffset(
+      cast<quant::QuantizedType>(
+          cast<RankedTensorType>(op.getInput().getType()).getElementType()));
+  SmallVector<int8_t> entries;
+  for (int64_t i = 0; i < 256; ++i) {
+    // The stored bits of entry i as the input type reads them.
+    int64_t value = i - 128;
+    if (!in.isSigned() && value < 0)
+      value += 256;
+    entries.push_back(int8_t(uint8_t(table[value - offset])));
+  }
+  TosaBuilder t(op, rounding);
+  auto tableType = RankedTensorType::get({256}, t.b.getI8Type());
+  Value tableValue = tosa::ConstOp::create(
+      t.b, t.loc, tableType,
+      DenseElementsAttr::get(tableType, ArrayRef(entries)));
+  auto resultType = cast<RankedTensorType>(op.getType());
+  Value stored = t.stored(op.getInput());
+  Value looked = tosa::TableOp::create(t.b, t.loc, stored.getType(), stored,
+                                       tableValue);
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, looked)
+          .getResult());
+  op.erase();
+  return success();
+}
+
 struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
   using QNNToTosaPassBase::QNNToTosaPassBase;
 
@@ -395,7 +557,8 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
                                       : tosa::RoundingMode::SINGLE_ROUND;
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp>(op))
+      if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp, qnn::MulOp,
+              qnn::ClampOp, qnn::LookupOp>(op))
         ops.push_back(op);
     });
     bool failedAny = false;
@@ -405,6 +568,12 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
         converted = convertMatmul(matmul, rounding);
       else if (auto conv = dyn_cast<qnn::Conv2DOp>(op))
         converted = convertConv2D(conv, rounding);
+      else if (auto mul = dyn_cast<qnn::MulOp>(op))
+        converted = convertMul(mul, rounding);
+      else if (auto clamp = dyn_cast<qnn::ClampOp>(op))
+        converted = convertClamp(clamp, rounding);
+      else if (auto lookup = dyn_cast<qnn::LookupOp>(op))
+        converted = convertLookup(lookup, rounding);
       else
         converted = convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
       failedAny |= failed(converted);

@@ -7,13 +7,15 @@
 #
 # ===---------------------------------------------------------------------=== #
 """make_tosa_export_layer.py MODE OUT_DIR [linear|conv|depthwise|conv-nhwc|
-depthwise-nhwc]: writes
+depthwise-nhwc|grouped|elementwise-u8|elementwise-i8]: writes
 layer.mlir and x.npy. linear: a uint8 input quantized in the function,
 qnn.matmul with per-channel int8 weights and an int32 bias, then a
 qnn.requantize; conv: qnn.conv2d (NCHW, per-channel weights, bias, stride 2,
 asymmetric padding); depthwise: qnn.conv2d with one group per channel and a
 channel multiplier of 2; -nhwc: the same with data_layout "NHWC" (OHWI
-weights). All recorded in requant MODE, with arbitrary
+weights); grouped: 2 groups of 2 channels; elementwise-*: qnn.mul by a
+broadcast constant, qnn.clamp and qnn.lookup, on uint8 or int8. All
+recorded in requant MODE, with arbitrary
 scales (not powers of two) so that rounding matters."""
 
 import sys
@@ -59,12 +61,39 @@ if kind == "linear":
       }}
     }}
     """
+elif kind.startswith("elementwise"):
+    # qnn.mul by a broadcast constant, qnn.clamp, qnn.lookup: 8-bit storage
+    # of the kind's signedness (u8 tests TOSA's signed clamp and table).
+    unsigned = kind == "elementwise-u8"
+    st, lo, hi = ("u8", 0, 255) if unsigned else ("i8", -128, 127)
+    zp = (lambda v: v + 128) if unsigned else (lambda v: v)
+    n, c, h, w_in = 4, 3, 9, 9
+    xt = f"{n}x{c}x{h}x{w_in}"
+    qx = f"!quant.uniform<{st}:f32, 0.0371:{zp(3)}>"
+    qc = f"!quant.uniform<{st}:f32, 0.0113:{zp(-7)}>"
+    qm = f"!quant.uniform<{st}:f32, 0.0437:{zp(-2)}>"
+    qt = f"!quant.uniform<{st}:f32, 0.0517:{zp(11)}>"
+    factors = rng.integers(lo, hi + 1, (c, 1, 1))
+    table = rng.integers(lo, hi + 1, 256)
+    text = f"""{header}
+  func.func @layer(%x: tensor<{xt}xf32>) -> tensor<{xt}xf32> attributes {{llvm.emit_c_interface}} {{
+    %xq = quant.qcast %x : tensor<{xt}xf32> to tensor<{xt}x{qx}>
+    %ci = arith.constant {dense(factors)} : tensor<{c}x1x1xi8>
+    %cq = quant.scast %ci : tensor<{c}x1x1xi8> to tensor<{c}x1x1x{qc}>
+    %m = qnn.mul %xq, %cq : (tensor<{xt}x{qx}>, tensor<{c}x1x1x{qc}>) -> tensor<{xt}x{qm}>
+    %r = qnn.clamp %m min {zp(-40)} max {zp(90)} : tensor<{xt}x{qm}>
+    %t = qnn.lookup %r table {dense(table)} : tensor<256xi64> : (tensor<{xt}x{qm}>) -> tensor<{xt}x{qt}>
+    %d = quant.dcast %t : tensor<{xt}x{qt}> to tensor<{xt}xf32>
+    return %d : tensor<{xt}xf32>
+  }}
+}}
+"""
 else:
     depthwise = kind.startswith("depthwise")
     nhwc = kind.endswith("-nhwc")
     n, c, h, w_in = 3, 4, 11, 11
-    f, cg = (8, 1) if depthwise else (6, 4)
-    groups = c if depthwise else 1
+    f, cg = (8, 1) if depthwise else (6, 2) if kind == "grouped" else (6, 4)
+    groups = c if depthwise else c // cg
     s_w = rng.uniform(0.002, 0.02, f)
     weights = rng.integers(-127, 128, (f, cg, 3, 3))
     if nhwc:  # OHWI
@@ -99,5 +128,6 @@ else:
 with open(f"{out}/layer.mlir", "w") as f:
     f.write(text)
 shape = ((m, k) if kind == "linear" else
+         (4, 3, 9, 9) if kind.startswith("elementwise") else
          (n, h, w_in, c) if kind.endswith("-nhwc") else (n, c, h, w_in))
 np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, shape).astype(np.float32))
