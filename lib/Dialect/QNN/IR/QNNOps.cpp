@@ -343,12 +343,11 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
                        << weightTensor.getRank() << " and "
                        << resultTensor.getRank();
   // The lowering builds the window and the i32 bound from these sizes.
+  // N, H and W may be dynamic: the lowering computes the output sizes.
   if (ShapedType::isDynamic(inputTensor.getDimSize(channelDim)) ||
-      ShapedType::isDynamic(inputTensor.getDimSize(spatialDim)) ||
-      ShapedType::isDynamic(inputTensor.getDimSize(spatialDim + 1)) ||
       !weightTensor.hasStaticShape())
-    return emitError() << "input channels and spatial sizes and the weight "
-                          "shape must be static, got "
+    return emitError() << "input channels and the weight shape must be "
+                          "static, got "
                        << inputType << " and " << weightType;
   if (weight->isPerAxis() && *weight->axis != 0)
     return emitError() << "per-axis weight must be quantized on axis 0 (the "
@@ -373,6 +372,10 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
   // Window arithmetic, as ONNX Conv (floor).
   SmallVector<int64_t, 2> outSizes;
   for (int d = 0; d < 2; ++d) {
+    if (ShapedType::isDynamic(in[spatialDim + d])) {
+      outSizes.push_back(ShapedType::kDynamic);
+      continue;
+    }
     int64_t padded = in[spatialDim + d] + padding[d] + padding[2 + d];
     int64_t extent = (w[kernelDim + d] - 1) * dilations[d] + 1;
     if (padded < extent)
@@ -382,16 +385,22 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
     outSizes.push_back((padded - extent) / strides[d] + 1);
   }
   ArrayRef<int64_t> out = resultTensor.getShape();
-  std::string batch = ShapedType::isDynamic(in[0]) ? "?" : std::to_string(in[0]);
+  auto size = [](int64_t v) {
+    return ShapedType::isDynamic(v) ? std::string("?") : std::to_string(v);
+  };
+  // A dynamic input size needs a dynamic output size, which the lowering
+  // computes; a static one fixes it.
   if (!sameOrDynamic(out[0], in[0]) || out[channelDim] != filters ||
       out[spatialDim] != outSizes[0] || out[spatialDim + 1] != outSizes[1]) {
     if (channelsLast)
-      return emitError() << "result shape must be [N, OH, OW, F] = [" << batch
-                         << ", " << outSizes[0] << ", " << outSizes[1] << ", "
-                         << filters << "], got " << resultType;
-    return emitError() << "result shape must be [N, F, OH, OW] = [" << batch
-                       << ", " << filters << ", " << outSizes[0] << ", "
-                       << outSizes[1] << "], got " << resultType;
+      return emitError() << "result shape must be [N, OH, OW, F] = ["
+                         << size(in[0]) << ", " << size(outSizes[0]) << ", "
+                         << size(outSizes[1]) << ", " << filters << "], got "
+                         << resultType;
+    return emitError() << "result shape must be [N, F, OH, OW] = ["
+                       << size(in[0]) << ", " << filters << ", "
+                       << size(outSizes[0]) << ", " << size(outSizes[1])
+                       << "], got " << resultType;
   }
 
   if (failed(verifyAccumulatorFits(w[1] * w[2] * w[3], *input, *weight,

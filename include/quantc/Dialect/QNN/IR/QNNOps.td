@@ -128,8 +128,9 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
     padded with 0.0 does), and the output quantization taken from the result
     type. ONNX `QLinearConv` semantics.
 
-    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C`, `H`, `W`
-      static (`N` may be dynamic).
+    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C` static
+      (`N`, `H`, `W` may be dynamic; a dynamic `H` or `W` gives a dynamic
+      `OH` or `OW`, computed when lowered).
     - `weight`: `[F, C/G, KH, KW]`, static, per-tensor or per-axis on axis 0
       (the output channel).
     - `bias` (optional): `[F]`, 32-bit signed storage, zero point 0, scale
