@@ -436,12 +436,12 @@ FailureOr<Value> QDQLayerFolder::channelBias(QDQLayer &layer, int64_t n) {
         bias = reshape.getInput1();
     ArrayRef<int64_t> shape = cast<ShapedType>(bias.getType()).getShape();
     if (!isConvRow(shape) && shape != ArrayRef<int64_t>{n})
-      return reject(layer, "the bias is not one value per output channel "
-                           "([" +
-                               Twine(n) + "] or " +
-                               (layer.channelsLast
-                                    ? "[1, 1, 1, " + Twine(n) + "])"
-                                    : "[1, " + Twine(n) + ", 1, 1])"));
+      return reject(layer,
+                    "the bias is not one value per output channel "
+                    "([" +
+                        Twine(n) + "] or " +
+                        (layer.channelsLast ? "[1, 1, 1, " + Twine(n) + "])"
+                                            : "[1, " + Twine(n) + ", 1, 1])"));
     return bias;
   }
   if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>()) {
@@ -587,8 +587,8 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
 /// (result dimension d is source dimension perms[d]), as `width`-bit APInts.
 static SmallVector<APInt> permuteStored(ArrayRef<int64_t> values,
                                         ArrayRef<int64_t> shape,
-                                        ArrayRef<int64_t> perms,
-                                        unsigned width, bool isSigned) {
+                                        ArrayRef<int64_t> perms, unsigned width,
+                                        bool isSigned) {
   int64_t rank = shape.size();
   SmallVector<int64_t> permutedShape;
   for (int64_t p : perms)

@@ -1048,8 +1048,8 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
 
     // Split the channels into groups.
     OpFoldResult paddedH = xSizes[spatialDim], paddedW = xSizes[spatialDim + 1];
-    SmallVector<OpFoldResult> x5Sizes = xDims(
-        batch, index(groups), index(channelsPerGroup), paddedH, paddedW);
+    SmallVector<OpFoldResult> x5Sizes =
+        xDims(batch, index(groups), index(channelsPerGroup), paddedH, paddedW);
     SmallVector<int64_t> x5Shape =
         xDims(xType.getDimSize(0), groups, channelsPerGroup,
               xType.getDimSize(spatialDim), xType.getDimSize(spatialDim + 1));

@@ -325,11 +325,10 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
     // the bias; the i32 results concatenate in filter order.
     int64_t cg = channels / groups, fg = filters / groups;
     ArrayRef<int64_t> in = cast<RankedTensorType>(nhwc.getType()).getShape();
-    auto slice = [&](Value v, ArrayRef<int64_t> start,
-                     ArrayRef<int64_t> size) {
+    auto slice = [&](Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> size) {
       return tosa::SliceOp::create(
-                 t.b, t.loc, cast<RankedTensorType>(v.getType()).clone(size),
-                 v, t.shape(start), t.shape(size))
+                 t.b, t.loc, cast<RankedTensorType>(v.getType()).clone(size), v,
+                 t.shape(start), t.shape(size))
           .getResult();
     };
     SmallVector<Value> parts;
@@ -337,10 +336,10 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
       Value x = slice(nhwc, {0, 0, 0, g * cg}, {in[0], in[1], in[2], cg});
       Value w = slice(kernel, {g * fg, 0, 0, 0}, {fg, kernelH, kernelW, cg});
       Value b = slice(bias, {g * fg}, {fg});
-      parts.push_back(conv2d(accType.clone({accType.getDimSize(0),
-                                            accType.getDimSize(1),
-                                            accType.getDimSize(2), fg}),
-                             x, w, b));
+      parts.push_back(
+          conv2d(accType.clone({accType.getDimSize(0), accType.getDimSize(1),
+                                accType.getDimSize(2), fg}),
+                 x, w, b));
     }
     acc = tosa::ConcatOp::create(t.b, t.loc, accType, parts,
                                  t.b.getI32IntegerAttr(3))
@@ -352,7 +351,8 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
       rescaleContraction(t, op, acc, x, w, out, filters);
   if (failed(rescaled))
     return failure();
-  Value stored = channelsLast ? *rescaled : t.transpose(*rescaled, {0, 3, 1, 2});
+  Value stored =
+      channelsLast ? *rescaled : t.transpose(*rescaled, {0, 3, 1, 2});
   op.replaceAllUsesWith(
       quant::StorageCastOp::create(t.b, t.loc, resultType, stored).getResult());
   op.erase();
@@ -410,8 +410,8 @@ LogicalResult checkElementwise(Operation *op, ArrayRef<UniformParams> params) {
       return op->emitError("TOSA export of ")
              << op->getName() << " takes 8-bit operands; got "
              << p.storageWidth() << "-bit storage";
-  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                      op->getResultTypes()))
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
     if (!cast<RankedTensorType>(type).hasStaticShape())
       return op->emitError("TOSA export needs static shapes");
   return success();
@@ -440,8 +440,7 @@ LogicalResult convertMul(qnn::MulOp op, tosa::RoundingMode rounding) {
     auto type = cast<RankedTensorType>(stored.getType());
     return t.rescale(stored, !p.isSigned(), p.zeroPoint(0),
                      {numerics::TosaRescaleMultiplier{1 << 30, 30}},
-                     type.clone(t.b.getI32Type()), /*outputUnsigned=*/false,
-                     0);
+                     type.clone(t.b.getI32Type()), /*outputUnsigned=*/false, 0);
   };
   Value lhs = centred(op.getLhs(), a), rhs = centred(op.getRhs(), b);
   auto productType = resultType.clone(t.b.getI32Type());
@@ -449,9 +448,9 @@ LogicalResult convertMul(qnn::MulOp op, tosa::RoundingMode rounding) {
                                       t.scalar(t.b.getI8Type(), 0));
   auto storedResultType =
       cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
-  Value rescaled = t.rescale(product, /*inputUnsigned=*/false, 0,
-                             *multipliers, storedResultType, !out.isSigned(),
-                             out.zeroPoint(0));
+  Value rescaled =
+      t.rescale(product, /*inputUnsigned=*/false, 0, *multipliers,
+                storedResultType, !out.isSigned(), out.zeroPoint(0));
   op.replaceAllUsesWith(
       quant::StorageCastOp::create(t.b, t.loc, resultType, rescaled)
           .getResult());
@@ -470,10 +469,10 @@ LogicalResult convertClamp(qnn::ClampOp op, tosa::RoundingMode rounding) {
   auto [input, zp] = t.asInt8(t.stored(op.getInput()), p);
   int64_t shift = zp - p.zeroPoint(0); // -128 for uint8, else 0
   Type i8 = t.b.getI8Type();
-  Value clamped = tosa::ClampOp::create(
-      t.b, t.loc, input.getType(), input,
-      t.b.getIntegerAttr(i8, op.getMin() + shift),
-      t.b.getIntegerAttr(i8, op.getMax() + shift));
+  Value clamped =
+      tosa::ClampOp::create(t.b, t.loc, input.getType(), input,
+                            t.b.getIntegerAttr(i8, op.getMin() + shift),
+                            t.b.getIntegerAttr(i8, op.getMax() + shift));
   if (!p.isSigned())
     clamped = t.rescale(clamped, /*inputUnsigned=*/false, zp,
                         {numerics::TosaRescaleMultiplier{1 << 30, 30}},
@@ -496,9 +495,8 @@ LogicalResult convertLookup(qnn::LookupOp op, tosa::RoundingMode rounding) {
   if (failed(checkElementwise(op, {in, out})))
     return failure();
   SmallVector<int64_t> table(op.getTable().getValues<int64_t>());
-  int64_t offset = qnn::LookupOp::tableOffset(
-      cast<quant::QuantizedType>(
-          cast<RankedTensorType>(op.getInput().getType()).getElementType()));
+  int64_t offset = qnn::LookupOp::tableOffset(cast<quant::QuantizedType>(
+      cast<RankedTensorType>(op.getInput().getType()).getElementType()));
   SmallVector<int8_t> entries;
   for (int64_t i = 0; i < 256; ++i) {
     // The stored bits of entry i as the input type reads them.
@@ -514,11 +512,10 @@ LogicalResult convertLookup(qnn::LookupOp op, tosa::RoundingMode rounding) {
       DenseElementsAttr::get(tableType, ArrayRef(entries)));
   auto resultType = cast<RankedTensorType>(op.getType());
   Value stored = t.stored(op.getInput());
-  Value looked = tosa::TableOp::create(t.b, t.loc, stored.getType(), stored,
-                                       tableValue);
+  Value looked =
+      tosa::TableOp::create(t.b, t.loc, stored.getType(), stored, tableValue);
   op.replaceAllUsesWith(
-      quant::StorageCastOp::create(t.b, t.loc, resultType, looked)
-          .getResult());
+      quant::StorageCastOp::create(t.b, t.loc, resultType, looked).getResult());
   op.erase();
   return success();
 }

@@ -26,8 +26,7 @@ FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
                                               bool dynamicSpatial) {
   size_t spatial = kernel.size();
   auto staticSpatial = [&](RankedTensorType t) {
-    return t.getRank() == int64_t(spatial) + 2 &&
-           !t.isDynamicDim(1) &&
+    return t.getRank() == int64_t(spatial) + 2 && !t.isDynamicDim(1) &&
            (dynamicSpatial ||
             llvm::none_of(t.getShape().drop_front(2), ShapedType::isDynamic));
   };
@@ -79,9 +78,9 @@ FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
                                << "' over a dynamic spatial size is not "
                                   "supported";
       if (!ShapedType::isDynamic(in) || !ShapedType::isDynamic(o))
-        return nodeError(node) << "window over " << x
-                               << " does not produce the inferred output "
-                               << out;
+        return nodeError(node)
+               << "window over " << x
+               << " does not produce the inferred output " << out;
       continue;
     }
     // ceil_mode: pad the end until the last window is inside.
@@ -202,13 +201,12 @@ Value ONNXImporter::floatConv2D(Value input, Value filter, const ConvWindow &w,
     }
     dynamicSizes.push_back(in);
   }
-  Value init =
-      linalg::FillOp::create(b, loc, zero,
-                             tensor::EmptyOp::create(b, loc,
-                                                     resultType.getShape(),
-                                                     element, dynamicSizes)
-                                 .getResult())
-          .getResult(0);
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                           element, dynamicSizes)
+                       .getResult())
+                   .getResult(0);
   Attribute strides = b.getI64TensorAttr(w.strides);
   Attribute dilations = b.getI64TensorAttr(w.dilations);
   if (groups == 1)

@@ -338,8 +338,7 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
     return emitError() << "input, weight and result must have rank 4 "
                        << (channelsLast ? "(NHWC, OHWI, NHWC)"
                                         : "(NCHW, FCHW, NCHW)")
-                       << ", got ranks "
-                       << inputTensor.getRank() << ", "
+                       << ", got ranks " << inputTensor.getRank() << ", "
                        << weightTensor.getRank() << " and "
                        << resultTensor.getRank();
   // The lowering builds the window and the i32 bound from these sizes.
