@@ -304,10 +304,12 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
       {resultType.getDimSize(0), resultType.getDimSize(spatialDim),
        resultType.getDimSize(spatialDim + 1), filters},
       i32);
+  // (Structured bindings cannot be captured in C++17.)
+  int64_t xZp = inputZp, wZp = weightZp;
   auto conv2d = [&](RankedTensorType type, Value x, Value w, Value b) {
     return tosa::Conv2DOp::create(t.b, t.loc, type, x, w, b,
-                                  t.scalar(t.b.getI8Type(), inputZp),
-                                  t.scalar(t.b.getI8Type(), weightZp), pad,
+                                  t.scalar(t.b.getI8Type(), xZp),
+                                  t.scalar(t.b.getI8Type(), wZp), pad,
                                   op.getStrides(), op.getDilations(), i32)
         .getResult();
   };
