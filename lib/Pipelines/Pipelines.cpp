@@ -93,14 +93,19 @@ static void buildLinalgToLLVM(OpPassManager &pm,
   // convert-scf-to-openmp wraps each parallel body in memref.alloca_scope,
   // whose region must stay one block: for x86, memrefs (and alloca_scope)
   // are lowered before scf-to-cf splits the loops into blocks.
+  // expand-strided-metadata writes affine.apply for dynamic sizes (the
+  // reshapes of a conv with dynamic H/W): lower-affine runs after it too.
   bool memrefsFirst = x86 != nullptr;
   if (memrefsFirst) {
     pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
     pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   }
   pm.addPass(createLowerSCFToCFPass());
-  if (!memrefsFirst)
+  if (!memrefsFirst) {
     pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
+  }
   if (x86 || options.lowerVectors) {
     ConvertVectorToLLVMPassOptions toLLVM;
     toLLVM.armNeon = options.armNeon;

@@ -94,7 +94,8 @@ static bool isImportedMatmulReshape(Value lhs, Value rhs,
 /// two forms: linalg.conv_2d_nchw_fchw, or a tensor.collapse_shape of a
 /// grouped linalg.conv_2d_ngchw_gfchw.
 static bool isFloatConv(Operation *op) {
-  if (isa_and_nonnull<linalg::Conv2DNchwFchwOp>(op))
+  if (isa_and_nonnull<linalg::Conv2DNchwFchwOp, tosa::Conv2DOp,
+                      tosa::DepthwiseConv2DOp>(op))
     return true;
   auto collapse = dyn_cast_or_null<tensor::CollapseShapeOp>(op);
   return collapse &&
@@ -172,6 +173,12 @@ struct QDQLayer {
   SmallVector<int64_t, 2> strides, dilations;
   SmallVector<int64_t, 4> padding{0, 0, 0, 0};
   int64_t groups = 1;
+  /// TOSA's channels-last conv: input NHWC, weights OHWI (qnn.conv2d's
+  /// data_layout "NHWC").
+  bool channelsLast = false;
+  /// tosa.depthwise_conv2d: weights [KH, KW, C, M], permuted to OHWI
+  /// [C * M, KH, KW, 1] at compile time.
+  bool hwcmWeights = false;
 
   StringRef qnnOpName() const {
     return kind == Kind::Matmul ? "qnn.matmul" : "qnn.conv2d";
@@ -213,6 +220,9 @@ private:
   LogicalResult matchLayer(quant::QuantizeCastOp output, QDQLayer &layer);
   LogicalResult matchMatmul(Value value, QDQLayer &layer);
   LogicalResult matchConv(Value value, QDQLayer &layer);
+  LogicalResult matchTosaConv(Operation *op, QDQLayer &layer);
+  FailureOr<Value> permuteHWCMWeight(OpBuilder &builder, QDQLayer &layer,
+                                     Value weight);
   LogicalResult matchOperands(Value input, Value weight, QDQLayer &layer);
   FailureOr<Value> channelBias(QDQLayer &layer, int64_t n);
   Value materializeWeight(OpBuilder &builder, QDQLayer &layer,
@@ -273,9 +283,50 @@ LogicalResult QDQLayerFolder::matchMatmul(Value value, QDQLayer &layer) {
   return matchOperands(lhs, rhs, layer);
 }
 
+LogicalResult QDQLayerFolder::matchTosaConv(Operation *op, QDQLayer &layer) {
+  layer.channelsLast = true;
+  auto conv = dyn_cast<tosa::Conv2DOp>(op);
+  auto depthwise = dyn_cast<tosa::DepthwiseConv2DOp>(op);
+  auto attrs = [&](auto tosaConv) {
+    ArrayRef<int64_t> pad = tosaConv.getPad(); // top, bottom, left, right
+    layer.padding = {pad[0], pad[2], pad[1], pad[3]};
+    layer.strides = llvm::to_vector(tosaConv.getStride());
+    layer.dilations = llvm::to_vector(tosaConv.getDilation());
+    return std::make_tuple(tosaConv.getInput(), tosaConv.getWeight(),
+                           tosaConv.getBias(), tosaConv.getInputZp(),
+                           tosaConv.getWeightZp(), tosaConv.getAccType());
+  };
+  auto [input, weight, bias, inputZp, weightZp, accType] =
+      conv ? attrs(conv) : attrs(depthwise);
+  StringRef name = op->getName().getStringRef();
+  if (!isZeroFloatConstant(inputZp) || !isZeroFloatConstant(weightZp))
+    return reject(layer, name + " zero points are not constant 0.0");
+  if (!accType.isF32()) {
+    std::string accName;
+    llvm::raw_string_ostream(accName) << accType;
+    return reject(layer, name + " accumulates in " + accName + ", not f32");
+  }
+  if (depthwise) {
+    // [KH, KW, C, M]: one group per input channel, M filters each.
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    layer.groups = weightType.getDimSize(2);
+    layer.hwcmWeights = true;
+  }
+  // TOSA always has a bias operand: all zeros is no bias. A [1] bias
+  // broadcasts one value to every channel; only [F] maps to qnn.conv2d.
+  if (!isZeroFloatConstant(bias)) {
+    if (layer.bias)
+      return reject(layer, name + " has a bias and is followed by a bias add");
+    layer.bias = bias;
+  }
+  return matchOperands(input, weight, layer);
+}
+
 LogicalResult QDQLayerFolder::matchConv(Value value, QDQLayer &layer) {
   layer.kind = QDQLayer::Kind::Conv2D;
   Operation *op = value.getDefiningOp();
+  if (isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
+    return matchTosaConv(op, layer);
   linalg::LinalgOp conv;
   Value input, weight;
   if (auto plain = dyn_cast<linalg::Conv2DNchwFchwOp>(op)) {
@@ -378,16 +429,20 @@ FailureOr<Value> QDQLayerFolder::channelBias(QDQLayer &layer, int64_t n) {
   Value bias = layer.bias;
   if (layer.kind == QDQLayer::Kind::Conv2D) {
     auto isConvRow = [&](ArrayRef<int64_t> shape) {
-      return shape == ArrayRef<int64_t>{1, n, 1, 1};
+      return layer.channelsLast ? shape == ArrayRef<int64_t>{1, 1, 1, n}
+                                : shape == ArrayRef<int64_t>{1, n, 1, 1};
     };
     if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>())
       if (isConvRow(reshape.getType().getShape()))
         bias = reshape.getInput1();
     ArrayRef<int64_t> shape = cast<ShapedType>(bias.getType()).getShape();
     if (!isConvRow(shape) && shape != ArrayRef<int64_t>{n})
-      return reject(layer, "the bias is not one value per output channel "
-                           "([" +
-                               Twine(n) + "] or [1, " + Twine(n) + ", 1, 1])");
+      return reject(layer,
+                    "the bias is not one value per output channel "
+                    "([" +
+                        Twine(n) + "] or " +
+                        (layer.channelsLast ? "[1, 1, 1, " + Twine(n) + "])"
+                                            : "[1, " + Twine(n) + ", 1, 1])"));
     return bias;
   }
   if (auto reshape = bias.getDefiningOp<tosa::ReshapeOp>()) {
@@ -529,6 +584,81 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
       .getResult();
 }
 
+/// Stored integer `values` of `shape`, read in the order of `perms`
+/// (result dimension d is source dimension perms[d]), as `width`-bit APInts.
+static SmallVector<APInt> permuteStored(ArrayRef<int64_t> values,
+                                        ArrayRef<int64_t> shape,
+                                        ArrayRef<int64_t> perms, unsigned width,
+                                        bool isSigned) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> permutedShape;
+  for (int64_t p : perms)
+    permutedShape.push_back(shape[p]);
+  // Row-major strides of the source, read in the permuted order.
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  SmallVector<APInt> permuted;
+  permuted.reserve(values.size());
+  SmallVector<int64_t> index(rank, 0);
+  for (size_t n = 0; n < values.size(); ++n) {
+    int64_t source = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      source += index[d] * strides[perms[d]];
+    permuted.emplace_back(width, uint64_t(values[source]), isSigned,
+                          /*implicitTrunc=*/true);
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == permutedShape[d]; --d)
+      index[d] = 0;
+  }
+  return permuted;
+}
+
+/// tosa.depthwise_conv2d's weights [KH, KW, C, M] as qnn.conv2d's NHWC
+/// weights [C * M, KH, KW, 1] (output channel c * M + m, TOSA's order):
+/// the stored constant permuted at compile time. Per-axis weights must be
+/// per input channel (axis 2) with M = 1, so that the axis becomes the
+/// output channel.
+FailureOr<Value> QDQLayerFolder::permuteHWCMWeight(OpBuilder &builder,
+                                                   QDQLayer &layer,
+                                                   Value weight) {
+  auto scast = weight.getDefiningOp<quant::StorageCastOp>();
+  auto quantType = cast<RankedTensorType>(weight.getType());
+  UniformParams params = *getUniformParams(quantType);
+  std::optional<SmallVector<int64_t>> values =
+      scast ? getConstantIntegers(scast.getInput(), params.isSigned())
+            : std::nullopt;
+  if (!values || !quantType.hasStaticShape())
+    return reject(layer, "the tosa.depthwise_conv2d weights are not a "
+                         "constant (their [KH, KW, C, M] layout is permuted "
+                         "to [C * M, KH, KW, 1] at compile time)");
+  ArrayRef<int64_t> shape = quantType.getShape();
+  int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+  Type elementType = quantType.getElementType();
+  if (auto perAxis =
+          dyn_cast<quant::UniformQuantizedPerAxisType>(elementType)) {
+    if (perAxis.getQuantizedDimension() != 2 || m != 1)
+      return reject(layer, "per-axis tosa.depthwise_conv2d weights must be "
+                           "quantized on axis 2 (the channel) with a channel "
+                           "multiplier of 1");
+    elementType = quant::UniformQuantizedPerAxisType::get(
+        perAxis.getFlags(), perAxis.getStorageType(),
+        perAxis.getExpressedType(), perAxis.getScales(),
+        perAxis.getZeroPoints(), /*quantizedDimension=*/0,
+        perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+  }
+  auto storedType = cast<RankedTensorType>(scast.getInput().getType());
+  SmallVector<APInt> permuted =
+      permuteStored(*values, shape, {2, 3, 0, 1},
+                    storedType.getElementTypeBitWidth(), params.isSigned());
+  SmallVector<int64_t> ohwi{c * m, kh, kw, 1};
+  Location loc = weight.getLoc();
+  auto constant = arith::ConstantOp::create(
+      builder, loc, DenseElementsAttr::get(storedType.clone(ohwi), permuted));
+  return quant::StorageCastOp::create(
+             builder, loc, RankedTensorType::get(ohwi, elementType), constant)
+      .getResult();
+}
+
 LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
                                            Value weight, Value bias) {
   // Ask the verifier, capturing its reason instead of printing it.
@@ -564,10 +694,10 @@ LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
       valid = MatmulOp::verifyTypes(input.getType(), weight.getType(), biasType,
                                     resultType, emitError, weightBound);
     else
-      valid = Conv2DOp::verifyTypes(input.getType(), weight.getType(), biasType,
-                                    resultType, layer.strides, layer.dilations,
-                                    layer.padding, layer.groups, emitError,
-                                    weightBound);
+      valid = Conv2DOp::verifyTypes(
+          input.getType(), weight.getType(), biasType, resultType,
+          layer.strides, layer.dilations, layer.padding, layer.groups,
+          layer.channelsLast ? "NHWC" : "NCHW", emitError, weightBound);
   }
   if (failed(valid))
     return reject(layer, reason);
@@ -582,7 +712,7 @@ Value QDQLayerFolder::buildFolded(OpBuilder &builder, QDQLayer &layer,
     return MatmulOp::create(builder, loc, resultType, input, weight, bias);
   return Conv2DOp::create(builder, loc, resultType, input, weight, bias,
                           layer.strides, layer.dilations, layer.padding,
-                          layer.groups);
+                          layer.groups, layer.channelsLast ? "NHWC" : "NCHW");
 }
 
 LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
@@ -607,6 +737,8 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   int64_t n = layer.kind == QDQLayer::Kind::Matmul
                   ? weightType.getShape().back()
                   : weightType.getShape()[0];
+  if (layer.hwcmWeights) // [KH, KW, C, M]: C * M output channels
+    n = weightType.getDimSize(2) * weightType.getDimSize(3);
 
   // Build the replacement; on a mismatch, erase what was built.
   OpBuilder builder(output);
@@ -620,6 +752,15 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   bool weightFolded = false;
   Value weight =
       materializeWeight(builder, layer, *weightParams, weightFolded);
+  if (layer.hwcmWeights) {
+    FailureOr<Value> permuted = permuteHWCMWeight(builder, layer, weight);
+    if (failed(permuted)) {
+      eraseBuilt();
+      return success();
+    }
+    weight = *permuted;
+    weightParams = getUniformParams(weight.getType());
+  }
   Value bias;
   if (layer.bias) {
     bool hadError = false;
@@ -678,27 +819,12 @@ static void foldConstantWeightTransposes(Operation *root) {
     if (!values)
       continue;
     ArrayRef<int32_t> perms = transpose.getPerms();
-    int64_t rank = storedType.getRank();
     SmallVector<int64_t> shape;
     for (int32_t p : perms)
       shape.push_back(storedType.getDimSize(p));
-    // Row-major strides of the source, read in the permuted order.
-    SmallVector<int64_t> strides(rank, 1);
-    for (int64_t d = rank - 2; d >= 0; --d)
-      strides[d] = strides[d + 1] * storedType.getDimSize(d + 1);
-    unsigned width = storedType.getElementTypeBitWidth();
-    SmallVector<APInt> permuted;
-    permuted.reserve(values->size());
-    SmallVector<int64_t> index(rank, 0);
-    for (size_t n = 0; n < values->size(); ++n) {
-      int64_t source = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        source += index[d] * strides[perms[d]];
-      permuted.emplace_back(width, uint64_t((*values)[source]),
-                            params->isSigned(), /*implicitTrunc=*/true);
-      for (int64_t d = rank - 1; d >= 0 && ++index[d] == shape[d]; --d)
-        index[d] = 0;
-    }
+    SmallVector<APInt> permuted = permuteStored(
+        *values, storedType.getShape(), llvm::to_vector_of<int64_t>(perms),
+        storedType.getElementTypeBitWidth(), params->isSigned());
     Type elementType = quantType.getElementType();
     if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType)) {
       int32_t axis = llvm::find(perms, perAxis.getQuantizedDimension()) -

@@ -499,3 +499,74 @@ func.func @tosa_reshape_mixes_dims(%x: tensor<2x3x4x!quant.uniform<u8:f32, 0.5:1
   %yq = quant.qcast %mm : tensor<1x4x5xf32> to tensor<1x4x5x!quant.uniform<u8:f32, 2.0:100>>
   return %yq : tensor<1x4x5x!quant.uniform<u8:f32, 2.0:100>>
 }
+
+// -----
+
+// tosa.conv2d whose zero points are not constant 0.0 is not the QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @tosa_conv_zero_point(%xq: tensor<1x4x4x2x!qa>, %wq: tensor<3x2x2x2x!qw>, %zp: tensor<1xf32>) -> tensor<1x3x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x4x2x!qa> to tensor<1x4x4x2xf32>
+  %wd = quant.dcast %wq : tensor<3x2x2x2x!qw> to tensor<3x2x2x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %y = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: tosa.conv2d zero points are not constant 0.0}}
+  %yq = quant.qcast %y : tensor<1x3x3x3xf32> to tensor<1x3x3x3x!qo>
+  return %yq : tensor<1x3x3x3x!qo>
+}
+
+// -----
+
+// tosa.depthwise_conv2d weights are permuted at compile time: runtime
+// weights stay in QDQ form.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @tosa_depthwise_runtime_weights(%xq: tensor<1x4x4x2x!qa>, %wq: tensor<2x2x2x1x!qw>) -> tensor<1x3x3x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x4x2x!qa> to tensor<1x4x4x2xf32>
+  %wd = quant.dcast %wq : tensor<2x2x2x1x!qw> to tensor<2x2x2x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x2x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the tosa.depthwise_conv2d weights are not a constant (their [KH, KW, C, M] layout is permuted to [C * M, KH, KW, 1] at compile time)}}
+  %yq = quant.qcast %y : tensor<1x3x3x2xf32> to tensor<1x3x3x2x!qo>
+  return %yq : tensor<1x3x3x2x!qo>
+}
+
+// -----
+
+// Per-axis depthwise weights with a channel multiplier > 1: the quantized
+// axis is not the output channel.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32:3, {0.25, 0.5}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @tosa_depthwise_per_axis_multiplier(%xq: tensor<1x3x3x1x!qa>) -> tensor<1x2x2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x3x3x1x!qa> to tensor<1x3x3x1xf32>
+  %wi = arith.constant dense<1> : tensor<2x2x1x2xi8>
+  %wq = quant.scast %wi : tensor<2x2x1x2xi8> to tensor<2x2x1x2x!qw>
+  %wd = quant.dcast %wq : tensor<2x2x1x2x!qw> to tensor<2x2x1x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x1xf32>, tensor<2x2x1x2xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-axis tosa.depthwise_conv2d weights must be quantized on axis 2 (the channel) with a channel multiplier of 1}}
+  %yq = quant.qcast %y : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!qo>
+  return %yq : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+// A [1] bias broadcasts one value to every channel: not qnn.conv2d's bias.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @tosa_conv_broadcast_bias(%xq: tensor<1x4x4x2x!qa>, %wq: tensor<3x2x2x2x!qw>) -> tensor<1x3x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x4x2x!qa> to tensor<1x4x4x2xf32>
+  %wd = quant.dcast %wq : tensor<3x2x2x2x!qw> to tensor<3x2x2x2xf32>
+  %b = "tosa.const"() {values = dense<1.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<3x2x2x2xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: the bias is not one value per output channel ([3] or [1, 1, 1, 3])}}
+  %yq = quant.qcast %y : tensor<1x3x3x3xf32> to tensor<1x3x3x3x!qo>
+  return %yq : tensor<1x3x3x3x!qo>
+}

@@ -500,3 +500,57 @@ func.func @tosa_constant_weight_bound(%x: tensor<1x2x4xf32>) -> tensor<1x2x1xf32
   %yd = quant.dcast %yq : tensor<1x2x1x!qo> to tensor<1x2x1xf32>
   return %yd : tensor<1x2x1xf32>
 }
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32:0, {0.25, 0.5}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+
+// tosa.conv2d in QDQ form (NHWC input, OHWI weights, TOSA's pad order
+// [top, bottom, left, right], float zero points 0.0, a float bias operand
+// quantized at s_in * s_w[f]) folds into qnn.conv2d with data_layout NHWC.
+// CHECK-LABEL: @tosa_conv2d_nhwc
+// CHECK-SAME:    %[[X:.*]]: tensor<1x6x6x3x!quant.uniform
+// CHECK-DAG:     %[[BI:.*]] = arith.constant dense<[8, -4]> : tensor<2xi32>
+// CHECK-DAG:     %[[BQ:.*]] = quant.scast %[[BI]]
+// CHECK:         %[[Y:.*]] = qnn.conv2d %[[X]], %{{.*}} bias %[[BQ]] strides [2, 1] dilations [1, 2] padding [1, 0, 2, 1] groups 1 {data_layout = "NHWC"} : (tensor<1x6x6x3x!quant.uniform<u8:f32, 5.000000e-01:128>>, tensor<2x3x2x3x!quant.uniform<i8:f32:0, {2.500000e-01,5.000000e-01}>>, tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>) -> tensor<1x4x5x2x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK-NEXT:    return %[[Y]]
+// CHECK-NOT:     tosa.conv2d
+func.func @tosa_conv2d_nhwc(%xq: tensor<1x6x6x3x!qa>, %wq: tensor<2x3x2x3x!qw>) -> tensor<1x4x5x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x6x6x3x!qa> to tensor<1x6x6x3xf32>
+  %wd = quant.dcast %wq : tensor<2x3x2x3x!qw> to tensor<2x3x2x3xf32>
+  %b = "tosa.const"() {values = dense<[1.0, -1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 1, 2, 0, 1>, stride = array<i64: 2, 1>, dilation = array<i64: 1, 2>} : (tensor<1x6x6x3xf32>, tensor<2x3x2x3xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x4x5x2xf32>
+  %yq = quant.qcast %y : tensor<1x4x5x2xf32> to tensor<1x4x5x2x!qo>
+  return %yq : tensor<1x4x5x2x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// tosa.depthwise_conv2d: the [KH, KW, C, M] weights become OHWI
+// [C * M, KH, KW, 1] at compile time (output channel c * M + m), one group
+// per channel; an all-zero bias is no bias.
+// CHECK-LABEL: @tosa_depthwise_conv2d
+// CHECK-SAME:    %[[X:.*]]: tensor<1x4x4x2x!quant.uniform
+// CHECK-DAG:     %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}1], [5]], {{\[\[}}9], [13]]], {{\[\[\[}}2], [6]], {{\[\[}}10], [14]]], {{\[\[\[}}3], [7]], {{\[\[}}11], [15]]], {{\[\[\[}}4], [8]], {{\[\[}}12], [16]]]]> : tensor<4x2x2x1xi8>
+// CHECK-DAG:     %[[WQ:.*]] = quant.scast %[[WI]]
+// CHECK:         %[[Y:.*]] = qnn.conv2d %[[X]], %[[WQ]] strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {data_layout = "NHWC"}
+// CHECK-SAME:      -> tensor<1x3x3x4x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @tosa_depthwise_conv2d(%xq: tensor<1x4x4x2x!qa>) -> tensor<1x3x3x4x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x4x2x!qa> to tensor<1x4x4x2xf32>
+  %wi = arith.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [[[9, 10], [11, 12]], [[13, 14], [15, 16]]]]> : tensor<2x2x2x2xi8>
+  %wq = quant.scast %wi : tensor<2x2x2x2xi8> to tensor<2x2x2x2x!qw>
+  %wd = quant.dcast %wq : tensor<2x2x2x2x!qw> to tensor<2x2x2x2xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<2x2x2x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  %yq = quant.qcast %y : tensor<1x3x3x4xf32> to tensor<1x3x3x4x!qo>
+  return %yq : tensor<1x3x3x4x!qo>
+}

@@ -155,9 +155,10 @@ computeAddSubRescale(qnn::RequantMode mode, const qnn::UniformParams &lhs,
 /// Pads dimensions 2 and 3 of an NCHW tensor of stored integers by
 /// `padding` ([top, left, bottom, right]) with `zeroPoint`, so that a
 /// padded tap contributes (zp - zp) = 0; `x` itself without padding.
+/// `firstSpatialDim` 1 pads an NHWC tensor.
 mlir::Value padWithZeroPoint(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value x, llvm::ArrayRef<int64_t> padding,
-                             int64_t zeroPoint);
+                             int64_t zeroPoint, unsigned firstSpatialDim = 2);
 
 /// Sign- or zero-extends a stored integer to i32.
 mlir::Value extendToI32(mlir::OpBuilder &b, mlir::Location loc,

@@ -25,6 +25,7 @@
 
 #include "LoweringHelpers.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -247,7 +248,8 @@ buildScaleAndZeroPoint(OpBuilder &b, Location loc, const UniformParams &params,
 // but the op verifiers prove the centred sum fits in i32, so y is exact.
 
 Value padWithZeroPoint(OpBuilder &b, Location loc, Value x,
-                       ArrayRef<int64_t> padding, int64_t zeroPoint) {
+                       ArrayRef<int64_t> padding, int64_t zeroPoint,
+                       unsigned firstSpatialDim) {
   if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
     return x;
   auto type = cast<RankedTensorType>(x.getType());
@@ -258,13 +260,16 @@ Value padWithZeroPoint(OpBuilder &b, Location loc, Value x,
                        APInt(storage.getIntOrFloatBitWidth(), zeroPoint,
                              /*isSigned=*/true, /*implicitTrunc=*/true)));
   SmallVector<int64_t> shape(type.getShape());
-  shape[2] += padding[0] + padding[2];
-  shape[3] += padding[1] + padding[3];
   auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
-  SmallVector<OpFoldResult> low{index(0), index(0), index(padding[0]),
-                                index(padding[1])};
-  SmallVector<OpFoldResult> high{index(0), index(0), index(padding[2]),
-                                 index(padding[3])};
+  SmallVector<OpFoldResult> low(type.getRank(), index(0)),
+      high(type.getRank(), index(0));
+  for (unsigned d = 0; d < 2; ++d) {
+    unsigned dim = firstSpatialDim + d;
+    if (!ShapedType::isDynamic(shape[dim]))
+      shape[dim] += padding[d] + padding[2 + d];
+    low[dim] = index(padding[d]);
+    high[dim] = index(padding[2 + d]);
+  }
   return tensor::PadOp::create(b, loc, type.clone(shape), x, low, high,
                                padValue);
 }
@@ -981,41 +986,83 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
 
     Value x = adaptor.getInput();
     Value w = adaptor.getWeight();
-    auto xType = cast<RankedTensorType>(x.getType());
     auto wType = cast<RankedTensorType>(w.getType());
     ArrayRef<int64_t> strides = op.getStrides();
     ArrayRef<int64_t> dilations = op.getDilations();
     ArrayRef<int64_t> padding = op.getPadding();
     int64_t groups = op.getGroups();
+    // NHWC/OHWI runs the same loops as NCHW/FCHW; only the positions of the
+    // dimensions in each tensor differ (xDims, wDims, accDims below).
+    bool channelsLast = op.isChannelsLast();
+    unsigned spatialDim = channelsLast ? 1 : 2;
+    unsigned kernelDim = channelsLast ? 1 : 2;
     int64_t filters = wType.getDimSize(0);
-    int64_t channelsPerGroup = wType.getDimSize(1);
+    int64_t channelsPerGroup = wType.getDimSize(channelsLast ? 3 : 1);
     int64_t filtersPerGroup = filters / groups;
-    int64_t kernelH = wType.getDimSize(2), kernelW = wType.getDimSize(3);
+    int64_t kernelH = wType.getDimSize(kernelDim),
+            kernelW = wType.getDimSize(kernelDim + 1);
     int64_t k = channelsPerGroup * kernelH * kernelW;
     auto outType = cast<RankedTensorType>(op.getType());
-    int64_t outH = outType.getDimSize(2), outW = outType.getDimSize(3);
-    OpFoldResult batch = tensor::getMixedSizes(rewriter, loc, x)[0];
     auto index = [&](int64_t v) -> OpFoldResult {
       return rewriter.getIndexAttr(v);
     };
 
     // Pad with the input zero point, in the storage type.
     int64_t zx = xP.zeroPoint(0);
-    x = padWithZeroPoint(rewriter, loc, x, padding, zx);
-    xType = cast<RankedTensorType>(x.getType());
+    x = padWithZeroPoint(rewriter, loc, x, padding, zx, spatialDim);
+    auto xType = cast<RankedTensorType>(x.getType());
+    SmallVector<OpFoldResult> xSizes = tensor::getMixedSizes(rewriter, loc, x);
+    OpFoldResult batch = xSizes[0];
+    // OH, OW: the result's, else (padded - dilated kernel) / stride + 1.
+    auto outSize = [&](unsigned d) -> OpFoldResult {
+      int64_t size = outType.getDimSize(spatialDim + d);
+      if (!ShapedType::isDynamic(size))
+        return index(size);
+      int64_t extent = (wType.getDimSize(kernelDim + d) - 1) * dilations[d] + 1;
+      Value padded = getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                     xSizes[spatialDim + d]);
+      auto constant = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(rewriter, loc, v);
+      };
+      Value windows = arith::DivUIOp::create(
+          rewriter, loc,
+          arith::SubIOp::create(rewriter, loc, padded, constant(extent)),
+          constant(strides[d]));
+      return arith::AddIOp::create(rewriter, loc, windows, constant(1))
+          .getResult();
+    };
+    OpFoldResult outH = outSize(0), outW = outSize(1);
+
+    // The dimensions of each tensor in its layout, from their roles.
+    auto xDims = [&](auto n, auto g, auto c, auto h, auto w) {
+      return channelsLast ? SmallVector<decltype(n)>{n, h, w, g, c}
+                          : SmallVector<decltype(n)>{n, g, c, h, w};
+    };
+    auto wDims = [&](auto g, auto o, auto c, auto kh, auto kw) {
+      return channelsLast ? SmallVector<decltype(g)>{g, o, kh, kw, c}
+                          : SmallVector<decltype(g)>{g, o, c, kh, kw};
+    };
+    auto accDims = [&](auto n, auto g, auto o, auto oh, auto ow) {
+      return channelsLast ? SmallVector<decltype(n)>{n, oh, ow, g, o}
+                          : SmallVector<decltype(n)>{n, g, o, oh, ow};
+    };
+    // The channel dimension splits into (group, channel in group).
+    SmallVector<ReassociationIndices> channelSplit =
+        channelsLast ? SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}}
+                     : SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}};
 
     // Split the channels into groups.
-    SmallVector<OpFoldResult> x5Sizes{
-        batch, index(groups), index(channelsPerGroup),
-        index(xType.getDimSize(2)), index(xType.getDimSize(3))};
+    OpFoldResult paddedH = xSizes[spatialDim], paddedW = xSizes[spatialDim + 1];
+    SmallVector<OpFoldResult> x5Sizes =
+        xDims(batch, index(groups), index(channelsPerGroup), paddedH, paddedW);
+    SmallVector<int64_t> x5Shape =
+        xDims(xType.getDimSize(0), groups, channelsPerGroup,
+              xType.getDimSize(spatialDim), xType.getDimSize(spatialDim + 1));
     Value x5 = tensor::ExpandShapeOp::create(
-        rewriter, loc,
-        RankedTensorType::get({xType.getDimSize(0), groups, channelsPerGroup,
-                               xType.getDimSize(2), xType.getDimSize(3)},
-                              xType.getElementType()),
-        x, ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}}, x5Sizes);
-    SmallVector<int64_t> w5Shape{groups, filtersPerGroup, channelsPerGroup,
-                                 kernelH, kernelW};
+        rewriter, loc, RankedTensorType::get(x5Shape, xType.getElementType()),
+        x, channelSplit, x5Sizes);
+    SmallVector<int64_t> w5Shape =
+        wDims(groups, filtersPerGroup, channelsPerGroup, kernelH, kernelW);
     Value w5 = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get(w5Shape, wType.getElementType()),
         w, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}},
@@ -1027,25 +1074,30 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
                       AffineExpr c, AffineExpr kh, AffineExpr kw,
                       unsigned numDims) {
       return AffineMap::get(numDims, 0,
-                            {n, g, c, oh * strides[0] + kh * dilations[0],
-                             ow * strides[1] + kw * dilations[1]},
+                            xDims(n, g, c, oh * strides[0] + kh * dilations[0],
+                                  ow * strides[1] + kw * dilations[1]),
                             ctx);
     };
-    SmallVector<OpFoldResult> accSizes{
-        batch, index(groups), index(filtersPerGroup), index(outH), index(outW)};
+    SmallVector<OpFoldResult> accSizes =
+        accDims(batch, index(groups), index(filtersPerGroup), outH, outW);
     Value acc = buildIntegerContraction(
         rewriter, loc, x5, w5,
         {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
-         AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, ctx),
-         AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, ctx)},
+         AffineMap::get(8, 0, wDims(d(1), d(2), d(5), d(6), d(7)), ctx),
+         AffineMap::get(8, 0, accDims(d(0), d(1), d(2), d(3), d(4)), ctx)},
         accSizes, xP.isSigned(), wP.isSigned());
+    // The epilogue's loops are acc's dimensions: where each role sits.
+    SmallVector<unsigned> accLoop = accDims(0u, 1u, 2u, 3u, 4u);
+    unsigned nLoop = accLoop[0], gLoop = accLoop[1], oLoop = accLoop[2],
+             ohLoop = accLoop[3], owLoop = accLoop[4];
+    (void)nLoop;
 
     ConstantTerms constants = foldConstantTerms(
         k, filters, xP, wP, adaptor.getBias(), w, WeightChannelDim::First,
         op.getZeroPointCorrections());
     Value weightSums;
     if (!constants.weightSumsFolded) {
-      // sum over (g, o, c, kh, kw) -> (g, o)
+      // sum over (g, o, c, kh, kw) -> (g, o), in either weight layout
       weightSums = buildSumReduction(
           rewriter, loc, w5, rewriter.getMultiDimIdentityMap(5),
           AffineMap::get(5, 0, {d(0), d(1)}, ctx),
@@ -1063,12 +1115,12 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
           rewriter, loc, x5,
           window(d(0), d(1), d(2), d(3), d(4), d(5), d(6), 7),
           AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, ctx),
-          {batch, index(groups), index(outH), index(outW)}, xP.isSigned(),
+          {batch, index(groups), outH, outW}, xP.isSigned(),
           {kernelShape, AffineMap::get(7, 0, {d(4), d(5), d(6)}, ctx)});
     }
 
-    // Epilogue over (n, g, o, oh, ow): channels are the loops (g, o).
-    ChannelLoops channels{{1, 2}, {groups, filtersPerGroup}};
+    // Epilogue over acc's loops: channels are the loops (g, o).
+    ChannelLoops channels{{gLoop, oLoop}, {groups, filtersPerGroup}};
     std::optional<ChannelLoops> weightChannels;
     if (wP.isPerAxis())
       weightChannels = channels;
@@ -1082,10 +1134,11 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
       return failure(); // Diagnosed before the conversion (LowerQNNPass).
     inputs.requantParams =
         buildRequantParams(rewriter, loc, mode, *requant, weightChannels, 5);
-    AffineMap channelMap = AffineMap::get(5, 0, {d(1), d(2)}, ctx);
+    AffineMap channelMap = AffineMap::get(5, 0, {d(gLoop), d(oLoop)}, ctx);
     if (windowSums) {
-      inputs.inputSums = {windowSums,
-                          AffineMap::get(5, 0, {d(0), d(1), d(3), d(4)}, ctx)};
+      inputs.inputSums = {
+          windowSums,
+          AffineMap::get(5, 0, {d(0), d(gLoop), d(ohLoop), d(owLoop)}, ctx)};
       inputs.weightZeroPoints = buildChannelParamInput<int64_t>(
           rewriter, loc, i32, wP.zeroPoints, weightChannels, 5);
     }
@@ -1101,8 +1154,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     Value result5 =
         buildRequantizeEpilogue(rewriter, loc, mode, acc, inputs, zx, outP);
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, getTypeConverter()->convertType(outType), result5,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+        op, getTypeConverter()->convertType(outType), result5, channelSplit);
     return success();
   }
 };

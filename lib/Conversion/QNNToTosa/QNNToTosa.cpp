@@ -6,8 +6,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// quant-convert-qnn-to-tosa: qnn.matmul and qnn.requantize as TOSA integer
-// ops (tosa.matmul, tosa.add, tosa.rescale) between quant.scast boundaries.
+// quant-convert-qnn-to-tosa: qnn.matmul, qnn.conv2d, qnn.requantize,
+// qnn.mul, qnn.clamp and qnn.lookup as TOSA integer ops (tosa.matmul,
+// tosa.conv2d, tosa.mul, tosa.clamp, tosa.table, tosa.rescale, ...) between
+// quant.scast boundaries.
 // The multipliers and shifts are the ones quant-lower-qnn builds in the
 // tosa requantize modes (numerics::quantizeTosaMultiplier of the same
 // qnn::contractionRealMultipliers / requantizeRealMultipliers), so both
@@ -231,9 +233,10 @@ LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
   return success();
 }
 
-/// qnn.conv2d (NCHW) as tosa.conv2d, or tosa.depthwise_conv2d when each
-/// group is one input channel, on NHWC transposes; weights FCHW -> OHWI
-/// (depthwise: -> [KH, KW, C, F / C]).
+/// qnn.conv2d as tosa.conv2d, or tosa.depthwise_conv2d when each group is
+/// one input channel. NCHW runs on NHWC transposes, weights FCHW -> OHWI;
+/// NHWC (OHWI weights) is TOSA's own layout. Depthwise weights become
+/// [KH, KW, C, F / C].
 LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   UniformParams x = *qnn::getUniformParams(op.getInput().getType());
   UniformParams w = *qnn::getUniformParams(op.getWeight().getType());
@@ -242,23 +245,31 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
     return failure();
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
-  int64_t channels = inputType.getDimSize(1);
+  bool channelsLast = op.isChannelsLast();
+  unsigned spatialDim = channelsLast ? 1 : 2, kernelDim = channelsLast ? 1 : 2;
+  int64_t channels = inputType.getDimSize(channelsLast ? 3 : 1);
   int64_t filters = weightType.getDimSize(0);
   int64_t groups = op.getGroups();
   bool depthwise = groups > 1 && groups == channels;
-  if (groups != 1 && !depthwise)
-    return op.emitError("TOSA has no grouped convolution other than "
-                        "depthwise; got ")
-           << groups << " groups of " << channels / groups << " channels";
+  // Other grouped convolutions: one tosa.conv2d per group on its slice of
+  // the channels, concatenated on the channel dimension (below).
+  bool grouped = groups > 1 && !depthwise;
   TosaBuilder t(op, rounding);
   auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), x);
   auto [weight, weightZp] = t.asInt8(t.stored(op.getWeight()), w);
-  Value nhwc = t.transpose(input, {0, 2, 3, 1});
-  Value kernel = depthwise ? t.reshape(t.transpose(weight, {2, 3, 0, 1}),
-                                       {weightType.getDimSize(2),
-                                        weightType.getDimSize(3), channels,
-                                        filters / channels})
-                           : t.transpose(weight, {0, 2, 3, 1});
+  Value nhwc = channelsLast ? input : t.transpose(input, {0, 2, 3, 1});
+  int64_t kernelH = weightType.getDimSize(kernelDim),
+          kernelW = weightType.getDimSize(kernelDim + 1);
+  // Depthwise: [F, 1, KH, KW] or [F, KH, KW, 1] -> [KH, KW, F, 1], then
+  // F = C * M splits into [C, M].
+  Value kernel =
+      depthwise
+          ? t.reshape(t.transpose(weight, channelsLast
+                                              ? ArrayRef<int32_t>{1, 2, 0, 3}
+                                              : ArrayRef<int32_t>{2, 3, 0, 1}),
+                      {kernelH, kernelW, channels, filters / channels})
+      : channelsLast ? weight
+                     : t.transpose(weight, {0, 2, 3, 1});
   auto i32 = t.b.getI32Type();
   auto biasType = RankedTensorType::get({filters}, i32);
   Value bias = op.getBias()
@@ -272,10 +283,12 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   // TOSA wants (in - 1 + pads - (k - 1) * d) divisible by the stride: the
   // rows and columns past the last window are never read, so drop them,
   // from the end padding first, then from the input.
-  SmallVector<int64_t> keep{inputType.getDimSize(0), inputType.getDimSize(2),
-                            inputType.getDimSize(3), channels};
+  SmallVector<int64_t> keep{inputType.getDimSize(0),
+                            inputType.getDimSize(spatialDim),
+                            inputType.getDimSize(spatialDim + 1), channels};
   for (int d = 0; d < 2; ++d) {
-    int64_t extent = (weightType.getDimSize(2 + d) - 1) * op.getDilations()[d];
+    int64_t extent =
+        (weightType.getDimSize(kernelDim + d) - 1) * op.getDilations()[d];
     int64_t excess = (keep[1 + d] - 1 + pad[2 * d] + pad[2 * d + 1] - extent) %
                      op.getStrides()[d];
     int64_t fromPad = std::min(excess, pad[2 * d + 1]);
@@ -288,29 +301,62 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
         t.shape({0, 0, 0, 0}), t.shape(keep));
   auto resultType = cast<RankedTensorType>(op.getType());
   auto accType = RankedTensorType::get(
-      {resultType.getDimSize(0), resultType.getDimSize(2),
-       resultType.getDimSize(3), filters},
+      {resultType.getDimSize(0), resultType.getDimSize(spatialDim),
+       resultType.getDimSize(spatialDim + 1), filters},
       i32);
-  Value acc =
-      depthwise
-          ? tosa::DepthwiseConv2DOp::create(
-                t.b, t.loc, accType, nhwc, kernel, bias,
-                t.scalar(t.b.getI8Type(), inputZp),
-                t.scalar(t.b.getI8Type(), weightZp), pad, op.getStrides(),
-                op.getDilations(), i32)
-                .getResult()
-          : tosa::Conv2DOp::create(t.b, t.loc, accType, nhwc, kernel, bias,
-                                   t.scalar(t.b.getI8Type(), inputZp),
-                                   t.scalar(t.b.getI8Type(), weightZp), pad,
-                                   op.getStrides(), op.getDilations(), i32)
-                .getResult();
+  // (Structured bindings cannot be captured in C++17.)
+  int64_t xZp = inputZp, wZp = weightZp;
+  auto conv2d = [&](RankedTensorType type, Value x, Value w, Value b) {
+    return tosa::Conv2DOp::create(t.b, t.loc, type, x, w, b,
+                                  t.scalar(t.b.getI8Type(), xZp),
+                                  t.scalar(t.b.getI8Type(), wZp), pad,
+                                  op.getStrides(), op.getDilations(), i32)
+        .getResult();
+  };
+  Value acc;
+  if (depthwise) {
+    acc = tosa::DepthwiseConv2DOp::create(
+              t.b, t.loc, accType, nhwc, kernel, bias,
+              t.scalar(t.b.getI8Type(), inputZp),
+              t.scalar(t.b.getI8Type(), weightZp), pad, op.getStrides(),
+              op.getDilations(), i32)
+              .getResult();
+  } else if (grouped) {
+    // Group g reads channels [g * C/G, (g + 1) * C/G) and writes filters
+    // [g * F/G, (g + 1) * F/G): slices of the input, the OHWI kernel and
+    // the bias; the i32 results concatenate in filter order.
+    int64_t cg = channels / groups, fg = filters / groups;
+    ArrayRef<int64_t> in = cast<RankedTensorType>(nhwc.getType()).getShape();
+    auto slice = [&](Value v, ArrayRef<int64_t> start, ArrayRef<int64_t> size) {
+      return tosa::SliceOp::create(
+                 t.b, t.loc, cast<RankedTensorType>(v.getType()).clone(size), v,
+                 t.shape(start), t.shape(size))
+          .getResult();
+    };
+    SmallVector<Value> parts;
+    for (int64_t g = 0; g < groups; ++g) {
+      Value x = slice(nhwc, {0, 0, 0, g * cg}, {in[0], in[1], in[2], cg});
+      Value w = slice(kernel, {g * fg, 0, 0, 0}, {fg, kernelH, kernelW, cg});
+      Value b = slice(bias, {g * fg}, {fg});
+      parts.push_back(
+          conv2d(accType.clone({accType.getDimSize(0), accType.getDimSize(1),
+                                accType.getDimSize(2), fg}),
+                 x, w, b));
+    }
+    acc = tosa::ConcatOp::create(t.b, t.loc, accType, parts,
+                                 t.b.getI32IntegerAttr(3))
+              .getResult();
+  } else {
+    acc = conv2d(accType, nhwc, kernel, bias);
+  }
   FailureOr<Value> rescaled =
       rescaleContraction(t, op, acc, x, w, out, filters);
   if (failed(rescaled))
     return failure();
-  Value nchw = t.transpose(*rescaled, {0, 3, 1, 2});
+  Value stored =
+      channelsLast ? *rescaled : t.transpose(*rescaled, {0, 3, 1, 2});
   op.replaceAllUsesWith(
-      quant::StorageCastOp::create(t.b, t.loc, resultType, nchw).getResult());
+      quant::StorageCastOp::create(t.b, t.loc, resultType, stored).getResult());
   op.erase();
   return success();
 }
@@ -349,6 +395,133 @@ LogicalResult convertRequantize(qnn::RequantizeOp op,
   return success();
 }
 
+/// `value` reshaped to `rank` dimensions by leading 1s (NumPy's
+/// broadcasting aligns trailing dimensions; TOSA's needs equal ranks).
+Value alignRank(TosaBuilder &t, Value value, int64_t rank) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(value.getType()).getShape();
+  SmallVector<int64_t> aligned(rank - shape.size(), 1);
+  aligned.append(shape.begin(), shape.end());
+  return t.reshape(value, aligned);
+}
+
+/// The checks of the elementwise exports: per-tensor 8-bit operands and
+/// static shapes (TOSA's shape operands are constants).
+LogicalResult checkElementwise(Operation *op, ArrayRef<UniformParams> params) {
+  for (const UniformParams &p : params)
+    if (p.storageWidth() != 8)
+      return op->emitError("TOSA export of ")
+             << op->getName() << " takes 8-bit operands; got "
+             << p.storageWidth() << "-bit storage";
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!cast<RankedTensorType>(type).hasStaticShape())
+      return op->emitError("TOSA export needs static shapes");
+  return success();
+}
+
+/// qnn.mul as TOSA's legalization of a quantized multiply: both operands
+/// rescaled exactly to i32 minus their zero points (multiplier 2^30, shift
+/// 30), tosa.mul in i32 (the product of two centred 8-bit values fits),
+/// then tosa.rescale by s_a * s_b / s_out -- the i32 product and
+/// multiplier quant-lower-qnn's mul epilogue uses in the same mode.
+LogicalResult convertMul(qnn::MulOp op, tosa::RoundingMode rounding) {
+  UniformParams a = *qnn::getUniformParams(op.getLhs().getType());
+  UniformParams b = *qnn::getUniformParams(op.getRhs().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {a, b, out})))
+    return failure();
+  FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> multipliers =
+      tosaMultipliers(op, qnn::contractionRealMultipliers(a, b, out, 1));
+  if (failed(multipliers))
+    return failure();
+  TosaBuilder t(op, rounding);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = resultType.getRank();
+  auto centred = [&](Value operand, const UniformParams &p) {
+    Value stored = alignRank(t, t.stored(operand), rank);
+    auto type = cast<RankedTensorType>(stored.getType());
+    return t.rescale(stored, !p.isSigned(), p.zeroPoint(0),
+                     {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                     type.clone(t.b.getI32Type()), /*outputUnsigned=*/false, 0);
+  };
+  Value lhs = centred(op.getLhs(), a), rhs = centred(op.getRhs(), b);
+  auto productType = resultType.clone(t.b.getI32Type());
+  Value product = tosa::MulOp::create(t.b, t.loc, productType, lhs, rhs,
+                                      t.scalar(t.b.getI8Type(), 0));
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  Value rescaled =
+      t.rescale(product, /*inputUnsigned=*/false, 0, *multipliers,
+                storedResultType, !out.isSigned(), out.zeroPoint(0));
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, rescaled)
+          .getResult());
+  op.erase();
+  return success();
+}
+
+/// qnn.clamp as tosa.clamp on the stored integers. TOSA's integer clamp is
+/// signed: uint8 values move to int8 first (asInt8, exact) and back.
+LogicalResult convertClamp(qnn::ClampOp op, tosa::RoundingMode rounding) {
+  UniformParams p = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {p})))
+    return failure();
+  TosaBuilder t(op, rounding);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  auto [input, zp] = t.asInt8(t.stored(op.getInput()), p);
+  int64_t shift = zp - p.zeroPoint(0); // -128 for uint8, else 0
+  Type i8 = t.b.getI8Type();
+  Value clamped =
+      tosa::ClampOp::create(t.b, t.loc, input.getType(), input,
+                            t.b.getIntegerAttr(i8, op.getMin() + shift),
+                            t.b.getIntegerAttr(i8, op.getMax() + shift));
+  if (!p.isSigned())
+    clamped = t.rescale(clamped, /*inputUnsigned=*/false, zp,
+                        {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                        cast<RankedTensorType>(clamped.getType()),
+                        /*outputUnsigned=*/true, p.zeroPoint(0));
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, clamped)
+          .getResult());
+  op.erase();
+  return success();
+}
+
+/// qnn.lookup as tosa.table (8-bit: 256 entries, entry i for the stored
+/// int8 value i - 128). uint8 tensors are read and written as their int8
+/// bit patterns, so a uint8 table is the same table rotated by 128 and
+/// its uint8 entries stored as bit patterns: no rescale.
+LogicalResult convertLookup(qnn::LookupOp op, tosa::RoundingMode rounding) {
+  UniformParams in = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  if (failed(checkElementwise(op, {in, out})))
+    return failure();
+  SmallVector<int64_t> table(op.getTable().getValues<int64_t>());
+  int64_t offset = qnn::LookupOp::tableOffset(cast<quant::QuantizedType>(
+      cast<RankedTensorType>(op.getInput().getType()).getElementType()));
+  SmallVector<int8_t> entries;
+  for (int64_t i = 0; i < 256; ++i) {
+    // The stored bits of entry i as the input type reads them.
+    int64_t value = i - 128;
+    if (!in.isSigned() && value < 0)
+      value += 256;
+    entries.push_back(int8_t(uint8_t(table[value - offset])));
+  }
+  TosaBuilder t(op, rounding);
+  auto tableType = RankedTensorType::get({256}, t.b.getI8Type());
+  Value tableValue = tosa::ConstOp::create(
+      t.b, t.loc, tableType,
+      DenseElementsAttr::get(tableType, ArrayRef(entries)));
+  auto resultType = cast<RankedTensorType>(op.getType());
+  Value stored = t.stored(op.getInput());
+  Value looked =
+      tosa::TableOp::create(t.b, t.loc, stored.getType(), stored, tableValue);
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, looked).getResult());
+  op.erase();
+  return success();
+}
+
 struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
   using QNNToTosaPassBase::QNNToTosaPassBase;
 
@@ -383,7 +556,8 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
                                       : tosa::RoundingMode::SINGLE_ROUND;
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp>(op))
+      if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp, qnn::MulOp,
+              qnn::ClampOp, qnn::LookupOp>(op))
         ops.push_back(op);
     });
     bool failedAny = false;
@@ -393,6 +567,12 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
         converted = convertMatmul(matmul, rounding);
       else if (auto conv = dyn_cast<qnn::Conv2DOp>(op))
         converted = convertConv2D(conv, rounding);
+      else if (auto mul = dyn_cast<qnn::MulOp>(op))
+        converted = convertMul(mul, rounding);
+      else if (auto clamp = dyn_cast<qnn::ClampOp>(op))
+        converted = convertClamp(clamp, rounding);
+      else if (auto lookup = dyn_cast<qnn::LookupOp>(op))
+        converted = convertLookup(lookup, rounding);
       else
         converted = convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
       failedAny |= failed(converted);

@@ -22,12 +22,13 @@ using namespace quantc::onnx_import;
 FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
                                               RankedTensorType x,
                                               ArrayRef<int64_t> kernel,
-                                              RankedTensorType out) {
+                                              RankedTensorType out,
+                                              bool dynamicSpatial) {
   size_t spatial = kernel.size();
   auto staticSpatial = [&](RankedTensorType t) {
-    return t.getRank() == int64_t(spatial) + 2 &&
-           !t.isDynamicDim(1) &&
-           llvm::none_of(t.getShape().drop_front(2), ShapedType::isDynamic);
+    return t.getRank() == int64_t(spatial) + 2 && !t.isDynamicDim(1) &&
+           (dynamicSpatial ||
+            llvm::none_of(t.getShape().drop_front(2), ShapedType::isDynamic));
   };
   if (spatial < 1 || spatial > 3 || !staticSpatial(x) || !staticSpatial(out))
     return nodeError(node) << "expected a 1-D, 2-D or 3-D window over an "
@@ -69,6 +70,19 @@ FailureOr<ConvWindow> ONNXImporter::windowFor(const Node &node,
       return nodeError(node) << "auto_pad '" << mode << "' is not supported";
     }
     w.declaredPadEnd.push_back(w.padEnd[d]);
+    if (ShapedType::isDynamic(in) || ShapedType::isDynamic(o)) {
+      // A dynamic size: the output is floor((in + pads - extent) / stride)
+      // + 1 at run time; SAME padding would depend on the size.
+      if (mode == "SAME_UPPER" || mode == "SAME_LOWER")
+        return nodeError(node) << "auto_pad '" << mode
+                               << "' over a dynamic spatial size is not "
+                                  "supported";
+      if (!ShapedType::isDynamic(in) || !ShapedType::isDynamic(o))
+        return nodeError(node)
+               << "window over " << x
+               << " does not produce the inferred output " << out;
+      continue;
+    }
     // ceil_mode: pad the end until the last window is inside.
     int64_t needed = (o - 1) * w.strides[d] + extent - in - w.padBegin[d];
     w.padEnd[d] = std::max(w.padEnd[d], needed);
@@ -122,7 +136,8 @@ Value ONNXImporter::pad(Value x, const ConvWindow &w, Value padValue) {
   SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)),
       high(2, b.getIndexAttr(0));
   for (size_t d = 0; d < w.kernel.size(); ++d) {
-    shape[2 + d] += w.padBegin[d] + w.padEnd[d];
+    if (!ShapedType::isDynamic(shape[2 + d]))
+      shape[2 + d] += w.padBegin[d] + w.padEnd[d];
     low.push_back(b.getIndexAttr(w.padBegin[d]));
     high.push_back(b.getIndexAttr(w.padEnd[d]));
   }
@@ -165,10 +180,33 @@ Value ONNXImporter::floatConv2D(Value input, Value filter, const ConvWindow &w,
                                 int64_t groups, RankedTensorType resultType) {
   Type element = resultType.getElementType();
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-  Value init =
-      linalg::FillOp::create(
-          b, loc, zero, emptyTensor(resultType.getShape(), element, input))
-          .getResult(0);
+  // Dynamic sizes: the batch is the input's, a spatial size
+  // (padded - extent) / stride + 1 of the (padded) input's.
+  SmallVector<Value> dynamicSizes;
+  for (auto [d, size] : llvm::enumerate(resultType.getShape())) {
+    if (!ShapedType::isDynamic(size))
+      continue;
+    Value in = tensor::DimOp::create(b, loc, input, d);
+    if (d >= 2) {
+      int64_t extent = (w.kernel[d - 2] - 1) * w.dilations[d - 2] + 1;
+      auto constant = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(b, loc, v);
+      };
+      in = arith::AddIOp::create(
+          b, loc,
+          arith::DivUIOp::create(
+              b, loc, arith::SubIOp::create(b, loc, in, constant(extent)),
+              constant(w.strides[d - 2])),
+          constant(1));
+    }
+    dynamicSizes.push_back(in);
+  }
+  Value init = linalg::FillOp::create(
+                   b, loc, zero,
+                   tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                           element, dynamicSizes)
+                       .getResult())
+                   .getResult(0);
   Attribute strides = b.getI64TensorAttr(w.strides);
   Attribute dilations = b.getI64TensorAttr(w.dilations);
   if (groups == 1)
@@ -297,8 +335,16 @@ LogicalResult ONNXImporter::importConv(const Node &node) {
     if (ArrayRef<int64_t>(*kernelShape) != wType.getShape().drop_front(2))
       return nodeError(node) << "kernel_shape does not match the weights "
                              << wType;
-  FailureOr<ConvWindow> win =
-      windowFor(node, xType, wType.getShape().drop_front(2), accType);
+  // Dynamic spatial sizes: 2-D float (and QDQ) convolutions only, the
+  // form quant-fold-qdq folds into qnn.conv2d.
+  bool dynamicSpatial =
+      llvm::any_of(xType.getShape().drop_front(2), ShapedType::isDynamic);
+  if (dynamicSpatial && (isInteger || wType.getRank() != 4))
+    return nodeError(node) << "dynamic spatial sizes are supported for 2-D "
+                              "Conv and QLinearConv only, got "
+                           << xType;
+  FailureOr<ConvWindow> win = windowFor(
+      node, xType, wType.getShape().drop_front(2), accType, dynamicSpatial);
   if (failed(win))
     return failure();
 

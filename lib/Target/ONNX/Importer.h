@@ -185,9 +185,12 @@ private:
   LogicalResult importConv(const Node &node);
   LogicalResult importPool(const Node &node);
   LogicalResult importGlobalPool(const Node &node);
+  /// `dynamicSpatial`: the spatial sizes may be dynamic (2-D float convs,
+  /// explicit or VALID padding only); their output sizes are then `?`.
   FailureOr<ConvWindow> windowFor(const Node &node, RankedTensorType x,
                                   ArrayRef<int64_t> kernel,
-                                  RankedTensorType out);
+                                  RankedTensorType out,
+                                  bool dynamicSpatial = false);
   Value pad(Value x, const ConvWindow &w, Value padValue);
   Value insertUnitHeight(Value value);
   /// A tensor.empty whose dynamic dimensions (the batch) are those of

@@ -363,3 +363,24 @@ func.func @blocked_dequantize(%x: tensor<2x4xi8>) -> tensor<2x4xf32> {
   %d = quant.dcast %q : tensor<2x4x!qb> to tensor<2x4xf32>
   return %d : tensor<2x4xf32>
 }
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<u8:f32, 1.0:120>
+
+// Dynamic N, H, W: the sizes are read after the zero-point padding and the
+// output size is (Hp - ((KH - 1) * dh + 1)) / sh + 1 in index arithmetic.
+// CHECK-LABEL: func.func @conv2d_dynamic_spatial
+// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 0] high[0, 0, 1, 0]
+// CHECK:         %[[H:.*]] = tensor.dim %[[P]], %c2 : tensor<?x3x?x?xi8>
+// CHECK:         %[[HW:.*]] = arith.subi %[[H]], %c5{{.*}} : index
+// CHECK:         %[[HS:.*]] = arith.divui %[[HW]], %c2{{.*}} : index
+// CHECK:         arith.addi %[[HS]], %c1{{.*}} : index
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<?x1x2x?x?xi32>)
+// CHECK:         tensor.collapse_shape {{.*}} into tensor<?x2x?x?xi8>
+func.func @conv2d_dynamic_spatial(%x: tensor<?x3x?x?x!qx>, %w: tensor<2x3x3x3x!qw>) -> tensor<?x2x?x?x!qo> {
+  %y = qnn.conv2d %x, %w strides [2, 1] dilations [2, 1] padding [1, 0, 1, 0] groups 1 : (tensor<?x3x?x?x!qx>, tensor<2x3x3x3x!qw>) -> tensor<?x2x?x?x!qo>
+  return %y : tensor<?x2x?x?x!qo>
+}

@@ -64,11 +64,30 @@ func.func @multiplier_out_of_range(%x: tensor<4x!qi>) -> tensor<4x!qo> {
 
 // -----
 
-!qa = !quant.uniform<i8:f32, 0.5>
-!qw = !quant.uniform<i8:f32, 0.25>
+!qa = !quant.uniform<i16:f32, 0.5>
+!qc = !quant.uniform<i8:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 2.0>
-func.func @grouped_conv(%x: tensor<1x4x5x5x!qa>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
-  // expected-error@+1 {{TOSA has no grouped convolution other than depthwise; got 2 groups of 2 channels}}
-  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x4x5x5x!qa>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
-  return %y : tensor<1x4x3x3x!qo>
+func.func @wide_mul(%a: tensor<4x!qa>, %b: tensor<4x!qc>) -> tensor<4x!qo> {
+  // expected-error@+1 {{TOSA export of qnn.mul takes 8-bit operands; got 16-bit storage}}
+  %y = qnn.mul %a, %b : (tensor<4x!qa>, tensor<4x!qc>) -> tensor<4x!qo>
+  return %y : tensor<4x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+func.func @dynamic_clamp(%a: tensor<?x4x!qa>) -> tensor<?x4x!qa> {
+  // expected-error@+1 {{TOSA export needs static shapes}}
+  %y = qnn.clamp %a min 0 max 100 : tensor<?x4x!qa>
+  return %y : tensor<?x4x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i4:f32, 0.5>
+!qo = !quant.uniform<i8:f32, 0.25>
+func.func @narrow_lookup(%a: tensor<4x!qa>) -> tensor<4x!qo> {
+  // expected-error@+1 {{TOSA export of qnn.lookup takes 8-bit operands; got 4-bit storage}}
+  %y = qnn.lookup %a table dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : tensor<16xi64> : (tensor<4x!qa>) -> tensor<4x!qo>
+  return %y : tensor<4x!qo>
 }

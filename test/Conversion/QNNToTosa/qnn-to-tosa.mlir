@@ -76,3 +76,54 @@ func.func @depthwise(%x: tensor<1x3x5x5x!qa>, %w: tensor<6x1x3x3x!qw>) -> tensor
   return %y : tensor<1x6x3x3x!qo>
 }
 
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0>
+
+// Grouped (2 groups of 2 channels): one tosa.conv2d per group on slices of
+// the channels, the kernel and the bias, concatenated on the channels.
+// CHECK-LABEL: @grouped
+// CHECK:         tosa.slice {{.*}} : (tensor<1x5x5x4xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<1x5x5x2xi8>
+// CHECK:         tosa.slice {{.*}} : (tensor<4x3x3x2xi8>, !tosa.shape<4>, !tosa.shape<4>) -> tensor<2x3x3x2xi8>
+// CHECK:         tosa.slice {{.*}} : (tensor<4xi32>, !tosa.shape<1>, !tosa.shape<1>) -> tensor<2xi32>
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x3x3x2xi32>
+// CHECK:         tosa.conv2d {{.*}} -> tensor<1x3x3x2xi32>
+// CHECK:         tosa.concat {{.*}} {axis = 3 : i32} : (tensor<1x3x3x2xi32>, tensor<1x3x3x2xi32>) -> tensor<1x3x3x4xi32>
+// CHECK:         tosa.rescale
+func.func @grouped(%x: tensor<1x4x5x5x!qa>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x4x5x5x!qa>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %y : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<u8:f32, 0.5:130>
+!qb = !quant.uniform<u8:f32, 0.25:120>
+!qo = !quant.uniform<u8:f32, 2.0:128>
+!qt = !quant.uniform<i8:f32, 1.0>
+
+// qnn.mul: both operands exactly to i32 minus their zero points, the
+// lower-rank one reshaped to the result's rank, tosa.mul in i32, one
+// rescale. qnn.clamp on uint8: to int8 (zero point - 128), tosa.clamp with
+// the bounds moved by -128, back to uint8. qnn.lookup: tosa.table with the
+// uint8 table rotated by 128.
+// CHECK-LABEL: @elementwise
+// CHECK:         %[[A:.*]] = tosa.rescale {{.*}} {input_unsigned = true, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<2x3xi8>, {{.*}}) -> tensor<2x3xi32>
+// CHECK:         %[[B:.*]] = tosa.reshape {{.*}} -> tensor<1x3xi8>
+// CHECK:         %[[BI:.*]] = tosa.rescale %[[B]], {{.*}} -> tensor<1x3xi32>
+// CHECK:         %[[P:.*]] = tosa.mul %[[A]], %[[BI]], {{.*}} -> tensor<2x3xi32>
+// CHECK:         %[[M:.*]] = tosa.rescale %[[P]], {{.*}}output_unsigned = true{{.*}} -> tensor<2x3xi8>
+// CHECK:         %[[S:.*]] = tosa.rescale %{{.*}}, {{.*}}input_unsigned = true, output_unsigned = false{{.*}} -> tensor<2x3xi8>
+// CHECK:         %[[C:.*]] = tosa.clamp %[[S]] {max_val = 72 : i8, min_val = 0 : i8} : (tensor<2x3xi8>) -> tensor<2x3xi8>
+// CHECK:         %[[U:.*]] = tosa.rescale %[[C]], {{.*}}input_unsigned = false, output_unsigned = true{{.*}} -> tensor<2x3xi8>
+// CHECK:         %[[T:.*]] = "tosa.const"() <{values = dense<"0x000102{{[0-9A-F]*}}7E7F8081{{[0-9A-F]*}}FEFF"> : tensor<256xi8>}>
+// CHECK:         tosa.table %{{.*}}, %[[T]] : (tensor<2x3xi8>, tensor<256xi8>) -> tensor<2x3xi8>
+func.func @elementwise(%a: tensor<2x3x!qa>, %b: tensor<3x!qb>) -> tensor<2x3x!qt> {
+  %m = qnn.mul %a, %b : (tensor<2x3x!qa>, tensor<3x!qb>) -> tensor<2x3x!qo>
+  %c = qnn.clamp %m min 128 max 200 : tensor<2x3x!qo>
+  %t = qnn.lookup %c table dense<[-128, -127, -126, -125, -124, -123, -122, -121, -120, -119, -118, -117, -116, -115, -114, -113, -112, -111, -110, -109, -108, -107, -106, -105, -104, -103, -102, -101, -100, -99, -98, -97, -96, -95, -94, -93, -92, -91, -90, -89, -88, -87, -86, -85, -84, -83, -82, -81, -80, -79, -78, -77, -76, -75, -74, -73, -72, -71, -70, -69, -68, -67, -66, -65, -64, -63, -62, -61, -60, -59, -58, -57, -56, -55, -54, -53, -52, -51, -50, -49, -48, -47, -46, -45, -44, -43, -42, -41, -40, -39, -38, -37, -36, -35, -34, -33, -32, -31, -30, -29, -28, -27, -26, -25, -24, -23, -22, -21, -20, -19, -18, -17, -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127]> : tensor<256xi64> : (tensor<2x3x!qo>) -> tensor<2x3x!qt>
+  return %t : tensor<2x3x!qt>
+}

@@ -721,9 +721,22 @@ func.func @conv_rank(%x: tensor<2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1
 !qx = !quant.uniform<i8:f32, 0.5:-3>
 !qw = !quant.uniform<i8:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 1.0:5>
+// A dynamic input height gives a dynamic output height (computed by the
+// lowering): a static one cannot be checked.
 func.func @conv_dynamic_spatial(%x: tensor<1x2x?x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
-  // expected-error@+1 {{'qnn.conv2d' op input channels and spatial sizes and the weight shape must be static, got 'tensor<1x2x?x5x!quant.uniform<i8:f32, 5.000000e-01:-3>>' and 'tensor<4x2x3x3x!quant.uniform<i8:f32, 2.500000e-01>>'}}
+  // expected-error@+1 {{'qnn.conv2d' op result shape must be [N, F, OH, OW] = [1, 4, ?, 3], got 'tensor<1x4x3x3x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
   %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x?x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_dynamic_channels(%x: tensor<1x?x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op input channels and the weight shape must be static, got 'tensor<1x?x5x5x!quant.uniform<i8:f32, 5.000000e-01:-3>>' and 'tensor<4x2x3x3x!quant.uniform<i8:f32, 2.500000e-01>>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x?x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
   return %0 : tensor<1x4x3x3x!qo>
 }
 
@@ -802,6 +815,53 @@ func.func @conv_result_channels(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>
   // expected-error@+1 {{'qnn.conv2d' op result shape must be [N, F, OH, OW] = [1, 4, 3, 3], got 'tensor<1x2x3x3x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
   %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x2x3x3x!qo>
   return %0 : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_data_layout(%x: tensor<1x2x5x5x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op data_layout must be "NCHW" or "NHWC", got "CHWN"}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {data_layout = "CHWN"} : (tensor<1x2x5x5x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+// NHWC: the result is [N, OH, OW, F].
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_nhwc_result_shape(%x: tensor<1x5x5x2x!qx>, %w: tensor<4x3x3x2x!qw>) -> tensor<1x4x3x3x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op result shape must be [N, OH, OW, F] = [1, 3, 3, 4], got 'tensor<1x4x3x3x!quant.uniform<i8:f32, 1.000000e+00:5>>'}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<1x5x5x2x!qx>, tensor<4x3x3x2x!qw>) -> tensor<1x4x3x3x!qo>
+  return %0 : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+// NHWC weights are OHWI: the channels per group are the last dimension.
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_nhwc_weight_channels(%x: tensor<1x5x5x2x!qx>, %w: tensor<4x2x3x3x!qw>) -> tensor<1x4x3x4x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op weight dimension 3 must be input channels / groups = 2, got 3}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<1x5x5x2x!qx>, tensor<4x2x3x3x!qw>) -> tensor<1x4x3x4x!qo>
+  return %0 : tensor<1x4x3x4x!qo>
+}
+
+// -----
+
+// NHWC rank error names the NHWC layouts.
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @conv_nhwc_rank(%x: tensor<5x5x2x!qx>, %w: tensor<4x3x3x2x!qw>) -> tensor<1x3x3x4x!qo> {
+  // expected-error@+1 {{'qnn.conv2d' op input, weight and result must have rank 4 (NHWC, OHWI, NHWC), got ranks 3, 4 and 4}}
+  %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<5x5x2x!qx>, tensor<4x3x3x2x!qw>) -> tensor<1x3x3x4x!qo>
+  return %0 : tensor<1x3x3x4x!qo>
 }
 
 // -----

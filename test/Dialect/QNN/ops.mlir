@@ -126,3 +126,19 @@ func.func @avg_pool2d(%x: tensor<?x8x16x16x!qpi>, %y: tensor<1x8x7x7x!qpi>) -> (
   %1 = qnn.avg_pool2d %y kernel [7, 7] strides [1, 1] padding [0, 0, 0, 0] : tensor<1x8x7x7x!qpi> -> tensor<1x8x1x1x!qpo>
   return %0, %1 : tensor<?x8x8x8x!qpo>, tensor<1x8x1x1x!qpo>
 }
+
+
+!nqx = !quant.uniform<u8:f32, 0.5:128>
+!nqw = !quant.uniform<i8:f32:0, {0.25, 0.5}>
+!nqo = !quant.uniform<u8:f32, 1.0:120>
+// Channels last: NHWC input, OHWI weights, NHWC result; the default
+// data_layout ("NCHW") is not printed.
+// CHECK-LABEL: @conv2d_nhwc
+!nqw2 = !quant.uniform<i8:f32, 0.25>
+func.func @conv2d_nhwc(%x: tensor<?x8x7x3x!nqx>, %w: tensor<2x3x2x3x!nqw>, %dw: tensor<6x3x3x1x!nqw2>) -> (tensor<?x4x6x2x!nqo>, tensor<?x8x7x6x!nqo>) {
+  // CHECK: qnn.conv2d {{.*}} strides [2, 1] dilations [1, 1] padding [1, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<?x8x7x3x
+  %0 = qnn.conv2d %x, %w strides [2, 1] dilations [1, 1] padding [1, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<?x8x7x3x!nqx>, tensor<2x3x2x3x!nqw>) -> tensor<?x4x6x2x!nqo>
+  // CHECK: qnn.conv2d {{.*}} groups 3 {data_layout = "NHWC"} : (tensor<?x8x7x3x
+  %1 = qnn.conv2d %x, %dw strides [1, 1] dilations [1, 1] padding [1, 1, 1, 1] groups 3 {data_layout = "NHWC"} : (tensor<?x8x7x3x!nqx>, tensor<6x3x3x1x!nqw2>) -> tensor<?x8x7x6x!nqo>
+  return %0, %1 : tensor<?x4x6x2x!nqo>, tensor<?x8x7x6x!nqo>
+}

@@ -543,6 +543,15 @@ MODELS = {
         [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=3)],
         [tensor("x", F, [1, 4, 5, 5])], [tensor("y", F, None)],
         [const("w", np.ones((4, 2, 3, 3), np.float32))]),
+    "conv_dynamic_same": lambda: model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                          auto_pad="SAME_UPPER")],
+        [tensor("x", F, [1, 2, "H", "W"])], [tensor("y", F, None)],
+        [const("w", np.ones((4, 2, 3, 3), np.float32))]),
+    "conv_dynamic_1d": lambda: model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+        [tensor("x", F, [1, 2, "W"])], [tensor("y", F, None)],
+        [const("w", np.ones((4, 2, 3), np.float32))]),
     "qdq_int16_opset21": qdq_int16_opset21,
     "blocked_dq": blocked_dq,
     "blocked_partial": lambda: blocked_dq(block=4, scales=np.ones((4, 2), np.float32),

@@ -394,7 +394,29 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
                       int64_t groups,
                       function_ref<InFlightDiagnostic()> emitError,
                       ArrayRef<int64_t> weightAbsCentredSums) {
+  return verifyTypes(inputType, weightType, biasType, resultType, strides,
+                     dilations, padding, groups, "NCHW", emitError,
+                     weightAbsCentredSums);
+}
+
+LogicalResult
+Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
+                      Type resultType, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> padding,
+                      int64_t groups, StringRef dataLayout,
+                      function_ref<InFlightDiagnostic()> emitError,
+                      ArrayRef<int64_t> weightAbsCentredSums) {
   static const ContractionNames names{"input", "weight", "F"};
+  if (dataLayout != "NCHW" && dataLayout != "NHWC")
+    return emitError() << "data_layout must be \"NCHW\" or \"NHWC\", got \""
+                       << dataLayout << "\"";
+  bool channelsLast = dataLayout == "NHWC";
+  // Positions of the channel and the first spatial dimension in the input
+  // and result, and of the channels per group and the first kernel
+  // dimension in the weights (FCHW or OHWI).
+  int64_t channelDim = channelsLast ? 3 : 1, spatialDim = channelsLast ? 1 : 2;
+  int64_t weightChannelDim = channelsLast ? 3 : 1,
+          kernelDim = channelsLast ? 1 : 2;
   std::optional<UniformParams> input, weight, result;
   if (failed(verifyContractionOperands(inputType, weightType, resultType, names,
                                        input, weight, result, emitError)))
@@ -412,17 +434,17 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
   if (inputTensor.getRank() != 4 || weightTensor.getRank() != 4 ||
       resultTensor.getRank() != 4)
     return emitError() << "input, weight and result must have rank 4 "
-                          "(NCHW, FCHW, NCHW), got ranks "
-                       << inputTensor.getRank() << ", "
+                       << (channelsLast ? "(NHWC, OHWI, NHWC)"
+                                        : "(NCHW, FCHW, NCHW)")
+                       << ", got ranks " << inputTensor.getRank() << ", "
                        << weightTensor.getRank() << " and "
                        << resultTensor.getRank();
   // The lowering builds the window and the i32 bound from these sizes.
-  if (ShapedType::isDynamic(inputTensor.getDimSize(1)) ||
-      ShapedType::isDynamic(inputTensor.getDimSize(2)) ||
-      ShapedType::isDynamic(inputTensor.getDimSize(3)) ||
+  // N, H and W may be dynamic: the lowering computes the output sizes.
+  if (ShapedType::isDynamic(inputTensor.getDimSize(channelDim)) ||
       !weightTensor.hasStaticShape())
-    return emitError() << "input channels and spatial sizes and the weight "
-                          "shape must be static, got "
+    return emitError() << "input channels and the weight shape must be "
+                          "static, got "
                        << inputType << " and " << weightType;
   if (weight->isPerAxis() && *weight->axis != 0)
     return emitError() << "per-axis weight must be quantized on axis 0 (the "
@@ -434,21 +456,25 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
 
   ArrayRef<int64_t> in = inputTensor.getShape();
   ArrayRef<int64_t> w = weightTensor.getShape();
-  int64_t channels = in[1], filters = w[0];
+  int64_t channels = in[channelDim], filters = w[0];
   if (channels % groups != 0 || filters % groups != 0)
     return emitError() << "groups " << groups << " must divide the " << channels
                        << " input channels and the " << filters
                        << " output channels";
-  if (w[1] != channels / groups)
-    return emitError() << "weight dimension 1 must be input channels / "
-                          "groups = "
-                       << channels / groups << ", got " << w[1];
+  if (w[weightChannelDim] != channels / groups)
+    return emitError() << "weight dimension " << weightChannelDim
+                       << " must be input channels / groups = "
+                       << channels / groups << ", got " << w[weightChannelDim];
 
   // Window arithmetic, as ONNX Conv (floor).
   SmallVector<int64_t, 2> outSizes;
   for (int d = 0; d < 2; ++d) {
-    int64_t padded = in[2 + d] + padding[d] + padding[2 + d];
-    int64_t extent = (w[2 + d] - 1) * dilations[d] + 1;
+    if (ShapedType::isDynamic(in[spatialDim + d])) {
+      outSizes.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t padded = in[spatialDim + d] + padding[d] + padding[2 + d];
+    int64_t extent = (w[kernelDim + d] - 1) * dilations[d] + 1;
     if (padded < extent)
       return emitError() << "the dilated kernel (" << extent
                          << ") is larger than the padded input (" << padded
@@ -456,12 +482,23 @@ Conv2DOp::verifyTypes(Type inputType, Type weightType, Type biasType,
     outSizes.push_back((padded - extent) / strides[d] + 1);
   }
   ArrayRef<int64_t> out = resultTensor.getShape();
-  if (!sameOrDynamic(out[0], in[0]) || out[1] != filters ||
-      out[2] != outSizes[0] || out[3] != outSizes[1])
+  auto size = [](int64_t v) {
+    return ShapedType::isDynamic(v) ? std::string("?") : std::to_string(v);
+  };
+  // A dynamic input size needs a dynamic output size, which the lowering
+  // computes; a static one fixes it.
+  if (!sameOrDynamic(out[0], in[0]) || out[channelDim] != filters ||
+      out[spatialDim] != outSizes[0] || out[spatialDim + 1] != outSizes[1]) {
+    if (channelsLast)
+      return emitError() << "result shape must be [N, OH, OW, F] = ["
+                         << size(in[0]) << ", " << size(outSizes[0]) << ", "
+                         << size(outSizes[1]) << ", " << filters << "], got "
+                         << resultType;
     return emitError() << "result shape must be [N, F, OH, OW] = ["
-                       << (ShapedType::isDynamic(in[0]) ? "?" : Twine(in[0]))
-                       << ", " << filters << ", " << outSizes[0] << ", "
-                       << outSizes[1] << "], got " << resultType;
+                       << size(in[0]) << ", " << filters << ", "
+                       << size(outSizes[0]) << ", " << size(outSizes[1])
+                       << "], got " << resultType;
+  }
 
   if (failed(verifyAccumulatorFits(w[1] * w[2] * w[3], *input, *weight,
                                    weightAbsCentredSums, emitError)))
@@ -484,7 +521,8 @@ LogicalResult Conv2DOp::verify() {
                             WeightChannelDim::First);
   if (failed(verifyTypes(getInput().getType(), getWeight().getType(), biasType,
                          getResult().getType(), getStrides(), getDilations(),
-                         getPadding(), getGroups(), emitError, weightBound)))
+                         getPadding(), getGroups(), getDataLayout(), emitError,
+                         weightBound)))
     return failure();
   return verifyZeroPointCorrections(getZeroPointCorrections(), getInput(),
                                     getWeight(), /*weightsShared=*/true,

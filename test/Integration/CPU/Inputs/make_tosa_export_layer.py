@@ -6,12 +6,16 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #
 # ===---------------------------------------------------------------------=== #
-"""make_tosa_export_layer.py MODE OUT_DIR [linear|conv|depthwise]: writes
+"""make_tosa_export_layer.py MODE OUT_DIR [linear|conv|depthwise|conv-nhwc|
+depthwise-nhwc|grouped|elementwise-u8|elementwise-i8]: writes
 layer.mlir and x.npy. linear: a uint8 input quantized in the function,
 qnn.matmul with per-channel int8 weights and an int32 bias, then a
 qnn.requantize; conv: qnn.conv2d (NCHW, per-channel weights, bias, stride 2,
 asymmetric padding); depthwise: qnn.conv2d with one group per channel and a
-channel multiplier of 2. All recorded in requant MODE, with arbitrary
+channel multiplier of 2; -nhwc: the same with data_layout "NHWC" (OHWI
+weights); grouped: 2 groups of 2 channels; elementwise-*: qnn.mul by a
+broadcast constant, qnn.clamp and qnn.lookup, on uint8 or int8. All
+recorded in requant MODE, with arbitrary
 scales (not powers of two) so that rounding matters."""
 
 import sys
@@ -57,13 +61,43 @@ if kind == "linear":
       }}
     }}
     """
+elif kind.startswith("elementwise"):
+    # qnn.mul by a broadcast constant, qnn.clamp, qnn.lookup: 8-bit storage
+    # of the kind's signedness (u8 tests TOSA's signed clamp and table).
+    unsigned = kind == "elementwise-u8"
+    st, lo, hi = ("u8", 0, 255) if unsigned else ("i8", -128, 127)
+    zp = (lambda v: v + 128) if unsigned else (lambda v: v)
+    n, c, h, w_in = 4, 3, 9, 9
+    xt = f"{n}x{c}x{h}x{w_in}"
+    qx = f"!quant.uniform<{st}:f32, 0.0371:{zp(3)}>"
+    qc = f"!quant.uniform<{st}:f32, 0.0113:{zp(-7)}>"
+    qm = f"!quant.uniform<{st}:f32, 0.0437:{zp(-2)}>"
+    qt = f"!quant.uniform<{st}:f32, 0.0517:{zp(11)}>"
+    factors = rng.integers(lo, hi + 1, (c, 1, 1))
+    table = rng.integers(lo, hi + 1, 256)
+    text = f"""{header}
+  func.func @layer(%x: tensor<{xt}xf32>) -> tensor<{xt}xf32> attributes {{llvm.emit_c_interface}} {{
+    %xq = quant.qcast %x : tensor<{xt}xf32> to tensor<{xt}x{qx}>
+    %ci = arith.constant {dense(factors)} : tensor<{c}x1x1xi8>
+    %cq = quant.scast %ci : tensor<{c}x1x1xi8> to tensor<{c}x1x1x{qc}>
+    %m = qnn.mul %xq, %cq : (tensor<{xt}x{qx}>, tensor<{c}x1x1x{qc}>) -> tensor<{xt}x{qm}>
+    %r = qnn.clamp %m min {zp(-40)} max {zp(90)} : tensor<{xt}x{qm}>
+    %t = qnn.lookup %r table {dense(table)} : tensor<256xi64> : (tensor<{xt}x{qm}>) -> tensor<{xt}x{qt}>
+    %d = quant.dcast %t : tensor<{xt}x{qt}> to tensor<{xt}xf32>
+    return %d : tensor<{xt}xf32>
+  }}
+}}
+"""
 else:
-    depthwise = kind == "depthwise"
+    depthwise = kind.startswith("depthwise")
+    nhwc = kind.endswith("-nhwc")
     n, c, h, w_in = 3, 4, 11, 11
-    f, cg = (8, 1) if depthwise else (6, 4)
-    groups = c if depthwise else 1
+    f, cg = (8, 1) if depthwise else (6, 2) if kind == "grouped" else (6, 4)
+    groups = c if depthwise else c // cg
     s_w = rng.uniform(0.002, 0.02, f)
     weights = rng.integers(-127, 128, (f, cg, 3, 3))
+    if nhwc:  # OHWI
+        weights = weights.transpose(0, 2, 3, 1)
     bias = rng.integers(-3000, 3000, f)
     padding, strides = ([1, 1, 1, 1], [1, 1]) if depthwise else ([1, 0, 2, 1], [2, 2])
     oh = (h + padding[0] + padding[2] - 3) // strides[0] + 1
@@ -73,6 +107,11 @@ else:
     qy = "!quant.uniform<i8:f32, 0.173:-9>"
     xt, wt = f"{n}x{c}x{h}x{w_in}", f"{f}x{cg}x3x3"
     yt = f"{n}x{f}x{oh}x{ow}"
+    layout = ""
+    if nhwc:
+        xt, wt = f"{n}x{h}x{w_in}x{c}", f"{f}x3x3x{cg}"
+        yt = f"{n}x{oh}x{ow}x{f}"
+        layout = ' {data_layout = "NHWC"}'
     text = f"""{header}
   func.func @layer(%x: tensor<{xt}xf32>) -> tensor<{yt}xf32> attributes {{llvm.emit_c_interface}} {{
     %xq = quant.qcast %x : tensor<{xt}xf32> to tensor<{xt}x{qa}>
@@ -80,7 +119,7 @@ else:
     %wq = quant.scast %wi : tensor<{wt}xi8> to tensor<{wt}x{qw}>
     %bi = arith.constant {dense(bias)} : tensor<{f}xi32>
     %bq = quant.scast %bi : tensor<{f}xi32> to tensor<{f}x{qb}>
-    %y = qnn.conv2d %xq, %wq bias %bq strides {strides} dilations [1, 1] padding {padding} groups {groups} : (tensor<{xt}x{qa}>, tensor<{wt}x{qw}>, tensor<{f}x{qb}>) -> tensor<{yt}x{qy}>
+    %y = qnn.conv2d %xq, %wq bias %bq strides {strides} dilations [1, 1] padding {padding} groups {groups}{layout} : (tensor<{xt}x{qa}>, tensor<{wt}x{qw}>, tensor<{f}x{qb}>) -> tensor<{yt}x{qy}>
     %d = quant.dcast %y : tensor<{yt}x{qy}> to tensor<{yt}xf32>
     return %d : tensor<{yt}xf32>
   }}
@@ -88,5 +127,7 @@ else:
 """
 with open(f"{out}/layer.mlir", "w") as f:
     f.write(text)
-shape = (m, k) if kind == "linear" else (n, c, h, w_in)
+shape = ((m, k) if kind == "linear" else
+         (4, 3, 9, 9) if kind.startswith("elementwise") else
+         (n, h, w_in, c) if kind.endswith("-nhwc") else (n, c, h, w_in))
 np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, shape).astype(np.float32))

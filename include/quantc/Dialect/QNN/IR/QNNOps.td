@@ -155,8 +155,9 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
     padded with 0.0 does), and the output quantization taken from the result
     type. ONNX `QLinearConv` semantics.
 
-    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C`, `H`, `W`
-      static (`N` may be dynamic).
+    - `input`: `[N, C, H, W]`, per-tensor `!quant.uniform`; `C` static
+      (`N`, `H`, `W` may be dynamic; a dynamic `H` or `W` gives a dynamic
+      `OH` or `OW`, computed when lowered).
     - `weight`: `[F, C/G, KH, KW]`, static, per-tensor or per-axis on axis 0
       (the output channel).
     - `bias` (optional): `[F]`, 32-bit signed storage, zero point 0, scale
@@ -179,6 +180,12 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
     `K = C/G * KH * KW`; only with a constant `weight`, which the verifier
     recomputes it from.
 
+    `data_layout = "NHWC"` (default `"NCHW"`, as above) takes the channels
+    last, as TOSA and TFLite do: `input` `[N, H, W, C]`, `weight`
+    `[F, KH, KW, C/G]` (OHWI, also for depthwise: `[C * M, KH, KW, 1]`),
+    `result` `[N, OH, OW, F]`; per-axis weights and the bias stay on the
+    output channel (weight axis 0). Same arithmetic, other positions.
+
     ```mlir
     %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1]
              padding [1, 1, 1, 1] groups 1
@@ -194,7 +201,8 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$padding, I64Attr:$groups,
-                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections);
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections,
+                       DefaultValuedStrAttr<StrAttr, "NCHW">:$data_layout);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`bias` $bias^)? `strides` $strides
@@ -208,9 +216,11 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
                    "::mlir::Value":$weight, "::mlir::Value":$bias,
                    "::llvm::ArrayRef<int64_t>":$strides,
                    "::llvm::ArrayRef<int64_t>":$dilations,
-                   "::llvm::ArrayRef<int64_t>":$padding, "int64_t":$groups), [{
+                   "::llvm::ArrayRef<int64_t>":$padding, "int64_t":$groups,
+                   CArg<"::llvm::StringRef", "\"NCHW\"">:$dataLayout), [{
       build($_builder, $_state, result, input, weight, bias, strides,
-            dilations, padding, groups, /*zero_point_corrections=*/nullptr);
+            dilations, padding, groups, /*zero_point_corrections=*/nullptr,
+            dataLayout);
     }]>
   ];
   let hasVerifier = 1;
@@ -225,6 +235,16 @@ def QNN_Conv2DOp : QNN_Op<"conv2d", [Pure]> {
         int64_t groups,
         ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
         ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {});
+    /// The same for a `dataLayout` ("NCHW" or "NHWC").
+    static ::llvm::LogicalResult verifyTypes(
+        ::mlir::Type input, ::mlir::Type weight, ::mlir::Type bias,
+        ::mlir::Type result, ::llvm::ArrayRef<int64_t> strides,
+        ::llvm::ArrayRef<int64_t> dilations, ::llvm::ArrayRef<int64_t> padding,
+        int64_t groups, ::llvm::StringRef dataLayout,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
+        ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {});
+    /// Whether the channels are last (input NHWC, weights OHWI).
+    bool isChannelsLast() { return getDataLayout() == "NHWC"; }
   }];
 }
 
