@@ -82,3 +82,15 @@ try:
         config.available_features.add("x86-vnni")
 except OSError:
     pass
+
+# CUDA's PTX assembler (at /usr/local/cuda/bin on the build and CI machines)
+# checks the PTX of quant-nvptx-pipeline (test/GPU); no GPU is needed. cuda.h
+# lets the driver-API launcher of runtime/cuda compile.
+cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = os.path.join(cuda_root, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+if os.path.isfile(os.path.join(cuda_root, "include", "cuda.h")):
+    config.available_features.add("cuda-headers")
+    config.substitutions.append(("%cuda_root", cuda_root))
