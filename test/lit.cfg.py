@@ -84,13 +84,19 @@ except OSError:
     pass
 
 # CUDA's PTX assembler (at /usr/local/cuda/bin on the build and CI machines)
-# checks the PTX of quant-nvptx-pipeline (test/GPU); no GPU is needed. cuda.h
-# lets the driver-API launcher of runtime/cuda compile.
+# checks the PTX of quant-nvptx-pipeline (test/GPU); no GPU is needed.
 cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
 ptxas = os.path.join(cuda_root, "bin", "ptxas")
 if os.access(ptxas, os.X_OK):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
-if os.path.isfile(os.path.join(cuda_root, "include", "cuda.h")):
-    config.available_features.add("cuda-headers")
-    config.substitutions.append(("%cuda_root", cuda_root))
+# quant-cuda-launch is built where cuda.h is (lib/Runtime/CUDA).
+if os.path.isfile(os.path.join(config.quantc_tools_dir, "quant-cuda-launch")):
+    config.available_features.add("cuda-launcher")
+    llvm_config.add_tool_substitutions(["quant-cuda-launch"],
+                                       [config.quantc_tools_dir])
+# CUDA's link stub of libcuda: every driver call fails, deterministically.
+cuda_stub = os.path.join(cuda_root, "lib64", "stubs", "libcuda.so")
+if os.path.isfile(cuda_stub):
+    config.available_features.add("cuda-stub")
+    config.substitutions.append(("%cuda_stub", cuda_stub))
