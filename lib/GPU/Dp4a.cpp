@@ -31,42 +31,6 @@ namespace {
 
 using DotType = NVVM::DotAccumulateType;
 
-/// The minimum PTX ISA version (times 10) of each supported chip, as the
-/// NVPTX backend requires it (it aborts on a lower one).
-std::optional<int> minimumPTXVersion(StringRef chip) {
-  if (chip == "sm_80")
-    return 70;
-  if (chip == "sm_90")
-    return 78;
-  return std::nullopt;
-}
-
-/// Checks `chip` and `features` before the backend sees them.
-LogicalResult verifyTarget(ModuleOp module, StringRef chip,
-                           StringRef features) {
-  std::optional<int> minimum = minimumPTXVersion(chip);
-  if (!minimum)
-    return module.emitError() << "unsupported NVPTX chip '" << chip
-                              << "': the NVPTX pipeline targets sm_80 or sm_90";
-  SmallVector<StringRef> parts;
-  features.split(parts, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  for (StringRef part : parts) {
-    int version = 0;
-    if (!part.consume_front("+ptx"))
-      continue;
-    if (part.getAsInteger(10, version))
-      return module.emitError()
-             << "malformed PTX version feature '+ptx" << part
-             << "' (expected +ptxNN, e.g. +ptx80)";
-    if (version < *minimum)
-      return module.emitError()
-             << "PTX ISA " << version / 10 << "." << version % 10
-             << " ('+ptx" << version << "') does not support " << chip
-             << ": it needs +ptx" << *minimum << " or later";
-  }
-  return success();
-}
-
 /// Whether `value` is `arith.extsi`/`arith.extui` of an i8 block argument;
 /// sets `argument` and `type`.
 bool matchByteExtension(Value value, BlockArgument &argument, DotType &type) {
@@ -265,9 +229,6 @@ struct GPUDp4aPass : public quantc::impl::GPUDp4aPassBase<GPUDp4aPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (failed(verifyTarget(module, chip, features)))
-      return signalPassFailure();
-
     SmallVector<std::pair<linalg::GenericOp, ByteContraction>> candidates;
     WalkResult walk = module.walk([&](linalg::GenericOp op) {
       if (op.hasPureTensorSemantics()) {

@@ -122,16 +122,22 @@ void quantc::buildNVPTXPipeline(OpPassManager &pm,
   addTosaToLinalgPasses(pm);
   addBufferizationPasses(pm);
 
-  GPUDp4aPassOptions dp4a;
-  dp4a.chip = options.chip;
-  dp4a.features = resolvePTXFeatures(options);
-  dp4a.emulateDp4a = options.emulateOnCPU;
-  pm.addPass(createGPUDp4aPass(dp4a));
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   SmallVector<int64_t> tileSizes(options.tileSizes.begin(),
                                  options.tileSizes.end());
   if (tileSizes.empty())
     tileSizes = {16, 16};
+  GPUCheckTargetPassOptions check;
+  check.chip = options.chip;
+  check.features = resolvePTXFeatures(options);
+  check.tileSizes = tileSizes;
+  // The host runs dynamic shapes; kernels with bare pointers cannot.
+  check.staticShapes = !options.emulateOnCPU;
+  pm.addPass(createGPUCheckTargetPass(check));
+
+  GPUDp4aPassOptions dp4a;
+  dp4a.emulateDp4a = options.emulateOnCPU;
+  pm.addPass(createGPUDp4aPass(dp4a));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   // Constant inner bounds (a guard in the body instead of a min), which
   // convert-parallel-loops-to-gpu needs for the thread counts.
   pm.addNestedPass<func::FuncOp>(

@@ -57,17 +57,8 @@ def GPUDp4aPass : Pass<"quant-gpu-dp4a", "::mlir::ModuleOp"> {
     instead (each byte sign- or zero-extended to i32, multiplied, summed
     into the accumulator, wrapping), so the same loop nest runs on a CPU:
     the execution check of the GPU path ([GPU.md](../GPU.md)).
-
-    `chip` and `features` are the NVPTX target of the pipeline; they are
-    checked here, before anything is serialized: `chip` must be `sm_80` or
-    `sm_90`, and a `+ptxNN` feature must give a PTX ISA version the chip
-    has (7.0 for sm_80, 7.8 for sm_90).
   }];
   let options = [
-    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
-           "NVPTX target chip: sm_80 or sm_90">,
-    Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
-           "NVPTX target features (+ptxNN, the PTX ISA version)">,
     Option<"emulateDp4a", "emulate-dp4a", "bool", /*default=*/"false",
            "Write the dot products as their arith definition (for running "
            "the loop nest on a CPU)">,
@@ -80,6 +71,34 @@ def GPUDp4aPass : Pass<"quant-gpu-dp4a", "::mlir::ModuleOp"> {
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::NVVM::NVVMDialect"
+  ];
+}
+
+def GPUCheckTargetPass : Pass<"quant-gpu-check-target", "::mlir::ModuleOp"> {
+  let summary = "Check what quant-nvptx-pipeline would otherwise fail on late "
+                "or abort on";
+  let description = [{
+    The first step of `quant-nvptx-pipeline` after bufferization. Checks,
+    with an error naming the value or option:
+
+    - `chip` is `sm_80` or `sm_90`, and a `+ptxNN` in `features` gives a
+      PTX ISA version the chip has (7.0 for sm_80, 7.8 for sm_90): the NVPTX
+      backend aborts the process on either;
+    - `tile-sizes` (the threads of a block along the tiled dimensions) are
+      positive and multiply to at most 1024, the threads a block may have;
+    - with `static-shapes`, every buffer of the functions (arguments,
+      results, allocations) has a static shape: kernels take bare device
+      pointers, which carry no sizes.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_80\"",
+           "NVPTX target chip: sm_80 or sm_90">,
+    Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
+           "NVPTX target features (+ptxNN, the PTX ISA version)">,
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "Threads per block along the tiled dimensions">,
+    Option<"staticShapes", "static-shapes", "bool", /*default=*/"true",
+           "Require static buffer shapes (kernels take bare pointers)">,
   ];
 }
 
