@@ -148,8 +148,12 @@ void quantc::buildNVPTXPipeline(OpPassManager &pm,
     return;
   }
 
-  // Outer tile loops to blocks, inner ones to threads.
-  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  // Outer tile loops to blocks, inner ones to threads; the innermost
+  // dimension on x, so that neighbouring threads of a warp touch
+  // neighbouring elements of row-major buffers (coalesced accesses).
+  GpuMapParallelLoopsPassOptions mapping;
+  mapping.mappingPolicyStr = "innermost-first";
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createLowerAffinePass());

@@ -20,7 +20,7 @@
 // GPU-DAG:       %[[C2:.*]] = arith.constant 2 : index
 // GPU-DAG:       %[[C16:.*]] = arith.constant 16 : index
 // GPU:           gpu.launch_func @linear_kernel::@linear_kernel blocks in
-// GPU:           gpu.launch_func @linear_kernel::@linear_kernel_0 blocks in (%[[C2]], %[[C1]], %[[C1]]) threads in (%[[C16]], %[[C16]], %[[C1]]) args(%{{.*}} : memref<32x16xi32>, %[[X]] : memref<32x64xi8>, %[[W]] : memref<64x16xi8>)
+// GPU:           gpu.launch_func @linear_kernel::@linear_kernel_0 blocks in (%[[C1]], %[[C2]], %[[C1]]) threads in (%[[C16]], %[[C16]], %[[C1]]) args(%{{.*}} : memref<32x16xi32>, %[[X]] : memref<32x64xi8>, %[[W]] : memref<64x16xi8>)
 // GPU:         gpu.module @linear_kernel {
 // GPU:           gpu.func @linear_kernel_0(%{{.*}}: memref<32x16xi32>, %{{.*}}: memref<32x64xi8>, %{{.*}}: memref<64x16xi8>) kernel
 // GPU:             gpu.block_id x
