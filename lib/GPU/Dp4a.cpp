@@ -90,6 +90,9 @@ std::optional<ByteContraction> matchByteContraction(linalg::GenericOp op) {
   SmallVector<unsigned> reductions;
   op.getReductionDims(reductions);
   contraction.reductionDim = reductions.front();
+  // Each output element is one accumulator.
+  if (op.getIndexingMapsArray()[2].isFunctionOfDim(contraction.reductionDim))
+    return std::nullopt;
   return contraction;
 }
 
