@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
-#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -138,10 +137,9 @@ void quantc::buildNVPTXPipeline(OpPassManager &pm,
   dp4a.emulateDp4a = options.emulateOnCPU;
   pm.addPass(createGPUDp4aPass(dp4a));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  // Constant inner bounds (a guard in the body instead of a min), which
-  // convert-parallel-loops-to-gpu needs for the thread counts.
-  pm.addNestedPass<func::FuncOp>(
-      createParallelLoopTilingPass(tileSizes, /*noMinMaxBounds=*/true));
+  GPUTileParallelLoopsPassOptions tiling;
+  tiling.tileSizes = tileSizes;
+  pm.addNestedPass<func::FuncOp>(createGPUTileParallelLoopsPass(tiling));
   if (options.emulateOnCPU) {
     // The tiled dp4a-form loop nest, run sequentially on the host.
     addLoopsToLLVMPasses(pm, /*withVectors=*/true);

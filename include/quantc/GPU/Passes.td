@@ -102,6 +102,40 @@ def GPUCheckTargetPass : Pass<"quant-gpu-check-target", "::mlir::ModuleOp"> {
   ];
 }
 
+def GPUTileParallelLoopsPass
+    : Pass<"quant-gpu-tile-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Tile the innermost dimensions of each scf.parallel into "
+                "blocks of threads";
+  let description = [{
+    Tiles each outermost `scf.parallel` (upstream's `tileParallelLoop`,
+    with constant inner bounds and a guard for partial tiles) with
+    `tile-sizes` aligned to its *innermost* dimensions, the leading ones
+    left at 1: a `[1, M, N]` matmul output gets 16x16 tiles on M and N,
+    where `scf-parallel-loop-tiling` would tile the batch of 1 and M. With
+    `gpu-map-parallel-loops{mapping-policy=innermost-first}` the tile loop
+    goes to blocks, the intra-tile loop to threads, the last dimension on
+    x. A loop with fewer dimensions than `tile-sizes` takes the last ones.
+
+    ```mlir
+    scf.parallel (%b, %m, %n) = (%c0, %c0, %c0) to (%c1, %c5, %c6) step (%c1, %c1, %c1)
+    // tile-sizes=16,16 ->
+    scf.parallel (%b, %m, %n) = ... step (%c1, %c16, %c16) {
+      scf.parallel (%i, %j, %k) = (%c0, %c0, %c0) to (%c1, %c16, %c16) ... {
+        scf.if (in bounds) { ... }
+    ```
+
+    No diagnostics: `quant-gpu-check-target` checks the sizes first in the
+    pipeline.
+  }];
+  let options = [
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "Tile sizes of the innermost dimensions (default 16,16)">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def GPUMergeKernelModulesPass
     : Pass<"quant-gpu-merge-kernel-modules", "::mlir::ModuleOp"> {
   let summary = "Move every outlined kernel into one gpu.module";

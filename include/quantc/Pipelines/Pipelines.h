@@ -73,7 +73,7 @@ struct NVPTXPipelineOptions
       llvm::cl::init("")};
   ListOption<int64_t> tileSizes{
       *this, "tile-sizes",
-      llvm::cl::desc("Tile sizes of the leading parallel loop dimensions: "
+      llvm::cl::desc("Tile sizes of the innermost parallel loop dimensions: "
                      "threads per block along each (default 16,16)")};
   Option<bool> emulateOnCPU{
       *this, "emulate-on-cpu",
