@@ -8,6 +8,7 @@
 
 #include "quantc/InitAll.h"
 #include "quantc/Conversion/Passes.h"
+#include "quantc/GPU/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Transforms/Passes.h"
@@ -67,10 +68,12 @@ void quantc::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::index::registerConvertIndexToLLVMInterface(registry);
   mlir::registerConvertMathToLLVMInterface(registry);
   mlir::registerConvertMemRefToLLVMInterface(registry);
+  registerNVPTXPipelineDependencies(registry);
 }
 
 void quantc::registerAllPasses() {
   registerQuantCTransformsPasses();
   registerQuantCConversionPasses();
+  registerQuantCGPUPasses();
   registerPipelines();
 }

@@ -97,3 +97,20 @@ if aarch64_cxx and qemu_aarch64 and os.path.isdir("/usr/aarch64-linux-gnu"):
     config.substitutions.append(("%aarch64_cxx", aarch64_cxx))
     config.substitutions.append(
         ("%qemu_aarch64", qemu_aarch64 + " -L /usr/aarch64-linux-gnu"))
+# CUDA's PTX assembler (at /usr/local/cuda/bin on the build and CI machines)
+# checks the PTX of quant-nvptx-pipeline (test/GPU); no GPU is needed.
+cuda_root = os.environ.get("CUDA_HOME", "/usr/local/cuda")
+ptxas = os.path.join(cuda_root, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+# quant-cuda-launch is built where cuda.h is (lib/Runtime/CUDA).
+if os.path.isfile(os.path.join(config.quantc_tools_dir, "quant-cuda-launch")):
+    config.available_features.add("cuda-launcher")
+    llvm_config.add_tool_substitutions(["quant-cuda-launch"],
+                                       [config.quantc_tools_dir])
+# CUDA's link stub of libcuda: every driver call fails, deterministically.
+cuda_stub = os.path.join(cuda_root, "lib64", "stubs", "libcuda.so")
+if os.path.isfile(cuda_stub):
+    config.available_features.add("cuda-stub")
+    config.substitutions.append(("%cuda_stub", cuda_stub))

@@ -8,6 +8,7 @@
 
 #include "quantc/Pipelines/Pipelines.h"
 #include "quantc/Conversion/Passes.h"
+#include "quantc/GPU/Passes.h"
 #include "quantc/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -15,6 +16,12 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -37,13 +44,10 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   pm.addPass(createLowerQNNPass(lowerOptions));
 }
 
-/// Linalg/TOSA on tensors to the LLVM dialect. `options` says which vector
-/// code a target's vectorization left; `x86`, if set, adds quant-x86-vnni on
-/// the bufferized contractions before the remaining linalg ops become loops,
-/// then vector (and with threads, OpenMP) lowering.
-static void buildLinalgToLLVM(OpPassManager &pm,
-                              const LinalgToLLVMOptions &options,
-                              const X86PipelineOptions *x86) {
+/// TOSA on tensors -> linalg, arith and tensor ops; per-tensor parameters
+/// as immediates (which also keeps One-Shot Bufferize linear in the number
+/// of layers).
+static void addTosaToLinalgPasses(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   // include-apply-rescale: tosa.rescale (from TOSA integer input, or
@@ -54,23 +58,32 @@ static void buildLinalgToLLVM(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass(toArith));
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
-  // Per-tensor parameters as immediates: also keeps One-Shot Bufferize
-  // linear in the number of layers.
   pm.addPass(createInlineSplatOperandsPass());
+}
 
+/// Tensors -> buffers, each freed after its last use.
+static void addBufferizationPasses(OpPassManager &pm) {
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Frees each buffer after its last use; upstream's deallocation
-  // pipeline for anything but straight-line functions.
+  // Upstream's deallocation pipeline for anything but straight-line
+  // functions; it clones buffers a function returns without owning them
+  // (an argument, a view of one).
   pm.addPass(createDeallocateBuffersPass());
-  // The deallocation pipeline clones buffers a function returns without
-  // owning them (an argument, a view of one).
   pm.addPass(createConvertBufferizationToMemRefPass());
+}
 
+/// Buffers (linalg ops, scf, vector ops) -> the LLVM dialect. `options` says
+/// which vector code a target's vectorization left; `x86`, if set, adds
+/// quant-x86-vnni on the bufferized contractions before the remaining
+/// linalg ops become loops, then vector (and with threads, OpenMP)
+/// lowering.
+static void addLoopsToLLVMPasses(OpPassManager &pm,
+                                 const LinalgToLLVMOptions &options,
+                                 const X86PipelineOptions *x86 = nullptr) {
   if (x86) {
     X86VNNIPassOptions vnni;
     vnni.tileRows = x86->tileRows;
@@ -123,12 +136,14 @@ static void buildLinalgToLLVM(OpPassManager &pm,
   if (x86 && x86->threads > 1)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createDropRequantModePass());
+  pm.addPass(quantc::createDropRequantModePass());
 }
 
 void quantc::buildLinalgToLLVMPipeline(OpPassManager &pm,
                                        const LinalgToLLVMOptions &options) {
-  buildLinalgToLLVM(pm, options, nullptr);
+  addTosaToLinalgPasses(pm);
+  addBufferizationPasses(pm);
+  addLoopsToLLVMPasses(pm, options);
 }
 
 void quantc::buildCPUPipeline(OpPassManager &pm,
@@ -143,7 +158,9 @@ void quantc::buildX86Pipeline(OpPassManager &pm,
   front.emulateQDQ = options.emulateQDQ;
   front.requantMode = options.requantMode;
   buildQuantizedToLinalgPipeline(pm, front);
-  buildLinalgToLLVM(pm, LinalgToLLVMOptions{}, &options);
+  addTosaToLinalgPasses(pm);
+  addBufferizationPasses(pm);
+  addLoopsToLLVMPasses(pm, LinalgToLLVMOptions{}, &options);
 }
 
 void quantc::buildAArch64Pipeline(OpPassManager &pm,
@@ -161,6 +178,113 @@ void quantc::buildAArch64Pipeline(OpPassManager &pm,
   toLLVM.lowerVectors = true;
   toLLVM.armNeon = true;
   buildLinalgToLLVMPipeline(pm, toLLVM);
+}
+
+//===----------------------------------------------------------------------===//
+// NVPTX.
+//===----------------------------------------------------------------------===//
+
+std::string quantc::resolvePTXFeatures(const NVPTXPipelineOptions &options) {
+  if (!options.features.empty())
+    return options.features;
+  // PTX ISA 8.0 (CUDA 12.0) has both chips; sm_90 needs 7.8 at least.
+  return "+ptx80";
+}
+
+void quantc::buildNVPTXPipeline(OpPassManager &pm,
+                                const NVPTXPipelineOptions &options) {
+  CPUPipelineOptions front;
+  front.requantMode = options.requantMode;
+  buildQuantizedToLinalgPipeline(pm, front);
+  addTosaToLinalgPasses(pm);
+  addBufferizationPasses(pm);
+
+  SmallVector<int64_t> tileSizes(options.tileSizes.begin(),
+                                 options.tileSizes.end());
+  if (tileSizes.empty())
+    tileSizes = {16, 16};
+  GPUCheckTargetPassOptions check;
+  check.chip = options.chip;
+  check.features = resolvePTXFeatures(options);
+  check.tileSizes = tileSizes;
+  // The host runs dynamic shapes; kernels with bare pointers cannot.
+  check.staticShapes = !options.emulateOnCPU;
+  pm.addPass(createGPUCheckTargetPass(check));
+
+  GPUDp4aPassOptions dp4a;
+  dp4a.emulateDp4a = options.emulateOnCPU;
+  pm.addPass(createGPUDp4aPass(dp4a));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  GPUTileParallelLoopsPassOptions tiling;
+  tiling.tileSizes = tileSizes;
+  pm.addNestedPass<func::FuncOp>(createGPUTileParallelLoopsPass(tiling));
+  if (options.emulateOnCPU) {
+    // The tiled dp4a-form loop nest, run sequentially on the host.
+    LinalgToLLVMOptions vectors;
+    vectors.lowerVectors = true;
+    addLoopsToLLVMPasses(pm, vectors);
+    return;
+  }
+
+  // Outer tile loops to blocks, inner ones to threads; the innermost
+  // dimension on x, so that neighbouring threads of a warp touch
+  // neighbouring elements of row-major buffers (coalesced accesses).
+  GpuMapParallelLoopsPassOptions mapping;
+  mapping.mappingPolicyStr = "innermost-first";
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass(mapping));
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLowerAffinePass());
+  // Constants and index arithmetic move into the kernels instead of
+  // becoming kernel arguments.
+  pm.addNestedPass<func::FuncOp>(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createGPUMergeKernelModulesPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createGPUNativeMathPass());
+
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = resolvePTXFeatures(options);
+  nvvm.cubinFormat = "isa";
+  // Kernels take bare pointers to static-shaped buffers: what
+  // runtime/cuda's launcher passes.
+  nvvm.kernelUseBarePtrCallConv = true;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  pm.addPass(createDropRequantModePass());
+}
+
+FailureOr<std::string> quantc::extractPTX(ModuleOp module) {
+  std::string ptx;
+  unsigned objects = 0;
+  for (auto binary : module.getOps<gpu::BinaryOp>()) {
+    for (Attribute attr : binary.getObjects()) {
+      auto object = dyn_cast<gpu::ObjectAttr>(attr);
+      if (!object || object.getFormat() != gpu::CompilationTarget::Assembly ||
+          !isa<NVVM::NVVMTargetAttr>(object.getTarget())) {
+        binary.emitError() << "gpu.binary @" << binary.getName()
+                           << " holds an object that is not NVPTX assembly "
+                              "(run quant-nvptx-pipeline)";
+        return failure();
+      }
+      ptx += object.getObject().getValue();
+      ++objects;
+    }
+  }
+  if (objects != 1) {
+    module.emitError() << "expected one NVPTX assembly object (one "
+                          "gpu.binary of format isa), found "
+                       << objects;
+    return failure();
+  }
+  return ptx;
+}
+
+void quantc::registerNVPTXPipelineDependencies(DialectRegistry &registry) {
+  registry.insert<gpu::GPUDialect, NVVM::NVVMDialect, vector::VectorDialect>();
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
 }
 
 //===----------------------------------------------------------------------===//
@@ -191,4 +315,11 @@ void quantc::registerPipelines() {
       "QDQ form to the LLVM dialect for AArch64: quant-cpu-pipeline with the "
       "i8 contractions as NEON smmla (i8mm) or sdot (dotprod)",
       buildAArch64Pipeline);
+  PassPipelineRegistration<NVPTXPipelineOptions>(
+      "quant-nvptx-pipeline",
+      "QDQ form to NVPTX: integer linalg, buffers, int8 contractions as dp4a "
+      "loops, tiled parallel loops mapped to blocks and threads, kernels "
+      "outlined into one gpu.module, serialized to PTX (a gpu.binary of "
+      "format isa)",
+      buildNVPTXPipeline);
 }

@@ -14,6 +14,7 @@
 #ifndef QUANTC_PIPELINES_PIPELINES_H
 #define QUANTC_PIPELINES_PIPELINES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -120,6 +121,54 @@ struct AArch64PipelineOptions
 /// arm_neon intrinsics.
 void buildAArch64Pipeline(mlir::OpPassManager &pm,
                           const AArch64PipelineOptions &options = {});
+
+/// Options of `quant-nvptx-pipeline`.
+struct NVPTXPipelineOptions
+    : public mlir::PassPipelineOptions<NVPTXPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("NVPTX target chip: sm_80 or sm_90"),
+                           llvm::cl::init("sm_80")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("NVPTX target features, e.g. +ptx80 (the PTX ISA "
+                     "version; sm_90 needs +ptx78 or later). Default: +ptx80"),
+      llvm::cl::init("")};
+  Option<std::string> requantMode{
+      *this, "requant-mode",
+      llvm::cl::desc("Requantization numerics of quant-lower-qnn (as in "
+                     "quant-cpu-pipeline)"),
+      llvm::cl::init("")};
+  ListOption<int64_t> tileSizes{
+      *this, "tile-sizes",
+      llvm::cl::desc("Tile sizes of the innermost parallel loop dimensions: "
+                     "threads per block along each (default 16,16)")};
+  Option<bool> emulateOnCPU{
+      *this, "emulate-on-cpu",
+      llvm::cl::desc("Stop before the GPU mapping: lower the tiled dp4a-form "
+                     "loop nest, each dp4a written as its PTX definition, to "
+                     "the LLVM dialect for the CPU (the execution check of "
+                     "the GPU path)"),
+      llvm::cl::init(false)};
+};
+
+/// `quant-nvptx-pipeline`: QDQ form -> integer linalg -> buffers -> dp4a
+/// loops -> tiled parallel loops on blocks and threads -> outlined kernels in
+/// one gpu.module -> NVVM -> PTX, left in one `gpu.binary` of format isa
+/// (extractPTX). The host code is in the LLVM dialect with gpu.launch_func.
+void buildNVPTXPipeline(mlir::OpPassManager &pm,
+                        const NVPTXPipelineOptions &options = {});
+
+/// The PTX features the NVPTX pipeline uses: `options.features`, else
+/// +ptx80.
+std::string resolvePTXFeatures(const NVPTXPipelineOptions &options);
+
+/// The PTX text of a module buildNVPTXPipeline compiled: its one NVPTX
+/// assembly object. Emits an error on `module` and fails otherwise.
+mlir::FailureOr<std::string> extractPTX(mlir::ModuleOp module);
+
+/// Dialects, NVVM target attribute models and LLVM IR translations that
+/// running buildNVPTXPipeline needs (quant-opt registers them all).
+void registerNVPTXPipelineDependencies(mlir::DialectRegistry &registry);
 
 /// Registers the named pipelines above.
 void registerPipelines();
