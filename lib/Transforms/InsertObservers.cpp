@@ -14,6 +14,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "ModelPatterns.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -30,48 +32,9 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
+using namespace quantc::patterns;
 
 namespace {
-
-/// Ops that only move values: an observer looks through them to the tensor
-/// they were taken from (the padding zeros of a conv are not data).
-bool isLayoutOp(Operation *op) {
-  return isa_and_nonnull<tensor::PadOp, tensor::ExpandShapeOp,
-                         tensor::CollapseShapeOp, tosa::ReshapeOp,
-                         tosa::TransposeOp>(op);
-}
-
-/// A value computed from constants only (a weight, a bias, a reshaped or
-/// transposed weight): quantized statically, never observed. Also a value
-/// without data.
-bool isStaticallyKnown(Value value) {
-  Operation *op = value.getDefiningOp();
-  if (!op)
-    return false;
-  // tensor.empty has no data: a pooling window's shape operand.
-  if (op->hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
-    return true;
-  return op->getNumOperands() > 0 && op->getNumRegions() == 0 &&
-         llvm::all_of(op->getOperands(), isStaticallyKnown);
-}
-
-bool isContraction(Operation *op) {
-  return isa_and_nonnull<tosa::MatMulOp, tosa::Conv2DOp,
-                         tosa::DepthwiseConv2DOp, linalg::MatmulOp,
-                         linalg::BatchMatmulOp>(op) ||
-         isa_and_nonnull<linalg::ConvolutionOpInterface>(op);
-}
-
-/// quant-import's max pool (and global max pool): a linalg.generic whose
-/// body is one arith.maximumf.
-bool isMaxPool(Operation *op) {
-  auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.getNumReductionLoops() == 0)
-    return false;
-  Block &body = generic.getRegion().front();
-  return body.getOperations().size() == 2 &&
-         isa<arith::MaximumFOp>(body.front());
-}
 
 /// A bias add: tosa.add of a contraction result and a constant. Quantized,
 /// it is the contraction's int32 bias, so the sum between the two ops is
@@ -95,37 +58,6 @@ bool isQuantizable(Operation *op) {
          isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::ClampOp,
              tosa::ConcatOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp,
              tosa::ReduceMaxOp>(op);
-}
-
-/// The recipes `recipe=` names; anything else must be a #qnn.recipe.
-FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
-  auto integer = [&](unsigned width, bool isSigned) {
-    return IntegerType::get(
-        ctx, width, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
-  };
-  if (text == "int8")
-    return RecipeAttr::get(ctx, integer(8, false), QuantScheme::asymmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
-  if (text == "int8-symmetric")
-    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric, false,
-                           Granularity::tensor, std::nullopt, std::nullopt,
-                           CalibrationMethod::minmax, {}, {}, std::nullopt);
-  if (text == "int16")
-    return RecipeAttr::get(ctx, integer(16, true), QuantScheme::symmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
-  if (!text.starts_with("#qnn.recipe"))
-    return failure();
-  // parseAttribute reports its own syntax errors; silence them here, the
-  // caller names the option.
-  ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
-  auto recipe = dyn_cast_or_null<RecipeAttr>(parseAttribute(text, ctx));
-  if (!recipe)
-    return failure();
-  return recipe;
 }
 
 /// The stable name of a value: its ONNX node (quant-import's NameLoc) or
@@ -210,13 +142,30 @@ struct InsertObserversPass
         failedRecipe = true;
         return;
       }
-      auto op = ObserveOp::create(builder, loc, value, uniqueName(value),
-                                  *parsed, StatsAttr());
+      auto op =
+          ObserveOp::create(builder, loc, value, uniqueName(value), *parsed,
+                            StatsAttr(), ArrayAttr(), RangeAttr());
       value.replaceAllUsesExcept(op.getResult(), op);
     };
 
     module.walk([&](Operation *op) {
-      if (!isQuantizable(op) || failedRecipe)
+      if (failedRecipe)
+        return;
+      // Average pools: the pool's input and the average, not the window
+      // sum in between (it is the pool's int32 accumulator).
+      if (Value poolInput = averagePoolInput(op)) {
+        observe(poolInput);
+        observe(op->getResult(0));
+        return;
+      }
+      // Softmax is a float island; its output, in [0, 1], is quantized.
+      if (isSoftmax(op) || isa<tosa::SigmoidOp, tosa::TanhOp>(op)) {
+        if (!isSoftmax(op))
+          observe(op->getOperand(0));
+        observe(op->getResult(0));
+        return;
+      }
+      if (!isQuantizable(op))
         return;
       bool biasAdd = isBiasAdd(op);
       auto dps = dyn_cast<DestinationStyleOpInterface>(op);
