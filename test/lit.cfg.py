@@ -25,7 +25,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.quantc_tools_dir, append_path=True)
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["quant-opt", "quant-import", "quant-run", "mlir-runner"], tool_dirs)
+    ["quant-opt", "quant-import", "quant-run", "quant-calibrate", "mlir-runner"],
+    tool_dirs)
 
 # The numpy references run on Debian's python3 (python3-numpy), which is the
 # interpreter lit itself runs on.

@@ -36,6 +36,43 @@ using namespace quantc::patterns;
 
 namespace {
 
+/// The op a value comes from through layout ops (the grouped conv's
+/// collapse_shape back to NCHW sits between the conv and its bias add).
+Operation *producerThroughLayout(Value value) {
+  Operation *def = value.getDefiningOp();
+  while (isLayoutOp(def) && !isa<tensor::PadOp>(def)) {
+    value = def->getOperand(0);
+    def = value.getDefiningOp();
+  }
+  return def;
+}
+
+/// The single user of a value through single-use layout ops.
+Operation *userThroughLayout(Value value) {
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (!isLayoutOp(user) || isa<tensor::PadOp>(user))
+      return user;
+    value = user->getResult(0);
+  }
+  return nullptr;
+}
+
+/// quant-import's Softmax computes `exp(x - reduce_max(x))`: the max and
+/// the difference are internal to the float island, not quantized.
+bool isSoftmaxInternal(Operation *op) {
+  auto feedsExp = [](Operation *sub) {
+    return isa<tosa::SubOp>(sub) &&
+           llvm::all_of(sub->getUsers(),
+                        [](Operation *u) { return isa<tosa::ExpOp>(u); });
+  };
+  if (isa<tosa::SubOp>(op))
+    return feedsExp(op);
+  if (isa<tosa::ReduceMaxOp>(op))
+    return !op->use_empty() && llvm::all_of(op->getUsers(), feedsExp);
+  return false;
+}
+
 /// A bias add: tosa.add of a contraction result and a constant. Quantized,
 /// it is the contraction's int32 bias, so the sum between the two ops is
 /// never a quantized tensor.
@@ -44,7 +81,7 @@ bool isBiasAdd(Operation *op) {
   if (!add)
     return false;
   auto isContractionResult = [](Value v) {
-    return isContraction(v.getDefiningOp());
+    return isContraction(producerThroughLayout(v));
   };
   return (isContractionResult(add.getInput1()) &&
           isStaticallyKnown(add.getInput2())) ||
@@ -165,7 +202,7 @@ struct InsertObserversPass
         observe(op->getResult(0));
         return;
       }
-      if (!isQuantizable(op))
+      if (!isQuantizable(op) || isSoftmaxInternal(op))
         return;
       bool biasAdd = isBiasAdd(op);
       auto dps = dyn_cast<DestinationStyleOpInterface>(op);
@@ -173,13 +210,12 @@ struct InsertObserversPass
         // Outputs (DPS inits) are accumulators, not data; the contraction
         // side of a bias add is the contraction's unquantized sum.
         if ((dps && dps.isDpsInit(&input)) ||
-            (biasAdd && isContraction(input.get().getDefiningOp())))
+            (biasAdd && isContraction(producerThroughLayout(input.get()))))
           continue;
         observe(input.get());
       }
       for (Value result : op->getResults()) {
-        if (isContraction(op) && result.hasOneUse() &&
-            isBiasAdd(*result.getUsers().begin()))
+        if (isContraction(op) && isBiasAdd(userThroughLayout(result)))
           continue;
         observe(result);
       }

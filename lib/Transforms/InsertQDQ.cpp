@@ -145,7 +145,30 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
                                                  tensorType, qcast);
     op.getResult().replaceAllUsesWith(dcast.getResult());
     op.erase();
+    requantizeAfterLayout(dcast.getResult(), quantType);
     return success();
+  }
+
+  /// The observer sits before the reshapes and transposes it looked
+  /// through; ONNX Runtime's quantizer puts a pair with the same parameters
+  /// after each too (a Flatten before a Gemm), which is the form
+  /// quant-fold-qdq folds: the layout op then runs on the stored integers.
+  static void requantizeAfterLayout(Value dequantized, Type quantType) {
+    for (Operation *user : llvm::to_vector(dequantized.getUsers())) {
+      if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tensor::ExpandShapeOp,
+               tensor::CollapseShapeOp>(user))
+        continue;
+      Value result = user->getResult(0);
+      auto type = cast<RankedTensorType>(result.getType());
+      OpBuilder builder(user->getContext());
+      builder.setInsertionPointAfter(user);
+      auto qcast = quant::QuantizeCastOp::create(
+          builder, user->getLoc(), type.clone(quantType), result);
+      auto dcast = quant::DequantizeCastOp::create(builder, user->getLoc(),
+                                                   type, qcast.getResult());
+      result.replaceAllUsesExcept(dcast.getResult(), qcast);
+      requantizeAfterLayout(dcast.getResult(), quantType);
+    }
   }
 
   /// Per-channel s8 symmetric qcast/dcast after a contraction's float
@@ -165,7 +188,7 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
           "contraction's weight constant");
     auto [constant, axis] = *root;
     if (llvm::any_of(constant.getUsers(), [](Operation *user) {
-          return isa<quant::QuantizeCastOp>(user);
+          return isa<quant::QuantizeCastOp, quant::DequantizeCastOp>(user);
         }))
       return success();
     std::optional<SmallVector<float>> values = getConstantFloats(constant);
@@ -202,14 +225,27 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
         quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
         type.getElementType(), scales, zeroPoints, int32_t(axis), range.qmin,
         range.qmax);
+    // Quantized here, as an int8 initializer behind a DequantizeLinear in
+    // an ONNX Runtime QDQ model: stored integers, storage cast, dequantize.
+    SmallVector<int8_t> stored;
+    stored.reserve(values->size());
+    for (auto [i, v] : llvm::enumerate(*values)) {
+      int64_t c = (int64_t(i) / inner) % channels;
+      stored.push_back(int8_t(numerics::quantize(
+          v, {float(scales[c]), zeroPoints[c]}, range)));
+    }
+    auto storageType = type.clone(IntegerType::get(ctx, 8));
     OpBuilder builder(ctx);
     builder.setInsertionPointAfterValue(constant);
     Location loc = constant.getLoc();
-    auto qcast = quant::QuantizeCastOp::create(builder, loc,
-                                               type.clone(quantType), constant);
-    auto dcast =
-        quant::DequantizeCastOp::create(builder, loc, type, qcast.getResult());
-    constant.replaceAllUsesExcept(dcast.getResult(), qcast);
+    auto integers = arith::ConstantOp::create(
+        builder, loc, storageType,
+        DenseElementsAttr::get(storageType, ArrayRef<int8_t>(stored)));
+    auto quantized = quant::StorageCastOp::create(
+        builder, loc, type.clone(quantType), integers.getResult());
+    auto dcast = quant::DequantizeCastOp::create(builder, loc, type,
+                                                 quantized.getResult());
+    constant.replaceAllUsesWith(dcast.getResult());
     return success();
   }
 

@@ -4,20 +4,22 @@
 // A ranged observer becomes qcast + dcast with the range's parameters
 // (ONNX Runtime: [-1, 3] on u8 is scale 4/255, zero point round(63.75) =
 // 64; on s8 symmetric scale 3/127.5, zero point 0); the weights of the
-// matmul get per-column (output channel) s8 symmetric scales max|w| / 127.5:
-// 1/127.5 and 4/127.5. The qcast keeps the observer's name, statistics and
+// matmul are quantized per column (output channel), s8 symmetric, scales
+// max|w| / 127.5 = 1/127.5 and 4/127.5, round half to even (1 -> 127.5 ->
+// 128 -> 127, 0.5 -> 63.75 -> 64, -2 -> -63.75 -> -64, 4 -> 127), as an i8
+// constant behind quant.scast + quant.dcast. The qcast keeps the observer's name, statistics and
 // range.
 // CHECK-LABEL: func.func @linear
 // CHECK:       %[[XQ:.*]] = quant.qcast %arg0 {quantc.observer = "x", quantc.range = #qnn.range<min = -1.000000e+00, max = 3.000000e+00, source = "observed">, quantc.stats = #qnn.stats<count = 4, min = -1.000000e+00, max = 3.000000e+00>} : tensor<2x2xf32> to tensor<2x2x!quant.uniform<u8:f32, 0.015686275437474251:64>>
 // CHECK:       %[[XD:.*]] = quant.dcast %[[XQ]]
-// CHECK:       %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<2x2xf32>
-// CHECK:       %[[WQ:.*]] = quant.qcast %[[W]] : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i8:f32:1, {0.0078431377187371254,0.031372550874948502}>>
+// CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[}}127, -64], [64, 127]]> : tensor<2x2xi8>
+// CHECK:       %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32:1, {0.0078431377187371254,0.031372550874948502}>>
 // CHECK:       %[[WD:.*]] = quant.dcast %[[WQ]]
 // CHECK:       linalg.matmul ins(%[[XD]], %[[WD]]
 // CHECK:       quant.qcast {{.*}}quantc.observer = "y"{{.*}} to tensor<2x2x!quant.uniform<i8:f32, 0.023529412224888802>>
 // CHECK-NOT:   qnn.observe
 // TORCH-LABEL: func.func @linear
-// TORCH-NOT:   quant.qcast %{{.*}} : tensor<2x2xf32> to tensor<2x2x!quant.uniform<i8:f32:1
+// TORCH-NOT:   quant.scast
 // TORCH:       quant.qcast %arg0 {{.*}} to tensor<2x2x!quant.uniform<u8:f32, 0.015686275437474251:64>>
 func.func @linear(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
   %x0 = qnn.observe %x {name = "x", recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>, stats = #qnn.stats<count = 4, min = -1.0, max = 3.0>, range = #qnn.range<min = -1.0, max = 3.0, source = "observed">} : tensor<2x2xf32>
@@ -34,10 +36,10 @@ func.func @linear(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
 
 // Gemm with transB (quant-import: a tosa.transpose of the [N, K] constant
 // and a reshape to [1, K, N]): the output channels are axis 0 of the
-// constant, where the pair goes.
+// constant, which is quantized there.
 // CHECK-LABEL: func.func @gemm_trans_b
-// CHECK:       %[[W:.*]] = "tosa.const"
-// CHECK-NEXT:  %[[WQ:.*]] = quant.qcast %[[W]] : tensor<3x2xf32> to tensor<3x2x!quant.uniform<i8:f32:0, {0.0078431377187371254,0.015686275437474251,0.031372550874948502}>>
+// CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[}}127, -64], [127, 0], [-127, 32]]> : tensor<3x2xi8>
+// CHECK-NEXT:  %[[WQ:.*]] = quant.scast %[[W]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:0, {0.0078431377187371254,0.015686275437474251,0.031372550874948502}>>
 // CHECK-NEXT:  %[[WD:.*]] = quant.dcast %[[WQ]]
 // CHECK-NEXT:  tosa.transpose %[[WD]]
 func.func @gemm_trans_b(%x: tensor<1x4x2xf32>) -> tensor<1x4x3xf32> {

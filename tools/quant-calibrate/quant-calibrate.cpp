@@ -46,7 +46,7 @@ namespace {
 
 /// The default range method: see docs/Tools/quant-calibrate.md for the
 /// measurement that chose it.
-constexpr llvm::StringLiteral kDefaultMethod = "minmax";
+constexpr llvm::StringLiteral kDefaultMethod = "percentile";
 
 opt<std::string> modelPath(llvm::cl::Positional, llvm::cl::Required,
                            desc("<model.onnx|model.mlir>"));

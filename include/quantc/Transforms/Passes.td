@@ -296,11 +296,12 @@ def InsertQDQPass : Pass<"quant-insert-qdq", "::mlir::ModuleOp"> {
       range as `quantc.observer`, `quantc.stats`, `quantc.range`.
     - The float weights of every contraction (the constant behind
       `linalg`/`tosa` matmuls and convolutions, seen through reshapes and
-      transposes) get a `qcast`/`dcast` pair right after the constant:
-      per output channel, symmetric, signed 8-bit (`[-128, 127]`, scale
-      `max|w| / 127.5`, zero point 0, ONNX Runtime's and PyTorch's
-      per-channel weight observer). `quant-fold-qdq` quantizes them (and the
-      float bias, at `s_x * s_w`) at compile time.
+      transposes) are quantized here: per output channel, symmetric, signed
+      8-bit (`[-128, 127]`, scale `max|w| / 127.5`, zero point 0, ONNX
+      Runtime's and PyTorch's per-channel weight observer, round half to
+      even), written as an i8 constant + `quant.scast` + `quant.dcast` (an
+      int8 initializer behind a DequantizeLinear). `quant-fold-qdq`
+      quantizes the float bias at `s_x * s_w`.
 
     `weights`: `int8` (default: per-channel s8), `none` (weights stay
     float). `convention`: `onnxruntime` (default; float64 arithmetic, scale

@@ -104,13 +104,20 @@ quantc::qnn::parseF64ArrayParam(AsmParser &parser) {
   // Whole numbers are printed (and written) as integers, which parseFloat
   // does not take.
   if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        // The sign apart: parseOptionalInteger commits to an integer once it
+        // has taken a minus.
+        double sign = succeeded(parser.parseOptionalMinus()) ? -1.0 : 1.0;
         int64_t whole;
         OptionalParseResult integer = parser.parseOptionalInteger(whole);
         if (integer.has_value()) {
-          values.push_back(double(whole));
+          values.push_back(sign * double(whole));
           return *integer;
         }
-        return parser.parseFloat(values.emplace_back());
+        double value;
+        if (parser.parseFloat(value))
+          return ParseResult(failure());
+        values.push_back(sign * value);
+        return ParseResult(success());
       }))
     return failure();
   return DenseF64ArrayAttr::get(parser.getContext(), values);
@@ -257,9 +264,11 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "non-empty hist_counts";
   if (histMin.getValueAsDouble() > histMax.getValueAsDouble())
     return emitError() << "stats hist_min is greater than hist_max";
-  double total = 0;
+  // Re-binned bins keep PyTorch's float32 cumulative-sum residue: empty
+  // bins may be tiny negatives (the calibration runtime's rule).
+  double total = 0, residue = 1e-6 * double(count) + 1e-3;
   for (double binCount : histCounts) {
-    if (!(binCount >= 0) || !std::isfinite(binCount))
+    if (!(binCount >= -residue) || !std::isfinite(binCount))
       return emitError() << "histogram bin counts must be non-negative";
     total += binCount;
   }
