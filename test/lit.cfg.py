@@ -26,7 +26,7 @@ llvm_config.with_environment("PATH", config.quantc_tools_dir, append_path=True)
 tool_dirs = [config.quantc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["quant-opt", "quant-import", "quant-run", "quant-compile",
-     "mlir-runner"], tool_dirs)
+     "quant-calibrate", "mlir-runner"], tool_dirs)
 
 # The numpy references run on Debian's python3 (python3-numpy), which is the
 # interpreter lit itself runs on.

@@ -14,6 +14,8 @@
 
 #include "quantc/Transforms/Passes.h"
 
+#include "ModelPatterns.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -30,47 +32,45 @@ namespace quantc {
 using namespace mlir;
 using namespace quantc;
 using namespace quantc::qnn;
+using namespace quantc::patterns;
 
 namespace {
 
-/// Ops that only move values: an observer looks through them to the tensor
-/// they were taken from (the padding zeros of a conv are not data).
-bool isLayoutOp(Operation *op) {
-  return isa_and_nonnull<tensor::PadOp, tensor::ExpandShapeOp,
-                         tensor::CollapseShapeOp, tosa::ReshapeOp,
-                         tosa::TransposeOp>(op);
+/// The op a value comes from through layout ops (the grouped conv's
+/// collapse_shape back to NCHW sits between the conv and its bias add).
+Operation *producerThroughLayout(Value value) {
+  Operation *def = value.getDefiningOp();
+  while (isLayoutOp(def) && !isa<tensor::PadOp>(def)) {
+    value = def->getOperand(0);
+    def = value.getDefiningOp();
+  }
+  return def;
 }
 
-/// A value computed from constants only (a weight, a bias, a reshaped or
-/// transposed weight): quantized statically, never observed. Also a value
-/// without data.
-bool isStaticallyKnown(Value value) {
-  Operation *op = value.getDefiningOp();
-  if (!op)
-    return false;
-  // tensor.empty has no data: a pooling window's shape operand.
-  if (op->hasTrait<OpTrait::ConstantLike>() || isa<tensor::EmptyOp>(op))
-    return true;
-  return op->getNumOperands() > 0 && op->getNumRegions() == 0 &&
-         llvm::all_of(op->getOperands(), isStaticallyKnown);
+/// The single user of a value through single-use layout ops.
+Operation *userThroughLayout(Value value) {
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (!isLayoutOp(user) || isa<tensor::PadOp>(user))
+      return user;
+    value = user->getResult(0);
+  }
+  return nullptr;
 }
 
-bool isContraction(Operation *op) {
-  return isa_and_nonnull<tosa::MatMulOp, tosa::Conv2DOp,
-                         tosa::DepthwiseConv2DOp, linalg::MatmulOp,
-                         linalg::BatchMatmulOp>(op) ||
-         isa_and_nonnull<linalg::ConvolutionOpInterface>(op);
-}
-
-/// quant-import's max pool (and global max pool): a linalg.generic whose
-/// body is one arith.maximumf.
-bool isMaxPool(Operation *op) {
-  auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.getNumReductionLoops() == 0)
-    return false;
-  Block &body = generic.getRegion().front();
-  return body.getOperations().size() == 2 &&
-         isa<arith::MaximumFOp>(body.front());
+/// quant-import's Softmax computes `exp(x - reduce_max(x))`: the max and
+/// the difference are internal to the float island, not quantized.
+bool isSoftmaxInternal(Operation *op) {
+  auto feedsExp = [](Operation *sub) {
+    return isa<tosa::SubOp>(sub) &&
+           llvm::all_of(sub->getUsers(),
+                        [](Operation *u) { return isa<tosa::ExpOp>(u); });
+  };
+  if (isa<tosa::SubOp>(op))
+    return feedsExp(op);
+  if (isa<tosa::ReduceMaxOp>(op))
+    return !op->use_empty() && llvm::all_of(op->getUsers(), feedsExp);
+  return false;
 }
 
 /// A bias add: tosa.add of a contraction result and a constant. Quantized,
@@ -81,7 +81,7 @@ bool isBiasAdd(Operation *op) {
   if (!add)
     return false;
   auto isContractionResult = [](Value v) {
-    return isContraction(v.getDefiningOp());
+    return isContraction(producerThroughLayout(v));
   };
   return (isContractionResult(add.getInput1()) &&
           isStaticallyKnown(add.getInput2())) ||
@@ -95,37 +95,6 @@ bool isQuantizable(Operation *op) {
          isa<tosa::AddOp, tosa::SubOp, tosa::MulOp, tosa::ClampOp,
              tosa::ConcatOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp,
              tosa::ReduceMaxOp>(op);
-}
-
-/// The recipes `recipe=` names; anything else must be a #qnn.recipe.
-FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
-  auto integer = [&](unsigned width, bool isSigned) {
-    return IntegerType::get(
-        ctx, width, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
-  };
-  if (text == "int8")
-    return RecipeAttr::get(ctx, integer(8, false), QuantScheme::asymmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
-  if (text == "int8-symmetric")
-    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric, false,
-                           Granularity::tensor, std::nullopt, std::nullopt,
-                           CalibrationMethod::minmax, {}, {}, std::nullopt);
-  if (text == "int16")
-    return RecipeAttr::get(ctx, integer(16, true), QuantScheme::symmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
-  if (!text.starts_with("#qnn.recipe"))
-    return failure();
-  // parseAttribute reports its own syntax errors; silence them here, the
-  // caller names the option.
-  ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
-  auto recipe = dyn_cast_or_null<RecipeAttr>(parseAttribute(text, ctx));
-  if (!recipe)
-    return failure();
-  return recipe;
 }
 
 /// The stable name of a value: its ONNX node (quant-import's NameLoc) or
@@ -210,13 +179,30 @@ struct InsertObserversPass
         failedRecipe = true;
         return;
       }
-      auto op = ObserveOp::create(builder, loc, value, uniqueName(value),
-                                  *parsed, StatsAttr());
+      auto op =
+          ObserveOp::create(builder, loc, value, uniqueName(value), *parsed,
+                            StatsAttr(), ArrayAttr(), RangeAttr());
       value.replaceAllUsesExcept(op.getResult(), op);
     };
 
     module.walk([&](Operation *op) {
-      if (!isQuantizable(op) || failedRecipe)
+      if (failedRecipe)
+        return;
+      // Average pools: the pool's input and the average, not the window
+      // sum in between (it is the pool's int32 accumulator).
+      if (Value poolInput = averagePoolInput(op)) {
+        observe(poolInput);
+        observe(op->getResult(0));
+        return;
+      }
+      // Softmax is a float island; its output, in [0, 1], is quantized.
+      if (isSoftmax(op) || isa<tosa::SigmoidOp, tosa::TanhOp>(op)) {
+        if (!isSoftmax(op))
+          observe(op->getOperand(0));
+        observe(op->getResult(0));
+        return;
+      }
+      if (!isQuantizable(op) || isSoftmaxInternal(op))
         return;
       bool biasAdd = isBiasAdd(op);
       auto dps = dyn_cast<DestinationStyleOpInterface>(op);
@@ -224,13 +210,12 @@ struct InsertObserversPass
         // Outputs (DPS inits) are accumulators, not data; the contraction
         // side of a bias add is the contraction's unquantized sum.
         if ((dps && dps.isDpsInit(&input)) ||
-            (biasAdd && isContraction(input.get().getDefiningOp())))
+            (biasAdd && isContraction(producerThroughLayout(input.get()))))
           continue;
         observe(input.get());
       }
       for (Value result : op->getResults()) {
-        if (isContraction(op) && result.hasOneUse() &&
-            isBiasAdd(*result.getUsers().begin()))
+        if (isContraction(op) && isBiasAdd(userThroughLayout(result)))
           continue;
         observe(result);
       }

@@ -176,7 +176,7 @@ json::Object describeStats(StatsAttr stats) {
   optional("hist_min", stats.getHistMin());
   optional("hist_max", stats.getHistMax());
   if (!stats.getHistCounts().empty())
-    out["hist_counts"] = json::Array(stats.getHistCounts());
+    out["hist_counts"] = json::Array(stats.getHistCounts().asArrayRef());
   return out;
 }
 

@@ -45,6 +45,7 @@
 #include "quantc/Runtime/Npz.h"
 #include "quantc/Target/ONNX/ImportONNX.h"
 #include "quantc/Transforms/Passes.h"
+#include "quantc/Transforms/CalibrationStats.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -633,70 +634,6 @@ void addObservers(ModuleOp module, QuantcCalibrationSession *session) {
           "first (quant-opt --quant-insert-observers)");
 }
 
-/// The #qnn.stats of one channel: count, min, max, moving averages, and
-/// the histogram where its bins hold whole counts (re-binned histograms
-/// hold fractions, which only the statistics file keeps).
-quantc::qnn::StatsAttr statsAttrOf(MLIRContext *ctx,
-                                   const quantc::calibration::ChannelStats &c) {
-  auto f64 = [&](double value) {
-    return FloatAttr::get(Float64Type::get(ctx), value);
-  };
-  FloatAttr histMin, histMax;
-  SmallVector<int64_t> bins;
-  const quantc::calibration::Histogram &histogram = c.histogram;
-  if (histogram.numBins() > 0 && !histogram.isTooWide() && !histogram.empty()) {
-    bool whole = true;
-    int64_t total = 0;
-    for (float count : histogram.getCounts()) {
-      whole &= count == std::floor(count);
-      bins.push_back(int64_t(count));
-      total += bins.back();
-    }
-    if (whole && total == int64_t(c.count)) {
-      histMin = f64(histogram.min());
-      histMax = f64(histogram.max());
-    } else {
-      bins.clear();
-    }
-  }
-  return quantc::qnn::StatsAttr::get(
-      ctx, int64_t(c.count), f64(c.min), f64(c.max), f64(c.movingAverageMin),
-      f64(c.movingAverageMax), histMin, histMax, bins);
-}
-
-/// Writes the session's statistics into `module`'s qnn.observe ops (by
-/// name, so merged statistics count too) and reports what the runtime
-/// excluded. A tensor without a finite sample has no range: an error.
-void annotateObservers(ModuleOp module,
-                       const quantc::calibration::CalibrationSession &session) {
-  module.walk([&](quantc::qnn::ObserveOp op) {
-    op->removeAttr(quantc::kObserverIdAttrName);
-    const quantc::calibration::Observer *observer =
-        session.lookup(op.getName());
-    std::string name = "observer '" + op.getName().str() + "'";
-    if (!observer) // addObservers registered every name.
-      fatal("--calibrate: internal error: no statistics for " + name);
-    if (uint64_t nan = observer->nanCount(), inf = observer->infCount();
-        nan || inf)
-      llvm::errs() << "quant-run: warning: " << name << " saw " << nan
-                   << " NaN and " << inf
-                   << " Inf values, excluded from its statistics\n";
-    for (const quantc::calibration::ChannelStats &c : observer->getChannels())
-      if (c.count == 0)
-        fatal("--calibrate: " + name + " saw no finite value in " +
-              llvm::Twine(observer->getBatchCount()) + " batches (" +
-              llvm::Twine(c.nanCount) + " NaN, " + llvm::Twine(c.infCount) +
-              " Inf)");
-    if (observer->getChannels().size() != 1) {
-      llvm::errs() << "quant-run: note: " << name << " is per channel; "
-                   << "#qnn.stats holds one range, so its statistics are in "
-                      "--calibrate-stats only\n";
-      return;
-    }
-    op.setStatsAttr(statsAttrOf(op.getContext(), observer->getChannels()[0]));
-  });
-}
-
 //===----------------------------------------------------------------------===//
 // Compilation
 //===----------------------------------------------------------------------===//
@@ -1059,7 +996,9 @@ int main(int argc, char **argv) {
         quantc_calibration_merge_json(jitSession, calibrateStats.c_str()))
       fatal("--calibrate-merge: " + calibrateStats + ": " +
             quantc_calibration_last_error(jitSession));
-    annotateObservers(*annotated, session);
+    if (llvm::Error err = quantc::annotateObservers(*annotated, session,
+                                                    "quant-run", llvm::errs()))
+      fatal("--calibrate: " + llvm::toString(std::move(err)));
     if (!calibrateStats.empty() &&
         quantc_calibration_write_json(jitSession, calibrateStats.c_str()))
       fatal("--calibrate-stats: " +

@@ -196,7 +196,13 @@ def InsertObserversPass : Pass<"quant-insert-observers", "::mlir::ModuleOp"> {
     `tosa.conv2d`/`depthwise_conv2d`), `tosa.add`/`sub`/`mul`, `tosa.clamp`
     (Relu, Clip), `tosa.concat`, pooling (`tosa.max_pool2d`/`avg_pool2d`,
     quant-import's max pool: a `linalg.generic` reducing with
-    `arith.maximumf`, `tosa.reduce_max`). Not observed: values computed from constants only
+    `arith.maximumf`, `tosa.reduce_max`), quant-import's average pools (a
+    window-sum `linalg.generic` or a `tosa.reduce_sum` chain divided by
+    constant counts: the pool's input and the average, not the sum in
+    between), `tosa.sigmoid` and `tosa.tanh` (input and output) and
+    quant-import's Softmax (`tosa.exp` divided by its `tosa.reduce_sum`: the
+    output only; bounded outputs get fixed ranges in `quant-infer-ranges`,
+    their statistics are not needed). Not observed: values computed from constants only
     (weights and biases are quantized statically), DPS outputs
     (accumulators), the sum between a contraction and its constant bias
     `tosa.add` (it becomes the int32 bias), and a value that already has an
@@ -423,6 +429,103 @@ def NeonContractionPass
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arm_neon::ArmNeonDialect"];
+}
+
+def InferRangesPass : Pass<"quant-infer-ranges", "::mlir::ModuleOp"> {
+  let summary = "Turn calibration statistics into a range per quantized tensor";
+  let description = [{
+    Gives every `qnn.observe` a `range = #qnn.range<min, max, source>`: a
+    forward walk over each function in program order (operands before
+    users; a worklist of one pass, since the imported models have no
+    control flow), with a range per SSA value where one is known:
+
+    - `qnn.observe`: the range its input already has (below), else the
+      range the calibration method computes from its `#qnn.stats` with the
+      calibration runtime's functions (`computeRange`: min-max, moving
+      average, percentile, entropy, MSE, exactly as `quant-run` and the
+      PyTorch comparison compute them), `source = observed`;
+    - the same range through layout ops (reshapes, `tosa.transpose`,
+      `tensor.pad` and `tosa.pad` with 0.0, slices) and max pooling
+      (quant-import's `linalg.generic`, `tosa.max_pool2d`,
+      `tosa.reduce_max`): their output is quantized as their input, so the
+      folded op needs no requantize (`source = propagated`);
+    - `tosa.clamp` (Relu, Clip) tightens: `[max(lo, a), min(hi, b)]`,
+      clipped into `[a, b]`;
+    - bounded ops get fixed ranges whatever was observed: `tosa.sigmoid`
+      and quant-import's Softmax [0, 1], `tosa.tanh` [-1, 1]
+      (`source = fixed`); their observers need no statistics;
+    - `tosa.concat`: the union of its inputs' ranges, and then every
+      observer feeding the concat (through the ops above) and the concat's
+      output share that union (`source = shared`), as ONNX Runtime's and
+      TFLite's quantizers do, so the folded concat copies stored integers
+      without requantizing; the walk is repeated until nothing widens;
+    - everything else (contractions, residual `tosa.add`, average pools)
+      starts a new observed range: a residual add is requantized
+      (`qnn.add` takes each operand's own scale, as ONNX Runtime's
+      QLinearAdd).
+
+    `method` (default: each observer's recipe method) is `minmax`,
+    `avg-minmax`, `percentile`, `entropy` or `mse`; `percentile` (default:
+    the recipe's, else 99.99) the upper percentile. Entropy and MSE search
+    over `2^bits` levels of the recipe's storage type.
+
+    Errors: an observer with neither statistics nor a range from its
+    producer ("run quant-run --calibrate first"), a method that needs what
+    the statistics do not hold (a histogram, moving averages), a tensor
+    that saw no finite value, per-channel statistics (not yet), an unknown
+    method.
+  }];
+  let options = [
+    Option<"method", "method", "std::string", /*default=*/"\"\"",
+           "minmax, avg-minmax, percentile, entropy or mse (default: each "
+           "observer's recipe method)">,
+    Option<"percentile", "percentile", "double", /*default=*/"0.0",
+           "the percentile method's upper percentile in (50, 100] "
+           "(default: the recipe's, else 99.99)">,
+  ];
+  let dependentDialects = ["::quantc::qnn::QNNDialect"];
+}
+
+
+def InsertQDQPass : Pass<"quant-insert-qdq", "::mlir::ModuleOp"> {
+  let summary = "Replace ranged observers with quantize/dequantize pairs and quantize the weights";
+  let description = [{
+    The last step of post-training quantization: the calibrated float model
+    becomes a QDQ model that `quant-fold-qdq` folds into integer ops.
+
+    - Each `qnn.observe` with a `#qnn.range` (from `quant-infer-ranges`)
+      becomes `quant.qcast` to `!quant.uniform` + `quant.dcast` back, with
+      the scale and zero point `numerics::chooseQuantParams` gives for the
+      range and the observer's recipe (storage type, scheme, narrow range;
+      ONNX Runtime's `compute_scale_zp` convention, the range widened to
+      include 0). The `qcast` keeps the observer's name, statistics and
+      range as `quantc.observer`, `quantc.stats`, `quantc.range`.
+    - The float weights of every contraction (the constant behind
+      `linalg`/`tosa` matmuls and convolutions, seen through reshapes and
+      transposes) are quantized here: per output channel, symmetric, signed
+      8-bit (`[-128, 127]`, scale `max|w| / 127.5`, zero point 0, ONNX
+      Runtime's and PyTorch's per-channel weight observer, round half to
+      even), written as an i8 constant + `quant.scast` + `quant.dcast` (an
+      int8 initializer behind a DequantizeLinear). `quant-fold-qdq`
+      quantizes the float bias at `s_x * s_w`.
+
+    `weights`: `int8` (default: per-channel s8), `none` (weights stay
+    float). `convention`: `onnxruntime` (default; float64 arithmetic, scale
+    rounded to float32 last) or `pytorch` (torch.ao observers'
+    `_calculate_qparams`: float32 arithmetic, scale at least FLT_EPSILON),
+    for activations and weights (docs/Numerics.md). Errors: an observer
+    without a range, a per-channel or per-group activation recipe (not
+    yet), an unknown option value.
+  }];
+  let options = [
+    Option<"convention", "convention", "std::string",
+           /*default=*/"\"onnxruntime\"",
+           "scale/zero-point convention: onnxruntime or pytorch">,
+    Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
+           "how weights are quantized: int8 (per-channel s8 symmetric) or "
+           "none">,
+  ];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
 }
 
 #endif // QUANTC_TRANSFORMS_PASSES_TD

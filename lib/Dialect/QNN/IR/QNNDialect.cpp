@@ -11,6 +11,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -94,6 +95,43 @@ void quantc::qnn::printI64ArrayParam(AsmPrinter &printer,
                                      ArrayRef<int64_t> values) {
   printer << '[';
   llvm::interleaveComma(values, printer);
+  printer << ']';
+}
+
+FailureOr<DenseF64ArrayAttr>
+quantc::qnn::parseF64ArrayParam(AsmParser &parser) {
+  SmallVector<double> values;
+  // Whole numbers are printed (and written) as integers, which parseFloat
+  // does not take.
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+        // The sign apart: parseOptionalInteger commits to an integer once it
+        // has taken a minus.
+        double sign = succeeded(parser.parseOptionalMinus()) ? -1.0 : 1.0;
+        int64_t whole;
+        OptionalParseResult integer = parser.parseOptionalInteger(whole);
+        if (integer.has_value()) {
+          values.push_back(sign * double(whole));
+          return *integer;
+        }
+        double value;
+        if (parser.parseFloat(value))
+          return ParseResult(failure());
+        values.push_back(sign * value);
+        return ParseResult(success());
+      }))
+    return failure();
+  return DenseF64ArrayAttr::get(parser.getContext(), values);
+}
+
+void quantc::qnn::printF64ArrayParam(AsmPrinter &printer,
+                                     DenseF64ArrayAttr values) {
+  printer << '[';
+  llvm::interleaveComma(values.asArrayRef(), printer, [&](double value) {
+    if (value == std::floor(value) && std::fabs(value) < 9.0e15)
+      printer << int64_t(value);
+    else
+      printer.printFloat(APFloat(value));
+  });
   printer << ']';
 }
 
@@ -198,7 +236,10 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 int64_t count, FloatAttr min, FloatAttr max,
                                 FloatAttr avgMin, FloatAttr avgMax,
                                 FloatAttr histMin, FloatAttr histMax,
-                                ArrayRef<int64_t> histCounts) {
+                                DenseF64ArrayAttr histCountsAttr) {
+  ArrayRef<double> histCounts;
+  if (histCountsAttr)
+    histCounts = histCountsAttr.asArrayRef();
   if (count < 0)
     return emitError() << "stats count must be non-negative, got " << count;
   for (auto [name, value] :
@@ -223,14 +264,45 @@ LogicalResult StatsAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "non-empty hist_counts";
   if (histMin.getValueAsDouble() > histMax.getValueAsDouble())
     return emitError() << "stats hist_min is greater than hist_max";
-  int64_t total = 0;
-  for (int64_t binCount : histCounts) {
-    if (binCount < 0)
+  // Re-binned bins keep PyTorch's float32 cumulative-sum residue: empty
+  // bins may be tiny negatives (the calibration runtime's rule).
+  double total = 0, residue = 1e-6 * double(count) + 1e-3;
+  for (double binCount : histCounts) {
+    if (!(binCount >= -residue) || !std::isfinite(binCount))
       return emitError() << "histogram bin counts must be non-negative";
     total += binCount;
   }
-  if (total != count)
-    return emitError() << "histogram holds " << total
-                       << " elements but count is " << count;
+  // Re-binned float32 bins sum to the count up to float32 rounding.
+  if (std::fabs(total - double(count)) > 1e-5 * double(count) + 1e-6)
+  {
+    InFlightDiagnostic diag = emitError() << "histogram holds ";
+    if (total == std::floor(total))
+      diag << int64_t(total);
+    else
+      diag << llvm::formatv("{0:g}", total).str();
+    return diag << " elements but count is " << count;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// RangeAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult RangeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                FloatAttr min, FloatAttr max,
+                                StringAttr source) {
+  if (failed(verifyFinite(emitError, "min", min)) ||
+      failed(verifyFinite(emitError, "max", max)))
+    return failure();
+  if (min.getValueAsDouble() > max.getValueAsDouble())
+    return emitError() << "range min " << min.getValueAsDouble()
+                       << " is greater than max " << max.getValueAsDouble();
+  if (!source || !llvm::is_contained({"observed", "propagated", "fixed",
+                                      "shared"},
+                                     source.getValue()))
+    return emitError() << "range source must be observed, propagated, fixed "
+                          "or shared, got "
+                       << source;
   return success();
 }

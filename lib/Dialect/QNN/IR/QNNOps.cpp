@@ -58,8 +58,22 @@ static bool sameOrDynamic(int64_t a, int64_t b) {
 LogicalResult ObserveOp::verify() {
   if (getName().empty())
     return emitOpError("needs a non-empty name");
-  return getRecipe().verifyForShape(getInput().getType().getShape(),
-                                    [&] { return emitOpError(); });
+  if (failed(getRecipe().verifyForShape(getInput().getType().getShape(),
+                                        [&] { return emitOpError(); })))
+    return failure();
+  if (std::optional<ArrayAttr> channels = getChannelStats()) {
+    if (getStats())
+      return emitOpError("has both stats and channel_stats");
+    RecipeAttr recipe = getRecipe();
+    if (recipe.getGranularity() == Granularity::tensor)
+      return emitOpError("has channel_stats but its recipe is per tensor");
+    int64_t dim = getInput().getType().getDimSize(*recipe.getAxis());
+    if (!ShapedType::isDynamic(dim) && int64_t(channels->size()) != dim)
+      return emitOpError("has ")
+             << channels->size() << " channel_stats for " << dim
+             << " channels on axis " << *recipe.getAxis();
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

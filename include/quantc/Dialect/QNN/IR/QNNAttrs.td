@@ -76,6 +76,15 @@ def QNN_OptionalI64ArrayParam : OptionalArrayRefParameter<"int64_t"> {
   let printer = "::quantc::qnn::printI64ArrayParam($_printer, $_self)";
 }
 
+// An optional list of non-negative numbers printed in brackets, whole ones
+// as integers: `[1, 2, 0.5, 3]` (histogram bins, fractional once re-binned).
+def QNN_OptionalF64ArrayParam
+    : AttrOrTypeParameter<"::mlir::DenseF64ArrayAttr", "a list of numbers"> {
+  let parser = "::quantc::qnn::parseF64ArrayParam($_parser)";
+  let printer = "::quantc::qnn::printF64ArrayParam($_printer, $_self)";
+  let defaultValue = "::mlir::DenseF64ArrayAttr()";
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//
@@ -139,7 +148,10 @@ def QNN_StatsAttr : QNN_Attr<"Stats", "stats"> {
     optionally the moving averages of per-batch extremes (`avg_min`,
     `avg_max`) and a histogram of `hist_counts.size()` uniform bins over
     [`hist_min`, `hist_max`] (bin `i` has edges `hist_min + i * w` and
-    `hist_min + (i + 1) * w`, `w = (hist_max - hist_min) / bins`).
+    `hist_min + (i + 1) * w`, `w = (hist_max - hist_min) / bins`). Bins
+    hold float32 counts: whole numbers, or fractions once the calibration
+    runtime has re-binned the histogram onto a wider range; they sum to
+    `count` up to float32 rounding.
 
     ```mlir
     #qnn.stats<count = 6, min = -1.5, max = 2.0>
@@ -156,7 +168,31 @@ def QNN_StatsAttr : QNN_Attr<"Stats", "stats"> {
     QNN_OptionalF64Param:$avg_max,
     QNN_OptionalF64Param:$hist_min,
     QNN_OptionalF64Param:$hist_max,
-    QNN_OptionalI64ArrayParam:$hist_counts
+    QNN_OptionalF64ArrayParam:$hist_counts
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def QNN_RangeAttr : QNN_Attr<"Range", "range"> {
+  let summary = "The real range a tensor is quantized to";
+  let description = [{
+    `[min, max]`, what `quant-infer-ranges` derives from `#qnn.stats` and the
+    calibration method (or from the op that produces the tensor), and what
+    `quant-insert-qdq` turns into a scale and zero point. `source` says where
+    it came from: `observed` (the tensor's own statistics), `propagated`
+    (taken over from the producer's input through a layout op, max pooling
+    or a clamp), `fixed` (a bounded op: sigmoid and softmax [0, 1], tanh
+    [-1, 1]) or `shared` (the union over a concat's inputs and output).
+
+    ```mlir
+    #qnn.range<min = -1.5, max = 2.0, source = observed>
+    ```
+  }];
+  let parameters = (ins
+    QNN_F64Param:$min,
+    QNN_F64Param:$max,
+    "::mlir::StringAttr":$source
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -39,6 +39,13 @@ parseI64ArrayParam(mlir::AsmParser &parser);
 void printI64ArrayParam(mlir::AsmPrinter &printer,
                         llvm::ArrayRef<int64_t> values);
 
+/// Parses `[x, y, ...]` of numbers (attribute parameters).
+mlir::FailureOr<mlir::DenseF64ArrayAttr>
+parseF64ArrayParam(mlir::AsmParser &parser);
+/// Prints `[x, y, ...]`, whole numbers as integers, others round-trippably.
+void printF64ArrayParam(mlir::AsmPrinter &printer,
+                        mlir::DenseF64ArrayAttr values);
+
 /// A requant mode as pass and pipeline options spell it
 /// (`tosa-double-round`; the IR spells it `tosa_double_round`).
 std::string stringifyRequantModeOption(RequantMode mode);

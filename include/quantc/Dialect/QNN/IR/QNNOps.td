@@ -28,7 +28,9 @@ def QNN_ObserveOp : QNN_Op<"observe", [Pure, SameOperandsAndResultType]> {
     Marks a float tensor as one the recipe will quantize. On values it is the
     identity. It carries the tensor's name (stable across runs, used by
     calibration files and manifests), its recipe, and, once calibration has
-    run, the observed statistics.
+    run, the observed statistics (`stats`; per channel of the recipe's
+    axis, `channel_stats`, one `#qnn.stats` per channel), and once
+    `quant-infer-ranges` has run, the range it is to be quantized to.
 
     ```mlir
     %y = qnn.observe %x {name = "fc1.input",
@@ -39,7 +41,10 @@ def QNN_ObserveOp : QNN_Op<"observe", [Pure, SameOperandsAndResultType]> {
   }];
   let arguments = (ins QNN_FloatTensor:$input, StrAttr:$name,
                        QNN_RecipeAttr:$recipe,
-                       OptionalAttr<QNN_StatsAttr>:$stats);
+                       OptionalAttr<QNN_StatsAttr>:$stats,
+                       OptionalAttr<TypedArrayAttrBase<QNN_StatsAttr,
+                           "per-channel statistics">>:$channel_stats,
+                       OptionalAttr<QNN_RangeAttr>:$range);
   let results = (outs QNN_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
