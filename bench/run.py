@@ -76,14 +76,17 @@ def run_seconds(cmd, env):
 
 
 def quantc_seconds(model, x, threads, env, min_seconds):
-    """QuantC: the model compiled by quant-run's JIT (the same code
-    quant-compile emits), median latency of the call alone."""
+    """QuantC: the model compiled by quant-run's JIT with
+    quant-x86-pipeline (the code quant-compile --target=x86_64 emits),
+    median latency of the call alone. QUANTC_BENCH_RUN_ARGS replaces the
+    target arguments ({threads} is substituted), e.g. `--target=cpu` for
+    the scalar pipeline."""
     repeat = 20
     cmd = [os.path.join(BIN, "quant-run"), model, "--input", x, "--time",
            f"--repeat={repeat}"]
-    extra = os.environ.get("QUANTC_BENCH_RUN_ARGS")
-    if extra:
-        cmd += extra.format(threads=threads).split()
+    target = os.environ.get("QUANTC_BENCH_RUN_ARGS",
+                            "--target=x86 --kernel-threads={threads}")
+    cmd += target.format(threads=threads).split()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     match = re.search(r"median latency over \d+ calls: ([0-9.]+) us",
                       proc.stdout + proc.stderr)
