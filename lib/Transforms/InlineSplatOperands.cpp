@@ -43,7 +43,12 @@ struct InlineSplatInputs : public OpRewritePattern<linalg::GenericOp> {
     SmallVector<AffineMap> maps;
     SmallVector<std::pair<unsigned, TypedAttr>> inlined;
     for (OpOperand *input : op.getDpsInputOperands()) {
-      if (TypedAttr scalar = getSplatScalar(input->get())) {
+      // Only operands read as a scalar (a map with no results): per-tensor
+      // parameters. A splat tensor indexed by the loops stays, so that the
+      // contraction and its kernels keep their operand structure.
+      bool scalarRead = op.getMatchingIndexingMap(input).getNumResults() == 0;
+      if (TypedAttr scalar = scalarRead ? getSplatScalar(input->get())
+                                        : TypedAttr()) {
         inlined.push_back({input->getOperandNumber(), scalar});
         continue;
       }

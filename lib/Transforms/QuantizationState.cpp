@@ -175,8 +175,10 @@ json::Object describeStats(StatsAttr stats) {
   optional("avg_max", stats.getAvgMax());
   optional("hist_min", stats.getHistMin());
   optional("hist_max", stats.getHistMax());
-  if (!stats.getHistCounts().empty())
-    out["hist_counts"] = json::Array(stats.getHistCounts().asArrayRef());
+  // Float bins: re-binned histograms keep fractional counts.
+  if (DenseF64ArrayAttr counts = stats.getHistCounts();
+      counts && !counts.empty())
+    out["hist_counts"] = json::Array(counts.asArrayRef());
   return out;
 }
 

@@ -1,14 +1,14 @@
 // RUN: quant-opt %s --quant-inline-splat-operands | FileCheck %s
 
-// Splat constant inputs (0-d parameters, a splat vector) become scalar
-// constants in the body; a non-splat constant and the other inputs stay.
+// Splat constants read as scalars (0-d parameters) become scalar constants
+// in the body; a non-splat constant and a splat vector indexed by the
+// loops stay operands.
 // CHECK-LABEL: func.func @params
 // CHECK:       linalg.generic
-// CHECK-SAME:    ins(%{{.*}}, %[[PER_CHANNEL:.*]] : tensor<2x3xf32>, tensor<3xf32>)
-// CHECK-NEXT:  ^bb0(%[[X:.*]]: f32, %[[C:.*]]: f32, %{{.*}}: i8):
+// CHECK-SAME:    ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<3xf32>, tensor<3xi32>)
+// CHECK-NEXT:  ^bb0(%[[X:.*]]: f32, %[[C:.*]]: f32, %[[K:.*]]: i32, %{{.*}}: i8):
 // CHECK-DAG:     %[[ZP:.*]] = arith.constant 1.280000e+02 : f32
 // CHECK-DAG:     %[[S:.*]] = arith.constant 5.000000e-02 : f32
-// CHECK-DAG:     %[[K:.*]] = arith.constant 3 : i32
 // CHECK:         arith.divf %[[X]], %[[S]]
 // CHECK:         arith.addf %{{.*}}, %[[ZP]]
 // CHECK:         arith.mulf %{{.*}}, %[[C]]

@@ -193,11 +193,17 @@ using PipelineBuilder = LogicalResult (*)(OpPassManager &,
                                           const CompileOptions &);
 
 LogicalResult buildX86_64(OpPassManager &pm, const CompileOptions &options) {
-  // The VNNI pipeline (quantc::buildX86Pipeline) replaces this call when it
-  // lands; until then x86_64 gets the portable CPU pipeline.
-  quantc::CPUPipelineOptions cpu;
-  cpu.requantMode = options.requantMode;
-  quantc::buildCPUPipeline(pm, cpu);
+  // The VNNI kernels need the intrinsic to select: without +avx512vnni the
+  // portable CPU pipeline. One thread: the object needs no OpenMP runtime.
+  if (!options.hasFeature("avx512vnni")) {
+    quantc::CPUPipelineOptions cpu;
+    cpu.requantMode = options.requantMode;
+    quantc::buildCPUPipeline(pm, cpu);
+    return success();
+  }
+  quantc::X86PipelineOptions x86;
+  x86.requantMode = options.requantMode;
+  quantc::buildX86Pipeline(pm, x86);
   return success();
 }
 

@@ -327,9 +327,12 @@ def InlineSplatOperandsPass : Pass<"quant-inline-splat-operands"> {
     multipliers) to its generics as 0-d constant tensors, so that one
     generic serves per-tensor and per-channel parameters alike; constants
     are uniqued, so a whole network's generics read the same few values.
-    This pass drops every input of a `linalg.generic` that is a splat
-    constant of integer, index or float elements and uses an
-    `arith.constant` of its value in the body instead.
+    This pass drops every input of a `linalg.generic` that the generic
+    reads as a scalar (an indexing map with no results) and that is a
+    splat constant of integer, index or float elements, and uses an
+    `arith.constant` of its value in the body instead. Splat tensors
+    indexed by the loops (a constant weight, say) stay operands, so that
+    contractions keep the form the target kernels match.
 
     Why: One-Shot Bufferize checks each operand against every other use of
     its value, so a constant read by every layer made its analysis
