@@ -22,7 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include <gemmlowp/fixedpoint/fixedpoint.h>
+#include "tflite_multiplier_ref.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,31 +32,6 @@
 #include <vector>
 
 namespace {
-
-/// TFLite's QuantizeMultiplier (quantization_util.cc).
-void quantizeMultiplier(double realMultiplier, int32_t *quantizedMultiplier,
-                        int *shift) {
-  if (realMultiplier == 0.) {
-    *quantizedMultiplier = 0;
-    *shift = 0;
-    return;
-  }
-  const double q = std::frexp(realMultiplier, shift);
-  auto qFixed = static_cast<int64_t>(std::round(q * (1LL << 31)));
-  if (qFixed == (1LL << 31)) {
-    qFixed /= 2;
-    ++*shift;
-  }
-  if (*shift < -31) {
-    *shift = 0;
-    qFixed = 0;
-  }
-  if (*shift > 30) {
-    *shift = 30;
-    qFixed = (1LL << 31) - 1;
-  }
-  *quantizedMultiplier = static_cast<int32_t>(qFixed);
-}
 
 /// TFLite's QuantizeMultiplierSmallerThanOneExp.
 bool quantizeMultiplierSmallerThanOneExp(double m, int32_t *multiplier,
@@ -71,18 +46,6 @@ bool quantizeMultiplierSmallerThanOneExp(double m, int32_t *multiplier,
 int32_t multiplySmallerThanOne(int32_t x, int32_t multiplier, int leftShift) {
   return gemmlowp::RoundingDivideByPOT(
       gemmlowp::SaturatingRoundingDoublingHighMul(x, multiplier), -leftShift);
-}
-
-/// TFLite's MultiplyByQuantizedMultiplier (ShiftLeft saturating, as in
-/// gemmlowp_requant_ref.cpp).
-int32_t multiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
-                                      int shift) {
-  int leftShift = shift > 0 ? shift : 0;
-  int rightShift = shift > 0 ? 0 : -shift;
-  return gemmlowp::RoundingDivideByPOT(
-      gemmlowp::SaturatingRoundingDoublingHighMul(
-          gemmlowp::ShiftLeft(x, leftShift), multiplier),
-      rightShift);
 }
 
 bool runAddSub() {

@@ -17,9 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-// Not GEMMLOWP_ENABLE_AVX2: its path fails gemmlowp's own fixed-point test
-// at -O2 (docs/BUILD_NOTES); the scalar functions are the reference.
-#include <gemmlowp/fixedpoint/fixedpoint.h>
+#include "tflite_multiplier_ref.h"
 
 #include <algorithm>
 #include <cmath>
@@ -29,44 +27,7 @@
 
 namespace {
 
-/// TFLite's QuantizeMultiplier (tensorflow/lite/kernels/internal/
-/// quantization_util.cc).
-void quantizeMultiplier(double realMultiplier, int32_t *quantizedMultiplier,
-                        int *shift) {
-  if (realMultiplier == 0.) {
-    *quantizedMultiplier = 0;
-    *shift = 0;
-    return;
-  }
-  const double q = std::frexp(realMultiplier, shift);
-  auto qFixed = static_cast<int64_t>(std::round(q * (1LL << 31)));
-  if (qFixed == (1LL << 31)) {
-    qFixed /= 2;
-    ++*shift;
-  }
-  if (*shift < -31) {
-    *shift = 0;
-    qFixed = 0;
-  }
-  if (*shift > 30) {
-    *shift = 30;
-    qFixed = (1LL << 31) - 1;
-  }
-  *quantizedMultiplier = static_cast<int32_t>(qFixed);
-}
 
-/// TFLite's MultiplyByQuantizedMultiplier. TFLite multiplies by
-/// (1 << left_shift) in int32, which overflows for large inputs; gemmlowp's
-/// ShiftLeft saturates instead, the behaviour QuantC documents.
-int32_t multiplyByQuantizedMultiplier(int32_t x, int32_t multiplier,
-                                      int shift) {
-  int leftShift = shift > 0 ? shift : 0;
-  int rightShift = shift > 0 ? 0 : -shift;
-  return gemmlowp::RoundingDivideByPOT(
-      gemmlowp::SaturatingRoundingDoublingHighMul(
-          gemmlowp::ShiftLeft(x, leftShift), multiplier),
-      rightShift);
-}
 
 } // namespace
 
