@@ -45,6 +45,8 @@ import sys
 
 import numpy as np
 
+from requant_modes import compare_values
+
 ROWS, COLS = 24, 37
 
 STORAGE = {"i8": (-128, 127, True, 8), "u8": (0, 255, False, 8),
@@ -370,23 +372,7 @@ def read_values(path):
 
 
 def compare(expected_path, actual_path):
-    expected = read_values(expected_path)
-    actual = read_values(actual_path)
-    if len(expected) != len(actual):
-        print(f"FAIL: {len(expected)} expected values, {len(actual)} actual")
-        return 1
-    mismatches = [(i, e, a) for i, (e, a) in enumerate(zip(expected, actual))
-                  if e != a]
-    distinct = len(set(expected))
-    print(f"{len(expected)} values, {distinct} distinct, "
-          f"{len(mismatches)} mismatches")
-    for i, e, a in mismatches[:10]:
-        print(f"  element {i}: expected {e}, got {a}")
-    if mismatches or distinct < 50:
-        print("FAIL")
-        return 1
-    print("PASS: bit-exact")
-    return 0
+    return compare_values(read_values(expected_path), read_values(actual_path))
 
 
 def main():

@@ -403,25 +403,31 @@ def read_values(path):
     return [int(v) for v in re.findall(r"-?\d+", text)]
 
 
-def compare(expected_path, actual_path):
-    expected = read_values(expected_path)
-    actual = read_values(actual_path)
+def compare_values(expected, actual, describe=lambda i: f"element {i}",
+                   min_distinct=50):
+    """Prints the comparison of two integer lists; 0 when bit-exact. Also
+    fails on fewer than `min_distinct` distinct expected values (a
+    comparison of nothing or of constant data). Shared by the other
+    references of examples/requant."""
     if len(expected) != len(actual):
         print(f"FAIL: {len(expected)} expected values, {len(actual)} actual")
         return 1
     mismatches = [(i, e, a) for i, (e, a) in enumerate(zip(expected, actual))
                   if e != a]
-    # Guard against a comparison of nothing or of constant data.
     distinct = len(set(expected))
     print(f"{len(expected)} values, {distinct} distinct, "
           f"{len(mismatches)} mismatches")
     for i, e, a in mismatches[:10]:
-        print(f"  element {i}: expected {e}, got {a}")
-    if mismatches or distinct < 50:
+        print(f"  {describe(i)}: expected {e}, got {a}")
+    if mismatches or distinct < min_distinct:
         print("FAIL")
         return 1
     print("PASS: bit-exact")
     return 0
+
+
+def compare(expected_path, actual_path):
+    return compare_values(read_values(expected_path), read_values(actual_path))
 
 
 def main():
