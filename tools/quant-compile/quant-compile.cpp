@@ -216,10 +216,13 @@ LogicalResult buildAArch64(OpPassManager &pm, const CompileOptions &options) {
   return success();
 }
 
-LogicalResult buildNVPTX(OpPassManager &, const CompileOptions &) {
-  llvm::errs() << "quant-compile: error: nvptx: not yet built into "
-                  "quant-compile\n";
-  return failure();
+LogicalResult buildNVPTX(OpPassManager &pm, const CompileOptions &options) {
+  quantc::NVPTXPipelineOptions nvptx;
+  nvptx.requantMode = options.requantMode;
+  nvptx.chip = options.cpu;
+  nvptx.features = options.features;
+  quantc::buildNVPTXPipeline(pm, nvptx);
+  return success();
 }
 
 struct TargetInfo {
@@ -735,6 +738,19 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream os(text);
     module->print(os);
     writeFile(outputPath, text);
+    return 0;
+  }
+
+  // nvptx: the product is the PTX text of the kernels (docs/GPU.md says how
+  // to launch them); the host side stays in the module.
+  if (StringRef(target.name) == "nvptx") {
+    if (until == Stage::LLVMIR)
+      fatal("nvptx: --until=llvmir is not available (the PTX is the "
+            "assembly: --until=asm or no --until)");
+    FailureOr<std::string> ptx = quantc::extractPTX(*module);
+    if (failed(ptx))
+      return 1;
+    writeFile(outputPath, *ptx);
     return 0;
   }
 
