@@ -145,12 +145,10 @@ Value centre(OpBuilder &b, Location loc, Value stored,
 /// In the integer modes, TFLite's or TOSA's integer add instead
 /// (buildIntegerAddSub).
 template <typename OpTy, bool isSub>
-struct AddSubLowering : public OpConversionPattern<OpTy> {
+struct AddSubLowering : public RequantizingPattern<OpTy> {
+  using RequantizingPattern<OpTy>::RequantizingPattern;
+  using RequantizingPattern<OpTy>::mode;
   using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
-  AddSubLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
-                 RequantMode mode)
-      : OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
-  RequantMode mode;
 
   LogicalResult
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
@@ -295,11 +293,8 @@ struct AddSubLowering : public OpConversionPattern<OpTy> {
 
 /// qnn.mul: the exact i32 product of the centred operands, then the
 /// matmul/conv requantize epilogue with the merged scale sa * sb / sc.
-struct MulLowering : public OpConversionPattern<MulOp> {
-  MulLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
-              RequantMode mode)
-      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
-  RequantMode mode;
+struct MulLowering : public RequantizingPattern<MulOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(MulOp op, OpAdaptor adaptor,
@@ -414,11 +409,8 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
 /// fixedpoint: TFLite's integer LeakyRelu (reference_ops::QuantizeLeakyRelu,
 /// multipliers from leaky_relu.cc's Prepare, in float32 as it computes them):
 ///   v = q - zi,  out = clamp(MBQM(v, v >= 0 ? si / so : si * alpha / so) + zo).
-struct LeakyReluLowering : public OpConversionPattern<LeakyReluOp> {
-  LeakyReluLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
-                    RequantMode mode)
-      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
-  RequantMode mode;
+struct LeakyReluLowering : public RequantizingPattern<LeakyReluOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(LeakyReluOp op, OpAdaptor adaptor,

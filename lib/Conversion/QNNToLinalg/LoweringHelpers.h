@@ -56,6 +56,17 @@ contractionMultipliers(const qnn::UniformParams &x,
                        const qnn::UniformParams &w,
                        const qnn::UniformParams &out, int64_t channels);
 
+/// A pattern for an op whose lowering depends on the requantize mode (its
+/// epilogue, or its whole integer form), built in `mode`.
+template <typename OpTy>
+struct RequantizingPattern : public mlir::OpConversionPattern<OpTy> {
+  RequantizingPattern(const mlir::TypeConverter &typeConverter,
+                      mlir::MLIRContext *ctx, qnn::RequantMode mode)
+      : mlir::OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
+
+  qnn::RequantMode mode;
+};
+
 /// The per-channel constants of a requantize in `mode`, in the order
 /// buildRequantizeScalar reads them:
 ///   fp32:       the f32 merged scale;

@@ -39,11 +39,8 @@ namespace {
 ///
 /// In the integer modes (buildIntegerAverage) the division by the count is
 /// TFLite's or TOSA's instead.
-struct AvgPool2DLowering : public OpConversionPattern<AvgPool2DOp> {
-  AvgPool2DLowering(const TypeConverter &typeConverter, MLIRContext *ctx,
-                    RequantMode mode)
-      : OpConversionPattern(typeConverter, ctx), mode(mode) {}
-  RequantMode mode;
+struct AvgPool2DLowering : public RequantizingPattern<AvgPool2DOp> {
+  using RequantizingPattern::RequantizingPattern;
 
   LogicalResult
   matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,

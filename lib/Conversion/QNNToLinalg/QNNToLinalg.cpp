@@ -755,16 +755,6 @@ struct ObserveLowering : public OpConversionPattern<ObserveOp> {
   }
 };
 
-/// A pattern for an op with a requantizing epilogue, built in `mode`.
-template <typename OpTy>
-struct RequantizingPattern : public OpConversionPattern<OpTy> {
-  RequantizingPattern(const TypeConverter &typeConverter, MLIRContext *ctx,
-                      RequantMode mode)
-      : OpConversionPattern<OpTy>(typeConverter, ctx), mode(mode) {}
-
-  RequantMode mode;
-};
-
 /// The per-channel loops of qnn.requantize: the axis of whichever side is
 /// per axis.
 std::optional<ChannelLoops> requantizeChannels(const UniformParams &in,
