@@ -67,6 +67,16 @@ double minSeconds() {
   return env ? std::atof(env) : 1.0;
 }
 
+/// QUANTC_BENCH_EVICT_BYTES (default 0): before each timed call, touch one
+/// byte per cache line of a buffer this large, so that the weights come
+/// from memory (run.py's "weights evicted" rows). Read-modify-write, not
+/// memset: glibc streams large memsets past the cache.
+void evictCaches(std::vector<char> &buffer) {
+  volatile char *lines = buffer.data();
+  for (size_t i = 0; i < buffer.size(); i += 64)
+    lines[i] = lines[i] + 1;
+}
+
 /// Median seconds per call of `fn`: warm up, then time single calls until
 /// the total reaches QUANTC_BENCH_MIN_SECONDS (default 1 s) and at least 5
 /// calls ran. The median resists the other core's occasional noise.
@@ -74,9 +84,12 @@ double timeMedian(const std::function<void()> &fn) {
   using clock = std::chrono::steady_clock;
   for (int i = 0; i < 3; ++i)
     fn();
+  const char *evictEnv = std::getenv("QUANTC_BENCH_EVICT_BYTES");
+  std::vector<char> evictionBuffer(evictEnv ? std::atol(evictEnv) : 0);
   std::vector<double> samples;
   double total = 0;
   while (total < minSeconds() || samples.size() < 5) {
+    evictCaches(evictionBuffer);
     auto start = clock::now();
     fn();
     double seconds =

@@ -75,7 +75,12 @@ def run_seconds(cmd, env):
     return float(match.group(1))
 
 
-def quantc_seconds(model, x, threads, env, min_seconds):
+# The "weights evicted" rows: every timer touches a buffer of this many
+# bytes (4x this machine's 32 MiB L3) before each timed call.
+EVICT_BYTES = 128 << 20
+
+
+def quantc_seconds(model, x, threads, env, min_seconds, evict=False):
     """QuantC: the model compiled by quant-run's JIT with
     quant-x86-pipeline (the code quant-compile --target=x86_64 emits),
     median latency of the call alone. QUANTC_BENCH_RUN_ARGS replaces the
@@ -87,6 +92,8 @@ def quantc_seconds(model, x, threads, env, min_seconds):
     target = os.environ.get("QUANTC_BENCH_RUN_ARGS",
                             "--target=x86 --kernel-threads={threads}")
     cmd += target.format(threads=threads).split()
+    if evict:
+        cmd.append(f"--evict-cache={EVICT_BYTES}")
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     match = re.search(r"median latency over \d+ calls: ([0-9.]+) us",
                       proc.stdout + proc.stderr)
@@ -135,18 +142,27 @@ def bench_cases(models_dir, peers, min_seconds, threads_list, only):
                   ("conv", c["batch"], c["channels"], c["size"], c["size"],
                    c["filters"], c["kernel"], c["kernel"])))
     cases.append(("small CNN (batch 1)", "cnn", None, None))
+    # The weight-streaming case again with its 16 MiB of weights evicted
+    # from the caches before every call (read from DRAM).
+    cases.insert(1, (f"{cases[0][0]} (weights evicted)", cases[0][1],
+                     cases[0][2], cases[0][3]))
     for label, name, ops, native in cases:
         if only and not any(o in name for o in only):
             continue
         model = os.path.join(models_dir, name + ".onnx")
         x = os.path.join(models_dir, name + ".x.npy")
+        evict = label.endswith("(weights evicted)")
         for threads in threads_list:
             env = env_for(threads, min_seconds)
+            if evict:
+                env["QUANTC_BENCH_EVICT_BYTES"] = str(EVICT_BYTES)
             row = {"case": label, "threads": threads, "ops": ops}
-            row["quantc"] = quantc_seconds(model, x, threads, env, min_seconds)
+            row["quantc"] = quantc_seconds(model, x, threads, env, min_seconds,
+                                           evict)
             row["ort"] = run_seconds(
                 ["node", ORT_RUN, model, "--input", x, "--threads", str(threads),
-                 "--time", str(min_seconds)], env)
+                 "--time", str(min_seconds)]
+                + (["--evict-cache", str(EVICT_BYTES)] if evict else []), env)
             if native and native[0] == "matmul":
                 dims = [str(d) for d in native[1:]]
                 row["onednn"] = run_seconds(
@@ -186,11 +202,14 @@ def print_kernel_table(rows, machine):
     # The 1x4096x4096 case is bound by the weights' traffic: 16 MiB of int8
     # weights, read once per call.
     for r in rows:
-        if r["case"] == "matmul 1x4096x4096":
+        if r["case"].startswith("matmul 1x4096x4096"):
             weight_bytes = 4096 * 4096
             t = r["threads"]
+            where = ("weights evicted before each call, read from DRAM"
+                     if "evicted" in r["case"]
+                     else "weights cache-resident, 16 MiB < L3")
             print(f"\nmatmul 1x4096x4096, {t} thread(s), weight traffic in GB/s "
-                  f"(weights cache-resident, 16 MiB < L3): QuantC "
+                  f"({where}): QuantC "
                   f"{fmt(r['quantc'] and weight_bytes / r['quantc'] / 1e9)}, ORT "
                   f"{fmt(r.get('ort') and weight_bytes / r['ort'] / 1e9)}, oneDNN "
                   f"{fmt(r.get('onednn') and weight_bytes / r['onednn'] / 1e9)}; "

@@ -131,6 +131,12 @@ static opt<bool> timeIt("time",
                         cl::init(false));
 static opt<unsigned> repeat("repeat", desc("Runs timed by --time"),
                             cl::init(20));
+static opt<uint64_t> evictCacheBytes(
+    "evict-cache",
+    desc("With --time: before each timed run, touch one byte per cache line "
+         "of a buffer of this many bytes (e.g. 4x the last-level cache), so "
+         "that weights are read from memory rather than the cache"),
+    cl::init(0));
 static cl::list<std::string>
     constantInputs("const-input",
                    desc("ONNX models: replace graph input NAME by the "
@@ -800,6 +806,8 @@ int main(int argc, char **argv) {
     fatal("--calibrate runs with --target=cpu only");
   if (timeIt && repeat == 0)
     fatal("--repeat must be at least 1");
+  if (evictCacheBytes && !timeIt)
+    fatal("--evict-cache needs --time");
   if (!calibrate &&
       (!calibrateStats.empty() || calibrateMerge || !calibratedModel.empty()))
     fatal("--calibrate-stats, --calibrate-merge and -o need --calibrate");
@@ -968,7 +976,13 @@ int main(int argc, char **argv) {
   }
   if (timeIt) {
     std::vector<double> samples;
+    std::vector<char> evictionBuffer(evictCacheBytes);
     for (unsigned r = 0; r < repeat; ++r) {
+      // Read-modify-write one byte per line (not memset: glibc streams large
+      // memsets past the cache with non-temporal stores).
+      volatile char *lines = evictionBuffer.data();
+      for (size_t i = 0; i < evictionBuffer.size(); i += 64)
+        lines[i] = lines[i] + 1;
       auto start = std::chrono::steady_clock::now();
       runner.run();
       samples.push_back(std::chrono::duration<double, std::micro>(

@@ -10,7 +10,7 @@
 //   node ort_run.js MODEL.onnx --input A.npy [...] [--output OUT.npy ...]
 //                   [--opt-level disabled|basic|extended|all] [--threads N]
 //                   [--save-optimized OUT.onnx] [--ort DIR]
-//                   [--time SECONDS]
+//                   [--time SECONDS [--evict-cache BYTES]]
 //
 // ONNX Runtime (npm onnxruntime-node, CPU provider) is QuantC's numerics
 // reference: this runs MODEL once on the .npy inputs (one per graph input,
@@ -19,7 +19,8 @@
 // --save-optimized writes the graph ORT runs after its optimizations (which
 // QDQ groups it fused into integer kernels such as QLinearConv).
 // --time (bench/run.py) runs the model repeatedly for at least SECONDS
-// after a warm-up and prints `seconds <median seconds per run>`.
+// after a warm-up and prints `seconds <median seconds per run>`;
+// --evict-cache touches a buffer of BYTES before each timed run.
 // --ort names the onnxruntime-node directory (default: the one that
 // scripts/install-deps.sh puts in <repo>/.deps/node_modules).
 //
@@ -139,7 +140,7 @@ function writeNpy(file, type, dims, data) {
 
 function parseArgs(argv) {
   const args = {model: null, inputs: [], outputs: [], optLevel: 'all',
-                threads: 1, optimized: null, timeSeconds: 0,
+                threads: 1, optimized: null, timeSeconds: 0, evictBytes: 0,
                 ort: path.join(__dirname, '..', '..', '..', '.deps',
                                'node_modules', 'onnxruntime-node')};
   for (let i = 0; i < argv.length; ++i) {
@@ -156,6 +157,7 @@ function parseArgs(argv) {
     else if (a === '--ort') args.ort = value();
     else if (a === '--save-optimized') args.optimized = value();
     else if (a === '--time') args.timeSeconds = Number(value());
+    else if (a === '--evict-cache') args.evictBytes = Number(value());
     else if (a === '-h' || a === '--help') {
       process.stdout.write(
           'usage: ort_run.js MODEL.onnx --input A.npy [...] ' +
@@ -163,7 +165,7 @@ function parseArgs(argv) {
           '                  [--opt-level disabled|basic|extended|all] ' +
           '[--threads N]\n' +
           '                  [--save-optimized OUT.onnx] [--ort DIR] ' +
-          '[--time SECONDS]\n');
+          '[--time SECONDS [--evict-cache BYTES]]\n');
       process.exit(0);
     } else if (a.startsWith('-')) fail(`unknown option '${a}'`);
     else if (args.model === null) args.model = a;
@@ -178,6 +180,8 @@ function parseArgs(argv) {
     fail('--threads must be a positive integer');
   if (!(args.timeSeconds >= 0))
     fail('--time must be a number of seconds');
+  if (!Number.isInteger(args.evictBytes) || args.evictBytes < 0)
+    fail('--evict-cache must be a number of bytes');
   return args;
 }
 
@@ -229,17 +233,22 @@ async function main() {
     writeNpy(file, t.type, t.dims, t.data);
   });
   if (args.timeSeconds > 0)
-    await printMedianSeconds(session, feeds, args.timeSeconds);
+    await printMedianSeconds(session, feeds, args.timeSeconds, args.evictBytes);
 }
 
 // Median seconds per session.run over at least `minSeconds` (and 5 runs),
-// after 3 warm-up runs; the median resists the other core's noise.
-async function printMedianSeconds(session, feeds, minSeconds) {
+// after 3 warm-up runs; the median resists the other core's noise. With
+// `evictBytes`, one byte per cache line of a buffer that large is touched
+// before each timed run, so the weights come from memory.
+async function printMedianSeconds(session, feeds, minSeconds, evictBytes) {
   for (let i = 0; i < 3; ++i)
     await session.run(feeds);
+  const evictionBuffer = new Uint8Array(evictBytes);
   const samples = [];
   let total = 0;
   while (total < minSeconds || samples.length < 5) {
+    for (let i = 0; i < evictionBuffer.length; i += 64)
+      evictionBuffer[i] += 1;
     const start = process.hrtime.bigint();
     await session.run(feeds);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
