@@ -1,4 +1,4 @@
-//===- ByteContraction.cpp - Int8 contractions of the GPU passes -*- C++ -*-===//
+//===- ByteContraction.cpp - Int8 contractions, GPU passes ------*- C++ -*-===//
 //
 // Part of the QuantC project, under the Apache License v2.0 with LLVM
 // Exceptions. See LICENSE for license information.

@@ -14,8 +14,8 @@
 #ifndef QUANTC_LIB_GPU_BYTECONTRACTION_H
 #define QUANTC_LIB_GPU_BYTECONTRACTION_H
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <optional>
 

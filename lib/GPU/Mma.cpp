@@ -115,8 +115,8 @@ void setMapping(scf::ParallelOp loop, ArrayRef<gpu::Processor> processors) {
     gpu::Processor processor = fromInnermost < processors.size()
                                    ? processors[fromInnermost]
                                    : gpu::Processor::Sequential;
-    mapping.push_back(
-        gpu::ParallelLoopDimMappingAttr::get(ctx, processor, identity, identity));
+    mapping.push_back(gpu::ParallelLoopDimMappingAttr::get(ctx, processor,
+                                                           identity, identity));
   }
   (void)gpu::setMappingAttr(loop, mapping);
 }
@@ -126,8 +126,7 @@ class MmaRewriter {
 public:
   MmaRewriter(linalg::GenericOp op, const MatmulDims &dims, int64_t warpsM,
               int64_t warpsN)
-      : op(op), dims(dims), warpsM(warpsM),
-        warpsN(warpsN), loc(op.getLoc()) {
+      : op(op), dims(dims), warpsM(warpsM), warpsN(warpsN), loc(op.getLoc()) {
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
     lhsBuffer = op.getDpsInputs()[dims.inputA];
     rhsBuffer = op.getDpsInputs()[dims.inputB];
@@ -188,6 +187,10 @@ private:
   void buildWarp(OpBuilder &b, const WarpTile &tile, Value lane);
   void buildEmulatedWarp(OpBuilder &b, const WarpTile &tile);
   void buildEmulatedMma(OpBuilder &b, Value fragA, Value fragB, Value fragC);
+  /// `init` + the dot product of row `row` of A and column `col` of B,
+  /// read from the warp's fragment buffers.
+  Value buildEmulatedDot(OpBuilder &b, Value fragA, Value fragB, Value row,
+                         Value col, Value init);
 
   linalg::GenericOp op;
   const MatmulDims &dims;
@@ -207,8 +210,8 @@ Value MmaRewriter::loadMasked(OpBuilder &b, Value buffer, AffineMap map,
     int64_t size = dims.sizes[dim];
     Value within = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                          indices[dim], constant(b, size));
-    inBounds = inBounds ? arith::AndIOp::create(b, loc, inBounds, within)
-                        : within;
+    inBounds =
+        inBounds ? arith::AndIOp::create(b, loc, inBounds, within) : within;
     indices[dim] =
         arith::MinUIOp::create(b, loc, indices[dim], constant(b, size - 1));
   }
@@ -237,14 +240,14 @@ static Value packRegister(OpBuilder &b, Location loc, ArrayRef<Value> bytes) {
   return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }
 
-Value MmaRewriter::loadRegisterA(OpBuilder &b, const WarpTile &tile,
-                                 Value lane, Value k0, int64_t reg) {
+Value MmaRewriter::loadRegisterA(OpBuilder &b, const WarpTile &tile, Value lane,
+                                 Value k0, int64_t reg) {
   // a_i, i = 4 reg + j: row groupID (+8 for odd registers), column
   // 4 threadID_in_group + j (+16 for registers 2 and 3).
   auto [group, thread] = splitLane(b, loc, lane);
   SmallVector<Value> indices = tile.loopIndices;
-  indices[dims.m] = add(b, arith::AddIOp::create(b, loc, tile.rowBase, group),
-                        8 * (reg % 2));
+  indices[dims.m] =
+      add(b, arith::AddIOp::create(b, loc, tile.rowBase, group), 8 * (reg % 2));
   Value kBase = arith::AddIOp::create(b, loc, k0, mul(b, thread, 4));
   SmallVector<unsigned> checked;
   if (maskM)
@@ -260,8 +263,8 @@ Value MmaRewriter::loadRegisterA(OpBuilder &b, const WarpTile &tile,
   return packRegister(b, loc, bytes);
 }
 
-Value MmaRewriter::loadRegisterB(OpBuilder &b, const WarpTile &tile,
-                                 Value lane, Value k0, int64_t reg) {
+Value MmaRewriter::loadRegisterB(OpBuilder &b, const WarpTile &tile, Value lane,
+                                 Value k0, int64_t reg) {
   // b_i, i = 4 reg + j: row (k) 4 threadID_in_group + j (+16 for register
   // 1), column groupID.
   auto [group, thread] = splitLane(b, loc, lane);
@@ -289,14 +292,13 @@ std::pair<Value, Value> MmaRewriter::accumulatorCoords(OpBuilder &b,
   auto [group, thread] = splitLane(b, loc, lane);
   Value row =
       add(b, arith::AddIOp::create(b, loc, tile.rowBase, group), 8 * (i / 2));
-  Value col = add(b, arith::AddIOp::create(b, loc, tile.colBase, mul(b, thread, 2)),
-                  i % 2);
+  Value col = add(
+      b, arith::AddIOp::create(b, loc, tile.colBase, mul(b, thread, 2)), i % 2);
   return {row, col};
 }
 
-SmallVector<Value> MmaRewriter::loadAccumulators(OpBuilder &b,
-                                                 const WarpTile &tile,
-                                                 Value lane) {
+SmallVector<Value>
+MmaRewriter::loadAccumulators(OpBuilder &b, const WarpTile &tile, Value lane) {
   SmallVector<unsigned> checked;
   if (maskM)
     checked.push_back(dims.m);
@@ -329,8 +331,8 @@ void MmaRewriter::storeAccumulators(OpBuilder &b, const WarpTile &tile,
     auto check = [&](Value index, int64_t size) {
       Value within = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                            index, constant(b, size));
-      inBounds = inBounds ? arith::AndIOp::create(b, loc, inBounds, within)
-                          : within;
+      inBounds =
+          inBounds ? arith::AndIOp::create(b, loc, inBounds, within) : within;
     };
     if (maskM)
       check(row, sizeM);
@@ -397,68 +399,66 @@ static Value extractByte(OpBuilder &b, Location loc, Value word, Value byte,
   return arith::ExtUIOp::create(b, loc, i32, narrow);
 }
 
+Value MmaRewriter::buildEmulatedDot(OpBuilder &b, Value fragA, Value fragB,
+                                    Value row, Value col, Value init) {
+  auto div = [&](OpBuilder &kb, Value x, int64_t d) -> Value {
+    return arith::DivUIOp::create(kb, loc, x, constant(kb, d));
+  };
+  auto rem = [&](OpBuilder &kb, Value x, int64_t d) -> Value {
+    return arith::RemUIOp::create(kb, loc, x, constant(kb, d));
+  };
+  auto plus = [&](OpBuilder &kb, Value x, Value y) -> Value {
+    return arith::AddIOp::create(kb, loc, x, y);
+  };
+  auto loop = scf::ForOp::create(
+      b, loc, constant(b, 0), constant(b, kTileK), constant(b, 1),
+      ValueRange{init}, [&](OpBuilder &kb, Location, Value k, ValueRange sum) {
+        // A(row, k): lane 4 (row mod 8) + (k mod 16) / 4, register
+        // 2 (k / 16) + row / 8, byte k mod 4.
+        Value laneA =
+            plus(kb, mul(kb, rem(kb, row, 8), 4), div(kb, rem(kb, k, 16), 4));
+        Value regA = plus(kb, mul(kb, div(kb, k, 16), 2), div(kb, row, 8));
+        // B(k, col): lane 4 col + (k mod 16) / 4, register k / 16, byte
+        // k mod 4.
+        Value laneB = plus(kb, mul(kb, col, 4), div(kb, rem(kb, k, 16), 4));
+        Value regB = div(kb, k, 16);
+        Value byte = rem(kb, k, 4);
+        Value wordA =
+            memref::LoadOp::create(kb, loc, fragA, ValueRange{laneA, regA});
+        Value wordB =
+            memref::LoadOp::create(kb, loc, fragB, ValueRange{laneB, regB});
+        Value product = arith::MulIOp::create(
+            kb, loc, extractByte(kb, loc, wordA, byte, dims.typeA),
+            extractByte(kb, loc, wordB, byte, dims.typeB));
+        scf::YieldOp::create(
+            kb, loc,
+            ValueRange{arith::AddIOp::create(kb, loc, sum.front(), product)});
+      });
+  return loop.getResult(0);
+}
+
 void MmaRewriter::buildEmulatedMma(OpBuilder &b, Value fragA, Value fragB,
                                    Value fragC) {
   // The PTX ISA's definition of the warp-level operation, D = A B + C on
   // the 16x32, 32x8 and 16x8 tiles, each element read from the lane and
   // register the ISA's fragment layouts give it (inverted here, written
   // apart from the per-lane loads above).
-  Value zero = constant(b, 0);
-  Value one = constant(b, 1);
   scf::ForOp::create(
-      b, loc, zero, constant(b, kWarpSize), one, ValueRange{},
-      [&](OpBuilder &lb, Location, Value lane, ValueRange) {
+      b, loc, constant(b, 0), constant(b, kWarpSize), constant(b, 1),
+      ValueRange{}, [&](OpBuilder &lb, Location, Value lane, ValueRange) {
+        Value group = arith::DivUIOp::create(lb, loc, lane, constant(lb, 4));
+        Value thread = arith::RemUIOp::create(lb, loc, lane, constant(lb, 4));
         for (int64_t i = 0; i < kAccumulators; ++i) {
-          // D(row, col) lives in lane 4 (row mod 8) + col / 2, value
-          // 2 (row / 8) + col mod 2: the reverse of c_i's layout.
-          Value row = add(lb, arith::DivUIOp::create(lb, loc, lane, constant(lb, 4)),
-                          8 * (i / 2));
-          Value col =
-              add(lb, mul(lb, arith::RemUIOp::create(lb, loc, lane, constant(lb, 4)), 2),
-                  i % 2);
+          // Value i of the lane is D(row, col): row groupID (+8 for
+          // i >= 2), column 2 threadID_in_group + i mod 2.
+          Value row = add(lb, group, 8 * (i / 2));
+          Value col = add(lb, mul(lb, thread, 2), i % 2);
           Value slot = constant(lb, i);
-          Value c = memref::LoadOp::create(lb, loc, fragC,
-                                           ValueRange{lane, slot});
-          auto sum = scf::ForOp::create(
-              lb, loc, constant(lb, 0), constant(lb, kTileK), constant(lb, 1),
-              ValueRange{c},
-              [&](OpBuilder &kb, Location, Value k, ValueRange acc) {
-                auto div = [&](Value x, int64_t d) -> Value {
-                  return arith::DivUIOp::create(kb, loc, x, constant(kb, d));
-                };
-                auto rem = [&](Value x, int64_t d) -> Value {
-                  return arith::RemUIOp::create(kb, loc, x, constant(kb, d));
-                };
-                auto plus = [&](Value x, Value y) -> Value {
-                  return arith::AddIOp::create(kb, loc, x, y);
-                };
-                // A(row, k): lane 4 (row mod 8) + (k mod 16) / 4,
-                // register 2 (k / 16) + row / 8, byte k mod 4.
-                Value laneA = plus(mul(kb, rem(row, 8), 4), div(rem(k, 16), 4));
-                Value regA = plus(mul(kb, div(k, 16), 2), div(row, 8));
-                // B(k, col): lane 4 col + (k mod 16) / 4, register k / 16,
-                // byte k mod 4.
-                Value laneB = plus(mul(kb, col, 4), div(rem(k, 16), 4));
-                Value regB = div(k, 16);
-                Value byte = rem(k, 4);
-                Value a = extractByte(
-                    kb, loc,
-                    memref::LoadOp::create(kb, loc, fragA,
-                                           ValueRange{laneA, regA}),
-                    byte, dims.typeA);
-                Value bb = extractByte(
-                    kb, loc,
-                    memref::LoadOp::create(kb, loc, fragB,
-                                           ValueRange{laneB, regB}),
-                    byte, dims.typeB);
-                Value product = arith::MulIOp::create(kb, loc, a, bb);
-                scf::YieldOp::create(
-                    kb, loc,
-                    ValueRange{arith::AddIOp::create(kb, loc, acc.front(),
-                                                     product)});
-              });
-          memref::StoreOp::create(lb, loc, sum.getResult(0), fragC,
-                                  ValueRange{lane, slot});
+          Value c =
+              memref::LoadOp::create(lb, loc, fragC, ValueRange{lane, slot});
+          memref::StoreOp::create(
+              lb, loc, buildEmulatedDot(lb, fragA, fragB, row, col, c), fragC,
+              ValueRange{lane, slot});
         }
         scf::YieldOp::create(lb, loc);
       });
@@ -535,8 +535,8 @@ void MmaRewriter::rewrite(bool emulate) {
     upperBounds.push_back(constant(b, dims.sizes[dim]));
     steps.push_back(one);
   }
-  for (int64_t blocks : {llvm::divideCeil(tilesM, warpsM),
-                         llvm::divideCeil(tilesN, warpsN)}) {
+  for (int64_t blocks :
+       {llvm::divideCeil(tilesM, warpsM), llvm::divideCeil(tilesN, warpsN)}) {
     lowerBounds.push_back(zero);
     upperBounds.push_back(constant(b, blocks));
     steps.push_back(one);
@@ -560,10 +560,10 @@ void MmaRewriter::rewrite(bool emulate) {
     auto threads = scf::ParallelOp::create(
         pb, loc, threadLower, threadUpper, threadSteps,
         [&](OpBuilder &tb, Location, ValueRange ivs) {
-          Value warpM = arith::AddIOp::create(tb, loc, mul(tb, blockM, warpsM),
-                                              ivs[0]);
-          Value warpN = arith::AddIOp::create(tb, loc, mul(tb, blockN, warpsN),
-                                              ivs[1]);
+          Value warpM =
+              arith::AddIOp::create(tb, loc, mul(tb, blockM, warpsM), ivs[0]);
+          Value warpN =
+              arith::AddIOp::create(tb, loc, mul(tb, blockN, warpsN), ivs[1]);
           WarpTile warp = tile;
           warp.rowBase = mul(tb, warpM, kTileM);
           warp.colBase = mul(tb, warpN, kTileN);
@@ -591,8 +591,8 @@ void MmaRewriter::rewrite(bool emulate) {
       setMapping(threads, {gpu::Processor::ThreadX, gpu::Processor::ThreadY,
                            gpu::Processor::ThreadZ});
   };
-  auto blocks = scf::ParallelOp::create(b, loc, lowerBounds, upperBounds,
-                                        steps, buildBlock);
+  auto blocks = scf::ParallelOp::create(b, loc, lowerBounds, upperBounds, steps,
+                                        buildBlock);
   setMapping(blocks, {gpu::Processor::BlockX, gpu::Processor::BlockY,
                       gpu::Processor::BlockZ});
   op.erase();
@@ -634,8 +634,7 @@ struct GPUMmaPass : public quantc::impl::GPUMmaPassBase<GPUMmaPass> {
     if (walk.wasInterrupted())
       return signalPassFailure();
     for (Candidate &candidate : candidates)
-      MmaRewriter(candidate.op, candidate.dims,
-                  warpCounts[0], warpCounts[1])
+      MmaRewriter(candidate.op, candidate.dims, warpCounts[0], warpCounts[1])
           .rewrite(emulateMma);
     numRewritten += candidates.size();
   }

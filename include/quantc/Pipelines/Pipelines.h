@@ -160,9 +160,10 @@ struct NVPTXPipelineOptions
 };
 
 /// `quant-nvptx-pipeline`: QDQ form -> integer linalg -> buffers -> mma
-/// tiles and dp4a loops -> tiled parallel loops on blocks and threads -> outlined kernels in
-/// one gpu.module -> NVVM -> PTX, left in one `gpu.binary` of format isa
-/// (extractPTX). The host code is in the LLVM dialect with gpu.launch_func.
+/// tiles and dp4a loops -> tiled parallel loops on blocks and threads ->
+/// outlined kernels in one gpu.module -> NVVM -> PTX, left in one
+/// `gpu.binary` of format isa (extractPTX). The host code is in the LLVM
+/// dialect with gpu.launch_func.
 void buildNVPTXPipeline(mlir::OpPassManager &pm,
                         const NVPTXPipelineOptions &options = {});
 
