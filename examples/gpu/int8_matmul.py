@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Raw 8-bit integer matmuls for the dp4a rewrite of quant-gpu-dp4a.
+"""Raw 8-bit integer matmuls for the GPU rewrites (quant-gpu-dp4a, quant-gpu-mma).
 
   int8_matmul.py emit  --variant V [--seed S] -o model.mlir
   int8_matmul.py check --variant V [--seed S] RUNNER_OUTPUT
@@ -11,7 +11,8 @@ compares what mlir-runner printed with numpy's int64 matmul of the same
 bytes. The shapes are chosen for the rewrite's corners: K not a multiple
 of 4 (a scalar remainder after the groups of 4), K < 4 (no group), M and N
 not multiples of the 16x16 tiles, a batch dimension, every signedness
-pair, and the extreme bytes -128, 127, 0 and 255.
+pair, and the extreme bytes -128, 127, 0 and 255; the mma variants whole
+and partial 16x8x32 mma tiles and blocks of 2x2 warps.
 """
 
 import os
@@ -29,6 +30,13 @@ VARIANTS = {
     "s8u8-batched": (True, False, 2, 3, 12, 20),
     "u8u8-k3": (False, False, 0, 4, 3, 4),
     "s8s8-extremes": (True, True, 0, 20, 64, 36),
+    # For quant-gpu-mma's 16x8x32 tiles and 2x2 warps per block: whole
+    # tiles and blocks; partial tiles in M, N and K with warps past the
+    # matrix; a batch; K not a multiple of 32 over several steps.
+    "s8s8-mma-tiles": (True, True, 0, 32, 64, 16),
+    "u8s8-mma-partial": (False, True, 0, 37, 45, 21),
+    "s8u8-mma-batched": (True, False, 3, 20, 40, 12),
+    "u8u8-mma-k100": (False, False, 0, 48, 100, 40),
 }
 
 

@@ -16,6 +16,8 @@
 
 #include "quantc/GPU/Passes.h"
 
+#include "ByteContraction.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -29,80 +31,7 @@ using namespace quantc;
 
 namespace {
 
-using DotType = NVVM::DotAccumulateType;
-
-/// Whether `value` is `arith.extsi`/`arith.extui` of an i8 block argument;
-/// sets `argument` and `type`.
-bool matchByteExtension(Value value, BlockArgument &argument, DotType &type) {
-  Operation *ext = value.getDefiningOp();
-  if (!isa_and_nonnull<arith::ExtSIOp, arith::ExtUIOp>(ext))
-    return false;
-  argument = dyn_cast<BlockArgument>(ext->getOperand(0));
-  if (!argument || !argument.getType().isInteger(8))
-    return false;
-  type = isa<arith::ExtSIOp>(ext) ? DotType::SIGNED : DotType::UNSIGNED;
-  return true;
-}
-
-/// An int8 contraction in the form quant-lower-qnn emits, and what the
-/// rewrite needs of it.
-struct ByteContraction {
-  unsigned reductionDim;
-  DotType lhsType, rhsType;
-  // Input operand numbers of the two multiplied bytes (0 and 1, in either
-  // order in the body).
-  unsigned lhsInput, rhsInput;
-};
-
-std::optional<ByteContraction> matchByteContraction(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1)
-    return std::nullopt;
-  if (op.getNumReductionLoops() != 1 ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap map) { return map.isProjectedPermutation(); }))
-    return std::nullopt;
-  Block &body = *op.getBlock();
-  if (!body.getArgument(2).getType().isInteger(32))
-    return std::nullopt;
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add)
-    return std::nullopt;
-  // acc + product, in either order.
-  Value product = add.getRhs();
-  if (add.getLhs() != body.getArgument(2)) {
-    if (add.getRhs() != body.getArgument(2))
-      return std::nullopt;
-    product = add.getLhs();
-  }
-  auto mul = product.getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return std::nullopt;
-  BlockArgument lhs, rhs;
-  ByteContraction contraction;
-  if (!matchByteExtension(mul.getLhs(), lhs, contraction.lhsType) ||
-      !matchByteExtension(mul.getRhs(), rhs, contraction.rhsType) ||
-      lhs == rhs || lhs.getArgNumber() > 1 || rhs.getArgNumber() > 1)
-    return std::nullopt;
-  contraction.lhsInput = lhs.getArgNumber();
-  contraction.rhsInput = rhs.getArgNumber();
-  SmallVector<unsigned> reductions;
-  op.getReductionDims(reductions);
-  contraction.reductionDim = reductions.front();
-  // Each output element is one accumulator.
-  if (op.getIndexingMapsArray()[2].isFunctionOfDim(contraction.reductionDim))
-    return std::nullopt;
-  return contraction;
-}
-
-/// The indices `map` (a projected permutation) selects from `loopIndices`.
-SmallVector<Value> applyProjection(AffineMap map, ArrayRef<Value> loopIndices) {
-  SmallVector<Value> indices;
-  for (AffineExpr result : map.getResults())
-    indices.push_back(loopIndices[cast<AffineDimExpr>(result).getPosition()]);
-  return indices;
-}
+using DotType = ByteSignedness;
 
 /// Rewrites `op` into the dp4a loop nest of the pass description.
 void rewriteContraction(linalg::GenericOp op,

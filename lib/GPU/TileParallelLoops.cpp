@@ -14,6 +14,7 @@
 
 #include "quantc/GPU/Passes.h"
 
+#include "mlir/Dialect/GPU/Transforms/ParallelLoopMapper.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 
 namespace quantc {
@@ -36,7 +37,9 @@ struct GPUTileParallelLoopsPass
       sizes = {16, 16};
     SmallVector<scf::ParallelOp> outermost;
     getOperation().walk([&](scf::ParallelOp loop) {
-      if (!loop->getParentOfType<scf::ParallelOp>())
+      // Loops that come mapped (quant-gpu-mma's warps) keep their shape.
+      if (!loop->getParentOfType<scf::ParallelOp>() &&
+          !loop->hasAttr(gpu::getMappingAttrName()))
         outermost.push_back(loop);
     });
     for (scf::ParallelOp loop : outermost) {

@@ -211,6 +211,11 @@ void quantc::buildNVPTXPipeline(OpPassManager &pm,
   check.staticShapes = !options.emulateOnCPU;
   pm.addPass(createGPUCheckTargetPass(check));
 
+  if (options.mma) {
+    GPUMmaPassOptions mma;
+    mma.emulateMma = options.emulateOnCPU;
+    pm.addPass(createGPUMmaPass(mma));
+  }
   GPUDp4aPassOptions dp4a;
   dp4a.emulateDp4a = options.emulateOnCPU;
   pm.addPass(createGPUDp4aPass(dp4a));
@@ -317,8 +322,9 @@ void quantc::registerPipelines() {
       buildAArch64Pipeline);
   PassPipelineRegistration<NVPTXPipelineOptions>(
       "quant-nvptx-pipeline",
-      "QDQ form to NVPTX: integer linalg, buffers, int8 contractions as dp4a "
-      "loops, tiled parallel loops mapped to blocks and threads, kernels "
+      "QDQ form to NVPTX: integer linalg, buffers, int8 matmuls as "
+      "tensor-core mma.sync tiles, other int8 contractions as dp4a loops, "
+      "tiled parallel loops mapped to blocks and threads, kernels "
       "outlined into one gpu.module, serialized to PTX (a gpu.binary of "
       "format isa)",
       buildNVPTXPipeline);

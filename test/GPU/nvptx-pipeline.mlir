@@ -1,8 +1,8 @@
-// RUN: quant-opt %s --quant-nvptx-pipeline --mlir-print-ir-after=quant-gpu-merge-kernel-modules -o %t.mlir 2> %t.gpu.mlir
+// RUN: quant-opt %s --quant-nvptx-pipeline="mma=false" --mlir-print-ir-after=quant-gpu-merge-kernel-modules -o %t.mlir 2> %t.gpu.mlir
 // RUN: FileCheck %s --check-prefix=GPU < %t.gpu.mlir
 // RUN: FileCheck %s --check-prefix=BIN < %t.mlir
 // RUN: %python %S/Inputs/extract_ptx.py %t.mlir | FileCheck %s --check-prefix=PTX
-// RUN: quant-opt %s --quant-nvptx-pipeline="chip=sm_90" | FileCheck %s --check-prefix=SM90
+// RUN: quant-opt %s --quant-nvptx-pipeline="chip=sm_90 mma=false" | FileCheck %s --check-prefix=SM90
 
 !qa = !quant.uniform<i8:f32, 0.5:-3>
 !qw = !quant.uniform<i8:f32, 0.25>
@@ -10,7 +10,8 @@
 
 // A quantized linear layer with runtime weights: quant-lower-qnn's raw
 // i8 x i8 contraction, the zero-point correction and the requantizing
-// epilogue each become a kernel; the contraction's runs on dp4a.
+// epilogue each become a kernel; the contraction's runs on dp4a (mma=false;
+// nvptx-pipeline-mma.mlir has it on tensor cores).
 
 // The gpu dialect after outlining: one gpu.module, one kernel per loop nest,
 // 16x16 threads per block over the 32x16 output.

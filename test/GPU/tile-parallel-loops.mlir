@@ -48,3 +48,26 @@ func.func @f(%m: memref<1x5x6xi32>, %v: memref<40xi32>) {
   }
   return
 }
+
+// A loop that comes mapped (quant-gpu-mma's blocks of warps of 32 lanes)
+// keeps its shape.
+// CHECK-LABEL: func.func @mapped
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK-NEXT:      scf.parallel (%{{.*}}) = (%{{.*}}) to (%{{.*}}) step (%{{.*}}) {
+// CHECK-NEXT:        memref.store
+// CHECK-NEXT:        scf.reduce
+// CHECK-NEXT:      } {mapping = [#gpu.loop_dim_map<processor = thread_x
+// CHECK:         } {mapping = [#gpu.loop_dim_map<processor = block_x
+func.func @mapped(%v: memref<96xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c32 = arith.constant 32 : index
+  %z = arith.constant 0 : i32
+  scf.parallel (%b) = (%c0) to (%c3) step (%c1) {
+    scf.parallel (%l) = (%c0) to (%c32) step (%c1) {
+      memref.store %z, %v[%l] : memref<96xi32>
+    } {mapping = [#gpu.loop_dim_map<processor = thread_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+  } {mapping = [#gpu.loop_dim_map<processor = block_x, map = (d0) -> (d0), bound = (d0) -> (d0)>]}
+  return
+}

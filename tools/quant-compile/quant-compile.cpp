@@ -87,6 +87,11 @@ static opt<std::string>
     requantMode("requant-mode",
                 desc("fp32, fixedpoint, tosa-double-round or tosa-single-round "
                      "(default: the module's qnn.requant_mode, else fp32)"));
+static opt<bool>
+    nvptxMma("nvptx-mma",
+             desc("nvptx: int8 matmuls on tensor cores (mma.sync m16n8k32), "
+                  "the rest on dp4a; false: all on dp4a (default true)"),
+             cl::init(true));
 static opt<std::string> outputPath("o",
                                    desc("Output file (object, .a, or "
                                         "the --until stage's text)"),
@@ -178,6 +183,8 @@ struct CompileOptions {
   std::string cpu;
   /// The LLVM feature string, e.g. "+neon,+dotprod,+i8mm".
   std::string features;
+  /// nvptx: int8 matmuls on tensor cores.
+  bool mma = true;
 
   bool hasFeature(StringRef name) const {
     bool enabled = false;
@@ -221,6 +228,7 @@ LogicalResult buildNVPTX(OpPassManager &pm, const CompileOptions &options) {
   nvptx.requantMode = options.requantMode;
   nvptx.chip = options.cpu;
   nvptx.features = options.features;
+  nvptx.mma = options.mma;
   quantc::buildNVPTXPipeline(pm, nvptx);
   return success();
 }
@@ -689,6 +697,9 @@ int main(int argc, char **argv) {
   options.features = featureList.getNumOccurrences()
                          ? std::string(featureList)
                          : std::string(target.defaultFeatures);
+  if (nvptxMma.getNumOccurrences() && StringRef(target.name) != "nvptx")
+    fatal("--nvptx-mma applies to --target=nvptx only");
+  options.mma = nvptxMma;
   const std::string &cpu = options.cpu, &features = options.features;
 
   // The target machine first: a bad --cpu fails before any work.

@@ -64,6 +64,7 @@ protected:
 
 TEST_F(NVPTXPipeline, ExtractsOnePTXWithDp4a) {
   quantc::NVPTXPipelineOptions options;
+  options.mma = false;
   OwningOpRef<ModuleOp> module = compile(options);
   ASSERT_TRUE(module);
   FailureOr<std::string> ptx = quantc::extractPTX(*module);
@@ -75,6 +76,17 @@ TEST_F(NVPTXPipeline, ExtractsOnePTXWithDp4a) {
   // One module: one PTX header.
   EXPECT_EQ(ptx->find(".version", ptx->find(".version") + 1),
             std::string::npos);
+}
+
+TEST_F(NVPTXPipeline, MatmulOnTensorCoresByDefault) {
+  quantc::NVPTXPipelineOptions options;
+  OwningOpRef<ModuleOp> module = compile(options);
+  ASSERT_TRUE(module);
+  FailureOr<std::string> ptx = quantc::extractPTX(*module);
+  ASSERT_TRUE(succeeded(ptx));
+  EXPECT_NE(ptx->find("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32"),
+            std::string::npos);
+  EXPECT_EQ(ptx->find("dp4a"), std::string::npos);
 }
 
 TEST_F(NVPTXPipeline, Sm90) {

@@ -74,6 +74,82 @@ def GPUDp4aPass : Pass<"quant-gpu-dp4a", "::mlir::ModuleOp"> {
   ];
 }
 
+def GPUMmaPass : Pass<"quant-gpu-mma", "::mlir::ModuleOp"> {
+  let summary = "Rewrite int8 matmuls into warp-level tensor-core "
+                "mma.sync m16n8k32 tiles (sm_80 and later)";
+  let description = [{
+    Rewrites each int8 contraction `quant-gpu-dp4a` would take (on
+    buffers, `acc + ext(a) * ext(b)`, one reduction dimension `k`) that is
+    a matmul: exactly one parallel dimension `m` of the left operand alone,
+    one `n` of the right operand alone, every other parallel dimension a
+    batch dimension of the output, all sizes static. Any shape qualifies:
+    `M`, `N` and `K` need not be multiples of the 16x8x32 tile; the
+    fragment loads past an edge read a clamped in-bounds address and use
+    0 instead (zeros add nothing to the products), and the stores past an
+    edge are skipped. Other contractions (a matrix-vector product, dynamic
+    sizes) are left alone, for `quant-gpu-dp4a`.
+
+    Each warp computes one 16x8 tile of the output with
+    `nvvm.mma.sync` (`mma.sync.aligned.m16n8k32.row.col.s32.{s8,u8}.{s8,u8}.s32`,
+    the signedness from `arith.extsi`/`arith.extui`, wrapping like the
+    i32 arithmetic it replaces), `K/32` rounded up steps long. Each lane
+    loads its fragments as the PTX ISA lays them out (`g` = lane / 4,
+    `t` = lane % 4; registers hold four bytes, the first in the low byte):
+
+    | fragment | register `r`, byte `j` (element `i`) | element of the tile |
+    | --- | --- | --- |
+    | A (16x32, row) | 4 regs, `i = 4r + j` | row `g + 8 (r mod 2)`, k `4t + j + 16 (r / 2)` |
+    | B (32x8, col) | 2 regs, `i = 4r + j` | k `4t + j + 16 r`, column `g` |
+    | C, D (16x8, s32) | 4 values `i` | row `g + 8 (i / 2)`, column `2t + (i mod 2)` |
+
+    ```mlir
+    scf.parallel (%tm, %tn) = (%c0, %c0) to (...) {        // blocks
+      scf.parallel (%wm, %wn, %lane) = ... to (2, 2, 32) { // warps, lanes
+        %c:4 = memref.load %out[...]                       // C fragment
+        %d:4 = scf.for %k0 = 0 to K' step 32 iter_args(%acc = %c) {
+          %a0 = vector.bitcast (vector.from_elements 4 x memref.load %a[...]) : vector<4xi8> to vector<1xi32>
+          ...
+          %r = nvvm.mma.sync A[%a0, %a1, %a2, %a3] B[%b0, %b1] C[%acc#0, ...]
+               {intOverflowBehavior = #nvvm.mma_int_overflow<wrapped>, layoutA = #nvvm.mma_layout<row>,
+                layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<s8>, ...}
+        }
+        memref.store %d#i, %out[...]                       // D fragment
+    ```
+
+    The loops carry their `gpu.parallel_loop_mapping` (the tile loop on
+    blocks, `warps` warps of 32 lanes per block: the lane on thread x, the
+    warp on y and z), which `quant-gpu-tile-parallel-loops` and
+    `gpu-map-parallel-loops` keep: a warp must be 32 consecutive lanes.
+    Warps past the matrix (when the tile counts are not multiples of
+    `warps`) skip the whole tile, uniformly across their lanes.
+
+    `emulate-mma` builds the same per-lane fragment loads and stores, but
+    runs the 32 lanes of a warp one after another into 32 x 4 fragment
+    buffers and replaces the warp-level `mma.sync` by its PTX ISA
+    definition: D(row, col) = C(row, col) + sum over k of A(row, k) *
+    B(k, col), each operand read from the lane and register the ISA's
+    fragment layout puts it in. The loop nest then runs on a CPU: the
+    execution check of the GPU path ([GPU.md](../GPU.md)).
+  }];
+  let options = [
+    Option<"emulateMma", "emulate-mma", "bool", /*default=*/"false",
+           "Run the lanes of a warp one after another and the mma as its "
+           "PTX ISA definition (for running the loop nest on a CPU)">,
+    ListOption<"warps", "warps", "int64_t",
+               "Warps per block along M and N (default 2,2)">,
+  ];
+  let statistics = [
+    Statistic<"numRewritten", "num-rewritten",
+              "Number of int8 matmuls rewritten to tensor-core mma">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::NVVM::NVVMDialect"
+  ];
+}
+
 def GPUCheckTargetPass : Pass<"quant-gpu-check-target", "::mlir::ModuleOp"> {
   let summary = "Check what quant-nvptx-pipeline would otherwise fail on late "
                 "or abort on";
@@ -115,6 +191,8 @@ def GPUTileParallelLoopsPass
     `gpu-map-parallel-loops{mapping-policy=innermost-first}` the tile loop
     goes to blocks, the intra-tile loop to threads, the last dimension on
     x. A loop with fewer dimensions than `tile-sizes` takes the last ones.
+    Loops that already carry a `gpu.parallel_loop_mapping` (the warps of
+    `quant-gpu-mma`) are left as they are.
 
     ```mlir
     scf.parallel (%b, %m, %n) = (%c0, %c0, %c0) to (%c1, %c5, %c6) step (%c1, %c1, %c1)

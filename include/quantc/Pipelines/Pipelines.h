@@ -147,14 +147,23 @@ struct NVPTXPipelineOptions
       llvm::cl::desc("Stop before the GPU mapping: lower the tiled dp4a-form "
                      "loop nest, each dp4a written as its PTX definition, to "
                      "the LLVM dialect for the CPU (the execution check of "
-                     "the GPU path)"),
+                     "the GPU path); mma tiles run lane after lane, each mma "
+                     "as its PTX definition"),
       llvm::cl::init(false)};
+  Option<bool> mma{
+      *this, "mma",
+      llvm::cl::desc("Int8 matmuls (static shapes, any size) on tensor cores: "
+                     "warp-level mma.sync m16n8k32 (quant-gpu-mma, sm_80 and "
+                     "later); other int8 contractions, or all with "
+                     "mma=false, on dp4a"),
+      llvm::cl::init(true)};
 };
 
-/// `quant-nvptx-pipeline`: QDQ form -> integer linalg -> buffers -> dp4a
-/// loops -> tiled parallel loops on blocks and threads -> outlined kernels in
-/// one gpu.module -> NVVM -> PTX, left in one `gpu.binary` of format isa
-/// (extractPTX). The host code is in the LLVM dialect with gpu.launch_func.
+/// `quant-nvptx-pipeline`: QDQ form -> integer linalg -> buffers -> mma
+/// tiles and dp4a loops -> tiled parallel loops on blocks and threads ->
+/// outlined kernels in one gpu.module -> NVVM -> PTX, left in one
+/// `gpu.binary` of format isa (extractPTX). The host code is in the LLVM
+/// dialect with gpu.launch_func.
 void buildNVPTXPipeline(mlir::OpPassManager &pm,
                         const NVPTXPipelineOptions &options = {});
 
