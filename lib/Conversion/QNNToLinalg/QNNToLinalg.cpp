@@ -973,7 +973,6 @@ static Value buildPartsReduction(
     OpBuilder &b, Location loc, Value parts, Type accType,
     ArrayRef<GenericInput> inputs,
     function_ref<Value(OpBuilder &, Location, ValueRange)> combine) {
-  MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(parts.getType());
   unsigned numLoops = type.getRank();
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, parts);
@@ -990,7 +989,6 @@ static Value buildPartsReduction(
   AffineMap outMap = b.getMultiDimIdentityMap(numLoops).getMajorSubMap(
       numLoops - 1);
   maps.push_back(outMap);
-  (void)ctx;
   return linalg::GenericOp::create(
              b, loc, TypeRange{init.getType()}, operands, ValueRange{init},
              maps, iteratorsFor(outMap),

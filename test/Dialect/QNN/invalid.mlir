@@ -1263,3 +1263,28 @@ func.func @per_group_corrections(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> te
   %0 = qnn.matmul %x, %w {zero_point_corrections = array<i64: 0>} : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
   return %0 : tensor<2x1x!qo>
 }
+
+// -----
+
+// Scales of rank 3 for [K, N] weights (upstream's type allows it).
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4, 1:1}, {{{0.25}}, {{0.5}}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_scales_rank(%x: tensor<2x8x!qa>, %w: tensor<8x2x!qg>) -> tensor<2x2x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-group rhs scales must have rank 2 (one dimension per dimension of [K, N]), got rank 3}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x2x!qg>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
+}
+
+// -----
+
+// A blocked dimension beyond the scales' rank is no blocked type QuantC
+// reads.
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{1:1}, {0.25, 0.5}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_scales_rank1(%x: tensor<2x8x!qa>, %w: tensor<8x2x!qg>) -> tensor<2x2x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs must be a tensor of !quant.uniform}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x2x!qg>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
+}

@@ -354,6 +354,10 @@ static LogicalResult verifyPerGroupMatmul(
   if (!sameOrDynamic(resultTensor.getDimSize(rank - 1), n))
     return emitError() << "result must have N = " << n << " columns, got "
                        << resultType;
+  if (blocked.paramShape.size() != 2)
+    return emitError() << "per-group rhs scales must have rank 2 (one "
+                          "dimension per dimension of [K, N]), got rank "
+                       << blocked.paramShape.size();
   int64_t block = blocked.blockSizes[0];
   if (k % block != 0 || blocked.paramShape[0] != k / block)
     return emitError() << "per-group rhs: K = " << k
