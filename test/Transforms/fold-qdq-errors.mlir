@@ -624,3 +624,24 @@ func.func @per_group_quantized_in_graph(%xq: tensor<2x4x!qa>, %w: tensor<4x1xf32
   %yq = quant.qcast %mm : tensor<2x1xf32> to tensor<2x1x!qo>
   return %yq : tensor<2x1x!qo>
 }
+
+// -----
+
+// Per-group weights whose one block can overflow the i32 group sum (65536
+// products of up to 255 * 255): the verifier's reason. (A K that is not
+// whole blocks never gets here: upstream's quant.dcast rejects it, as
+// quant-import rejects a partial last block.)
+!qa = !quant.uniform<u8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:65536, 1:1}, {{0.25:-128}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+func.func @per_group_block_overflow(%xq: tensor<1x65536x!qa>, %wq: tensor<65536x1x!qg>) -> tensor<1x1x!qo> {
+  %xd = quant.dcast %xq : tensor<1x65536x!qa> to tensor<1x65536xf32>
+  %wd = quant.dcast %wq : tensor<65536x1x!qg> to tensor<65536x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1xf32>) -> tensor<1x1xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<1x65536xf32>, tensor<65536x1xf32>) outs(%acc : tensor<1x1xf32>) -> tensor<1x1xf32>
+  // expected-remark@+1 {{not folded into qnn.matmul: i32 group sum can overflow: a block of 65536 products of up to 255 * 255 reaches 4261478400 > 2147483647}}
+  %yq = quant.qcast %mm : tensor<1x1xf32> to tensor<1x1x!qo>
+  return %yq : tensor<1x1x!qo>
+}
