@@ -490,20 +490,25 @@ Value i64Constant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
 }
 
+/// The constant `value` of integer `type`, sign-extended (i128 included).
+static Value signedConstant(OpBuilder &b, Location loc, Type type,
+                            int64_t value) {
+  return arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(type, APInt(type.getIntOrFloatBitWidth(), value,
+                                   /*isSigned=*/true)));
+}
+
 /// clamp(q, qmin, qmax) of an i64 `q` (or i128: a split K's TOSA
 /// rescale), truncated to the storage type.
 Value clampI64ToStorage(OpBuilder &b, Location loc, Value q,
                         const UniformParams &params) {
   numerics::StorageRange range = params.storageRange();
-  auto constant = [&](int64_t v) {
-    return arith::ConstantOp::create(
-        b, loc,
-        b.getIntegerAttr(q.getType(), APInt(q.getType().getIntOrFloatBitWidth(),
-                                            v, /*isSigned=*/true)));
-  };
   Value clamped = arith::MinSIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, q, constant(range.qmin)),
-      constant(range.qmax));
+      b, loc,
+      arith::MaxSIOp::create(b, loc, q,
+                             signedConstant(b, loc, q.getType(), range.qmin)),
+      signedConstant(b, loc, q.getType(), range.qmax));
   return arith::TruncIOp::create(b, loc, params.type.getStorageType(), clamped);
 }
 
@@ -563,19 +568,14 @@ Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y, Value multiplier,
                           Value shift, bool doubleRound) {
   Type wideType = y.getType().isInteger(64) ? Type(b.getIntegerType(128))
                                             : Type(b.getI64Type());
-  auto wide = [&](int64_t v) {
-    return arith::ConstantOp::create(
-        b, loc,
-        b.getIntegerAttr(wideType, APInt(wideType.getIntOrFloatBitWidth(), v,
-                                         /*isSigned=*/true)));
-  };
+  auto wide = [&](int64_t v) { return signedConstant(b, loc, wideType, v); };
   Value shiftWide = arith::ExtSIOp::create(b, loc, wideType, shift);
   Value round = arith::ShLIOp::create(
       b, loc, wide(1), arith::SubIOp::create(b, loc, shiftWide, wide(1)));
   if (doubleRound) {
     Value nonNegative = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::sge, y,
-        arith::ConstantOp::create(b, loc, b.getIntegerAttr(y.getType(), 0)));
+        signedConstant(b, loc, y.getType(), 0));
     Value second = arith::SelectOp::create(b, loc, nonNegative,
                                            wide(int64_t(1) << 30),
                                            wide(-(int64_t(1) << 30)));
