@@ -584,12 +584,11 @@ FailureOr<Value> QDQLayerFolder::materializeBias(OpBuilder &builder,
       .getResult();
 }
 
-/// Stored integer `values` of `shape`, read in the order of `perms`
-/// (result dimension d is source dimension perms[d]), as `width`-bit APInts.
-static SmallVector<APInt> permuteStored(ArrayRef<int64_t> values,
-                                        ArrayRef<int64_t> shape,
-                                        ArrayRef<int64_t> perms, unsigned width,
-                                        bool isSigned) {
+/// For each element of the permutation of a row-major tensor of `shape`
+/// by `perms` (result dimension d is source dimension perms[d]), in order,
+/// the index of the source element it reads.
+static SmallVector<int64_t> permutedSourceIndices(ArrayRef<int64_t> shape,
+                                                  ArrayRef<int64_t> perms) {
   int64_t rank = shape.size();
   SmallVector<int64_t> permutedShape;
   for (int64_t p : perms)
@@ -598,18 +597,33 @@ static SmallVector<APInt> permuteStored(ArrayRef<int64_t> values,
   SmallVector<int64_t> strides(rank, 1);
   for (int64_t d = rank - 2; d >= 0; --d)
     strides[d] = strides[d + 1] * shape[d + 1];
-  SmallVector<APInt> permuted;
-  permuted.reserve(values.size());
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  SmallVector<int64_t> sources;
+  sources.reserve(count);
   SmallVector<int64_t> index(rank, 0);
-  for (size_t n = 0; n < values.size(); ++n) {
+  for (int64_t n = 0; n < count; ++n) {
     int64_t source = 0;
     for (int64_t d = 0; d < rank; ++d)
       source += index[d] * strides[perms[d]];
-    permuted.emplace_back(width, uint64_t(values[source]), isSigned,
-                          /*implicitTrunc=*/true);
+    sources.push_back(source);
     for (int64_t d = rank - 1; d >= 0 && ++index[d] == permutedShape[d]; --d)
       index[d] = 0;
   }
+  return sources;
+}
+
+/// Stored integer `values` of `shape`, read in the order of `perms`, as
+/// `width`-bit APInts.
+static SmallVector<APInt> permuteStored(ArrayRef<int64_t> values,
+                                        ArrayRef<int64_t> shape,
+                                        ArrayRef<int64_t> perms, unsigned width,
+                                        bool isSigned) {
+  SmallVector<APInt> permuted;
+  for (int64_t source : permutedSourceIndices(shape, perms))
+    permuted.emplace_back(width, uint64_t(values[source]), isSigned,
+                          /*implicitTrunc=*/true);
   return permuted;
 }
 
@@ -726,6 +740,29 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   std::optional<UniformParams> inputParams = getUniformParams(input.getType());
   std::optional<UniformParams> weightParams =
       getUniformParams(layer.weight.getInput().getType());
+  // Per-group (blocked, ONNX block_size) weights: qnn.matmul only.
+  std::optional<BlockedParams> blockedWeight =
+      getBlockedParams(layer.weight.getInput().getType());
+  if (blockedWeight) {
+    if (layer.kind != QDQLayer::Kind::Matmul) {
+      (void)reject(layer, "per-group (blocked) weights fold into qnn.matmul "
+                          "only, not yet qnn.conv2d");
+      return success();
+    }
+    if (layer.bias) {
+      (void)reject(layer, "per-group (blocked) weights with a bias: a "
+                          "qnn.matmul bias has one scale s_in * s_w per "
+                          "column, per-group weights have none");
+      return success();
+    }
+    if (layer.weight.getInput().getDefiningOp<quant::QuantizeCastOp>()) {
+      (void)reject(layer, "per-group (blocked) weights quantized from float "
+                          "in the graph (not yet: they must be stored "
+                          "integers)");
+      return success();
+    }
+    weightParams = blockedWeight->params;
+  }
   if (!inputParams || !weightParams ||
       !getUniformParams(output.getType())) {
     (void)reject(layer, "a cast is not to or from !quant.uniform");
@@ -794,6 +831,20 @@ bool quantc::isFoldableLayerCore(Operation *op) { return isLayerCore(op); }
 //===----------------------------------------------------------------------===//
 
 namespace {
+/// The elements of `attr` read in the order of `perms`.
+static DenseElementsAttr permuteElements(DenseElementsAttr attr,
+                                         ArrayRef<int32_t> perms) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  SmallVector<int64_t> perms64(perms.begin(), perms.end()), permutedShape;
+  for (int64_t p : perms64)
+    permutedShape.push_back(type.getDimSize(p));
+  SmallVector<Attribute> values(attr.getValues<Attribute>());
+  SmallVector<Attribute> permuted;
+  for (int64_t source : permutedSourceIndices(type.getShape(), perms64))
+    permuted.push_back(values[source]);
+  return DenseElementsAttr::get(type.clone(permutedShape), permuted);
+}
+
 /// transpose(dcast(scast(constant))) -> dcast(scast(transposed constant)):
 /// ONNX Gemm's transB (and a transposed MatMul weight) puts a transpose
 /// between the weights' dequantize and the matmul; permuting the stored
@@ -812,6 +863,9 @@ static void foldConstantWeightTransposes(Operation *root) {
     auto quantType = dyn_cast<RankedTensorType>(scast.getType());
     std::optional<UniformParams> params =
         quantType ? getUniformParams(quantType) : std::nullopt;
+    if (quantType && !params)
+      if (std::optional<BlockedParams> blocked = getBlockedParams(quantType))
+        params = blocked->params;
     if (!storedType || !storedType.hasStaticShape() || !params)
       continue;
     std::optional<SmallVector<int64_t>> values =
@@ -834,6 +888,21 @@ static void foldConstantWeightTransposes(Operation *root) {
           perAxis.getExpressedType(), perAxis.getScales(),
           perAxis.getZeroPoints(), axis, perAxis.getStorageTypeMin(),
           perAxis.getStorageTypeMax());
+    } else if (auto blocked =
+                   dyn_cast<quant::UniformQuantizedSubChannelType>(
+                       elementType)) {
+      // Blocked weights (Gemm transB): the scale and zero-point tensors
+      // and the blocked dimensions permute with the data.
+      SmallVector<int32_t> dims;
+      for (int32_t d : blocked.getQuantizedDimensions())
+        dims.push_back(llvm::find(perms, d) - perms.begin());
+      elementType = quant::UniformQuantizedSubChannelType::get(
+          blocked.getFlags(), blocked.getStorageType(),
+          blocked.getExpressedType(),
+          permuteElements(blocked.getScales(), perms),
+          permuteElements(blocked.getZeroPoints(), perms), dims,
+          blocked.getBlockSizes(), blocked.getStorageTypeMin(),
+          blocked.getStorageTypeMax());
     }
     OpBuilder builder(transpose);
     Location loc = transpose.getLoc();

@@ -245,7 +245,10 @@ bool foldZeroPointCorrections(Operation *op) {
   WeightChannelDim channelDim;
   if (auto matmul = dyn_cast<MatmulOp>(op)) {
     auto rhsType = cast<RankedTensorType>(matmul.getRhs().getType());
-    if (matmul.getZeroPointCorrections() || !matmul.hasSharedRhs())
+    // Per-group weights and a split K sum centred products: nothing to
+    // precompute.
+    if (matmul.getZeroPointCorrections() || !matmul.hasSharedRhs() ||
+        getBlockedParams(rhsType) || matmul.getAccumulatorChunk())
       return false;
     input = matmul.getLhs();
     weights = matmul.getRhs();
@@ -281,6 +284,24 @@ bool foldZeroPointCorrections(Operation *op) {
   return true;
 }
 
+//===----------------------------------------------------------------------===//
+// Splitting K
+//===----------------------------------------------------------------------===//
+
+/// Sets accumulator_chunk on a qnn.matmul whose i32 accumulator neither
+/// bound proves (storage ranges, constant weights): the lowering then sums
+/// K in i32 chunks of that many products and the chunks in i64
+/// (docs/Numerics.md, "Splitting K"). Returns whether it did.
+bool setAccumulatorChunk(MatmulOp matmul) {
+  if (matmul.getAccumulatorChunk())
+    return false;
+  int64_t chunk = matmul.getRequiredAccumulatorChunk();
+  if (chunk == 0)
+    return false;
+  matmul.setAccumulatorChunk(chunk);
+  return true;
+}
+
 struct FuseRequantPass
     : public quantc::impl::FuseRequantPassBase<FuseRequantPass> {
   using FuseRequantPassBase::FuseRequantPassBase;
@@ -290,6 +311,10 @@ struct FuseRequantPass
     // the contraction's range, and the requantize can then fold too.
     foldClamps();
     foldRequantizes();
+    getOperation().walk([&](MatmulOp matmul) {
+      if (setAccumulatorChunk(matmul))
+        ++numAccumulatorsSplit;
+    });
     getOperation().walk([&](Operation *op) {
       if (foldZeroPointCorrections(op))
         ++numCorrectionsFolded;

@@ -554,3 +554,55 @@ func.func @tosa_depthwise_conv2d(%xq: tensor<1x4x4x2x!qa>) -> tensor<1x3x3x4x!qo
   %yq = quant.qcast %y : tensor<1x3x3x4xf32> to tensor<1x3x3x4x!qo>
   return %yq : tensor<1x3x3x4x!qo>
 }
+
+// -----
+
+// Per-group (blocked) int4 weights, blocks of 4 along K (ONNX
+// DequantizeLinear with block_size): qnn.matmul on the blocked type.
+!qa = !quant.uniform<u8:f32, 0.5:3>
+!qg = !quant.uniform<i4:f32:{0:4, 1:1}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+// CHECK-LABEL: @per_group_matmul
+// CHECK-SAME:    %[[X:.*]]: tensor<2x8x!quant.uniform
+// CHECK:         %[[WQ:.*]] = quant.scast %{{.*}} : tensor<8x2xi4> to tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[X]], %[[WQ]] : {{.*}} -> tensor<2x2x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK-NEXT:    return %[[Y]]
+func.func @per_group_matmul(%xq: tensor<2x8x!qa>) -> tensor<2x2x!qo> {
+  %xd = quant.dcast %xq : tensor<2x8x!qa> to tensor<2x8xf32>
+  %wi = arith.constant dense<[[1, -2], [3, 4], [-5, 6], [7, -8], [0, 1], [2, 3], [-4, 5], [6, -7]]> : tensor<8x2xi4>
+  %wq = quant.scast %wi : tensor<8x2xi4> to tensor<8x2x!qg>
+  %wd = quant.dcast %wq : tensor<8x2x!qg> to tensor<8x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %mm = linalg.matmul ins(%xd, %wd : tensor<2x8xf32>, tensor<8x2xf32>) outs(%acc : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %yq = quant.qcast %mm : tensor<2x2xf32> to tensor<2x2x!qo>
+  return %yq : tensor<2x2x!qo>
+}
+
+// -----
+
+// Gemm transB with per-group weights [N, K], blocks along axis 1: the
+// transpose permutes the stored weights, the scale and zero-point tensors
+// and the blocked dimensions at compile time.
+!qa = !quant.uniform<u8:f32, 0.5:3>
+!qg = !quant.uniform<i8:f32:{0:1, 1:2}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+// CHECK-LABEL: @per_group_gemm_transb
+// CHECK:         %[[WI:.*]] = arith.constant dense<{{\[\[}}1, 3], [2, 4], [5, 7], [6, 8]]> : tensor<4x2xi8>
+// CHECK:         %[[WQ:.*]] = quant.scast %[[WI]] : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:{1:1, 0:2}, {{\{\{}}2.500000e-01:1, 1.250000e-01}, {5.000000e-01, 1.000000e+00:-2}}>>
+// CHECK:         qnn.matmul %{{.*}}, %[[WQ]]
+// CHECK-NOT:     tosa.transpose
+func.func @per_group_gemm_transb(%xq: tensor<3x4x!qa>) -> tensor<3x2x!qo> {
+  %xd = quant.dcast %xq : tensor<3x4x!qa> to tensor<3x4xf32>
+  %wi = arith.constant dense<[[1, 2, 5, 6], [3, 4, 7, 8]]> : tensor<2x4xi8>
+  %wq = quant.scast %wi : tensor<2x4xi8> to tensor<2x4x!qg>
+  %wd = quant.dcast %wq : tensor<2x4x!qg> to tensor<2x4xf32>
+  %wt = tosa.transpose %wd {perms = array<i32: 1, 0>} : (tensor<2x4xf32>) -> tensor<4x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x2xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
+  %mm = linalg.matmul ins(%xd, %wt : tensor<3x4xf32>, tensor<4x2xf32>) outs(%acc : tensor<3x2xf32>) -> tensor<3x2xf32>
+  %yq = quant.qcast %mm : tensor<3x2xf32> to tensor<3x2x!qo>
+  return %yq : tensor<3x2x!qo>
+}

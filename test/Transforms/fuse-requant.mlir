@@ -248,3 +248,27 @@ func.func @conv_corrections(%x: tensor<1x1x3x3x!qa>, %m: tensor<1x2x1x!qa>, %rw:
   %zm = qnn.matmul %z, %zw : (tensor<2x1x!quant.uniform<i8:f32, 0.5>>, tensor<1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<2x1x!qo>
   return %y, %b, %r, %zm : tensor<1x2x2x2x!qo>, tensor<1x2x1x!qo>, tensor<1x2x1x!qo>, tensor<2x1x!qo>
 }
+
+// -----
+
+// K split: 16-bit operands (one product 2^30) get chunks of 1; u8 x i8
+// with K = 70000 (252 * 135 per product) chunks of 63124 products, balanced
+// to 35000; a constant column that proves the bound gets none; per-group
+// weights get neither a chunk nor corrections.
+// CHECK-LABEL: @split_k
+// CHECK:         qnn.matmul %{{.*}}, %{{.*}} {accumulator_chunk = 1 : i64}
+// CHECK:         qnn.matmul %{{.*}}, %{{.*}} {accumulator_chunk = 35000 : i64}
+// CHECK:         qnn.matmul %{{.*}}, %{{.*}} {zero_point_corrections = array<i64: -24>}
+// CHECK:         qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x8x!quant.uniform<u8:f32, 5.000000e-01:3>>
+func.func @split_k(%a: tensor<2x8x!quant.uniform<i16:f32, 0.5>>, %b: tensor<8x3x!quant.uniform<i16:f32, 0.25>>,
+                   %x: tensor<1x70000x!quant.uniform<u8:f32, 0.5:3>>, %w: tensor<70000x2x!quant.uniform<i8:f32:1, {0.25:-5, 0.5:7}>>,
+                   %x8: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, %g: tensor<8x1x!quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>>)
+    -> (tensor<2x3x!quant.uniform<i8:f32, 1.0>>, tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<2x1x!quant.uniform<i8:f32, 1.0>>, tensor<2x1x!quant.uniform<i8:f32, 1.0>>) {
+  %0 = qnn.matmul %a, %b : (tensor<2x8x!quant.uniform<i16:f32, 0.5>>, tensor<8x3x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  %1 = qnn.matmul %x, %w : (tensor<1x70000x!quant.uniform<u8:f32, 0.5:3>>, tensor<70000x2x!quant.uniform<i8:f32:1, {0.25:-5, 0.5:7}>>) -> tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+  %wi = arith.constant dense<1> : tensor<8x1xi8>
+  %wc = quant.scast %wi : tensor<8x1xi8> to tensor<8x1x!quant.uniform<i8:f32, 0.25>>
+  %2 = qnn.matmul %x8, %wc : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<8x1x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0>>
+  %3 = qnn.matmul %x8, %g : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<8x1x!quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0>>
+  return %0, %1, %2, %3 : tensor<2x3x!quant.uniform<i8:f32, 1.0>>, tensor<1x2x!quant.uniform<i8:f32, 1.0>>, tensor<2x1x!quant.uniform<i8:f32, 1.0>>, tensor<2x1x!quant.uniform<i8:f32, 1.0>>
+}

@@ -160,7 +160,13 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
     the final zero point and the moved, intersected range). A rescale rounds
     a second time and stays (docs/Passes.md gives the proof).
 
-    Last, a `qnn.matmul` (rank-2 weights) or `qnn.conv2d` with constant
+    Then a `qnn.matmul` whose i32 accumulator neither bound proves (the
+    storage ranges, the constant weights) gets `accumulator_chunk`: the
+    most products whose i32 partial sum the storage ranges prove; the
+    lowering sums K in chunks of it and the chunks in i64.
+
+    Last, a `qnn.matmul` (rank-2 weights, per tensor or per axis, K not
+    split) or `qnn.conv2d` with constant
     weights and an input zero point gets `zero_point_corrections`:
     `K * zx * zw[c] - zx * sum_k w[c]` per output channel, which
     `quant-lower-qnn` adds in the epilogue, so that the inner loop is the
@@ -181,6 +187,8 @@ def FuseRequantPass : Pass<"quant-fuse-requant", "::mlir::ModuleOp"> {
               "Number of qnn.requantize folded into their producer">,
     Statistic<"numCorrectionsFolded", "num-corrections-folded",
               "Number of contractions given zero_point_corrections">,
+    Statistic<"numAccumulatorsSplit", "num-accumulators-split",
+              "Number of qnn.matmul given accumulator_chunk (K split)">,
   ];
   let dependentDialects = ["::quantc::qnn::QNNDialect",
                            "::mlir::quant::QuantDialect"];

@@ -490,14 +490,25 @@ Value i64Constant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
 }
 
-/// clamp(q, qmin, qmax) of an i64 `q`, truncated to the storage type.
+/// The constant `value` of integer `type`, sign-extended (i128 included).
+static Value signedConstant(OpBuilder &b, Location loc, Type type,
+                            int64_t value) {
+  return arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(type, APInt(type.getIntOrFloatBitWidth(), value,
+                                   /*isSigned=*/true)));
+}
+
+/// clamp(q, qmin, qmax) of an i64 `q` (or i128: a split K's TOSA
+/// rescale), truncated to the storage type.
 Value clampI64ToStorage(OpBuilder &b, Location loc, Value q,
                         const UniformParams &params) {
   numerics::StorageRange range = params.storageRange();
   Value clamped = arith::MinSIOp::create(
       b, loc,
-      arith::MaxSIOp::create(b, loc, q, i64Constant(b, loc, range.qmin)),
-      i64Constant(b, loc, range.qmax));
+      arith::MaxSIOp::create(b, loc, q,
+                             signedConstant(b, loc, q.getType(), range.qmin)),
+      signedConstant(b, loc, q.getType(), range.qmax));
   return arith::TruncIOp::create(b, loc, params.type.getStorageType(), clamped);
 }
 
@@ -550,34 +561,38 @@ Value buildFixedPointMultiply(OpBuilder &b, Location loc, Value y,
 
 /// TOSA's apply_scale_32 of an i32 `y`, exactly in i64 (no truncation to
 /// i32: outside TOSA's required input range the value is kept whole and
-/// clamped later, never wrapped). Returns i64.
+/// clamped later, never wrapped). Returns i64. An i64 `y` (the i64 sum of a
+/// split K) is computed the same way in i128, where y * multiplier fits;
+/// returns i128.
 Value buildTosaApplyScale(OpBuilder &b, Location loc, Value y, Value multiplier,
                           Value shift, bool doubleRound) {
-  Type i64 = b.getI64Type();
-  Value shift64 = arith::ExtSIOp::create(b, loc, i64, shift);
+  Type wideType = y.getType().isInteger(64) ? Type(b.getIntegerType(128))
+                                            : Type(b.getI64Type());
+  auto wide = [&](int64_t v) { return signedConstant(b, loc, wideType, v); };
+  Value shiftWide = arith::ExtSIOp::create(b, loc, wideType, shift);
   Value round = arith::ShLIOp::create(
-      b, loc, i64Constant(b, loc, 1),
-      arith::SubIOp::create(b, loc, shift64, i64Constant(b, loc, 1)));
+      b, loc, wide(1), arith::SubIOp::create(b, loc, shiftWide, wide(1)));
   if (doubleRound) {
     Value nonNegative = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::sge, y,
-        arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0)));
-    Value second = arith::SelectOp::create(
-        b, loc, nonNegative, i64Constant(b, loc, int64_t(1) << 30),
-        i64Constant(b, loc, -(int64_t(1) << 30)));
-    Value wide = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                       shift64, i64Constant(b, loc, 31));
+        signedConstant(b, loc, y.getType(), 0));
+    Value second = arith::SelectOp::create(b, loc, nonNegative,
+                                           wide(int64_t(1) << 30),
+                                           wide(-(int64_t(1) << 30)));
+    Value wideShift = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                            shiftWide, wide(31));
     round = arith::SelectOp::create(
-        b, loc, wide, arith::AddIOp::create(b, loc, round, second), round);
+        b, loc, wideShift, arith::AddIOp::create(b, loc, round, second), round);
   }
-  Value product =
-      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i64, y),
-                            arith::ExtSIOp::create(b, loc, i64, multiplier));
+  Value product = arith::MulIOp::create(
+      b, loc, arith::ExtSIOp::create(b, loc, wideType, y),
+      arith::ExtSIOp::create(b, loc, wideType, multiplier));
   return arith::ShRSIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, product, round), shift64);
+      b, loc, arith::AddIOp::create(b, loc, product, round), shiftWide);
 }
 
-/// The requantize of an i32 `y` in `mode` to `out`'s storage type, reading
+/// The requantize of an i32 `y` (or the i64 `y` of a split K, in fp32 and
+/// the TOSA modes) in `mode` to `out`'s storage type, reading
 /// `params` (buildRequantParams' inputs, in order). `zeroPoint` is the
 /// output zero point as f32 in fp32 mode and as i64 in the integer modes.
 Value buildRequantizeScalar(OpBuilder &b, Location loc, RequantMode mode,
@@ -601,6 +616,8 @@ Value buildRequantizeScalar(OpBuilder &b, Location loc, RequantMode mode,
   case RequantMode::tosa_single_round: {
     Value scaled = buildTosaApplyScale(b, loc, y, params[0], params[1],
                                        mode == RequantMode::tosa_double_round);
+    if (scaled.getType() != zeroPoint.getType()) // i128: a split K
+      zeroPoint = arith::ExtSIOp::create(b, loc, scaled.getType(), zeroPoint);
     return clampI64ToStorage(
         b, loc, arith::AddIOp::create(b, loc, scaled, zeroPoint), out);
   }
@@ -823,6 +840,284 @@ struct RequantizeLowering : public RequantizingPattern<RequantizeOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Chunked contractions: a split K, per-group weights
+//===----------------------------------------------------------------------===//
+//
+// Both sum K in chunks: of `accumulator_chunk` products for a split K, of
+// one block for per-group weights. Each chunk c of output (b, m, n) is an
+// exact i32 sum of centred products (the verifiers bound one chunk):
+//
+//   part[b, m, n, c] = sum_j (x[b, m, c*ch + j] - zx) * (w[c*ch + j, n] - zw)
+//
+// with zw per tensor, per column or per (block, column). A split K then
+// sums the parts in i64 and requantizes from i64; per-group weights scale
+// each part by s_x * s_w[c, n] in f32 and sum in f32, in order of c.
+
+/// The i32 parts of a chunked qnn.matmul (above) as [batch..., M, N, C]:
+/// `lhs` [batch..., M, K] and `rhs` [(batch...,) K, N] in their storage
+/// types, K padded to C * `chunk` (lhs with its zero point: a padded
+/// product is 0). `zeroPoints` gives zw over the loops
+/// (batch..., m, n, c, j).
+static Value buildChunkedCentredParts(
+    OpBuilder &b, Location loc, Value lhs, Value rhs, int64_t chunk,
+    const UniformParams &lhsP, const UniformParams &rhsP,
+    function_ref<GenericInput(unsigned numLoops, AffineExpr n, AffineExpr c)>
+        zeroPoints) {
+  MLIRContext *ctx = b.getContext();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  unsigned rank = lhsType.getRank(), rhsRank = rhsType.getRank();
+  unsigned batchRank = rank - 2;
+  int64_t k = lhsType.getShape().back();
+  int64_t chunks = llvm::divideCeil(k, chunk), padded = chunks * chunk;
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+
+  // Pad K to whole chunks.
+  auto padK = [&](Value value, unsigned kDim, int64_t padValue) -> Value {
+    if (padded == k)
+      return value;
+    auto type = cast<RankedTensorType>(value.getType());
+    Type storage = type.getElementType();
+    SmallVector<int64_t> shape(type.getShape());
+    shape[kDim] = padded;
+    SmallVector<OpFoldResult> low(type.getRank(), index(0)),
+        high(type.getRank(), index(0));
+    high[kDim] = index(padded - k);
+    Value pad = arith::ConstantOp::create(
+        b, loc,
+        b.getIntegerAttr(storage,
+                         APInt(storage.getIntOrFloatBitWidth(), padValue,
+                               /*isSigned=*/true, /*implicitTrunc=*/true)));
+    return tensor::PadOp::create(b, loc, type.clone(shape), value, low, high,
+                                 pad)
+        .getResult();
+  };
+  lhs = padK(lhs, rank - 1, lhsP.zeroPoint(0));
+  rhs = padK(rhs, rhsRank - 2, 0);
+
+  // Split K into (C, chunk).
+  auto expandK = [&](Value value, unsigned kDim) {
+    auto type = cast<RankedTensorType>(value.getType());
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<ReassociationIndices> reassociation;
+    SmallVector<OpFoldResult> newSizes;
+    SmallVector<int64_t> newShape;
+    for (unsigned d = 0, out = 0; d < type.getRank(); ++d) {
+      if (d == kDim) {
+        reassociation.push_back({int64_t(out), int64_t(out + 1)});
+        newSizes.append({index(chunks), index(chunk)});
+        newShape.append({chunks, chunk});
+        out += 2;
+      } else {
+        reassociation.push_back({int64_t(out++)});
+        newSizes.push_back(sizes[d]);
+        newShape.push_back(shape[d]);
+      }
+    }
+    return tensor::ExpandShapeOp::create(b, loc, type.clone(newShape), value,
+                                         reassociation, newSizes)
+        .getResult();
+  };
+  Value lhs4 = expandK(lhs, rank - 1);
+  Value rhs4 = expandK(rhs, rhsRank - 2);
+
+  // Loops (batch..., m, n, c, j).
+  unsigned numLoops = rank + 2;
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> batch, rhsBatch;
+  for (unsigned i = 0; i < batchRank; ++i)
+    batch.push_back(dim(i));
+  if (rhsRank == rank)
+    rhsBatch = batch;
+  AffineExpr m = dim(batchRank), n = dim(batchRank + 1),
+             c = dim(batchRank + 2), j = dim(batchRank + 3);
+  auto mapOf = [&](ArrayRef<AffineExpr> prefix, ArrayRef<AffineExpr> tail) {
+    SmallVector<AffineExpr> exprs(prefix);
+    exprs.append(tail.begin(), tail.end());
+    return AffineMap::get(numLoops, 0, exprs, ctx);
+  };
+  GenericInput zw = zeroPoints(numLoops, n, c);
+  SmallVector<OpFoldResult> outSizes = tensor::getMixedSizes(b, loc, lhs);
+  outSizes.pop_back();
+  outSizes.push_back(tensor::getMixedSizes(b, loc, rhs).back());
+  outSizes.push_back(index(chunks));
+  Value init = buildZeroFilledI32(b, loc, outSizes);
+  AffineMap outMap = mapOf(batch, {m, n, c});
+  int32_t zx = int32_t(lhsP.zeroPoint(0));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs4, rhs4, zw.value},
+             ValueRange{init},
+             {mapOf(batch, {m, c, j}), mapOf(rhsBatch, {c, j, n}), zw.map,
+              outMap},
+             iteratorsFor(outMap),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = arith::SubIOp::create(
+                   nb, l, extendToI32(nb, l, args[0], lhsP.isSigned()),
+                   arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(zx)));
+               Value w = arith::SubIOp::create(
+                   nb, l, extendToI32(nb, l, args[1], rhsP.isSigned()),
+                   args[2]);
+               Value product = arith::MulIOp::create(nb, l, x, w);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddIOp::create(nb, l, args[3], product)});
+             })
+      .getResult(0);
+}
+
+/// A reduction of `parts` [batch..., M, N, C] over C into a zero-filled
+/// [batch..., M, N] tensor of `accType`: acc = combine(acc, part, loops).
+static Value buildPartsReduction(
+    OpBuilder &b, Location loc, Value parts, Type accType,
+    ArrayRef<GenericInput> inputs,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> combine) {
+  auto type = cast<RankedTensorType>(parts.getType());
+  unsigned numLoops = type.getRank();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, parts);
+  sizes.pop_back();
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, accType);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(accType));
+  Value init = linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  SmallVector<Value> operands{parts};
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(numLoops)};
+  for (const GenericInput &input : inputs) {
+    operands.push_back(input.value);
+    maps.push_back(input.map);
+  }
+  AffineMap outMap = b.getMultiDimIdentityMap(numLoops).getMajorSubMap(
+      numLoops - 1);
+  maps.push_back(outMap);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, operands, ValueRange{init},
+             maps, iteratorsFor(outMap),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, combine(nb, l, args));
+             })
+      .getResult(0);
+}
+
+/// qnn.matmul with a split K (accumulator_chunk): i32 parts of `chunk`
+/// products, summed in i64, plus the bias, requantized from i64 in `mode`.
+static Value lowerSplitMatmul(OpBuilder &b, Location loc, RequantMode mode,
+                              Value lhs, Value rhs, Value bias, int64_t chunk,
+                              const UniformParams &lhsP,
+                              const UniformParams &rhsP,
+                              const UniformParams &outP,
+                              FailureOr<RequantConstants> requant) {
+  Type i32 = b.getI32Type(), i64 = b.getI64Type();
+  int64_t n = cast<RankedTensorType>(rhs.getType()).getShape().back();
+  Value parts = buildChunkedCentredParts(
+      b, loc, lhs, rhs, chunk, lhsP, rhsP,
+      [&](unsigned numLoops, AffineExpr nLoop, AffineExpr) {
+        std::optional<ChannelLoops> channels;
+        if (rhsP.isPerAxis())
+          channels = ChannelLoops{
+              {unsigned(cast<AffineDimExpr>(nLoop).getPosition())}, {n}};
+        return buildChannelParamInput<int64_t>(b, loc, i32, rhsP.zeroPoints,
+                                               channels, numLoops);
+      });
+  Value acc = buildPartsReduction(
+      b, loc, parts, i64, {}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        return arith::AddIOp::create(
+            nb, l, args[1], arith::ExtSIOp::create(nb, l, i64, args[0]));
+      });
+
+  // Epilogue over (batch..., m, n): y = acc + bias[n], requantized.
+  unsigned rank = cast<RankedTensorType>(acc.getType()).getRank();
+  std::optional<ChannelLoops> nChannel = ChannelLoops{{rank - 1}, {n}};
+  SmallVector<GenericInput> inputs;
+  if (bias) {
+    if (std::optional<SmallVector<int64_t>> values =
+            getConstantIntegers(bias, /*isSigned=*/true))
+      inputs.push_back(buildChannelParamInput<int64_t>(b, loc, i64, *values,
+                                                       nChannel, rank));
+    else
+      inputs.push_back({bias, AffineMap::get(rank, 0,
+                                             getAffineDimExpr(rank - 1,
+                                                              b.getContext()))});
+  }
+  std::optional<ChannelLoops> weightChannels;
+  if (rhsP.isPerAxis())
+    weightChannels = nChannel;
+  SmallVector<GenericInput> params =
+      buildRequantParams(b, loc, mode, *requant, weightChannels, rank);
+  unsigned firstParam = inputs.size() + 1;
+  llvm::append_range(inputs, params);
+  return buildElementwise(
+      b, loc, acc, inputs, outP.type.getStorageType(),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value y = args[0];
+        if (bias)
+          y = arith::AddIOp::create(
+              nb, l, y,
+              args[1].getType() == i64
+                  ? args[1]
+                  : arith::ExtSIOp::create(nb, l, i64, args[1]).getResult());
+        Value zo = buildZeroPointConstant(nb, l, mode, outP.zeroPoint(0));
+        return buildRequantizeScalar(nb, l, mode, y,
+                                     args.slice(firstParam, params.size()), zo,
+                                     outP);
+      });
+}
+
+/// qnn.matmul with per-group weights (fp32 mode): i32 parts of one block,
+/// each times float32(float32(s_x) * float32(s_w[g, n])) summed in f32 in
+/// order of g, then quantized as the output: round_half_to_even(y / s_out)
+/// + z_out, clamped.
+static Value lowerPerGroupMatmul(OpBuilder &b, Location loc, Value lhs,
+                                 Value rhs, const UniformParams &lhsP,
+                                 const BlockedParams &rhsB,
+                                 const UniformParams &outP) {
+  MLIRContext *ctx = b.getContext();
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  const UniformParams &rhsP = rhsB.params;
+  // A parameter tensor [G, N / Bn] (or [G, 1]) read at (c, n floordiv Bn).
+  auto blockMap = [&](unsigned numLoops, AffineExpr n, AffineExpr c) {
+    AffineExpr column = rhsB.paramShape[1] == 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : n.floorDiv(rhsB.blockSizes[1]);
+    return AffineMap::get(numLoops, 0, {c, column}, ctx);
+  };
+  auto paramTensor = [&](Type elementType, ArrayRef<double> values) {
+    ChannelLoops all{{}, SmallVector<int64_t>(rhsB.paramShape)};
+    return buildChannelParamInput<double>(b, loc, elementType, values, all, 0)
+        .value;
+  };
+  SmallVector<double> zeroPoints(rhsP.zeroPoints.begin(),
+                                 rhsP.zeroPoints.end());
+  Value parts = buildChunkedCentredParts(
+      b, loc, lhs, rhs, rhsB.blockSizes[0], lhsP, rhsP,
+      [&](unsigned numLoops, AffineExpr n, AffineExpr c) {
+        return GenericInput{paramTensor(i32, zeroPoints),
+                            blockMap(numLoops, n, c)};
+      });
+  SmallVector<double> groupScales;
+  for (double s : rhsP.scales)
+    groupScales.push_back(float(lhsP.scale(0)) * float(s));
+  unsigned numLoops = cast<RankedTensorType>(parts.getType()).getRank();
+  AffineExpr nLoop = getAffineDimExpr(numLoops - 2, ctx),
+             cLoop = getAffineDimExpr(numLoops - 1, ctx);
+  Value sum = buildPartsReduction(
+      b, loc, parts, f32,
+      {{paramTensor(f32, groupScales), blockMap(numLoops, nLoop, cLoop)}},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value part = arith::SIToFPOp::create(nb, l, f32, args[0]);
+        return arith::AddFOp::create(
+                   nb, l, args[2], arith::MulFOp::create(nb, l, part, args[1]))
+            .getResult();
+      });
+  unsigned rank = numLoops - 1;
+  auto [scale, zeroPoint] = buildScaleAndZeroPoint(b, loc, outP, f32, f32, rank);
+  return buildElementwise(b, loc, sum, {scale, zeroPoint},
+                          outP.type.getStorageType(),
+                          [&](OpBuilder &nb, Location l, ValueRange args) {
+                            return quantizeScalar(nb, l, args[0], args[1],
+                                                  args[2], outP);
+                          });
+}
+
 /// qnn.matmul, with loops d = (batch..., m, n, k):
 ///
 ///   acc[b, m, n] = sum_k a[b, m, k] * w[(b,) k, n]
@@ -837,14 +1132,34 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     UniformParams lhsP = *getUniformParams(op.getLhs().getType());
-    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
     UniformParams outP = *getUniformParams(op.getType());
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Type i32 = rewriter.getI32Type();
-
     Value lhs = adaptor.getLhs();
     Value rhs = adaptor.getRhs();
+
+    // Per-group weights and a split K: chunked sums (above). The modes
+    // are checked before the conversion (verifyRequantizable).
+    if (std::optional<BlockedParams> blocked =
+            getBlockedParams(op.getRhs().getType())) {
+      rewriter.replaceOp(op, lowerPerGroupMatmul(rewriter, loc, lhs, rhs, lhsP,
+                                                 *blocked, outP));
+      return success();
+    }
+    UniformParams rhsP = *getUniformParams(op.getRhs().getType());
+    if (int64_t chunk = op.getRequiredAccumulatorChunk()) {
+      FailureOr<RequantConstants> requant = computeRequantConstants(
+          mode, contractionMultipliers(lhsP, rhsP, outP, rhsP.scales.size()),
+          [&] { return op.emitError(); });
+      if (failed(requant))
+        return failure();
+      rewriter.replaceOp(op, lowerSplitMatmul(rewriter, loc, mode, lhs, rhs,
+                                              adaptor.getBias(), chunk, lhsP,
+                                              rhsP, outP, requant));
+      return success();
+    }
+
     auto lhsType = cast<RankedTensorType>(lhs.getType());
     auto rhsType = cast<RankedTensorType>(rhs.getType());
     unsigned rank = lhsType.getRank();
@@ -1158,6 +1473,19 @@ LogicalResult quantc::verifyRequantizable(Operation *op, RequantMode mode) {
   auto emitError = [&] { return op->emitError(); };
   SmallVector<ChannelMultiplier> multipliers;
   if (auto matmul = dyn_cast<MatmulOp>(op)) {
+    if (getBlockedParams(matmul.getRhs().getType()))
+      return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
+                         << ": per-group weights are scaled per group in f32 "
+                            "(docs/Numerics.md); only requant-mode=fp32 "
+                            "lowers them";
+    if (mode == RequantMode::fixedpoint && matmul.getRequiredAccumulatorChunk())
+      return emitError() << "requant-mode=fixedpoint: K = "
+                         << cast<RankedTensorType>(matmul.getLhs().getType())
+                                .getShape()
+                                .back()
+                         << " is split (accumulator_chunk) and summed in i64, "
+                            "but gemmlowp's MultiplyByQuantizedMultiplier "
+                            "takes an int32 accumulator";
     UniformParams rhs = *getUniformParams(matmul.getRhs().getType());
     multipliers = contractionMultipliers(
         *getUniformParams(matmul.getLhs().getType()), rhs,

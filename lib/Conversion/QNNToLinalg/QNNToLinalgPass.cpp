@@ -141,10 +141,10 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
           continue;
         std::optional<qnn::UniformParams> params =
             qnn::getUniformParams(type);
-        // Blocked types (ONNX block_size) only flow through the casts; no
-        // qnn op takes them.
+        // Blocked types (ONNX block_size) flow through the casts and are
+        // qnn.matmul's per-group weights.
         if (!params && isa<quant::QuantizeCastOp, quant::DequantizeCastOp,
-                           quant::StorageCastOp>(op))
+                           quant::StorageCastOp, qnn::MatmulOp>(op))
           if (std::optional<qnn::BlockedParams> blocked =
                   qnn::getBlockedParams(type))
             params = blocked->params;

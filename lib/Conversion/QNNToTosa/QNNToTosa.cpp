@@ -192,6 +192,12 @@ FailureOr<Value> rescaleContraction(TosaBuilder &t, Operation *op, Value acc,
 }
 
 LogicalResult convertMatmul(qnn::MatmulOp op, tosa::RoundingMode rounding) {
+  if (qnn::getBlockedParams(op.getRhs().getType()))
+    return op.emitError("TOSA has no per-group weights (tosa.matmul takes "
+                        "one weight zero point and rescales once)");
+  if (op.getRequiredAccumulatorChunk())
+    return op.emitError("tosa.matmul's i32 accumulator cannot hold this K: "
+                        "it needs a K split (accumulator_chunk)");
   UniformParams x = *qnn::getUniformParams(op.getLhs().getType());
   UniformParams w = *qnn::getUniformParams(op.getRhs().getType());
   UniformParams out = *qnn::getUniformParams(op.getType());

@@ -42,3 +42,26 @@ func.func @leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> 
   %0 = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
   return %0 : tensor<4x!lr_out>
 }
+
+// -----
+
+// A split K sums its chunks in i64; gemmlowp's multiply takes int32.
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @split_k(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{requant-mode=fixedpoint: K = 8 is split (accumulator_chunk) and summed in i64, but gemmlowp's MultiplyByQuantizedMultiplier takes an int32 accumulator}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{requant-mode=fixedpoint: per-group weights are scaled per group in f32 (docs/Numerics.md); only requant-mode=fp32 lowers them}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
+  return %0 : tensor<2x1x!qo>
+}

@@ -107,3 +107,11 @@ func.func @per_axis_add(%a: tensor<2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<2x!p
   %0 = qnn.add %a, %b : (tensor<2x!pa_a>, tensor<2x!pa_c>) -> tensor<2x!pa_c>
   return %0 : tensor<2x!pa_c>
 }
+
+// -----
+
+func.func @per_group_tosa(%x: tensor<2x8x!quant.uniform<i8:f32, 0.5>>, %w: tensor<8x1x!quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0:5>> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: per-group weights are scaled per group in f32 (docs/Numerics.md); only requant-mode=fp32 lowers them}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!quant.uniform<i8:f32, 0.5>>, tensor<8x1x!quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>>) -> tensor<2x1x!quant.uniform<i8:f32, 1.0:5>>
+  return %0 : tensor<2x1x!quant.uniform<i8:f32, 1.0:5>>
+}

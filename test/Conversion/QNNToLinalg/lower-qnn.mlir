@@ -384,3 +384,56 @@ func.func @conv2d_dynamic_spatial(%x: tensor<?x3x?x?x!qx>, %w: tensor<2x3x3x3x!q
   %y = qnn.conv2d %x, %w strides [2, 1] dilations [2, 1] padding [1, 0, 1, 0] groups 1 : (tensor<?x3x?x?x!qx>, tensor<2x3x3x3x!qw>) -> tensor<?x2x?x?x!qo>
   return %y : tensor<?x2x?x?x!qo>
 }
+
+// -----
+
+// A split K (accumulator_chunk = 3 of K = 8): K padded to 9 with the input
+// zero point, expanded to [3 chunks, 3], i32 parts of centred products,
+// summed over the chunks in i64, requantized from i64.
+// CHECK-LABEL: @matmul_split_k
+// CHECK:         tensor.pad %{{.*}} low[0, 0] high[0, 1]
+// CHECK:           tensor.yield %{{.*}} : i8
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [2, 3, 3] : tensor<2x9xi8> into tensor<2x3x3xi8>
+// CHECK:         %[[PARTS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK:           arith.subi
+// CHECK:           arith.subi
+// CHECK:           arith.muli {{.*}} : i32
+// CHECK:         } -> tensor<2x3x3xi32>
+// CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[PARTS]] : tensor<2x3x3xi32>)
+// CHECK:           arith.extsi %{{.*}} : i32 to i64
+// CHECK:         } -> tensor<2x3xi64>
+// CHECK:         linalg.generic {{.*}} ins(%[[SUM]], %{{.*}} : tensor<2x3xi64>, tensor<3xf32>)
+// CHECK:           arith.sitofp %{{.*}} : i64 to f32
+func.func @matmul_split_k(%x: tensor<2x8x!quant.uniform<i8:f32, 0.5:3>>, %w: tensor<8x3x!quant.uniform<i8:f32:1, {0.25:1, 0.5, 0.125:-2}>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0:5>> {
+  %0 = qnn.matmul %x, %w {accumulator_chunk = 3} : (tensor<2x8x!quant.uniform<i8:f32, 0.5:3>>, tensor<8x3x!quant.uniform<i8:f32:1, {0.25:1, 0.5, 0.125:-2}>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0:5>>
+  return %0 : tensor<2x3x!quant.uniform<i8:f32, 1.0:5>>
+}
+
+// -----
+
+// Per-group int4 weights, blocks of 4: i32 parts per (row, column, group)
+// with the group's zero point, then float32(part) * s_x * s_w[g, n] summed
+// in f32 over the groups, then the output quantize (divide by s_out).
+// CHECK-LABEL: @matmul_per_group
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<8x2xi4>
+// CHECK-DAG:     tensor.expand_shape %[[W]] {{\[\[}}0, 1], [2]] output_shape [2, 4, 2] : tensor<8x2xi4> into tensor<2x4x2xi4>
+// CHECK-DAG:     arith.constant dense<{{\[\[}}1, 0], [0, -2]]> : tensor<2x2xi32>
+// CHECK:         %[[PARTS:.*]] = linalg.generic
+// CHECK:           arith.extui %{{.*}} : i8 to i32
+// CHECK:           arith.extsi %{{.*}} : i4 to i32
+// CHECK:         } -> tensor<2x2x2xi32>
+// CHECK:         %[[SCALES:.*]] = arith.constant dense<{{\[\[}}1.250000e-01, 2.500000e-01], [6.250000e-02, 5.000000e-01]]> : tensor<2x2xf32>
+// CHECK:         %[[Y:.*]] = linalg.generic {{.*}} ins(%[[PARTS]], %[[SCALES]] : tensor<2x2x2xi32>, tensor<2x2xf32>)
+// CHECK:           arith.sitofp %{{.*}} : i32 to f32
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:         } -> tensor<2x2xf32>
+// CHECK:         linalg.generic {{.*}} ins(%[[Y]],
+// CHECK:           arith.divf
+// CHECK:           math.roundeven
+func.func @matmul_per_group(%x: tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<2x2x!quant.uniform<i8:f32, 1.0:5>> {
+  %wi = arith.constant dense<[[1, -2], [3, 4], [-5, 6], [7, -8], [0, 1], [2, 3], [-4, 5], [6, -7]]> : tensor<8x2xi4>
+  %w = quant.scast %wi : tensor<8x2xi4> to tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>>
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!quant.uniform<u8:f32, 0.5:3>>, tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>>) -> tensor<2x2x!quant.uniform<i8:f32, 1.0:5>>
+  return %0 : tensor<2x2x!quant.uniform<i8:f32, 1.0:5>>
+}

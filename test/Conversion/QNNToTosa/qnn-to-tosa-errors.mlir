@@ -91,3 +91,26 @@ func.func @narrow_lookup(%a: tensor<4x!qa>) -> tensor<4x!qo> {
   %y = qnn.lookup %a table dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : tensor<16xi64> : (tensor<4x!qa>) -> tensor<4x!qo>
   return %y : tensor<4x!qo>
 }
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 2.0>
+func.func @per_group_weights(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{TOSA has no per-group weights (tosa.matmul takes one weight zero point and rescales once)}}
+  %y = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
+  return %y : tensor<2x1x!qo>
+}
+
+// -----
+
+// K = 2^17 + 5 int8 products with runtime weights: a split K.
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0>
+func.func @split_k(%x: tensor<1x131077x!qa>, %w: tensor<131077x1x!qw>) -> tensor<1x1x!qo> {
+  // expected-error@+1 {{tosa.matmul's i32 accumulator cannot hold this K: it needs a K split (accumulator_chunk)}}
+  %y = qnn.matmul %x, %w : (tensor<1x131077x!qa>, tensor<131077x1x!qw>) -> tensor<1x1x!qo>
+  return %y : tensor<1x1x!qo>
+}

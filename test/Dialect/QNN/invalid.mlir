@@ -463,14 +463,66 @@ func.func @matmul_dynamic_k(%x: tensor<2x?x!qa>, %w: tensor<?x3x!qw>) -> tensor<
 
 // -----
 
-// 16-bit activations and weights: 8 products of 32768 * 32768 overflow i32.
+// 16-bit unsigned activations and weights: 8 products of 65535 * 65535
+// overflow i32, and no K split helps: one product alone can exceed i32.
+// (16-bit signed ones, 32768 * 32768 = 2^30 per product, split into
+// chunks of 1: ops.mlir.)
+!qa = !quant.uniform<u16:f32, 0.5>
+!qw = !quant.uniform<u16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_overflow(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 8 products of up to 65535 * 65535 reach 34358689800 > 2147483647, and no K split (accumulator_chunk) proves it: one product alone can exceed i32}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+// K so large that even the i64 sum of the chunks can overflow:
+// 2^33 - 1 products of up to 32768 * 32768 (plus a bias) pass 2^63 - 1.
 !qa = !quant.uniform<i16:f32, 0.5>
 !qw = !quant.uniform<i16:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 1.0:5>
-func.func @matmul_overflow(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
-  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 8 products of up to 32768 * 32768 reach 8589934592 > 2147483647}}
-  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
+func.func @matmul_overflow_i64(%x: tensor<1x8589934591x!qa>, %w: tensor<8589934591x1x!qw>) -> tensor<1x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 8589934591 products of up to 32768 * 32768 reach 9223372035781033984 > 2147483647, and no K split (accumulator_chunk) proves it: the i64 sum of the chunks can overflow}}
+  %0 = qnn.matmul %x, %w : (tensor<1x8589934591x!qa>, tensor<8589934591x1x!qw>) -> tensor<1x1x!qo>
+  return %0 : tensor<1x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_chunk_out_of_range(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op accumulator_chunk must be in [1, K) = [1, 8), got 8}}
+  %0 = qnn.matmul %x, %w {accumulator_chunk = 8} : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
   return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+// A chunk must fit i32 by the storage ranges: 3 * 2^30 does not.
+!qa = !quant.uniform<i16:f32, 0.5>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_chunk_overflow(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qw>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op accumulator_chunk = 3 products of up to 32768 * 32768 reach 3221225472 > 2147483647}}
+  %0 = qnn.matmul %x, %w {accumulator_chunk = 3} : (tensor<2x8x!qa>, tensor<8x3x!qw>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i16:f32, 0.5:-3>
+!qw = !quant.uniform<i16:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @matmul_chunk_with_corrections(%x: tensor<2x2x!qa>) -> tensor<2x2x!qo> {
+  %wi = arith.constant dense<[[1, -32768], [2, -32768]]> : tensor<2x2xi16>
+  %w = quant.scast %wi : tensor<2x2xi16> to tensor<2x2x!qw>
+  // expected-error@+1 {{'qnn.matmul' op zero_point_corrections does not apply with accumulator_chunk (the split sums centred products)}}
+  %0 = qnn.matmul %x, %w {accumulator_chunk = 1, zero_point_corrections = array<i64: 0, 0>} : (tensor<2x2x!qa>, tensor<2x2x!qw>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
 }
 
 // -----
@@ -1105,14 +1157,16 @@ func.func @corrections_wrong(%x: tensor<1x1x3x3x!qa>) -> tensor<1x1x2x2x!qa> {
 // -----
 
 // Constant weights: the bound is what they reach, max_n sum |w - zw| *
-// 32768; column 1 sums to 65536, which times 32768 is 2^31.
-!qa = !quant.uniform<i16:f32, 0.5>
-!qw = !quant.uniform<i16:f32, 0.25>
+// 65535; column 1 (32768 twice) sums to 65536, which times 65535 passes
+// 2^31, and one u16 x u16 product (65535 * 65535) alone can exceed i32:
+// no split.
+!qa = !quant.uniform<u16:f32, 0.5>
+!qw = !quant.uniform<u16:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 1.0:5>
 func.func @matmul_constant_weights_overflow(%x: tensor<2x2x!qa>) -> tensor<2x2x!qo> {
   %wi = arith.constant dense<[[1, -32768], [2, -32768]]> : tensor<2x2xi16>
   %w = quant.scast %wi : tensor<2x2xi16> to tensor<2x2x!qw>
-  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 2 products; the constant weights' largest sum of |w - zw| over an output channel, 65536, times 32768 reaches 2147483648 > 2147483647}}
+  // expected-error@+1 {{'qnn.matmul' op i32 accumulator can overflow: K = 2 products; the constant weights' largest sum of |w - zw| over an output channel, 65536, times 65535 reaches 4294901760 > 2147483647, and no K split (accumulator_chunk) proves it: one product alone can exceed i32}}
   %0 = qnn.matmul %x, %w : (tensor<2x2x!qa>, tensor<2x2x!qw>) -> tensor<2x2x!qo>
   return %0 : tensor<2x2x!qo>
 }
@@ -1128,4 +1182,109 @@ func.func @conv_constant_weights_overflow(%x: tensor<1x1x2x2x!qx>) -> tensor<1x1
   // expected-error@+1 {{'qnn.conv2d' op i32 accumulator can overflow: K = 4 products; the constant weights' largest sum of |w - zw| over an output channel, 65538, times 32768 reaches 2147549184 > 2147483647}}
   %0 = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x1x2x2x!qx>, tensor<1x1x2x2x!qw>) -> tensor<1x1x1x1x!qo>
   return %0 : tensor<1x1x1x1x!qo>
+}
+
+// -----
+
+// Per-group (blocked) rhs: K must be whole blocks.
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_partial_block(%x: tensor<2x10x!qa>, %w: tensor<10x1x!qg>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-group rhs: K = 10 must be a whole number of blocks of 4 (no partial last block), with one scale row per block, got 2 rows}}
+  %0 = qnn.matmul %x, %w : (tensor<2x10x!qa>, tensor<10x1x!qg>) -> tensor<2x1x!qo>
+  return %0 : tensor<2x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4, 1:1}, {{0.25, 0.5}, {0.5, 0.25}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_scale_columns(%x: tensor<2x8x!qa>, %w: tensor<8x3x!qg>) -> tensor<2x3x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-group rhs: N = 3 must be a whole number of blocks of 1 with one scale column per block, got 2 columns}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x3x!qg>) -> tensor<2x3x!qo>
+  return %0 : tensor<2x3x!qo>
+}
+
+// -----
+
+// One block of 2^16 u8 x i8 products (255 * 255 each) can overflow i32.
+!qa = !quant.uniform<u8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:65536}, {{0.25:-128}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_block_overflow(%x: tensor<1x65536x!qa>, %w: tensor<65536x1x!qg>) -> tensor<1x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op i32 group sum can overflow: a block of 65536 products of up to 255 * 255 reaches 4261478400 > 2147483647}}
+  %0 = qnn.matmul %x, %w : (tensor<1x65536x!qa>, tensor<65536x1x!qg>) -> tensor<1x1x!qo>
+  return %0 : tensor<1x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_bias(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>, %b: tensor<1x!qb>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op a bias needs per-tensor or per-axis rhs (its scale is s_lhs * s_rhs; per-group rhs has none)}}
+  %0 = qnn.matmul %x, %w bias %b : (tensor<2x8x!qa>, tensor<8x1x!qg>, tensor<1x!qb>) -> tensor<2x1x!qo>
+  return %0 : tensor<2x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_chunk(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op accumulator_chunk does not apply to per-group rhs (each group is its own i32 sum)}}
+  %0 = qnn.matmul %x, %w {accumulator_chunk = 4} : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
+  return %0 : tensor<2x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_batched(%x: tensor<2x2x8x!qa>, %w: tensor<2x8x1x!qg>) -> tensor<2x2x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-group rhs must be [K, N] and lhs and result [..., M, K] and [..., M, N] of one rank >= 2}}
+  %0 = qnn.matmul %x, %w : (tensor<2x2x8x!qa>, tensor<2x8x1x!qg>) -> tensor<2x2x1x!qo>
+  return %0 : tensor<2x2x1x!qo>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4}, {{0.25}, {0.5}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_corrections(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> tensor<2x1x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op zero_point_corrections does not apply to per-group rhs}}
+  %0 = qnn.matmul %x, %w {zero_point_corrections = array<i64: 0>} : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
+  return %0 : tensor<2x1x!qo>
+}
+
+// -----
+
+// Scales of rank 3 for [K, N] weights (upstream's type allows it).
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{0:4, 1:1}, {{{0.25}}, {{0.5}}}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_scales_rank(%x: tensor<2x8x!qa>, %w: tensor<8x2x!qg>) -> tensor<2x2x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op per-group rhs scales must have rank 2 (one dimension per dimension of [K, N]), got rank 3}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x2x!qg>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
+}
+
+// -----
+
+// A blocked dimension beyond the scales' rank is no blocked type QuantC
+// reads.
+!qa = !quant.uniform<i8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{1:1}, {0.25, 0.5}>
+!qo = !quant.uniform<i8:f32, 1.0:5>
+func.func @per_group_scales_rank1(%x: tensor<2x8x!qa>, %w: tensor<8x2x!qg>) -> tensor<2x2x!qo> {
+  // expected-error@+1 {{'qnn.matmul' op rhs must be a tensor of !quant.uniform}}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x2x!qg>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
 }

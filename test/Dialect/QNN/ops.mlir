@@ -71,6 +71,27 @@ func.func @matmul_constant_weights_bound(%x: tensor<2x4x!quant.uniform<i16:f32, 
   return %0 : tensor<2x1x!quant.uniform<i8:f32, 1.0>>
 }
 
+// 16-bit operands, K = 8: neither bound holds (runtime weights), but one
+// product (2^30) fits i32: valid, K split into chunks of 1 summed in i64
+// (accumulator_chunk, set by quant-fuse-requant or chosen by the lowering).
+// CHECK-LABEL: @matmul_split_k
+func.func @matmul_split_k(%x: tensor<2x8x!quant.uniform<i16:f32, 0.5>>, %w: tensor<8x3x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x3x!qo> {
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} :
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!quant.uniform<i16:f32, 0.5>>, tensor<8x3x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x3x!qo>
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} {accumulator_chunk = 1 : i64} :
+  %1 = qnn.matmul %x, %w {accumulator_chunk = 1} : (tensor<2x8x!quant.uniform<i16:f32, 0.5>>, tensor<8x3x!quant.uniform<i16:f32, 0.25>>) -> tensor<2x3x!qo>
+  return %1 : tensor<2x3x!qo>
+}
+
+// Per-group (blocked) int4 weights: blocks of 4 along K, one scale and
+// zero point per (block, column), upstream's sub-channel type.
+// CHECK-LABEL: @matmul_per_group
+func.func @matmul_per_group(%x: tensor<2x8x!qa>, %w: tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>>) -> tensor<2x2x!qo> {
+  // CHECK: qnn.matmul %{{.*}}, %{{.*}} : (tensor<2x8x!quant.uniform<i8:f32, 5.000000e-01:-3>>, tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}
+  %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x2x!quant.uniform<i4:f32:{0:4, 1:1}, {{0.25:1, 0.5}, {0.125, 1.0:-2}}>>) -> tensor<2x2x!qo>
+  return %0 : tensor<2x2x!qo>
+}
+
 // CHECK-LABEL: @matmul_bias
 func.func @matmul_bias(%x: tensor<2x4x!qa>, %w: tensor<4x3x!qw>, %b: tensor<3x!qb>) -> tensor<2x3x!qo> {
   // CHECK: qnn.matmul %{{.*}}, %{{.*}} bias %{{.*}} :

@@ -178,30 +178,73 @@ static double typeRangeBound(int64_t k, const UniformParams &input,
 /// Proves that `k` products of centred values fit the i32 accumulator:
 /// from the storage ranges, or, given the per-channel sums of |w - zw| of
 /// constant weights, from max_c sum |w - zw[c]| * max|x - zx| (tighter:
-/// it is what the weights can actually reach).
+/// it is what the weights can actually reach). Where neither holds and
+/// `canSplit` (qnn.matmul), the lowering sums K in i32 chunks added in i64
+/// (maxProductsPerI32Chunk): valid unless one product alone can exceed i32
+/// or the i64 sum can overflow.
 static LogicalResult
 verifyAccumulatorFits(int64_t k, const UniformParams &input,
                       const UniformParams &weight,
                       ArrayRef<int64_t> weightAbsCentredSums,
-                      function_ref<InFlightDiagnostic()> emitError) {
+                      function_ref<InFlightDiagnostic()> emitError,
+                      bool canSplit = false) {
   constexpr double int32Max = double(std::numeric_limits<int32_t>::max());
-  if (!weightAbsCentredSums.empty()) {
-    int64_t largest = *llvm::max_element(weightAbsCentredSums);
-    double bound = double(largest) * double(input.maxAbsCentered());
-    if (bound > int32Max)
-      return emitError() << "i32 accumulator can overflow: K = " << k
-                         << " products; the constant weights' largest sum "
-                            "of |w - zw| over an output channel, "
-                         << largest << ", times " << input.maxAbsCentered()
-                         << " reaches " << int64_t(bound) << " > 2147483647";
+  double typeBound = typeRangeBound(k, input, weight);
+  if (typeBound <= int32Max)
     return success();
+  int64_t largest = 0;
+  double weightBound = 0;
+  if (!weightAbsCentredSums.empty()) {
+    largest = *llvm::max_element(weightAbsCentredSums);
+    weightBound = double(largest) * double(input.maxAbsCentered());
+    if (weightBound <= int32Max)
+      return success();
   }
-  double bound = typeRangeBound(k, input, weight);
-  if (bound > int32Max)
-    return emitError() << "i32 accumulator can overflow: K = " << k
+  bool oneProductFits = maxProductsPerI32Chunk(input, weight) > 0;
+  if (canSplit && oneProductFits && fitsI64Accumulator(k, input, weight))
+    return success(); // Split K (accumulator_chunk).
+  InFlightDiagnostic diag = emitError();
+  diag << "i32 accumulator can overflow: K = " << k;
+  if (!weightAbsCentredSums.empty())
+    diag << " products; the constant weights' largest sum of |w - zw| over "
+            "an output channel, "
+         << largest << ", times " << input.maxAbsCentered() << " reaches "
+         << int64_t(weightBound) << " > 2147483647";
+  else
+    diag << " products of up to " << input.maxAbsCentered() << " * "
+         << weight.maxAbsCentered() << " reach " << int64_t(typeBound)
+         << " > 2147483647";
+  if (canSplit) {
+    if (!oneProductFits)
+      diag << ", and no K split (accumulator_chunk) proves it: one product "
+              "alone can exceed i32";
+    else
+      diag << ", and no K split (accumulator_chunk) proves it: the i64 sum "
+              "of the chunks can overflow";
+  }
+  return diag;
+}
+
+/// Checks a qnn.matmul's `accumulator_chunk`: 1 <= chunk < K, chunk
+/// products that provably fit i32 by the storage ranges, and an i64 sum of
+/// the chunks that cannot overflow.
+static LogicalResult
+verifyAccumulatorChunk(int64_t chunk, int64_t k, const UniformParams &input,
+                       const UniformParams &weight,
+                       function_ref<InFlightDiagnostic()> emitError) {
+  if (chunk < 1 || chunk >= k)
+    return emitError() << "accumulator_chunk must be in [1, K) = [1, " << k
+                       << "), got " << chunk;
+  if (chunk > maxProductsPerI32Chunk(input, weight))
+    return emitError() << "accumulator_chunk = " << chunk
                        << " products of up to " << input.maxAbsCentered()
                        << " * " << weight.maxAbsCentered() << " reach "
-                       << int64_t(bound) << " > 2147483647";
+                       << int64_t(typeRangeBound(chunk, input, weight))
+                       << " > 2147483647";
+  if (!fitsI64Accumulator(k, input, weight))
+    return emitError() << "the i64 sum of K = " << k << " products of up to "
+                       << input.maxAbsCentered() << " * "
+                       << weight.maxAbsCentered() << " can overflow";
   return success();
 }
 
@@ -262,12 +305,98 @@ static LogicalResult verifyContractionOperands(
   return success();
 }
 
+/// qnn.matmul with per-group weights: [B.., M, K] x [K, N] with blocks of
+/// B along K (and optionally along N), each group's B products an exact
+/// i32 sum; fp32 scaling per group, so no bias (no one scale s_lhs *
+/// s_rhs) and no K split (the groups are the split).
+static LogicalResult verifyPerGroupMatmul(
+    Type lhsType, Type rhsType, const BlockedParams &blocked, Type biasType,
+    Type resultType, std::optional<int64_t> accumulatorChunk,
+    function_ref<InFlightDiagnostic()> emitError) {
+  std::optional<UniformParams> lhs = getUniformParams(lhsType);
+  std::optional<UniformParams> result = getUniformParams(resultType);
+  const UniformParams &rhs = blocked.params;
+  if (!isa<RankedTensorType>(lhsType) || !lhs || lhs->isPerAxis())
+    return emitError() << "lhs must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << lhsType;
+  if (!isa<RankedTensorType>(resultType) || !result || result->isPerAxis())
+    return emitError() << "result must be a tensor of per-tensor "
+                          "!quant.uniform, got "
+                       << resultType;
+  if (failed(verifyUniformParams(*lhs, "lhs", emitError)) ||
+      failed(verifyUniformParams(rhs, "rhs", emitError)) ||
+      failed(verifyUniformParams(*result, "result", emitError)))
+    return failure();
+  if (lhs->expressedType() != rhs.expressedType() ||
+      lhs->expressedType() != result->expressedType())
+    return emitError() << "operands and result must share one expressed "
+                          "type, got "
+                       << lhs->expressedType() << ", " << rhs.expressedType()
+                       << " and " << result->expressedType();
+  auto lhsTensor = cast<RankedTensorType>(lhsType);
+  auto rhsTensor = cast<RankedTensorType>(rhsType);
+  auto resultTensor = cast<RankedTensorType>(resultType);
+  int64_t rank = lhsTensor.getRank();
+  if (rank < 2 || rhsTensor.getRank() != 2 || resultTensor.getRank() != rank)
+    return emitError() << "per-group rhs must be [K, N] and lhs and result "
+                          "[..., M, K] and [..., M, N] of one rank >= 2, got "
+                       << lhsType << ", " << rhsType << " and " << resultType;
+  int64_t k = rhsTensor.getDimSize(0), n = rhsTensor.getDimSize(1);
+  if (ShapedType::isDynamic(k) || ShapedType::isDynamic(n) ||
+      lhsTensor.getDimSize(rank - 1) != k)
+    return emitError() << "per-group rhs needs a static [K, N] and lhs K = "
+                          "rhs K, got "
+                       << lhsType << " and " << rhsType;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    if (!sameOrDynamic(lhsTensor.getDimSize(i), resultTensor.getDimSize(i)))
+      return emitError() << "result dimension " << i << " differs from lhs";
+  if (!sameOrDynamic(resultTensor.getDimSize(rank - 1), n))
+    return emitError() << "result must have N = " << n << " columns, got "
+                       << resultType;
+  if (blocked.paramShape.size() != 2)
+    return emitError() << "per-group rhs scales must have rank 2 (one "
+                          "dimension per dimension of [K, N]), got rank "
+                       << blocked.paramShape.size();
+  int64_t block = blocked.blockSizes[0];
+  if (k % block != 0 || blocked.paramShape[0] != k / block)
+    return emitError() << "per-group rhs: K = " << k
+                       << " must be a whole number of blocks of "
+                       << block << " (no partial last block), with one "
+                          "scale row per block, got "
+                       << blocked.paramShape[0] << " rows";
+  int64_t columnBlock = blocked.blockSizes[1];
+  if (blocked.paramShape[1] != 1 &&
+      (n % columnBlock != 0 || blocked.paramShape[1] != n / columnBlock))
+    return emitError() << "per-group rhs: N = " << n
+                       << " must be a whole number of blocks of "
+                       << columnBlock << " with one scale column per block, "
+                       << "got " << blocked.paramShape[1] << " columns";
+  if (block > maxProductsPerI32Chunk(*lhs, rhs))
+    return emitError() << "i32 group sum can overflow: a block of " << block
+                       << " products of up to " << lhs->maxAbsCentered()
+                       << " * " << rhs.maxAbsCentered() << " reaches "
+                       << int64_t(typeRangeBound(block, *lhs, rhs))
+                       << " > 2147483647";
+  if (biasType)
+    return emitError() << "a bias needs per-tensor or per-axis rhs (its "
+                          "scale is s_lhs * s_rhs; per-group rhs has none)";
+  if (accumulatorChunk)
+    return emitError() << "accumulator_chunk does not apply to per-group "
+                          "rhs (each group is its own i32 sum)";
+  return success();
+}
+
 LogicalResult
 MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
                       Type resultType,
                       function_ref<InFlightDiagnostic()> emitError,
-                      ArrayRef<int64_t> weightAbsCentredSums) {
+                      ArrayRef<int64_t> weightAbsCentredSums,
+                      std::optional<int64_t> accumulatorChunk) {
   static const ContractionNames names{"lhs", "rhs", "N"};
+  if (std::optional<BlockedParams> blocked = getBlockedParams(rhsType))
+    return verifyPerGroupMatmul(lhsType, rhsType, *blocked, biasType,
+                                resultType, accumulatorChunk, emitError);
   std::optional<UniformParams> lhs, rhs, result;
   if (failed(verifyContractionOperands(lhsType, rhsType, resultType, names, lhs,
                                        rhs, result, emitError)))
@@ -313,13 +442,19 @@ MatmulOp::verifyTypes(Type lhsType, Type rhsType, Type biasType,
     return emitError() << "result shape must be [..., M, N] = [..., " << m
                        << ", " << n << "], got " << resultType;
 
-  // The i32 accumulator: K products of centred values must fit.
+  // The i32 accumulator: K products of centred values must fit, or K is
+  // split into chunks that do.
   if (ShapedType::isDynamic(k))
     return emitError() << "the reduction dimension K must be static to "
                           "prove the i32 accumulator cannot overflow";
-  if (failed(verifyAccumulatorFits(k, *lhs, *rhs, weightAbsCentredSums,
-                                   emitError)))
+  if (accumulatorChunk) {
+    if (failed(verifyAccumulatorChunk(*accumulatorChunk, k, *lhs, *rhs,
+                                      emitError)))
+      return failure();
+  } else if (failed(verifyAccumulatorFits(k, *lhs, *rhs, weightAbsCentredSums,
+                                          emitError, /*canSplit=*/true))) {
     return failure();
+  }
 
   if (biasType)
     return verifyBias(biasType, *lhs, *rhs, n, names, emitError);
@@ -357,6 +492,28 @@ static LogicalResult verifyZeroPointCorrections(
   return success();
 }
 
+int64_t MatmulOp::getRequiredAccumulatorChunk() {
+  if (getAccumulatorChunk())
+    return *getAccumulatorChunk();
+  std::optional<UniformParams> x = getUniformParams(getLhs().getType());
+  std::optional<UniformParams> w = getUniformParams(getRhs().getType());
+  auto rhsType = cast<RankedTensorType>(getRhs().getType());
+  int64_t k = rhsType.getDimSize(rhsType.getRank() - 2);
+  if (!x || !w ||
+      typeRangeBound(k, *x, *w) <= double(std::numeric_limits<int32_t>::max()))
+    return 0;
+  SmallVector<int64_t> sums = weightBoundIfNeeded(
+      k, getLhs(), getRhs(), hasSharedRhs(),
+      rhsType.getDimSize(rhsType.getRank() - 1), WeightChannelDim::Last);
+  if (!sums.empty() && double(*llvm::max_element(sums)) * x->maxAbsCentered() <=
+                           double(std::numeric_limits<int32_t>::max()))
+    return 0;
+  // As many chunks as the bound needs, of balanced sizes: K is padded to
+  // whole chunks, so this pads least.
+  int64_t chunks = llvm::divideCeil(k, maxProductsPerI32Chunk(*x, *w));
+  return llvm::divideCeil(k, chunks);
+}
+
 bool MatmulOp::hasSharedRhs() {
   auto rhsType = cast<RankedTensorType>(getRhs().getType());
   return llvm::all_of(rhsType.getShape().drop_back(2),
@@ -374,8 +531,19 @@ LogicalResult MatmulOp::verify() {
         hasSharedRhs(), rhsType.getDimSize(rhsType.getRank() - 1),
         WeightChannelDim::Last);
   if (failed(verifyTypes(getLhs().getType(), getRhs().getType(), biasType,
-                         getResult().getType(), emitError, weightBound)))
+                         getResult().getType(), emitError, weightBound,
+                         getAccumulatorChunk())))
     return failure();
+  if (getBlockedParams(getRhs().getType())) {
+    if (getZeroPointCorrections())
+      return emitError() << "zero_point_corrections does not apply to "
+                            "per-group rhs";
+    return success();
+  }
+  if (getAccumulatorChunk() && getZeroPointCorrections())
+    return emitError() << "zero_point_corrections does not apply with "
+                          "accumulator_chunk (the split sums centred "
+                          "products)";
   return verifyZeroPointCorrections(
       getZeroPointCorrections(), getLhs(), getRhs(), hasSharedRhs(),
       rhsType.getDimSize(rhsType.getRank() - 2),

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cstdlib>
+#include <limits>
 
 using namespace mlir;
 using namespace quantc;
@@ -55,4 +56,21 @@ qnn::computeZeroPointCorrections(int64_t k, int64_t inputZeroPoint,
       corrections[c] -= inputZeroPoint * (*weightSums)[c];
   }
   return corrections;
+}
+
+int64_t qnn::maxProductsPerI32Chunk(const UniformParams &x,
+                                    const UniformParams &w) {
+  int64_t product = x.maxAbsCentered() * w.maxAbsCentered();
+  if (product == 0)
+    return std::numeric_limits<int64_t>::max();
+  return std::numeric_limits<int32_t>::max() / product;
+}
+
+bool qnn::fitsI64Accumulator(int64_t k, const UniformParams &x,
+                             const UniformParams &w) {
+  // Storage is at most 32 bits wide, so the product fits in 2^64 > 2^63;
+  // __int128 keeps the bound itself exact.
+  __int128 bound = __int128(k) * x.maxAbsCentered() * w.maxAbsCentered() +
+                   (__int128(1) << 31);
+  return bound <= std::numeric_limits<int64_t>::max();
 }

@@ -82,8 +82,12 @@ std::optional<qnn::BlockedParams> qnn::getBlockedParams(Type type) {
   result.paramShape.assign(shape.begin(), shape.end());
   result.blockSizes.assign(shape.size(), 1);
   for (auto [dim, size] : llvm::zip_equal(blocked.getQuantizedDimensions(),
-                                          blocked.getBlockSizes()))
+                                          blocked.getBlockSizes())) {
+    // Upstream's type accepts a blocked dimension beyond the scales' rank.
+    if (dim < 0 || dim >= int64_t(shape.size()))
+      return std::nullopt;
     result.blockSizes[dim] = size;
+  }
   return result;
 }
 

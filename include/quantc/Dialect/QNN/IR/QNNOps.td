@@ -85,7 +85,14 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
 
     - `lhs`: `[B..., M, K]`, per-tensor `!quant.uniform`.
     - `rhs`: `[K, N]` (shared across the batch) or `[B..., K, N]`,
-      per-tensor or per-axis on `N` (the last dimension).
+      per-tensor or per-axis on `N` (the last dimension); or `[K, N]`
+      per group: upstream's sub-channel `!quant.uniform` with blocks of
+      `B` along `K` (`{0:B}`, scales `[K / B, N]` or `[K / B, 1]`, blocks
+      along `N` allowed too), ONNX's blocked `DequantizeLinear`. Each group
+      of `B` products is an exact i32 dot product, scaled by
+      `s_lhs * s_rhs[g, n]` in f32 and summed over the groups in f32
+      before the output quantize (fp32 requant mode only, no bias;
+      docs/Numerics.md, "Per-group weights").
     - `bias` (optional): `[N]`, 32-bit signed storage, zero point 0, scale
       `s_lhs * s_rhs` (per axis 0 where the weights are per channel).
     - `result`: `[B..., M, N]`, per-tensor `!quant.uniform`.
@@ -95,6 +102,14 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
     fit in i32, which needs a static `K`; where it does not and `rhs` is a
     constant shared by the batch, `max_n sum_k |rhs[k, n] - zp[n]| *
     max|lhs - zp|` must (what the weights can actually reach).
+
+    Where neither bound holds, the sum is split: `accumulator_chunk`
+    (optional, set by `quant-fuse-requant`, else chosen by the lowering)
+    is a number of products whose i32 partial sum provably fits by the
+    storage ranges; the lowering sums the chunks of `K` in i64 and
+    requantizes from i64. The verifier rejects a chunk that can overflow
+    and a `K` whose i64 sum can, and without a chunk it rejects only a
+    contraction where even one product exceeds i32.
 
     `zero_point_corrections` (optional, set by `quant-fuse-requant`): the
     terms of the sum that do not depend on `lhs`, one per output channel,
@@ -113,18 +128,19 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
                        Optional<AnyRankedTensor>:$bias,
-                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections);
+                       OptionalAttr<DenseI64ArrayAttr>:$zero_point_corrections,
+                       OptionalAttr<I64Attr>:$accumulator_chunk);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
   let builders = [
-    // Without zero_point_corrections, as every rewrite but
-    // quant-fuse-requant builds it.
+    // Without zero_point_corrections or accumulator_chunk, as every
+    // rewrite but quant-fuse-requant builds it.
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs,
                    "::mlir::Value":$rhs, "::mlir::Value":$bias), [{
       build($_builder, $_state, result, lhs, rhs, bias,
-            /*zero_point_corrections=*/nullptr);
+            /*zero_point_corrections=*/nullptr, /*accumulator_chunk=*/nullptr);
     }]>
   ];
   let hasVerifier = 1;
@@ -138,11 +154,18 @@ def QNN_MatmulOp : QNN_Op<"matmul", [Pure]> {
         ::mlir::Type lhs, ::mlir::Type rhs, ::mlir::Type bias,
         ::mlir::Type result,
         ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError,
-        ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {});
+        ::llvm::ArrayRef<int64_t> weightAbsCentredSums = {},
+        ::std::optional<int64_t> accumulatorChunk = ::std::nullopt);
 
     /// Whether every output reads the same [K, N] weights: `rhs` has rank
     /// 2, or only batch dimensions of size 1.
     bool hasSharedRhs();
+
+    /// The K chunk the lowering sums in i32 (the chunks in i64):
+    /// `accumulator_chunk` if set, else 0 where an i32 bound proves the
+    /// whole sum (storage ranges or constant weights), else the largest
+    /// chunk the storage ranges prove (maxProductsPerI32Chunk).
+    int64_t getRequiredAccumulatorChunk();
   }];
 }
 

@@ -57,6 +57,19 @@ computeZeroPointCorrections(int64_t k, int64_t inputZeroPoint,
                             const UniformParams &w, int64_t channels,
                             const llvm::SmallVector<int64_t> *weightSums);
 
+/// Splitting K (docs/Numerics.md, "Splitting K"): where neither i32 bound
+/// of a contraction holds, its K products are summed in chunks whose i32
+/// partial sums of centred values provably fit (by the storage ranges), and
+/// the chunks in i64. The most products one chunk may hold:
+/// floor((2^31 - 1) / (max|x - zx| * max|w - zw|)); 0 when one product
+/// alone can exceed i32 (no split proves anything).
+int64_t maxProductsPerI32Chunk(const UniformParams &x, const UniformParams &w);
+
+/// Whether `k` products of centred values plus an i32 bias sum exactly in
+/// i64 (|sum| <= k * max|x - zx| * max|w - zw| + 2^31 < 2^63).
+bool fitsI64Accumulator(int64_t k, const UniformParams &x,
+                        const UniformParams &w);
+
 } // namespace quantc::qnn
 
 #endif // QUANTC_DIALECT_QNN_UTILS_CONTRACTIONUTILS_H
