@@ -105,13 +105,13 @@ def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
     the targets' matmul kernels run (quant-x86-vnni, quant-neon-contraction,
     quant-gpu-dp4a), before `quant-lower-qnn`:
 
-    - the input, as its storage integers (`quant.scast`), padded with its
-      zero point (`tensor.pad`, as the conv lowering pads);
+    - the input, as its storage integers (`quant.scast`);
     - its im2col patches `[N, OH * OW, K]`, `K = C * KH * KW` in the
       weights' own order ((kh, kw, c) for NHWC/OHWI, (c, kh, kw) for
       NCHW/FCHW): one copying `linalg.generic` over the windows (strides,
-      dilations), or for a 1x1 stride-1 NHWC conv a `tensor.collapse_shape`
-      of the input, no copy;
+      dilations; a tap in the padding reads the input zero point, so no
+      padded copy is made), or for a 1x1 stride-1 NHWC conv without
+      padding a `tensor.collapse_shape` of the input, no copy;
     - the weights reordered at compile time to a `[K, F]` constant, per-axis
       parameters moved to axis 1;
     - `qnn.matmul` with the conv's bias and `zero_point_corrections` (the
@@ -129,8 +129,9 @@ def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
     ```mlir
     // quant-opt --quant-conv-to-matmul (NHWC, 3x3, pad 1)
     %s = quant.scast %x : tensor<1x8x8x16x!quant.uniform<i8:f32, 0.5:3>> to tensor<1x8x8x16xi8>
-    %p = tensor.pad %s low[0, 1, 1, 0] high[0, 1, 1, 0] { ... arith.constant 3 : i8 ... }
-    %g = linalg.generic ... ins(%p : tensor<1x10x10x16xi8>) outs(... : tensor<1x8x8x3x3x16xi8>)
+    %g = linalg.generic ... outs(... : tensor<1x8x8x3x3x16xi8>) {
+      ... tensor.extract %s[...] ... arith.select %inside, %v, %c3_i8 ...
+    }
     %c = tensor.collapse_shape %g [[0], [1, 2], [3, 4, 5]] : ... into tensor<1x64x144xi8>
     %y = qnn.matmul %lhs, %w bias %b : (tensor<1x64x144x!quant...>, tensor<144x32x!quant...>, ...) -> tensor<1x64x32x!quant...>
     ```

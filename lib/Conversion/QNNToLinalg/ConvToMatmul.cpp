@@ -16,8 +16,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringHelpers.h"
-
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
@@ -83,57 +81,124 @@ Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
       b, loc, withShapeAndAxis(type, {k, filters}, /*axis=*/1), matrix);
 }
 
-/// The im2col patches of the storage input `x` (padded already) as
-/// [N, OH * OW, K], K in the weights' order: (kh, kw, c) for NHWC, (c, kh,
-/// kw) for NCHW. A stride-1 1x1 NHWC conv reads its input in place.
+/// The im2col patches of the storage input `x` as [N, OH * OW, K], K in
+/// the weights' order: (kh, kw, c) for NHWC, (c, kh, kw) for NCHW. Taps in
+/// the padding read the input zero point `zeroPoint`. A stride-1 1x1 NHWC
+/// conv without padding reads its input in place.
 Value buildPatches(OpBuilder &b, Location loc, Conv2DOp conv, Value x,
-                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> outHW) {
+                   int64_t zeroPoint, ArrayRef<int64_t> kernel,
+                   ArrayRef<int64_t> outHW) {
   auto xType = cast<RankedTensorType>(x.getType());
   bool channelsLast = conv.isChannelsLast();
   ArrayRef<int64_t> strides = conv.getStrides();
   ArrayRef<int64_t> dilations = conv.getDilations();
+  ArrayRef<int64_t> padding = conv.getPadding();
+  bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
   int64_t batch = xType.getDimSize(0);
+  unsigned spatialDim = channelsLast ? 1 : 2;
   int64_t channels = xType.getDimSize(channelsLast ? 3 : 1);
   int64_t k = channels * kernel[0] * kernel[1];
-  auto patchesType = RankedTensorType::get({batch, outHW[0] * outHW[1], k},
-                                           xType.getElementType());
+  Type storage = xType.getElementType();
+  auto patchesType =
+      RankedTensorType::get({batch, outHW[0] * outHW[1], k}, storage);
   SmallVector<ReassociationIndices> toRows{{0}, {1, 2}, {3, 4, 5}};
-  bool identityWindow = kernel[0] == 1 && kernel[1] == 1 && strides[0] == 1 &&
-                        strides[1] == 1;
-  if (channelsLast && identityWindow)
+  if (channelsLast && !padded && kernel[0] == 1 && kernel[1] == 1 &&
+      strides[0] == 1 && strides[1] == 1)
     return tensor::CollapseShapeOp::create(
         b, loc, patchesType, x,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 
   // Loops (n, oh, ow, a, b, c) over the patches tensor [N, OH, OW, ...]:
   // NHWC (kh, kw, c), NCHW (c, kh, kw).
-  MLIRContext *ctx = b.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr n = d(0), oh = d(1), ow = d(2);
-  AffineExpr kh = channelsLast ? d(3) : d(4), kw = channelsLast ? d(4) : d(5),
-             c = channelsLast ? d(5) : d(3);
-  AffineExpr h = oh * strides[0] + kh * dilations[0],
-             w = ow * strides[1] + kw * dilations[1];
-  AffineMap read = AffineMap::get(
-      6, 0,
-      channelsLast ? ArrayRef<AffineExpr>{n, h, w, c}
-                   : ArrayRef<AffineExpr>{n, c, h, w},
-      ctx);
   SmallVector<int64_t> shape{batch, outHW[0], outHW[1]};
   if (channelsLast)
     shape.append({kernel[0], kernel[1], channels});
   else
     shape.append({channels, kernel[0], kernel[1]});
-  Value init = tensor::EmptyOp::create(b, loc, shape, xType.getElementType());
-  Value gathered =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init},
-          ArrayRef<AffineMap>{read, b.getMultiDimIdentityMap(6)},
-          SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, args[0]);
-          })
-          .getResult(0);
+  unsigned khLoop = channelsLast ? 3 : 4, kwLoop = khLoop + 1,
+           cLoop = channelsLast ? 5 : 3;
+  Value init = tensor::EmptyOp::create(b, loc, shape, storage);
+  AffineMap identity = b.getMultiDimIdentityMap(6);
+  auto parallel =
+      SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel);
+  Value gathered;
+  if (!padded) {
+    MLIRContext *ctx = b.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr h = d(1) * strides[0] + d(khLoop) * dilations[0],
+               w = d(2) * strides[1] + d(kwLoop) * dilations[1];
+    AffineMap read = AffineMap::get(
+        6, 0,
+        channelsLast ? ArrayRef<AffineExpr>{d(0), h, w, d(cLoop)}
+                     : ArrayRef<AffineExpr>{d(0), d(cLoop), h, w},
+        ctx);
+    gathered = linalg::GenericOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{x},
+                   ValueRange{init}, ArrayRef<AffineMap>{read, identity},
+                   parallel,
+                   [](OpBuilder &nb, Location l, ValueRange args) {
+                     linalg::YieldOp::create(nb, l, args[0]);
+                   })
+                   .getResult(0);
+  } else {
+    // The padding folded into the gather: a tap outside the input reads the
+    // zero point (what tensor.pad with it would hold) without a padded
+    // copy of the input. Negative coordinates wrap to large unsigned ones,
+    // so one unsigned compare per axis bounds both sides.
+    gathered =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+            ArrayRef<AffineMap>{identity}, parallel,
+            [&](OpBuilder &nb, Location l, ValueRange) {
+              auto index = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(nb, l, v);
+              };
+              // One op per statement: the IR's order must not depend on
+              // the compiler's order of evaluating arguments.
+              auto coordinate = [&](unsigned outLoop, unsigned kernelLoop,
+                                    unsigned axis) -> Value {
+                Value out = linalg::IndexOp::create(nb, l, outLoop);
+                Value stride = index(strides[axis]);
+                Value scaled = arith::MulIOp::create(nb, l, out, stride);
+                Value tap = linalg::IndexOp::create(nb, l, kernelLoop);
+                Value dilation = index(dilations[axis]);
+                Value dilated = arith::MulIOp::create(nb, l, tap, dilation);
+                Value sum = arith::AddIOp::create(nb, l, scaled, dilated);
+                Value before = index(padding[axis]);
+                return arith::SubIOp::create(nb, l, sum, before);
+              };
+              Value h = coordinate(1, khLoop, 0);
+              Value w = coordinate(2, kwLoop, 1);
+              auto inside = [&](Value v, unsigned axis) -> Value {
+                Value size = index(xType.getDimSize(spatialDim + axis));
+                return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             v, size);
+              };
+              Value hInside = inside(h, 0);
+              Value wInside = inside(w, 1);
+              Value inBounds = arith::AndIOp::create(nb, l, hInside, wInside);
+              Value zero = index(0);
+              Value hc = arith::SelectOp::create(nb, l, inBounds, h, zero);
+              Value wc = arith::SelectOp::create(nb, l, inBounds, w, zero);
+              Value n = linalg::IndexOp::create(nb, l, 0);
+              Value c = linalg::IndexOp::create(nb, l, cLoop);
+              Value value = tensor::ExtractOp::create(
+                  nb, l, x,
+                  channelsLast ? ValueRange{n, hc, wc, c}
+                               : ValueRange{n, c, hc, wc});
+              Value pad = arith::ConstantOp::create(
+                  nb, l,
+                  nb.getIntegerAttr(storage,
+                                    APInt(storage.getIntOrFloatBitWidth(),
+                                          zeroPoint, /*isSigned=*/true,
+                                          /*implicitTrunc=*/true)));
+              linalg::YieldOp::create(
+                  nb, l,
+                  ValueRange{arith::SelectOp::create(nb, l, inBounds, value,
+                                                     pad)});
+            })
+            .getResult(0);
+  }
   return tensor::CollapseShapeOp::create(b, loc, patchesType, gathered,
                                          toRows);
 }
@@ -172,9 +237,8 @@ bool rewriteConv(Conv2DOp conv) {
   Location loc = conv.getLoc();
   Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
                                          conv.getInput());
-  x = lowering::padWithZeroPoint(b, loc, x, conv.getPadding(),
-                                 xP->zeroPoint(0), spatialDim);
-  Value patches = buildPatches(b, loc, conv, x, kernel, outHW);
+  Value patches =
+      buildPatches(b, loc, conv, x, xP->zeroPoint(0), kernel, outHW);
   Value lhs = quant::StorageCastOp::create(
       b, loc, RankedTensorType::get({batch, rows, k}, xType.getElementType()),
       patches);

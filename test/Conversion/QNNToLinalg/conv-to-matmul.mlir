@@ -9,21 +9,37 @@
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
 // NCHW 2x2, stride 2, asymmetric padding: the input as storage integers,
-// padded with its zero point (128, stored as i8 -128), gathered into
-// [N, OH, OW, C, KH, KW] patches read at oh * 2 + kh, ow * 2 + kw, collapsed
+// gathered into [N, OH, OW, C, KH, KW] patches, the padding folded into the
+// gather (a tap at oh * 2 + kh - 1, ow * 2 + kw - 1 outside the 4x4 input
+// reads the zero point 128, stored as i8 -128; no padded copy), collapsed
 // to [N, OH * OW, C * KH * KW]; the FCHW weights [F, K] transposed into a
 // [K, F] constant quantized on axis 1; the matmul keeps bias and
 // corrections; its [N, OH * OW, F] result is transposed to NCHW.
-// CHECK-DAG:   #[[READ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 * 2 + d4, d2 * 2 + d5)>
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
 // CHECK-LABEL: func.func @conv2d_nchw
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>)
 // The conv's weights are gone, only the [K, F] constant is left.
 // CHECK-NOT:     tensor<2x2x2x2xi8>
 // CHECK:         %[[XS:.*]] = quant.scast %[[X]] : tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>> to tensor<1x2x4x4xi8>
-// CHECK:         %[[P:.*]] = tensor.pad %[[XS]] low[0, 0, 1, 1] high[0, 0, 0, 0]
-// CHECK:           tensor.yield %{{.*}} : i8
-// CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[READ]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[P]] : tensor<1x2x5x5xi8>) outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>)
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>)
+// CHECK:           %[[OH:.*]] = linalg.index 1 : index
+// CHECK:           arith.muli %[[OH]], %c2
+// CHECK:           %[[KH:.*]] = linalg.index 4 : index
+// CHECK:           %[[H:.*]] = arith.subi %{{.*}}, %c1
+// CHECK:           %[[KW:.*]] = linalg.index 5 : index
+// CHECK:           %[[W:.*]] = arith.subi %{{.*}}, %c1
+// CHECK:           %[[HIN:.*]] = arith.cmpi ult, %[[H]], %c4
+// CHECK:           %[[WIN:.*]] = arith.cmpi ult, %[[W]], %c4
+// CHECK:           %[[IN:.*]] = arith.andi %[[HIN]], %[[WIN]]
+// CHECK:           %[[HC:.*]] = arith.select %[[IN]], %[[H]], %c0
+// CHECK:           %[[WC:.*]] = arith.select %[[IN]], %[[W]], %c0
+// CHECK:           %[[N:.*]] = linalg.index 0 : index
+// CHECK:           %[[CH:.*]] = linalg.index 3 : index
+// CHECK:           %[[V:.*]] = tensor.extract %[[XS]][%[[N]], %[[CH]], %[[HC]], %[[WC]]] : tensor<1x2x4x4xi8>
+// CHECK:           %[[ZP:.*]] = arith.constant -128 : i8
+// CHECK:           %[[R:.*]] = arith.select %[[IN]], %[[V]], %[[ZP]] : i8
+// CHECK:           linalg.yield %[[R]] : i8
 // CHECK:         %[[C:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x2x2x2x2x2xi8> into tensor<1x4x8xi8>
 // CHECK:         %[[L:.*]] = quant.scast %[[C]] : tensor<1x4x8xi8> to tensor<1x4x8x!quant.uniform<u8:f32, 5.000000e-01:128>>
 // CHECK:         %[[WM:.*]] = arith.constant dense<{{\[\[}}1, -1], [2, -2], [3, -3], [4, -4], [5, 0], [6, 1], [7, 0], [8, 1]]> : tensor<8x2xi8>
@@ -83,22 +99,34 @@ func.func @conv2d_nhwc_1x1(%x: tensor<2x3x5x3x!qx>) -> tensor<2x3x5x2x!qo> {
 !qw = !quant.uniform<i8<-127:127>:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
-// NHWC 2x2 with dilation 2 and stride (1, 2): patches (kh, kw, c), the
-// order of the OHWI weights; the input is padded with -3.
+// NHWC 2x2 with dilation 2 and stride (1, 2), no padding: patches
+// (kh, kw, c), the order of the OHWI weights, read through the window's
+// affine map.
 // CHECK-DAG:   #[[READ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3 * 2, d2 * 2 + d4 * 2, d5)>
 // CHECK-LABEL: func.func @conv2d_nhwc_dilated
-// CHECK:         %[[PAD:.*]] = arith.constant -3 : i8
-// CHECK:         tensor.pad %{{.*}} low[0, 1, 0, 0] high[0, 1, 1, 0]
-// CHECK:           tensor.yield %[[PAD]] : i8
-// CHECK:         linalg.generic {indexing_maps = [#[[READ]], #{{.*}}]{{.*}} ins(%{{.*}} : tensor<1x7x6x2xi8>) outs(%{{.*}} : tensor<1x5x2x2x2x2xi8>)
-// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x5x2x2x2x2xi8> into tensor<1x10x8xi8>
-// CHECK:         qnn.matmul {{.*}} -> tensor<1x10x3x
-// CHECK:         tensor.expand_shape {{.*}} output_shape [1, 5, 2, 3]
-func.func @conv2d_nhwc_dilated(%x: tensor<1x5x5x2x!qx>) -> tensor<1x5x2x3x!qo> {
+// CHECK-NOT:     tensor.pad
+// CHECK:         linalg.generic {indexing_maps = [#[[READ]], #{{.*}}]{{.*}} ins(%{{.*}} : tensor<1x5x5x2xi8>) outs(%{{.*}} : tensor<1x3x2x2x2x2xi8>)
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x2x2x2x2xi8> into tensor<1x6x8xi8>
+// CHECK:         qnn.matmul {{.*}} -> tensor<1x6x3x
+// CHECK:         tensor.expand_shape {{.*}} output_shape [1, 3, 2, 3]
+func.func @conv2d_nhwc_dilated(%x: tensor<1x5x5x2x!qx>) -> tensor<1x3x2x3x!qo> {
   %wi = arith.constant dense<1> : tensor<3x2x2x2xi8>
   %w = quant.scast %wi : tensor<3x2x2x2xi8> to tensor<3x2x2x2x!qw>
-  %y = qnn.conv2d %x, %w strides [1, 2] dilations [2, 2] padding [1, 0, 1, 1] groups 1 {data_layout = "NHWC"} : (tensor<1x5x5x2x!qx>, tensor<3x2x2x2x!qw>) -> tensor<1x5x2x3x!qo>
-  return %y : tensor<1x5x2x3x!qo>
+  %y = qnn.conv2d %x, %w strides [1, 2] dilations [2, 2] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<1x5x5x2x!qx>, tensor<3x2x2x2x!qw>) -> tensor<1x3x2x3x!qo>
+  return %y : tensor<1x3x2x3x!qo>
+}
+
+// NHWC 1x1 with padding: the gather (reading the zero point -3 in the
+// border), not the in-place collapse.
+// CHECK-LABEL: func.func @conv2d_nhwc_1x1_padded
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x5x1x1x2xi8>)
+// CHECK:           arith.constant -3 : i8
+// CHECK:         tensor.collapse_shape %{{.*}} : tensor<1x4x5x1x1x2xi8> into tensor<1x20x2xi8>
+func.func @conv2d_nhwc_1x1_padded(%x: tensor<1x3x3x2x!qx>) -> tensor<1x4x5x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  %w = quant.scast %wi : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [1, 1, 0, 1] groups 1 {data_layout = "NHWC"} : (tensor<1x3x3x2x!qx>, tensor<3x1x1x2x!qw>) -> tensor<1x4x5x3x!qo>
+  return %y : tensor<1x4x5x3x!qo>
 }
 
 // -----
