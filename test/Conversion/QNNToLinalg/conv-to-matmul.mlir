@@ -2,6 +2,12 @@
 // The rewritten module lowers (the matmul's verifier and lowering accept
 // what the pass builds):
 // RUN: quant-opt %s --split-input-file --quant-conv-to-matmul --quant-lower-qnn | FileCheck %s --check-prefix=LOWERED
+// The pipelines' option runs it (off by default in quant-cpu-pipeline and
+// quant-to-linalg-pipeline):
+// RUN: quant-opt %s --split-input-file --quant-to-linalg-pipeline=conv-to-matmul=true | FileCheck %s --check-prefix=LOWERED
+// RUN: quant-opt %s --split-input-file --quant-to-linalg-pipeline | FileCheck %s --check-prefix=DEFAULT
+// DEFAULT-LABEL: func.func @conv2d_nchw
+// DEFAULT:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
 
 !qx = !quant.uniform<u8:f32, 0.5:128>
 !qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5}>
