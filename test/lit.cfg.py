@@ -40,6 +40,10 @@ runner_libs = ",".join(
     os.path.join(config.llvm_lib_dir, name)
     for name in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])
 config.substitutions.append(("%mlir_runner_libs", runner_libs))
+# LLVM's OpenMP runtime, for JIT runs of code built with threads
+# (quant-x86-pipeline=threads=N).
+config.substitutions.append(
+    ("%openmp_runtime", os.path.join(config.llvm_lib_dir, "libomp.so")))
 config.substitutions.append(("%cmake_generator", config.cmake_generator))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))

@@ -112,6 +112,23 @@ VARIANTS = {
                                       per_channel=False, unsigned=False,
                                       bias="none", float_weights=True,
                                       weight_zp=True),
+    # Shapes for the matmul kernels of quant-conv-to-matmul: channel counts
+    # that are no multiple of 4, 8, 16 or 32 (remainders in K and N of every
+    # kernel's tiles), more than one 64-row block, 1x1 convolutions.
+    "odd-channels-s8": dict(n=2, c=19, h=10, w=9, f=37, k=3, stride=1,
+                            dilation=1, pads=(1, 1, 1, 1), groups=1,
+                            per_channel=True, unsigned=False, bias="int32",
+                            float_weights=False, weight_zp=False),
+    "pointwise-u8": dict(n=1, c=33, h=7, w=9, f=20, k=1, stride=1,
+                         dilation=1, pads=(0, 0, 0, 0), groups=1,
+                         per_channel=True, unsigned=True, bias="float",
+                         float_weights=False, weight_zp=False),
+    "pointwise-stride2-asymmetric": dict(n=1, c=12, h=9, w=9, f=10, k=1,
+                                         stride=2, dilation=1,
+                                         pads=(0, 0, 0, 0), groups=1,
+                                         per_channel=True, unsigned=False,
+                                         bias="int32", float_weights=False,
+                                         weight_zp=True),
     # TOSA's channels-last form (tosa.conv2d / tosa.depthwise_conv2d on NHWC
     # input, OHWI or HWCM weights, the bias as the conv's own operand), as
     # TF/TFLite -> TOSA frontends write QDQ convolutions.
@@ -137,6 +154,17 @@ VARIANTS = {
                                        per_channel=True, unsigned=False,
                                        bias="none", float_weights=True,
                                        weight_zp=False, tosa=True),
+    "tosa-nhwc-pointwise": dict(n=2, c=17, h=6, w=5, f=40, k=1, stride=1,
+                                dilation=1, pads=(0, 0, 0, 0), groups=1,
+                                per_channel=True, unsigned=False,
+                                bias="int32", float_weights=False,
+                                weight_zp=False, tosa=True),
+    "tosa-nhwc-odd-dilated-u8": dict(n=1, c=7, h=11, w=11, f=9, k=3,
+                                     stride=(2, 1), dilation=2,
+                                     pads=(2, 2, 2, 1), groups=1,
+                                     per_channel=False, unsigned=True,
+                                     bias="float", float_weights=False,
+                                     weight_zp=False, tosa=True),
 }
 
 

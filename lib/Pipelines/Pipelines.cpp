@@ -37,6 +37,9 @@ void quantc::buildQuantizedToLinalgPipeline(OpPassManager &pm,
   if (!options.emulateQDQ) {
     pm.addPass(createFoldQDQPass());
     pm.addPass(createFuseRequantPass());
+    // After quant-fuse-requant: the matmul keeps the conv's corrections.
+    if (options.convToMatmul)
+      pm.addPass(createConvToMatmulPass());
   }
   LowerQNNPassOptions lowerOptions;
   lowerOptions.requantMode = options.requantMode;
@@ -157,6 +160,7 @@ void quantc::buildX86Pipeline(OpPassManager &pm,
   CPUPipelineOptions front;
   front.emulateQDQ = options.emulateQDQ;
   front.requantMode = options.requantMode;
+  front.convToMatmul = true;
   buildQuantizedToLinalgPipeline(pm, front);
   addTosaToLinalgPasses(pm);
   addBufferizationPasses(pm);
@@ -167,6 +171,7 @@ void quantc::buildAArch64Pipeline(OpPassManager &pm,
                                   const AArch64PipelineOptions &options) {
   CPUPipelineOptions toLinalg;
   toLinalg.requantMode = options.requantMode;
+  toLinalg.convToMatmul = true;
   buildQuantizedToLinalgPipeline(pm, toLinalg);
   NeonContractionPassOptions neon;
   neon.i8mm = options.i8mm;
@@ -195,6 +200,7 @@ void quantc::buildNVPTXPipeline(OpPassManager &pm,
                                 const NVPTXPipelineOptions &options) {
   CPUPipelineOptions front;
   front.requantMode = options.requantMode;
+  front.convToMatmul = true;
   buildQuantizedToLinalgPipeline(pm, front);
   addTosaToLinalgPasses(pm);
   addBufferizationPasses(pm);

@@ -97,6 +97,52 @@ def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
+  let summary = "qnn.conv2d as im2col patches times a [K, F] qnn.matmul";
+  let description = [{
+    Rewrites each `qnn.conv2d` with one group, static shapes and constant
+    weights (a `quant.scast` of an integer constant) into the `qnn.matmul`
+    the targets' matmul kernels run (quant-x86-vnni, quant-neon-contraction,
+    quant-gpu-dp4a), before `quant-lower-qnn`:
+
+    - the input, as its storage integers (`quant.scast`);
+    - its im2col patches `[N, OH * OW, K]`, `K = C * KH * KW` in the
+      weights' own order ((kh, kw, c) for NHWC/OHWI, (c, kh, kw) for
+      NCHW/FCHW): one copying `linalg.generic` over the windows (strides,
+      dilations; a tap in the padding reads the input zero point, so no
+      padded copy is made), or for a 1x1 stride-1 NHWC conv without
+      padding a `tensor.collapse_shape` of the input, no copy;
+    - the weights reordered at compile time to a `[K, F]` constant, per-axis
+      parameters moved to axis 1;
+    - `qnn.matmul` with the conv's bias and `zero_point_corrections` (the
+      same K and weight sums, so the same values), hence the matmul's
+      folded constant terms and fused requantize epilogue;
+    - the `[N, OH * OW, F]` result reshaped to NHWC in place, or transposed
+      to NCHW (`linalg.transpose` of the 8-bit result).
+
+    Grouped and depthwise convolutions, runtime weights and dynamic shapes
+    are left unchanged (quant-lower-qnn's generic conv contraction runs
+    them). The arithmetic is the conv's exactly: every product and
+    correction term is the same integer, so the result is bit-identical to
+    the generic lowering.
+
+    ```mlir
+    // quant-opt --quant-conv-to-matmul (NHWC, 3x3, pad 1)
+    %s = quant.scast %x : tensor<1x8x8x16x!quant.uniform<i8:f32, 0.5:3>> to tensor<1x8x8x16xi8>
+    %g = linalg.generic ... outs(... : tensor<1x8x8x3x3x16xi8>) {
+      ... tensor.extract %s[...] ... arith.select %inside, %v, %c3_i8 ...
+    }
+    %c = tensor.collapse_shape %g [[0], [1, 2], [3, 4, 5]] : ... into tensor<1x64x144xi8>
+    %y = qnn.matmul %lhs, %w bias %b : (tensor<1x64x144x!quant...>, tensor<144x32x!quant...>, ...) -> tensor<1x64x32x!quant...>
+    ```
+  }];
+  let dependentDialects = [
+    "::quantc::qnn::QNNDialect", "::mlir::quant::QuantDialect",
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def DropRequantModePass : Pass<"quant-drop-requant-mode", "::mlir::ModuleOp"> {
   let summary = "Remove the module's qnn.requant_mode once lowered";
   let description = [{

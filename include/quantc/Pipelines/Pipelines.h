@@ -39,6 +39,12 @@ struct CPUPipelineOptions : public mlir::PassPipelineOptions<CPUPipelineOptions>
       llvm::cl::desc("Lower each qnn.observe to a call of the calibration "
                      "host function (quant-lower-qnn{calibrate})"),
       llvm::cl::init(false)};
+  Option<bool> convToMatmul{
+      *this, "conv-to-matmul",
+      llvm::cl::desc("Run one-group convolutions with constant weights as "
+                     "im2col + qnn.matmul (quant-conv-to-matmul); the x86, "
+                     "AArch64 and NVPTX pipelines always do"),
+      llvm::cl::init(false)};
 };
 
 /// QDQ interchange form -> qnn ops -> integer linalg on tensors

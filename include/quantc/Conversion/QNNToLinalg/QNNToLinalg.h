@@ -25,6 +25,7 @@ namespace quantc {
 
 #define GEN_PASS_DECL_LOWERQNNPASS
 #define GEN_PASS_DECL_DROPREQUANTMODEPASS
+#define GEN_PASS_DECL_CONVTOMATMULPASS
 #include "quantc/Conversion/Passes.h.inc"
 
 /// quant-lower-qnn{calibrate}: the discardable attribute that gives each

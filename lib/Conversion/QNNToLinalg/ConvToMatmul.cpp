@@ -1,0 +1,291 @@
+//===- ConvToMatmul.cpp - qnn.conv2d as im2col + qnn.matmul -----*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// quant-conv-to-matmul: a qnn.conv2d with constant weights and one group
+// becomes a qnn.matmul of its im2col patches [N, OH*OW, K] by the weights
+// reordered at compile time to [K, F], so that the targets' matmul kernels
+// (quant-x86-vnni, quant-neon-contraction, quant-gpu-dp4a) and the matmul's
+// fused requantize epilogue run convolutions too. Layout work happens on
+// the storage integers, between quant.scast ops; only the qnn.matmul sees
+// quantized types, and quant-lower-qnn lowers it as any other.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Conversion/Passes.h"
+#include "quantc/Dialect/QNN/IR/QNNDialect.h"
+#include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
+#include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_CONVTOMATMULPASS
+#include "quantc/Conversion/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+using namespace quantc;
+using namespace quantc::qnn;
+
+namespace {
+
+/// The stored weight values of `conv` when they are an integer constant
+/// (a quant.scast of one, as quant-fold-qdq leaves them), row-major.
+std::optional<SmallVector<int64_t>> constantWeights(Conv2DOp conv,
+                                                    const UniformParams &w) {
+  auto cast = conv.getWeight().getDefiningOp<quant::StorageCastOp>();
+  if (!cast)
+    return std::nullopt;
+  return getConstantIntegers(cast.getInput(), w.isSigned());
+}
+
+/// `type` of shape `shape` with per-axis parameters, if any, on `axis`.
+Type withShapeAndAxis(RankedTensorType type, ArrayRef<int64_t> shape,
+                      int32_t axis) {
+  Type element = type.getElementType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
+    element = quant::UniformQuantizedPerAxisType::get(
+        perAxis.getFlags(), perAxis.getStorageType(),
+        perAxis.getExpressedType(), perAxis.getScales(),
+        perAxis.getZeroPoints(), axis, perAxis.getStorageTypeMin(),
+        perAxis.getStorageTypeMax());
+  return RankedTensorType::get(shape, element);
+}
+
+/// The [K, F] weights of a one-group conv: row f of the [F, K] view of its
+/// weights (FCHW or OHWI alike: K runs over the dims after F, in the order
+/// the im2col patches use) becomes column f. Quantized like `weights`.
+Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
+                        ArrayRef<int64_t> values, int64_t k, int64_t filters) {
+  auto type = cast<RankedTensorType>(weights.getType());
+  auto storage = cast<RankedTensorType>(getStorageShapedType(type));
+  unsigned width = storage.getElementTypeBitWidth();
+  SmallVector<APInt> transposed;
+  transposed.reserve(values.size());
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t f = 0; f < filters; ++f)
+      transposed.emplace_back(width, values[f * k + kk], /*isSigned=*/true,
+                              /*implicitTrunc=*/true);
+  auto matrixType = RankedTensorType::get({k, filters},
+                                          storage.getElementType());
+  Value matrix = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(matrixType, transposed));
+  return quant::StorageCastOp::create(
+      b, loc, withShapeAndAxis(type, {k, filters}, /*axis=*/1), matrix);
+}
+
+/// The im2col patches of the storage input `x` as [N, OH * OW, K], K in
+/// the weights' order: (kh, kw, c) for NHWC, (c, kh, kw) for NCHW. Taps in
+/// the padding read the input zero point `zeroPoint`. A stride-1 1x1 NHWC
+/// conv without padding reads its input in place.
+Value buildPatches(OpBuilder &b, Location loc, Conv2DOp conv, Value x,
+                   int64_t zeroPoint, ArrayRef<int64_t> kernel,
+                   ArrayRef<int64_t> outHW) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  bool channelsLast = conv.isChannelsLast();
+  ArrayRef<int64_t> strides = conv.getStrides();
+  ArrayRef<int64_t> dilations = conv.getDilations();
+  ArrayRef<int64_t> padding = conv.getPadding();
+  bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
+  int64_t batch = xType.getDimSize(0);
+  unsigned spatialDim = channelsLast ? 1 : 2;
+  int64_t channels = xType.getDimSize(channelsLast ? 3 : 1);
+  int64_t k = channels * kernel[0] * kernel[1];
+  Type storage = xType.getElementType();
+  auto patchesType =
+      RankedTensorType::get({batch, outHW[0] * outHW[1], k}, storage);
+  SmallVector<ReassociationIndices> toRows{{0}, {1, 2}, {3, 4, 5}};
+  if (channelsLast && !padded && kernel[0] == 1 && kernel[1] == 1 &&
+      strides[0] == 1 && strides[1] == 1)
+    return tensor::CollapseShapeOp::create(
+        b, loc, patchesType, x,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
+
+  // Loops (n, oh, ow, a, b, c) over the patches tensor [N, OH, OW, ...]:
+  // NHWC (kh, kw, c), NCHW (c, kh, kw).
+  SmallVector<int64_t> shape{batch, outHW[0], outHW[1]};
+  if (channelsLast)
+    shape.append({kernel[0], kernel[1], channels});
+  else
+    shape.append({channels, kernel[0], kernel[1]});
+  unsigned khLoop = channelsLast ? 3 : 4, kwLoop = khLoop + 1,
+           cLoop = channelsLast ? 5 : 3;
+  Value init = tensor::EmptyOp::create(b, loc, shape, storage);
+  AffineMap identity = b.getMultiDimIdentityMap(6);
+  auto parallel =
+      SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel);
+  Value gathered;
+  if (!padded) {
+    MLIRContext *ctx = b.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr h = d(1) * strides[0] + d(khLoop) * dilations[0],
+               w = d(2) * strides[1] + d(kwLoop) * dilations[1];
+    AffineMap read = AffineMap::get(
+        6, 0,
+        channelsLast ? ArrayRef<AffineExpr>{d(0), h, w, d(cLoop)}
+                     : ArrayRef<AffineExpr>{d(0), d(cLoop), h, w},
+        ctx);
+    gathered = linalg::GenericOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{x},
+                   ValueRange{init}, ArrayRef<AffineMap>{read, identity},
+                   parallel,
+                   [](OpBuilder &nb, Location l, ValueRange args) {
+                     linalg::YieldOp::create(nb, l, args[0]);
+                   })
+                   .getResult(0);
+  } else {
+    // The padding folded into the gather: a tap outside the input reads the
+    // zero point (what tensor.pad with it would hold) without a padded
+    // copy of the input. Negative coordinates wrap to large unsigned ones,
+    // so one unsigned compare per axis bounds both sides.
+    gathered =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+            ArrayRef<AffineMap>{identity}, parallel,
+            [&](OpBuilder &nb, Location l, ValueRange) {
+              auto index = [&](int64_t v) {
+                return arith::ConstantIndexOp::create(nb, l, v);
+              };
+              // One op per statement: the IR's order must not depend on
+              // the compiler's order of evaluating arguments.
+              auto coordinate = [&](unsigned outLoop, unsigned kernelLoop,
+                                    unsigned axis) -> Value {
+                Value out = linalg::IndexOp::create(nb, l, outLoop);
+                Value stride = index(strides[axis]);
+                Value scaled = arith::MulIOp::create(nb, l, out, stride);
+                Value tap = linalg::IndexOp::create(nb, l, kernelLoop);
+                Value dilation = index(dilations[axis]);
+                Value dilated = arith::MulIOp::create(nb, l, tap, dilation);
+                Value sum = arith::AddIOp::create(nb, l, scaled, dilated);
+                Value before = index(padding[axis]);
+                return arith::SubIOp::create(nb, l, sum, before);
+              };
+              Value h = coordinate(1, khLoop, 0);
+              Value w = coordinate(2, kwLoop, 1);
+              auto inside = [&](Value v, unsigned axis) -> Value {
+                Value size = index(xType.getDimSize(spatialDim + axis));
+                return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                             v, size);
+              };
+              Value hInside = inside(h, 0);
+              Value wInside = inside(w, 1);
+              Value inBounds = arith::AndIOp::create(nb, l, hInside, wInside);
+              Value zero = index(0);
+              Value hc = arith::SelectOp::create(nb, l, inBounds, h, zero);
+              Value wc = arith::SelectOp::create(nb, l, inBounds, w, zero);
+              Value n = linalg::IndexOp::create(nb, l, 0);
+              Value c = linalg::IndexOp::create(nb, l, cLoop);
+              Value value = tensor::ExtractOp::create(
+                  nb, l, x,
+                  channelsLast ? ValueRange{n, hc, wc, c}
+                               : ValueRange{n, c, hc, wc});
+              Value pad = arith::ConstantOp::create(
+                  nb, l,
+                  nb.getIntegerAttr(storage,
+                                    APInt(storage.getIntOrFloatBitWidth(),
+                                          zeroPoint, /*isSigned=*/true,
+                                          /*implicitTrunc=*/true)));
+              linalg::YieldOp::create(
+                  nb, l,
+                  ValueRange{arith::SelectOp::create(nb, l, inBounds, value,
+                                                     pad)});
+            })
+            .getResult(0);
+  }
+  return tensor::CollapseShapeOp::create(b, loc, patchesType, gathered,
+                                         toRows);
+}
+
+/// Rewrites `conv` when it qualifies (see Passes.td); returns whether it
+/// did.
+bool rewriteConv(Conv2DOp conv) {
+  if (conv.getGroups() != 1)
+    return false;
+  auto xType = dyn_cast<RankedTensorType>(conv.getInput().getType());
+  auto wType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
+  auto outType = dyn_cast<RankedTensorType>(conv.getType());
+  if (!xType || !wType || !outType || !xType.hasStaticShape() ||
+      !wType.hasStaticShape() || !outType.hasStaticShape())
+    return false;
+  std::optional<UniformParams> xP = getUniformParams(xType);
+  std::optional<UniformParams> wP = getUniformParams(wType);
+  if (!xP || !wP || xP->isPerAxis() || (wP->isPerAxis() && *wP->axis != 0))
+    return false;
+  std::optional<SmallVector<int64_t>> weights = constantWeights(conv, *wP);
+  if (!weights)
+    return false;
+
+  bool channelsLast = conv.isChannelsLast();
+  unsigned spatialDim = channelsLast ? 1 : 2;
+  int64_t filters = wType.getDimSize(0);
+  SmallVector<int64_t> kernel{wType.getDimSize(channelsLast ? 1 : 2),
+                              wType.getDimSize(channelsLast ? 2 : 3)};
+  SmallVector<int64_t> outHW{outType.getDimSize(spatialDim),
+                             outType.getDimSize(spatialDim + 1)};
+  int64_t k = int64_t(weights->size()) / filters;
+  int64_t batch = xType.getDimSize(0);
+  int64_t rows = outHW[0] * outHW[1];
+
+  OpBuilder b(conv);
+  Location loc = conv.getLoc();
+  Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
+                                         conv.getInput());
+  Value patches =
+      buildPatches(b, loc, conv, x, xP->zeroPoint(0), kernel, outHW);
+  Value lhs = quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get({batch, rows, k}, xType.getElementType()),
+      patches);
+  Value rhs = buildWeightMatrix(b, loc, conv.getWeight(), *weights, k,
+                                filters);
+  auto matmulType = RankedTensorType::get({batch, rows, filters},
+                                          outType.getElementType());
+  auto matmul = MatmulOp::create(b, loc, matmulType, lhs, rhs, conv.getBias(),
+                                 conv.getZeroPointCorrectionsAttr());
+
+  // [N, OH * OW, F] back to the conv's layout, on the storage integers.
+  Value y = quant::StorageCastOp::create(
+      b, loc, getStorageShapedType(matmulType), matmul.getResult());
+  auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
+  if (!channelsLast) {
+    Value init = tensor::EmptyOp::create(b, loc, {batch, filters, rows},
+                                         storageOut.getElementType());
+    y = linalg::TransposeOp::create(b, loc, y, init,
+                                    ArrayRef<int64_t>{0, 2, 1})
+            .getResult()[0];
+  }
+  SmallVector<ReassociationIndices> split =
+      channelsLast ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}
+                   : SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}};
+  y = tensor::ExpandShapeOp::create(b, loc, storageOut, y, split);
+  conv.replaceAllUsesWith(
+      quant::StorageCastOp::create(b, loc, outType, y).getResult());
+  Value oldWeights = conv.getWeight();
+  conv.erase();
+  if (auto cast = oldWeights.getDefiningOp<quant::StorageCastOp>();
+      cast && cast->use_empty()) {
+    Operation *constant = cast.getInput().getDefiningOp();
+    cast.erase();
+    if (constant && constant->use_empty())
+      constant->erase();
+  }
+  return true;
+}
+
+struct ConvToMatmulPass
+    : public quantc::impl::ConvToMatmulPassBase<ConvToMatmulPass> {
+  void runOnOperation() override {
+    SmallVector<Conv2DOp> convs;
+    getOperation()->walk([&](Conv2DOp conv) { convs.push_back(conv); });
+    for (Conv2DOp conv : convs)
+      rewriteConv(conv);
+  }
+};
+
+} // namespace

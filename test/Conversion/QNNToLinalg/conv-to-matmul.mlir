@@ -1,0 +1,172 @@
+// RUN: quant-opt %s --split-input-file --quant-conv-to-matmul | FileCheck %s
+// The rewritten module lowers (the matmul's verifier and lowering accept
+// what the pass builds):
+// RUN: quant-opt %s --split-input-file --quant-conv-to-matmul --quant-lower-qnn | FileCheck %s --check-prefix=LOWERED
+// The pipelines' option runs it (off by default in quant-cpu-pipeline and
+// quant-to-linalg-pipeline):
+// RUN: quant-opt %s --split-input-file --quant-to-linalg-pipeline=conv-to-matmul=true | FileCheck %s --check-prefix=LOWERED
+// RUN: quant-opt %s --split-input-file --quant-to-linalg-pipeline | FileCheck %s --check-prefix=DEFAULT
+// DEFAULT-LABEL: func.func @conv2d_nchw
+// DEFAULT:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// NCHW 2x2, stride 2, asymmetric padding: the input as storage integers,
+// gathered into [N, OH, OW, C, KH, KW] patches, the padding folded into the
+// gather (a tap at oh * 2 + kh - 1, ow * 2 + kw - 1 outside the 4x4 input
+// reads the zero point 128, stored as i8 -128; no padded copy), collapsed
+// to [N, OH * OW, C * KH * KW]; the FCHW weights [F, K] transposed into a
+// [K, F] constant quantized on axis 1; the matmul keeps bias and
+// corrections; its [N, OH * OW, F] result is transposed to NCHW.
+// CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-LABEL: func.func @conv2d_nchw
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>)
+// The conv's weights are gone, only the [K, F] constant is left.
+// CHECK-NOT:     tensor<2x2x2x2xi8>
+// CHECK:         %[[XS:.*]] = quant.scast %[[X]] : tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>> to tensor<1x2x4x4xi8>
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>)
+// CHECK:           %[[OH:.*]] = linalg.index 1 : index
+// CHECK:           arith.muli %[[OH]], %c2
+// CHECK:           %[[KH:.*]] = linalg.index 4 : index
+// CHECK:           %[[H:.*]] = arith.subi %{{.*}}, %c1
+// CHECK:           %[[KW:.*]] = linalg.index 5 : index
+// CHECK:           %[[W:.*]] = arith.subi %{{.*}}, %c1
+// CHECK:           %[[HIN:.*]] = arith.cmpi ult, %[[H]], %c4
+// CHECK:           %[[WIN:.*]] = arith.cmpi ult, %[[W]], %c4
+// CHECK:           %[[IN:.*]] = arith.andi %[[HIN]], %[[WIN]]
+// CHECK:           %[[HC:.*]] = arith.select %[[IN]], %[[H]], %c0
+// CHECK:           %[[WC:.*]] = arith.select %[[IN]], %[[W]], %c0
+// CHECK:           %[[N:.*]] = linalg.index 0 : index
+// CHECK:           %[[CH:.*]] = linalg.index 3 : index
+// CHECK:           %[[V:.*]] = tensor.extract %[[XS]][%[[N]], %[[CH]], %[[HC]], %[[WC]]] : tensor<1x2x4x4xi8>
+// CHECK:           %[[ZP:.*]] = arith.constant -128 : i8
+// CHECK:           %[[R:.*]] = arith.select %[[IN]], %[[V]], %[[ZP]] : i8
+// CHECK:           linalg.yield %[[R]] : i8
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x2x2x2x2x2xi8> into tensor<1x4x8xi8>
+// CHECK:         %[[L:.*]] = quant.scast %[[C]] : tensor<1x4x8xi8> to tensor<1x4x8x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK:         %[[WM:.*]] = arith.constant dense<{{\[\[}}1, -1], [2, -2], [3, -3], [4, -4], [5, 0], [6, 1], [7, 0], [8, 1]]> : tensor<8x2xi8>
+// CHECK:         %[[W:.*]] = quant.scast %[[WM]] : tensor<8x2xi8> to tensor<8x2x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01,5.000000e-01}>>
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[L]], %[[W]] bias %{{.*}} {zero_point_corrections = array<i64: -4608, 1024>}
+// CHECK-SAME:      -> tensor<1x4x2x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK:         %[[YS:.*]] = quant.scast %[[Y]] : tensor<1x4x2x!quant.uniform<i8:f32, 2.000000e+00:4>> to tensor<1x4x2xi8>
+// CHECK:         %[[T:.*]] = linalg.transpose ins(%[[YS]] : tensor<1x4x2xi8>) outs(%{{.*}} : tensor<1x2x4xi8>) permutation = [0, 2, 1]
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[T]] {{\[\[}}0], [1], [2, 3]] output_shape [1, 2, 2, 2] : tensor<1x2x4xi8> into tensor<1x2x2x2xi8>
+// CHECK:         %[[R:.*]] = quant.scast %[[E]] : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK:         return %[[R]]
+// CHECK-NOT:     qnn.conv2d
+// LOWERED-LABEL: func.func @conv2d_nchw
+// LOWERED:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<1x4x8xi8>, tensor<8x2xi8>) outs(%{{.*}} : tensor<1x4x2xi32>)
+// LOWERED:         linalg.transpose
+func.func @conv2d_nchw(%x: tensor<1x2x4x4x!qx>) -> tensor<1x2x2x2x!qo> {
+  %wi = arith.constant dense<[[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [[[-1, -2], [-3, -4]], [[0, 1], [0, 1]]]]> : tensor<2x2x2x2xi8>
+  %w = quant.scast %wi : tensor<2x2x2x2xi8> to tensor<2x2x2x2x!qw>
+  %bi = arith.constant dense<[10, 20]> : tensor<2xi32>
+  %b = quant.scast %bi : tensor<2xi32> to tensor<2x!qb>
+  %y = qnn.conv2d %x, %w bias %b strides [2, 2] dilations [1, 1] padding [1, 1, 0, 0] groups 1 {zero_point_corrections = array<i64: -4608, 1024>} : (tensor<1x2x4x4x!qx>, tensor<2x2x2x2x!qw>, tensor<2x!qb>) -> tensor<1x2x2x2x!qo>
+  return %y : tensor<1x2x2x2x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// NHWC 1x1 stride 1 without padding: the patches are the input itself,
+// collapsed (no copy, no pad); OHWI [F, 1, 1, C] weights become [C, F];
+// the [N, H * W, F] result is NHWC already (an expand_shape, no transpose).
+// CHECK-LABEL: func.func @conv2d_nhwc_1x1
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x5x3x!quant.uniform<i8:f32, 5.000000e-01:-3>>)
+// CHECK:         %[[XS:.*]] = quant.scast %[[X]]
+// CHECK-NOT:     tensor.pad
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[XS]] {{\[\[}}0], [1, 2], [3]] : tensor<2x3x5x3xi8> into tensor<2x15x3xi8>
+// CHECK:         %[[L:.*]] = quant.scast %[[C]]
+// CHECK:         %[[WM:.*]] = arith.constant dense<{{\[\[}}1, 4], [2, 5], [3, 6]]> : tensor<3x2xi8>
+// CHECK:         %[[W:.*]] = quant.scast %[[WM]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8<-127:127>:f32, 2.500000e-01>>
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[L]], %[[W]] : (tensor<2x15x3x{{.*}}>, tensor<3x2x{{.*}}>) -> tensor<2x15x2x{{.*}}>
+// CHECK:         %[[YS:.*]] = quant.scast %[[Y]]
+// CHECK-NOT:     linalg.transpose
+// CHECK:         tensor.expand_shape %[[YS]] {{\[\[}}0], [1, 2], [3]] output_shape [2, 3, 5, 2] : tensor<2x15x2xi8> into tensor<2x3x5x2xi8>
+func.func @conv2d_nhwc_1x1(%x: tensor<2x3x5x3x!qx>) -> tensor<2x3x5x2x!qo> {
+  %wi = arith.constant dense<[[[[1, 2, 3]]], [[[4, 5, 6]]]]> : tensor<2x1x1x3xi8>
+  %w = quant.scast %wi : tensor<2x1x1x3xi8> to tensor<2x1x1x3x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<2x3x5x3x!qx>, tensor<2x1x1x3x!qw>) -> tensor<2x3x5x2x!qo>
+  return %y : tensor<2x3x5x2x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.5:-3>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// NHWC 2x2 with dilation 2 and stride (1, 2), no padding: patches
+// (kh, kw, c), the order of the OHWI weights, read through the window's
+// affine map.
+// CHECK-DAG:   #[[READ:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d3 * 2, d2 * 2 + d4 * 2, d5)>
+// CHECK-LABEL: func.func @conv2d_nhwc_dilated
+// CHECK-NOT:     tensor.pad
+// CHECK:         linalg.generic {indexing_maps = [#[[READ]], #{{.*}}]{{.*}} ins(%{{.*}} : tensor<1x5x5x2xi8>) outs(%{{.*}} : tensor<1x3x2x2x2x2xi8>)
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x2x2x2x2xi8> into tensor<1x6x8xi8>
+// CHECK:         qnn.matmul {{.*}} -> tensor<1x6x3x
+// CHECK:         tensor.expand_shape {{.*}} output_shape [1, 3, 2, 3]
+func.func @conv2d_nhwc_dilated(%x: tensor<1x5x5x2x!qx>) -> tensor<1x3x2x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<3x2x2x2xi8>
+  %w = quant.scast %wi : tensor<3x2x2x2xi8> to tensor<3x2x2x2x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 2] dilations [2, 2] padding [0, 0, 0, 0] groups 1 {data_layout = "NHWC"} : (tensor<1x5x5x2x!qx>, tensor<3x2x2x2x!qw>) -> tensor<1x3x2x3x!qo>
+  return %y : tensor<1x3x2x3x!qo>
+}
+
+// NHWC 1x1 with padding: the gather (reading the zero point -3 in the
+// border), not the in-place collapse.
+// CHECK-LABEL: func.func @conv2d_nhwc_1x1_padded
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x5x1x1x2xi8>)
+// CHECK:           arith.constant -3 : i8
+// CHECK:         tensor.collapse_shape %{{.*}} : tensor<1x4x5x1x1x2xi8> into tensor<1x20x2xi8>
+func.func @conv2d_nhwc_1x1_padded(%x: tensor<1x3x3x2x!qx>) -> tensor<1x4x5x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<3x1x1x2xi8>
+  %w = quant.scast %wi : tensor<3x1x1x2xi8> to tensor<3x1x1x2x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [1, 1, 0, 1] groups 1 {data_layout = "NHWC"} : (tensor<1x3x3x2x!qx>, tensor<3x1x1x2x!qw>) -> tensor<1x4x5x3x!qo>
+  return %y : tensor<1x4x5x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Left to quant-lower-qnn's generic conv: groups > 1, weights known only
+// at run time, a dynamic shape.
+// CHECK-LABEL: func.func @conv2d_grouped
+// CHECK-NOT:     qnn.matmul
+// CHECK:         qnn.conv2d
+func.func @conv2d_grouped(%x: tensor<1x4x5x5x!qx>) -> tensor<1x2x3x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<2x2x3x3xi8>
+  %w = quant.scast %wi : tensor<2x2x3x3xi8> to tensor<2x2x3x3x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 : (tensor<1x4x5x5x!qx>, tensor<2x2x3x3x!qw>) -> tensor<1x2x3x3x!qo>
+  return %y : tensor<1x2x3x3x!qo>
+}
+
+// CHECK-LABEL: func.func @conv2d_runtime_weights
+// CHECK-NOT:     qnn.matmul
+// CHECK:         qnn.conv2d
+func.func @conv2d_runtime_weights(%x: tensor<1x4x5x5x!qx>, %w: tensor<2x4x3x3x!qw>) -> tensor<1x2x3x3x!qo> {
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<1x4x5x5x!qx>, tensor<2x4x3x3x!qw>) -> tensor<1x2x3x3x!qo>
+  return %y : tensor<1x2x3x3x!qo>
+}
+
+// CHECK-LABEL: func.func @conv2d_dynamic
+// CHECK-NOT:     qnn.matmul
+// CHECK:         qnn.conv2d
+func.func @conv2d_dynamic(%x: tensor<?x4x5x5x!qx>) -> tensor<?x2x3x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<2x4x3x3xi8>
+  %w = quant.scast %wi : tensor<2x4x3x3xi8> to tensor<2x4x3x3x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<?x4x5x5x!qx>, tensor<2x4x3x3x!qw>) -> tensor<?x2x3x3x!qo>
+  return %y : tensor<?x2x3x3x!qo>
+}
