@@ -23,6 +23,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <string>
+
 namespace quantc::lowering {
 
 /// A value that enters a linalg.generic as an input, with its indexing map.
@@ -203,16 +205,18 @@ mlir::Value buildSumReduction(mlir::OpBuilder &b, mlir::Location loc,
                               bool isSigned, GenericInput window);
 
 /// Whether `op` is a layout op (Layout.cpp) on quantized tensors of one
-/// per-tensor type, which runs unchanged on the stored integers.
-bool hasStorageLowering(mlir::Operation *op);
+/// per-tensor type, or of per-axis types whose axis follows the op, which
+/// runs unchanged on the stored integers. Where a per-axis layout op is
+/// not, `whyNot` (if given) receives the reason.
+bool hasStorageLowering(mlir::Operation *op, std::string *whyNot = nullptr);
 
 /// Adds the patterns of Layout.cpp.
 void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                     mlir::RewritePatternSet &patterns);
 
 /// The two requantizes of qnn.leaky_relu in an integer mode: s_in / s_out
-/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's, in float32). Fails
-/// in the TOSA modes (no TOSA form yet) and for a negative alpha.
+/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's in float32, TOSA's
+/// legalization's in double). Fails for a negative alpha.
 struct LeakyReluMultipliers {
   RequantConstants identity, alpha;
 };

@@ -42,3 +42,15 @@ func.func @leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> 
   %0 = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
   return %0 : tensor<4x!lr_out>
 }
+
+// -----
+
+// A per-axis operand: TFLite's add formula per channel, each channel's
+// output multiplier below 1 (channel 1's is not).
+!pa_a = !quant.uniform<i8:f32:1, {1.0e-9, 1.0}>
+!pa_c = !quant.uniform<i8:f32, 1.0e-7>
+func.func @per_axis_add_output_multiplier_too_large(%a: tensor<3x2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<3x2x!pa_c> {
+  // expected-error@+1 {{requant-mode=fixedpoint: the integer add's output multiplier 2 max(s_lhs, s_rhs) / (2^20 s_result) = 1.907349e+01 must be below 1 (TFLite) (channel 1)}}
+  %0 = qnn.add %a, %b : (tensor<3x2x!pa_a>, tensor<2x!pa_c>) -> tensor<3x2x!pa_c>
+  return %0 : tensor<3x2x!pa_c>
+}
