@@ -134,3 +134,6 @@ shape = ((m, k) if kind == "linear" else
          (4, 3, 9, 9) if kind.startswith("elementwise") else
          (n, h, w_in, c) if kind.endswith("-nhwc") else (n, c, h, w_in))
 np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, shape).astype(np.float32))
+if kind == "conv-dynamic":  # a second input size: other N, H and W
+    np.save(f"{out}/x2.npy",
+            rng.uniform(-4.8, 4.7, (2, c, 8, 14)).astype(np.float32))
