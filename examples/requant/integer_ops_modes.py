@@ -6,8 +6,8 @@
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #
 # ===---------------------------------------------------------------------=== #
-"""Test data for qnn.add, qnn.sub and qnn.avg_pool2d in the integer
-requantize modes, and the comparison of runs.
+"""Test data for qnn.add, qnn.sub, qnn.avg_pool2d and qnn.leaky_relu in the
+integer requantize modes, and the comparison of runs.
 
   integer_ops_modes.py qnn   --op O --mode M -o qnn.mlir   the qnn ops, @main prints them
   integer_ops_modes.py tosa  --op O --mode M -o tosa.mlir  the same as hand-written TOSA
@@ -32,6 +32,19 @@ input zero point), tosa.add/tosa.sub, tosa.rescale to the output; the
 average pool as tosa.avg_pool2d (NHWC, input/output zero points) followed,
 where the scales differ, by a tosa.rescale. The 8-bit TOSA cases are signed
 (TOSA's unsigned rescale flags are another path).
+
+`--op peraxis`: qnn.add/qnn.sub with per-axis operands (COLS channels
+along the last dimension, log-uniform scales; per-channel zero points and
+uint8 in fixedpoint only). The TOSA form uses per-channel tosa.rescale; the
+fixedpoint reference (`cases`) is one per-tensor gemmlowp case per
+channel. Results print transposed, channel after channel.
+
+`--op leakyrelu`: qnn.leaky_relu on every int8 and every int16 value; the
+TOSA form is TensorFlow's legalization (rescale to i32, greater_equal,
+two rescales, select).
+
+`--op exportpool`: uint8 and count_include_pad pools, qnn only (for the
+TOSA export test, which compares with quant-lower-qnn).
 
 Every program prints each case's result as i32 with printMemrefI32;
 `compare` reads the values after each "data =" and requires equality.
@@ -272,16 +285,42 @@ def emit_tosa_addsub(mode):
     return module([], body)
 
 
-def emit_qnn_pool(mode):
+def export_pool_cases(mode):
+    """Pools only the TOSA export test runs (no TOSA reference here): uint8
+    (the export moves it to int8 and back), count_include_pad (an explicit
+    tosa.pad), uint8 with a scale change; the last element is
+    count_include_pad."""
+    rng = np.random.default_rng(19)
+    specs = [
+        ("u8", (0.04, 128), (0.04, 120), (3, 3), (2, 2), (1, 1, 1, 0), False),
+        ("u8", (0.04, 200), (0.09, 15), (2, 3), (1, 2), (0, 1, 1, 0), False),
+        ("i8", (0.05, 3), (0.05, -4), (3, 3), (2, 2), (1, 1, 1, 1), True),
+        ("u8", (0.03, 10), (0.05, 100), (3, 2), (2, 1), (1, 0, 1, 1), True),
+        ("u8", (0.5, 0), (0.5, 0), (POOL_H, POOL_W), (1, 1), (0, 0, 0, 0), False),
+    ]
+    cases = []
+    for storage, inp, out, kernel, strides, padding, include in specs:
+        x = random_values(rng, storage, (POOL_N, POOL_C, POOL_H, POOL_W))
+        cases.append((storage, inp, out, kernel, strides, padding, x, include))
+    return cases
+
+
+def emit_qnn_exportpool(mode):
+    return emit_qnn_pool(mode, export_pool_cases(mode))
+
+
+def emit_qnn_pool(mode, cases=None):
     funcs, body = [], []
-    for i, (st, inp, out, kernel, strides, padding, x) in enumerate(pool_cases(mode)):
+    for i, case in enumerate(cases or pool_cases(mode)):
+        st, inp, out, kernel, strides, padding, x = case[:7]
+        include = " count_include_pad" if len(case) > 7 and case[7] else ""
         qi, qo = qtype(st, *inp), qtype(st, *out)
         oshape = pool_out_shape(kernel, strides, padding)
         tx, to = f"tensor<{shape_str(x.shape)}", f"tensor<{shape_str(oshape)}"
         funcs += [
             f"func.func @case{i}(%x: {tx}x{qi}>) -> {to}x{qo}> {{",
             f"  %0 = qnn.avg_pool2d %x kernel [{kernel[0]}, {kernel[1]}] strides "
-            f"[{strides[0]}, {strides[1]}] padding [{', '.join(map(str, padding))}] "
+            f"[{strides[0]}, {strides[1]}] padding [{', '.join(map(str, padding))}]{include} "
             f": {tx}x{qi}> -> {to}x{qo}>",
             f"  return %0 : {to}x{qo}>",
             "}",
@@ -631,7 +670,8 @@ def compare(expected_path, actual_path):
 OPS = {"addsub": (emit_qnn_addsub, emit_tosa_addsub),
        "avgpool": (emit_qnn_pool, emit_tosa_pool),
        "peraxis": (emit_qnn_peraxis, emit_tosa_peraxis),
-       "leakyrelu": (emit_qnn_leaky, emit_tosa_leaky)}
+       "leakyrelu": (emit_qnn_leaky, emit_tosa_leaky),
+       "exportpool": (emit_qnn_exportpool, None)}
 
 
 def main():
@@ -656,6 +696,8 @@ def main():
     elif args.command == "tosa":
         if args.mode == "fixedpoint":
             parser.error("TOSA has no fixedpoint mode")
+        if OPS[args.op][1] is None:
+            parser.error(f"--op {args.op} has no TOSA program")
         text = OPS[args.op][1](args.mode)
     else:
         text = OPS[args.op][0](args.mode)
