@@ -153,8 +153,11 @@ mulMultipliers(const qnn::UniformParams &lhs, const qnn::UniformParams &rhs,
 /// The rescales of qnn.add/qnn.sub in an integer mode (docs/Numerics.md,
 /// "Elementwise ops"): each centred input shifted left by `leftShift`
 /// (fixedpoint only) and rescaled by `lhs`/`rhs`, then the i32 sum rescaled
-/// by `out`. Fails (through `emitError`) where the mode's reference rejects
-/// the scales or the storage widths.
+/// by `out`; one multiplier per channel in each of `lhs`, `rhs` and `out`
+/// where an operand is per axis (the formula with that channel's scales).
+/// Fails (through `emitError`) where the mode's reference rejects the
+/// scales or the storage widths. quant-convert-qnn-to-tosa exports add/sub
+/// with these same constants.
 struct AddSubRescale {
   int64_t leftShift;
   RequantConstants lhs, rhs, out;
