@@ -7,10 +7,10 @@
 //===----------------------------------------------------------------------===//
 //
 // quant-convert-qnn-to-tosa: qnn.matmul, qnn.conv2d, qnn.requantize,
-// qnn.mul, qnn.add, qnn.sub, qnn.avg_pool2d, qnn.clamp and qnn.lookup as
-// TOSA integer ops (tosa.matmul, tosa.conv2d, tosa.mul, tosa.add,
-// tosa.avg_pool2d, tosa.clamp, tosa.table, tosa.rescale, ...) between
-// quant.scast boundaries.
+// qnn.mul, qnn.add, qnn.sub, qnn.avg_pool2d, qnn.leaky_relu, qnn.clamp and
+// qnn.lookup as TOSA integer ops (tosa.matmul, tosa.conv2d, tosa.mul,
+// tosa.add, tosa.avg_pool2d, tosa.select, tosa.clamp, tosa.table,
+// tosa.rescale, ...) between quant.scast boundaries.
 // The multipliers and shifts are the ones quant-lower-qnn builds in the
 // tosa requantize modes (numerics::quantizeTosaMultiplier of the same
 // qnn::contractionRealMultipliers / requantizeRealMultipliers), so both
@@ -741,6 +741,56 @@ LogicalResult convertAvgPool(qnn::AvgPool2DOp op, qnn::RequantMode mode,
   return success();
 }
 
+/// qnn.leaky_relu as TensorFlow's TFLite-to-TOSA legalization of a
+/// quantized LEAKY_RELU: tosa.greater_equal(rescale_to_i32(q - zi), 0)
+/// selects between two tosa.rescale of the input to the output, by s_in /
+/// s_out and by s_in * alpha / s_out -- computeLeakyReluMultipliers', the
+/// ones quant-lower-qnn uses in the same mode.
+LogicalResult convertLeakyRelu(qnn::LeakyReluOp op, qnn::RequantMode mode,
+                               tosa::RoundingMode rounding) {
+  UniformParams in = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  if (!cast<RankedTensorType>(op.getInput().getType()).hasStaticShape())
+    return op.emitError("TOSA export needs static shapes");
+  FailureOr<lowering::LeakyReluMultipliers> multipliers =
+      lowering::computeLeakyReluMultipliers(
+          mode, in, out, op.getAlpha().convertToFloat(),
+          [&] { return op.emitError(); });
+  if (failed(multipliers))
+    return failure();
+  TosaBuilder t(op, rounding);
+  Value stored = t.stored(op.getInput());
+  auto storedType = cast<RankedTensorType>(stored.getType());
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  Value centred = t.rescale(stored, !in.isSigned(), in.zeroPoint(0),
+                            {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                            storedType.clone(t.b.getI32Type()),
+                            /*outputUnsigned=*/false, 0);
+  auto zeroType = RankedTensorType::get(
+      SmallVector<int64_t>(storedType.getRank(), 1), t.b.getI32Type());
+  Value zero = tosa::ConstOp::create(
+      t.b, t.loc, zeroType,
+      DenseElementsAttr::get(zeroType, t.b.getI32IntegerAttr(0)));
+  Value nonNegative = tosa::GreaterEqualOp::create(
+      t.b, t.loc, storedType.clone(t.b.getI1Type()), centred, zero);
+  auto toOutput = [&](const lowering::RequantConstants &constants) {
+    return t.rescale(stored, !in.isSigned(), in.zeroPoint(0),
+                     asTosaMultipliers(constants), storedResultType,
+                     !out.isSigned(), out.zeroPoint(0));
+  };
+  Value identity = toOutput(multipliers->identity);
+  Value scaled = toOutput(multipliers->alpha);
+  Value selected = tosa::SelectOp::create(t.b, t.loc, storedResultType,
+                                          nonNegative, identity, scaled);
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, selected)
+          .getResult());
+  op.erase();
+  return success();
+}
+
 struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
   using QNNToTosaPassBase::QNNToTosaPassBase;
 
@@ -777,7 +827,7 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
     module.walk([&](Operation *op) {
       if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp, qnn::MulOp,
               qnn::ClampOp, qnn::LookupOp, qnn::AddOp, qnn::SubOp,
-              qnn::AvgPool2DOp>(op))
+              qnn::AvgPool2DOp, qnn::LeakyReluOp>(op))
         ops.push_back(op);
     });
     bool failedAny = false;
@@ -797,6 +847,8 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
         converted = convertAddSub(op, isa<qnn::SubOp>(op), *mode, rounding);
       else if (auto pool = dyn_cast<qnn::AvgPool2DOp>(op))
         converted = convertAvgPool(pool, *mode, rounding);
+      else if (auto leaky = dyn_cast<qnn::LeakyReluOp>(op))
+        converted = convertLeakyRelu(leaky, *mode, rounding);
       else
         converted = convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
       failedAny |= failed(converted);

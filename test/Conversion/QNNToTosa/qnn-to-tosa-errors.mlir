@@ -182,3 +182,24 @@ func.func @dynamic_avg_pool(%x: tensor<?x1x4x4x!qp>) -> tensor<?x1x2x2x!qp> {
   %y = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<?x1x4x4x!qp> -> tensor<?x1x2x2x!qp>
   return %y : tensor<?x1x2x2x!qp>
 }
+
+// -----
+
+// The leaky_relu's alpha rescale must be a TOSA multiplier (alpha >= 0).
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: merged scale -2.000000e-03 cannot be a TOSA rescale multiplier/shift}}
+  %y = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %y : tensor<4x!lr_out>
+}
+
+// -----
+
+!lr_in = !quant.uniform<i16:f32, 0.001>
+!lr_out = !quant.uniform<i8:f32, 0.05>
+func.func @dynamic_leaky_relu(%x: tensor<?x!lr_in>) -> tensor<?x!lr_out> {
+  // expected-error@+1 {{TOSA export needs static shapes}}
+  %y = qnn.leaky_relu %x alpha 0.1 : (tensor<?x!lr_in>) -> tensor<?x!lr_out>
+  return %y : tensor<?x!lr_out>
+}

@@ -214,3 +214,26 @@ func.func @include_pad(%x: tensor<1x2x4x4x!qp>) -> tensor<1x2x2x2x!qp> {
   %y = qnn.avg_pool2d %x kernel [3, 3] strides [2, 2] padding [1, 1, 0, 0] count_include_pad : tensor<1x2x4x4x!qp> -> tensor<1x2x2x2x!qp>
   return %y : tensor<1x2x2x2x!qp>
 }
+
+// -----
+
+// qnn.leaky_relu as TensorFlow's LEAKY_RELU legalization: the input
+// rescaled exactly to i32 minus its zero point, compared with 0, selecting
+// between its rescales by s_in / s_out = 1/2 (shift 31) and by alpha s_in /
+// s_out = 1/8 (shift 33).
+!lr_in = !quant.uniform<i8:f32, 0.05:3>
+!lr_out = !quant.uniform<i8:f32, 0.1:-2>
+// CHECK-LABEL: @leaky_relu
+// CHECK:         %[[V:.*]] = tosa.rescale {{.*}} -> tensor<2x4xi32>
+// CHECK:         %[[Z:.*]] = "tosa.const"() <{values = dense<0> : tensor<1x1xi32>}>
+// CHECK:         %[[GE:.*]] = tosa.greater_equal %[[V]], %[[Z]] : (tensor<2x4xi32>, tensor<1x1xi32>) -> tensor<2x4xi1>
+// CHECK:         "tosa.const"() <{values = dense<31> : tensor<1xi8>}>
+// CHECK:         %[[ID:.*]] = tosa.rescale {{.*}} -> tensor<2x4xi8>
+// CHECK:         "tosa.const"() <{values = dense<33> : tensor<1xi8>}>
+// CHECK:         %[[AL:.*]] = tosa.rescale {{.*}} -> tensor<2x4xi8>
+// CHECK:         tosa.select %[[GE]], %[[ID]], %[[AL]]
+// CHECK-NOT:     qnn.leaky_relu
+func.func @leaky_relu(%x: tensor<2x4x!lr_in>) -> tensor<2x4x!lr_out> {
+  %y = qnn.leaky_relu %x alpha 0.25 : (tensor<2x4x!lr_in>) -> tensor<2x4x!lr_out>
+  return %y : tensor<2x4x!lr_out>
+}
