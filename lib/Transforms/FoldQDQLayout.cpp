@@ -381,9 +381,8 @@ FailureOr<Value> SameScaleFolder::foldPad(tensor::PadOp pad) {
       return reject(what, reason);
     }
     if (c > 0 && channelStored != stored) {
-      os << "the padding value " << double(value)
-         << " is stored as " << stored << " in channel 0 but as "
-         << channelStored << " in channel " << c;
+      os << "the padding value " << double(value) << " is stored as " << stored
+         << " in channel 0 but as " << channelStored << " in channel " << c;
       return reject(what, reason);
     }
     stored = channelStored;

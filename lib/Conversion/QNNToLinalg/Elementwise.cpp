@@ -258,13 +258,13 @@ struct AddSubLowering : public RequantizingPattern<OpTy> {
         SmallVector<int32_t> zps;
         for (int64_t c = 0; c < channels->count; ++c)
           zps.push_back(int32_t(p->zeroPoint(c)));
-        perChannel.push_back(channelConstant<int32_t>(
-            rewriter, loc, rewriter.getI32Type(), zps, channels->resultDim,
-            rank));
+        perChannel.push_back(
+            channelConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), zps,
+                                     channels->resultDim, rank));
       }
       ChannelLoops loops{{unsigned(channels->resultDim)}, {channels->count}};
-      for (const RequantConstants *c : {&rescale->lhs, &rhsConstants,
-                                        &rescale->out})
+      for (const RequantConstants *c :
+           {&rescale->lhs, &rhsConstants, &rescale->out})
         llvm::append_range(perChannel, buildRequantParams(rewriter, loc, mode,
                                                           *c, loops, rank));
     }
@@ -582,13 +582,13 @@ FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
   int64_t channels = std::max(lhs.scales.size(), rhs.scales.size());
   SmallVector<numerics::AddRescaleMultipliers> reals;
   for (int64_t c = 0; c < channels; ++c)
-    reals.push_back(mode == RequantMode::fixedpoint
-                        ? numerics::addMultipliersTFLite(
-                              float(lhs.scale(c)), float(rhs.scale(c)),
-                              float(out.scale(0)), outBits)
-                        : numerics::addMultipliersTosa(
-                              lhs.scale(c), rhs.scale(c), out.scale(0),
-                              outBits));
+    reals.push_back(
+        mode == RequantMode::fixedpoint
+            ? numerics::addMultipliersTFLite(float(lhs.scale(c)),
+                                             float(rhs.scale(c)),
+                                             float(out.scale(0)), outBits)
+            : numerics::addMultipliersTosa(lhs.scale(c), rhs.scale(c),
+                                           out.scale(0), outBits));
   int leftShift = reals.front().leftShift;
   // TFLite shifts the centred inputs left in int32 and TOSA's rescales
   // reach the same magnitude: 8-bit inputs with the 20-bit shift, 16-bit
@@ -654,8 +654,8 @@ FailureOr<LeakyReluMultipliers> quantc::lowering::computeLeakyReluMultipliers(
   for (auto [constants, m] : {std::pair<RequantConstants &, double>{
                                   multipliers.identity, identityMultiplier},
                               {multipliers.alpha, alphaMultiplier}}) {
-    FailureOr<RequantConstants> c = computeRequantConstants(
-        mode, {ChannelMultiplier{0.0f, m}}, emitError);
+    FailureOr<RequantConstants> c =
+        computeRequantConstants(mode, {ChannelMultiplier{0.0f, m}}, emitError);
     if (failed(c))
       return failure();
     constants = std::move(*c);

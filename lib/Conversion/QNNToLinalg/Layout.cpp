@@ -57,8 +57,8 @@ bool quantc::lowering::hasStorageLowering(Operation *op, std::string *whyNot) {
       if (succeeded(mapped) && result == *mapped)
         return true;
       if (succeeded(mapped))
-        os << "its per-axis operand gives a result of " << *mapped
-           << ", not " << result;
+        os << "its per-axis operand gives a result of " << *mapped << ", not "
+           << result;
     }
     if (whyNot)
       *whyNot = reason;

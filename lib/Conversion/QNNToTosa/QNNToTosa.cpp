@@ -254,9 +254,9 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   bool channelsLast = op.isChannelsLast();
   // N, H and W may be dynamic: TOSA's conv2d takes them (its lowering sizes
   // the output by floor division, as qnn.conv2d does).
-  SmallVector<unsigned> batchAndSpatial =
-      channelsLast ? SmallVector<unsigned>{0, 1, 2}
-                   : SmallVector<unsigned>{0, 2, 3};
+  SmallVector<unsigned> batchAndSpatial = channelsLast
+                                              ? SmallVector<unsigned>{0, 1, 2}
+                                              : SmallVector<unsigned>{0, 2, 3};
   if (failed(checkContraction(op, x, w, op.getInput(), op.getWeight(),
                               batchAndSpatial)))
     return failure();
@@ -608,8 +608,8 @@ LogicalResult convertAddSub(Operation *op, bool isSub, qnn::RequantMode mode,
       if (type.getDimSize(type.getRank() - 1) != channels->count)
         return op->emitError("the ")
                << what << " broadcasts along the channel dimension; its "
-               << "per-channel tosa.rescale needs all "
-               << channels->count << " channels";
+               << "per-channel tosa.rescale needs all " << channels->count
+               << " channels";
     }
   }
   FailureOr<lowering::AddSubRescale> rescale = lowering::computeAddSubRescale(
@@ -622,16 +622,15 @@ LogicalResult convertAddSub(Operation *op, bool isSub, qnn::RequantMode mode,
     Value stored = alignRank(t, t.stored(operand), rank);
     auto type = cast<RankedTensorType>(stored.getType());
     return t.rescale(stored, !p.isSigned(), p.zeroPoint(0),
-                     asTosaMultipliers(constants),
-                     type.clone(t.b.getI32Type()), /*outputUnsigned=*/false, 0);
+                     asTosaMultipliers(constants), type.clone(t.b.getI32Type()),
+                     /*outputUnsigned=*/false, 0);
   };
   Value lhs = toI32(op->getOperand(0), a, rescale->lhs);
   Value rhs = toI32(op->getOperand(1), b, rescale->rhs);
   auto sumType = resultType.clone(t.b.getI32Type());
-  Value sum = isSub ? tosa::SubOp::create(t.b, t.loc, sumType, lhs, rhs)
-                          .getResult()
-                    : tosa::AddOp::create(t.b, t.loc, sumType, lhs, rhs)
-                          .getResult();
+  Value sum =
+      isSub ? tosa::SubOp::create(t.b, t.loc, sumType, lhs, rhs).getResult()
+            : tosa::AddOp::create(t.b, t.loc, sumType, lhs, rhs).getResult();
   auto storedResultType =
       cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
   Value rescaled = t.rescale(sum, /*inputUnsigned=*/false, 0,
@@ -681,9 +680,8 @@ LogicalResult convertAvgPool(qnn::AvgPool2DOp op, qnn::RequantMode mode,
   ArrayRef<int64_t> padding = op.getPadding(); // top, left, bottom, right
   SmallVector<int64_t> pad{padding[0], padding[2], padding[1], padding[3]};
   ArrayRef<int64_t> kernel = op.getKernel();
-  if (op.getCountIncludePad() && llvm::any_of(pad, [](int64_t p) {
-        return p != 0;
-      })) {
+  if (op.getCountIncludePad() &&
+      llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
     // Padded taps hold the zero point and count: pad explicitly.
     auto type = cast<RankedTensorType>(nhwc.getType());
     SmallVector<int64_t> padded(type.getShape());
@@ -699,9 +697,8 @@ LogicalResult convertAvgPool(qnn::AvgPool2DOp op, qnn::RequantMode mode,
   // columns no window reads, from the end padding first (as for conv2d).
   SmallVector<int64_t> keep(cast<RankedTensorType>(nhwc.getType()).getShape());
   for (int d = 0; d < 2; ++d) {
-    int64_t excess =
-        (keep[1 + d] + pad[2 * d] + pad[2 * d + 1] - kernel[d]) %
-        op.getStrides()[d];
+    int64_t excess = (keep[1 + d] + pad[2 * d] + pad[2 * d + 1] - kernel[d]) %
+                     op.getStrides()[d];
     int64_t fromPad = std::min(excess, pad[2 * d + 1]);
     pad[2 * d + 1] -= fromPad;
     keep[1 + d] -= excess - fromPad;
@@ -730,13 +727,12 @@ LogicalResult convertAvgPool(qnn::AvgPool2DOp op, qnn::RequantMode mode,
     result = t.rescale(result, /*inputUnsigned=*/false, averageZp, multipliers,
                        storedResultType, !out.isSigned(), out.zeroPoint(0));
   else if (!out.isSigned())
-    result = t.rescale(result, /*inputUnsigned=*/false, averageZp,
-                       {numerics::TosaRescaleMultiplier{1 << 30, 30}},
-                       storedResultType, /*outputUnsigned=*/true,
-                       out.zeroPoint(0));
+    result =
+        t.rescale(result, /*inputUnsigned=*/false, averageZp,
+                  {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                  storedResultType, /*outputUnsigned=*/true, out.zeroPoint(0));
   op.replaceAllUsesWith(
-      quant::StorageCastOp::create(t.b, t.loc, resultType, result)
-          .getResult());
+      quant::StorageCastOp::create(t.b, t.loc, resultType, result).getResult());
   op.erase();
   return success();
 }
@@ -754,9 +750,9 @@ LogicalResult convertLeakyRelu(qnn::LeakyReluOp op, qnn::RequantMode mode,
   if (!cast<RankedTensorType>(op.getInput().getType()).hasStaticShape())
     return op.emitError("TOSA export needs static shapes");
   FailureOr<lowering::LeakyReluMultipliers> multipliers =
-      lowering::computeLeakyReluMultipliers(
-          mode, in, out, op.getAlpha().convertToFloat(),
-          [&] { return op.emitError(); });
+      lowering::computeLeakyReluMultipliers(mode, in, out,
+                                            op.getAlpha().convertToFloat(),
+                                            [&] { return op.emitError(); });
   if (failed(multipliers))
     return failure();
   TosaBuilder t(op, rounding);

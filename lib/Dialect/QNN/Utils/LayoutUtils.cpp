@@ -44,10 +44,8 @@ std::optional<int64_t> reshapedAxis(ArrayRef<int64_t> in, ArrayRef<int64_t> out,
 
 } // namespace
 
-FailureOr<PerAxisType>
-quantc::qnn::mapPerAxisThroughLayout(Operation *op,
-                                     ArrayRef<PerAxisType> inputs,
-                                     std::string &reason) {
+FailureOr<PerAxisType> quantc::qnn::mapPerAxisThroughLayout(
+    Operation *op, ArrayRef<PerAxisType> inputs, std::string &reason) {
   llvm::raw_string_ostream os(reason);
   if (inputs.empty())
     return failure();

@@ -33,10 +33,10 @@ namespace quantc::qnn {
 /// merged, split, dropped or padded, a slice is not static along it, or
 /// concat inputs disagree.
 mlir::FailureOr<mlir::quant::UniformQuantizedPerAxisType>
-mapPerAxisThroughLayout(mlir::Operation *op,
-                        llvm::ArrayRef<mlir::quant::UniformQuantizedPerAxisType>
-                            inputs,
-                        std::string &reason);
+mapPerAxisThroughLayout(
+    mlir::Operation *op,
+    llvm::ArrayRef<mlir::quant::UniformQuantizedPerAxisType> inputs,
+    std::string &reason);
 
 } // namespace quantc::qnn
 
