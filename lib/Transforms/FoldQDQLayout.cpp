@@ -17,6 +17,11 @@
 //   the output parameters differ from the input's.
 // - tosa.concat: each input requantized to the output parameters (ONNX
 //   Runtime's QLinearConcat), then concatenated as integers.
+// - The moves, tensor.pad and tosa.concat also on per-axis (per-channel)
+//   inputs: the quantized axis follows its dimension
+//   (qnn::mapPerAxisThroughLayout); where it cannot (a reshape that merges
+//   or splits it, a pad along it, ...), the QDQ stays, with the reason as a
+//   remark when explaining.
 // - The average pool and global average pool generics: qnn.avg_pool2d.
 //
 //===----------------------------------------------------------------------===//
@@ -25,6 +30,7 @@
 
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
+#include "quantc/Dialect/QNN/Utils/LayoutUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/QuantParams.h"
 
@@ -197,10 +203,20 @@ private:
   }
 
   /// The quantized value behind a dq feeding `what`, with per-tensor
-  /// !quant.uniform parameters; a remark if it is not.
-  FailureOr<Value> matchQuantizedInput(Value floatValue, StringRef what);
-  /// The output's per-tensor parameters, or a remark.
-  LogicalResult matchOutput(StringRef what);
+  /// !quant.uniform parameters (or per-axis ones, if `allowPerAxis`); a
+  /// remark if it is not.
+  FailureOr<Value> matchQuantizedInput(Value floatValue, StringRef what,
+                                       bool allowPerAxis = false);
+  /// The output's per-tensor parameters (or per-axis ones, if
+  /// `allowPerAxis`), or a remark.
+  LogicalResult matchOutput(StringRef what, bool allowPerAxis = false);
+  /// The per-axis type `op`'s result has from its per-axis `quantized`
+  /// inputs, or a remark; also a remark where the output is quantized
+  /// along another axis.
+  FailureOr<quant::UniformQuantizedPerAxisType>
+  mapPerAxis(Operation *op, ValueRange quantized, StringRef what);
+  /// `stored` as `type`, then requantized to the output where they differ.
+  Value fromStorageAs(Value stored, Type elementType);
 
   /// `quantized` as its stored integers.
   Value toStorage(Value quantized);
@@ -223,7 +239,8 @@ private:
 } // namespace
 
 FailureOr<Value> SameScaleFolder::matchQuantizedInput(Value floatValue,
-                                                      StringRef what) {
+                                                      StringRef what,
+                                                      bool allowPerAxis) {
   auto dcast = floatValue.getDefiningOp<quant::DequantizeCastOp>();
   if (!dcast)
     return reject(what, "its input is not dequantized");
@@ -232,19 +249,56 @@ FailureOr<Value> SameScaleFolder::matchQuantizedInput(Value floatValue,
   if (!params)
     return reject(what, "its input is not a per-tensor or per-axis "
                         "!quant.uniform tensor");
-  if (params->isPerAxis())
+  if (params->isPerAxis() && !allowPerAxis)
     return reject(what, "its input is quantized per axis");
   return quantized;
 }
 
-LogicalResult SameScaleFolder::matchOutput(StringRef what) {
+LogicalResult SameScaleFolder::matchOutput(StringRef what, bool allowPerAxis) {
   std::optional<UniformParams> params = getUniformParams(output.getType());
   if (!params)
     return reject(what, "the output is not a per-tensor or per-axis "
                         "!quant.uniform tensor");
-  if (params->isPerAxis())
+  if (params->isPerAxis() && !allowPerAxis)
     return reject(what, "the output is quantized per axis");
   return success();
+}
+
+FailureOr<quant::UniformQuantizedPerAxisType>
+SameScaleFolder::mapPerAxis(Operation *op, ValueRange quantized,
+                            StringRef what) {
+  SmallVector<quant::UniformQuantizedPerAxisType> inputs;
+  for (Value value : quantized) {
+    auto type = dyn_cast<quant::UniformQuantizedPerAxisType>(
+        cast<RankedTensorType>(value.getType()).getElementType());
+    if (!type)
+      return reject(what, "its inputs mix per-tensor and per-axis "
+                          "quantization");
+    inputs.push_back(type);
+  }
+  std::string reason;
+  FailureOr<quant::UniformQuantizedPerAxisType> mapped =
+      mapPerAxisThroughLayout(op, inputs, reason);
+  if (failed(mapped))
+    return reject(what, reason);
+  UniformParams outParams = *getUniformParams(output.getType());
+  if (outParams.isPerAxis() &&
+      *outParams.axis != mapped->getQuantizedDimension())
+    return reject(what, "the input's quantized axis lands on dimension " +
+                            Twine(mapped->getQuantizedDimension()) +
+                            ", the output is quantized along " +
+                            Twine(*outParams.axis));
+  return mapped;
+}
+
+Value SameScaleFolder::fromStorageAs(Value stored, Type elementType) {
+  Location loc = output.getLoc();
+  Value result = quant::StorageCastOp::create(
+      builder, loc, cast<RankedTensorType>(stored.getType()).clone(elementType),
+      stored);
+  if (result.getType() == output.getType())
+    return result;
+  return RequantizeOp::create(builder, loc, output.getType(), result);
 }
 
 Value SameScaleFolder::toStorage(Value quantized) {
@@ -268,8 +322,15 @@ Value SameScaleFolder::fromStorage(Value stored, Value quantizedInput) {
 /// Reshapes, transpose, slice: the same op on the stored integers.
 FailureOr<Value> SameScaleFolder::foldMove(Operation *op, StringRef what) {
   Value in = op->getOperand(0);
-  FailureOr<Value> quantized = matchQuantizedInput(in, what);
-  if (failed(quantized) || failed(matchOutput(what)))
+  FailureOr<Value> quantized =
+      matchQuantizedInput(in, what, /*allowPerAxis=*/true);
+  if (failed(quantized))
+    return failure();
+  bool perAxis = getUniformParams(quantized->getType())->isPerAxis();
+  if (failed(matchOutput(what, perAxis)))
+    return failure();
+  FailureOr<quant::UniformQuantizedPerAxisType> mapped;
+  if (perAxis && failed(mapped = mapPerAxis(op, *quantized, what)))
     return failure();
   Value stored = toStorage(*quantized);
   IRMapping mapping;
@@ -278,6 +339,8 @@ FailureOr<Value> SameScaleFolder::foldMove(Operation *op, StringRef what) {
   auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
   clone->getResult(0).setType(floatType.clone(
       cast<RankedTensorType>(stored.getType()).getElementType()));
+  if (perAxis)
+    return fromStorageAs(clone->getResult(0), *mapped);
   return fromStorage(clone->getResult(0), *quantized);
 }
 
@@ -285,25 +348,44 @@ FailureOr<Value> SameScaleFolder::foldMove(Operation *op, StringRef what) {
 /// dequantize(quantize(v)) == v.
 FailureOr<Value> SameScaleFolder::foldPad(tensor::PadOp pad) {
   StringRef what = "tensor.pad";
-  FailureOr<Value> quantized = matchQuantizedInput(pad.getSource(), what);
-  if (failed(quantized) || failed(matchOutput(what)))
+  FailureOr<Value> quantized =
+      matchQuantizedInput(pad.getSource(), what, /*allowPerAxis=*/true);
+  if (failed(quantized))
+    return failure();
+  UniformParams params = *getUniformParams(quantized->getType());
+  if (failed(matchOutput(what, params.isPerAxis())))
+    return failure();
+  FailureOr<quant::UniformQuantizedPerAxisType> mapped;
+  if (params.isPerAxis() && failed(mapped = mapPerAxis(pad, *quantized, what)))
     return failure();
   APFloat padValue(0.0);
   Value constant = pad.getConstantPaddingValue();
   if (!constant || !matchPattern(constant, m_ConstantFloat(&padValue)))
     return reject(what, "the padding value is not a constant");
-  UniformParams params = *getUniformParams(quantized->getType());
-  numerics::QuantParams scalar{float(params.scale(0)), params.zeroPoint(0)};
+  // One stored padding value: exact in every channel, and the same in all.
   float value = padValue.convertToFloat();
-  int64_t stored = numerics::quantize(value, scalar, params.storageRange());
-  float represented = numerics::dequantize(stored, scalar);
-  if (represented != value) {
+  int64_t stored = 0;
+  for (size_t c = 0; c < params.scales.size(); ++c) {
+    numerics::QuantParams scalar{float(params.scale(c)), params.zeroPoint(c)};
+    int64_t channelStored =
+        numerics::quantize(value, scalar, params.storageRange());
+    float represented = numerics::dequantize(channelStored, scalar);
     std::string reason;
-    llvm::raw_string_ostream(reason)
-        << "the padding value " << double(value)
-        << " is not exactly representable in the input type (nearest: "
-        << double(represented) << ")";
-    return reject(what, reason);
+    llvm::raw_string_ostream os(reason);
+    if (represented != value) {
+      os << "the padding value " << double(value)
+         << " is not exactly representable in the input type";
+      if (params.isPerAxis())
+        os << " (channel " << c << ")";
+      os << " (nearest: " << double(represented) << ")";
+      return reject(what, reason);
+    }
+    if (c > 0 && channelStored != stored) {
+      os << "the padding value " << double(value) << " is stored as " << stored
+         << " in channel 0 but as " << channelStored << " in channel " << c;
+      return reject(what, reason);
+    }
+    stored = channelStored;
   }
 
   Value storedInput = toStorage(*quantized);
@@ -318,6 +400,8 @@ FailureOr<Value> SameScaleFolder::foldPad(tensor::PadOp pad) {
   Value padded = tensor::PadOp::create(
       builder, pad.getLoc(), resultType, storedInput, pad.getMixedLowPad(),
       pad.getMixedHighPad(), storedPadValue, pad.getNofold());
+  if (params.isPerAxis())
+    return fromStorageAs(padded, *mapped);
   return fromStorage(padded, *quantized);
 }
 
@@ -413,17 +497,36 @@ FailureOr<Value> SameScaleFolder::foldMaxPool(linalg::GenericOp pool) {
 /// Each input requantized to the output parameters, then concatenated.
 FailureOr<Value> SameScaleFolder::foldConcat(tosa::ConcatOp concat) {
   StringRef what = "tosa.concat";
-  if (failed(matchOutput(what)))
-    return failure();
   SmallVector<Value> quantizedInputs;
   for (Value in : concat.getInput1()) {
-    FailureOr<Value> quantized = matchQuantizedInput(in, what);
+    FailureOr<Value> quantized =
+        matchQuantizedInput(in, what, /*allowPerAxis=*/true);
     if (failed(quantized))
       return failure();
     quantizedInputs.push_back(*quantized);
   }
   auto outType = cast<RankedTensorType>(output.getType());
   Location loc = output.getLoc();
+  bool perAxis = llvm::any_of(quantizedInputs, [](Value v) {
+    return getUniformParams(v.getType())->isPerAxis();
+  });
+  if (failed(matchOutput(what, perAxis)))
+    return failure();
+  if (perAxis) {
+    // The inputs' channels, concatenated as they are, then requantized as
+    // a whole where the output's differ.
+    FailureOr<quant::UniformQuantizedPerAxisType> mapped =
+        mapPerAxis(concat, quantizedInputs, what);
+    if (failed(mapped))
+      return failure();
+    SmallVector<Value> stored;
+    for (Value quantized : quantizedInputs)
+      stored.push_back(toStorage(quantized));
+    Value result = tosa::ConcatOp::create(
+        builder, loc, cast<RankedTensorType>(getStorageShapedType(outType)),
+        stored, concat.getAxisAttr());
+    return fromStorageAs(result, *mapped);
+  }
   SmallVector<Value> stored;
   for (Value quantized : quantizedInputs) {
     auto type = cast<RankedTensorType>(quantized.getType());

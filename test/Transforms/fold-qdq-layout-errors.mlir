@@ -8,7 +8,7 @@ func.func @reshape_per_axis(%x: tensor<1x2x3x!qc>) -> tensor<1x6x!quant.uniform<
   %d = quant.dcast %x : tensor<1x2x3x!qc> to tensor<1x2x3xf32>
   %shape = tosa.const_shape {values = dense<[1, 6]> : tensor<2xindex>} : () -> !tosa.shape<2>
   %r = tosa.reshape %d, %shape : (tensor<1x2x3xf32>, !tosa.shape<2>) -> tensor<1x6xf32>
-  // expected-remark@+1 {{not folded onto stored integers: tosa.reshape: its input is quantized per axis}}
+  // expected-remark@+1 {{not folded onto stored integers: tosa.reshape: the reshape merges or splits the quantized axis 1 (size 2): no result dimension holds its channels whole}}
   %y = quant.qcast %r : tensor<1x6xf32> to tensor<1x6x!quant.uniform<i8:f32, 0.1>>
   return %y : tensor<1x6x!quant.uniform<i8:f32, 0.1>>
 }
@@ -394,4 +394,89 @@ func.func @output_not_uniform(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> te
   // expected-remark@+1 {{not folded onto stored integers: tosa.transpose: the output is not a per-tensor or per-axis !quant.uniform tensor}}
   %y = quant.qcast %t : tensor<3x2xf32> to tensor<3x2x!quant.any<i8:f32>>
   return %y : tensor<3x2x!quant.any<i8:f32>>
+}
+
+// -----
+
+// Per-axis inputs: a pad along the quantized axis has no channel for the
+// padded positions.
+!qc = !quant.uniform<i8:f32:1, {0.05, 0.1}>
+func.func @pad_per_axis_along_axis(%x: tensor<3x2x!qc>) -> tensor<3x4x!quant.uniform<i8:f32, 0.1>> {
+  %d = quant.dcast %x : tensor<3x2x!qc> to tensor<3x2xf32>
+  %v = arith.constant 0.0 : f32
+  %p = tensor.pad %d low[0, 1] high[0, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %v : f32
+  } : tensor<3x2xf32> to tensor<3x4xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tensor.pad: it pads along the quantized axis 1 (a padded channel has no scale)}}
+  %y = quant.qcast %p : tensor<3x4xf32> to tensor<3x4x!quant.uniform<i8:f32, 0.1>>
+  return %y : tensor<3x4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// One stored padding value must mean the padding value in every channel.
+!qc = !quant.uniform<i8:f32:1, {0.05:0, 0.1:4}>
+func.func @pad_per_axis_zero_points(%x: tensor<3x2x!qc>) -> tensor<5x2x!qc> {
+  %d = quant.dcast %x : tensor<3x2x!qc> to tensor<3x2xf32>
+  %v = arith.constant 0.0 : f32
+  %p = tensor.pad %d low[1, 0] high[1, 0] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %v : f32
+  } : tensor<3x2xf32> to tensor<5x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tensor.pad: the padding value 0.000000e+00 is stored as 0 in channel 0 but as 4 in channel 1}}
+  %y = quant.qcast %p : tensor<5x2xf32> to tensor<5x2x!qc>
+  return %y : tensor<5x2x!qc>
+}
+
+// -----
+
+// The output's axis must be where the input's lands.
+!qc = !quant.uniform<i8:f32:1, {0.05, 0.1, 0.2}>
+!qo = !quant.uniform<i8:f32:1, {0.05, 0.1}>
+func.func @transpose_per_axis_other_axis(%x: tensor<2x3x!qc>) -> tensor<3x2x!qo> {
+  %d = quant.dcast %x : tensor<2x3x!qc> to tensor<2x3xf32>
+  %t = tosa.transpose %d {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tosa.transpose: the input's quantized axis lands on dimension 0, the output is quantized along 1}}
+  %y = quant.qcast %t : tensor<3x2xf32> to tensor<3x2x!qo>
+  return %y : tensor<3x2x!qo>
+}
+
+// -----
+
+!qc = !quant.uniform<i8:f32:0, {0.05, 0.1}>
+func.func @slice_drops_axis(%x: tensor<2x3x!qc>) -> tensor<3x!quant.uniform<i8:f32, 0.1>> {
+  %d = quant.dcast %x : tensor<2x3x!qc> to tensor<2x3xf32>
+  %s = tensor.extract_slice %d[1, 0] [1, 3] [1, 1] : tensor<2x3xf32> to tensor<3xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tensor.extract_slice: the slice drops the quantized axis 0}}
+  %y = quant.qcast %s : tensor<3xf32> to tensor<3x!quant.uniform<i8:f32, 0.1>>
+  return %y : tensor<3x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// Concat along another dimension than the quantized one: the inputs'
+// channels must agree.
+!qa = !quant.uniform<i8:f32:1, {0.05, 0.1}>
+!qb = !quant.uniform<i8:f32:1, {0.05, 0.2}>
+func.func @concat_per_axis_differ(%a: tensor<1x2x!qa>, %b: tensor<1x2x!qb>) -> tensor<2x2x!qa> {
+  %da = quant.dcast %a : tensor<1x2x!qa> to tensor<1x2xf32>
+  %db = quant.dcast %b : tensor<1x2x!qb> to tensor<1x2xf32>
+  %c = tosa.concat %da, %db {axis = 0 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<2x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tosa.concat: input 1 has other per-channel parameters than input 0, and the concat does not join along the quantized axis 1}}
+  %y = quant.qcast %c : tensor<2x2xf32> to tensor<2x2x!qa>
+  return %y : tensor<2x2x!qa>
+}
+
+// -----
+
+!qa = !quant.uniform<i8:f32:1, {0.05, 0.1}>
+!qb = !quant.uniform<i8:f32, 0.05>
+func.func @concat_mixed(%a: tensor<1x2x!qa>, %b: tensor<1x2x!qb>) -> tensor<2x2x!qa> {
+  %da = quant.dcast %a : tensor<1x2x!qa> to tensor<1x2xf32>
+  %db = quant.dcast %b : tensor<1x2x!qb> to tensor<1x2xf32>
+  %c = tosa.concat %da, %db {axis = 0 : i32} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<2x2xf32>
+  // expected-remark@+1 {{not folded onto stored integers: tosa.concat: its inputs mix per-tensor and per-axis quantization}}
+  %y = quant.qcast %c : tensor<2x2xf32> to tensor<2x2x!qa>
+  return %y : tensor<2x2x!qa>
 }

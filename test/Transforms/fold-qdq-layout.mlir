@@ -279,3 +279,85 @@ func.func @concat(%a: tensor<1x2x3x!qa>, %b: tensor<1x1x3x!qb>, %c: tensor<1x4x3
   %y = quant.qcast %cat : tensor<1x7x3xf32> to tensor<1x7x3x!qo>
   return %y : tensor<1x7x3x!qo>
 }
+
+// -----
+
+// Per-axis (per-channel) inputs: the quantized axis follows its dimension.
+// A transpose permutes it (the output, quantized along the new axis with
+// the same channels, needs no requantize).
+!pa = !quant.uniform<i8:f32:1, {0.5:1, 0.25:2, 0.125:3}>
+!pt = !quant.uniform<i8:f32:0, {0.5:1, 0.25:2, 0.125:3}>
+// CHECK-LABEL: @per_axis_transpose
+// CHECK:         %[[S:.*]] = quant.scast %{{.*}} : tensor<2x3x!quant.uniform<i8:f32:1, {{.*}}>> to tensor<2x3xi8>
+// CHECK:         %[[T:.*]] = tosa.transpose %[[S]] {perms = array<i32: 1, 0>} : (tensor<2x3xi8>) -> tensor<3x2xi8>
+// CHECK:         %[[R:.*]] = quant.scast %[[T]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:0, {{.*}}>>
+// CHECK-NOT:     qnn.requantize
+// CHECK:         return %[[R]]
+func.func @per_axis_transpose(%x: tensor<2x3x!pa>) -> tensor<3x2x!pt> {
+  %d = quant.dcast %x : tensor<2x3x!pa> to tensor<2x3xf32>
+  %t = tosa.transpose %d {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  %y = quant.qcast %t : tensor<3x2xf32> to tensor<3x2x!pt>
+  return %y : tensor<3x2x!pt>
+}
+
+// -----
+
+// A flatten that keeps the channel dimension whole ([N, C, 1, 1] ->
+// [N, C]) keeps the axis; a per-tensor output is a requantize from it.
+!pa = !quant.uniform<i8:f32:1, {0.5:1, 0.25:2, 0.125:3}>
+!q = !quant.uniform<i8:f32, 0.2:-1>
+// CHECK-LABEL: @per_axis_flatten
+// CHECK:         %[[R:.*]] = tosa.reshape %{{.*}} : (tensor<2x3x1x1xi8>, !tosa.shape<2>) -> tensor<2x3xi8>
+// CHECK:         %[[Q:.*]] = quant.scast %[[R]] : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32:1, {{.*}}>>
+// CHECK:         qnn.requantize %[[Q]] : tensor<2x3x!quant.uniform<i8:f32:1, {{.*}}>> -> tensor<2x3x!quant.uniform<i8:f32, 2.000000e-01:-1>>
+func.func @per_axis_flatten(%x: tensor<2x3x1x1x!pa>) -> tensor<2x3x!q> {
+  %d = quant.dcast %x : tensor<2x3x1x1x!pa> to tensor<2x3x1x1xf32>
+  %shape = tosa.const_shape {values = dense<[2, 3]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %r = tosa.reshape %d, %shape : (tensor<2x3x1x1xf32>, !tosa.shape<2>) -> tensor<2x3xf32>
+  %y = quant.qcast %r : tensor<2x3xf32> to tensor<2x3x!q>
+  return %y : tensor<2x3x!q>
+}
+
+// -----
+
+// A slice along the axis slices the scales and zero points; a pad along
+// another dimension with 0.0 (stored as the common zero point) keeps them.
+!pa = !quant.uniform<i8:f32:0, {0.5:1, 0.25:1, 0.125:1, 0.0625:1}>
+!ps = !quant.uniform<i8:f32:0, {0.25:1, 0.125:1}>
+// CHECK-LABEL: @per_axis_slice_pad
+// CHECK:         tensor.extract_slice %{{.*}}[1, 0] [2, 3] [1, 1] : tensor<4x3xi8> to tensor<2x3xi8>
+// CHECK:         quant.scast %{{.*}} : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32:0, {2.500000e-01:1,1.250000e-01:1}>>
+// CHECK:         %[[ONE:.*]] = arith.constant 1 : i8
+// CHECK:         tensor.pad %{{.*}} low[0, 1] high[0, 2]
+// CHECK:           tensor.yield %[[ONE]] : i8
+// CHECK-NOT:     qnn.requantize
+func.func @per_axis_slice_pad(%x: tensor<4x3x!pa>) -> (tensor<2x3x!ps>, tensor<4x6x!pa>) {
+  %d = quant.dcast %x : tensor<4x3x!pa> to tensor<4x3xf32>
+  %s = tensor.extract_slice %d[1, 0] [2, 3] [1, 1] : tensor<4x3xf32> to tensor<2x3xf32>
+  %ys = quant.qcast %s : tensor<2x3xf32> to tensor<2x3x!ps>
+  %v = arith.constant 0.0 : f32
+  %p = tensor.pad %d low[0, 1] high[0, 2] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %v : f32
+  } : tensor<4x3xf32> to tensor<4x6xf32>
+  %yp = quant.qcast %p : tensor<4x6xf32> to tensor<4x6x!pa>
+  return %ys, %yp : tensor<2x3x!ps>, tensor<4x6x!pa>
+}
+
+// -----
+
+// A concat along the quantized axis joins the channels.
+!pa = !quant.uniform<i8:f32:1, {0.5, 0.25}>
+!pb = !quant.uniform<i8:f32:1, {0.125, 0.0625, 0.03125}>
+!pc = !quant.uniform<i8:f32:1, {0.5, 0.25, 0.125, 0.0625, 0.03125}>
+// CHECK-LABEL: @per_axis_concat
+// CHECK:         %[[C:.*]] = tosa.concat %{{.*}}, %{{.*}} {axis = 1 : i32} : (tensor<3x2xi8>, tensor<3x3xi8>) -> tensor<3x5xi8>
+// CHECK:         %[[R:.*]] = quant.scast %[[C]] : tensor<3x5xi8> to tensor<3x5x!quant.uniform<i8:f32:1, {{.*}}>>
+// CHECK:         return %[[R]]
+func.func @per_axis_concat(%a: tensor<3x2x!pa>, %b: tensor<3x3x!pb>) -> tensor<3x5x!pc> {
+  %da = quant.dcast %a : tensor<3x2x!pa> to tensor<3x2xf32>
+  %db = quant.dcast %b : tensor<3x3x!pb> to tensor<3x3xf32>
+  %c = tosa.concat %da, %db {axis = 1 : i32} : (tensor<3x2xf32>, tensor<3x3xf32>) -> tensor<3x5xf32>
+  %y = quant.qcast %c : tensor<3x5xf32> to tensor<3x5x!pc>
+  return %y : tensor<3x5x!pc>
+}

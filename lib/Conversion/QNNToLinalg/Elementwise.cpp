@@ -226,6 +226,9 @@ struct AddSubLowering : public RequantizingPattern<OpTy> {
   ///   q  = clamp(rescale(a' +- b', Mo) + zc)
   /// A 16-bit TFLite sub negates mb and adds, as its Prepare does; that
   /// rounds the rhs's ties differently from subtracting.
+  /// Where an operand is per axis, the same formulas with each channel's
+  /// zero points and multipliers (computeAddSubRescale), read along the
+  /// channel loop.
   LogicalResult buildIntegerAddSub(OpTy op, Value lhs, Value rhs,
                                    const UniformParams &lhsP,
                                    const UniformParams &rhsP,
@@ -237,30 +240,63 @@ struct AddSubLowering : public RequantizingPattern<OpTy> {
       return failure(); // Diagnosed before the conversion (LowerQNNPass).
     bool negateRhsMultiplier = isSub && mode == RequantMode::fixedpoint &&
                                outP.storageWidth() == 16;
+    RequantConstants rhsConstants = rescale->rhs;
+    if (negateRhsMultiplier)
+      for (int64_t &m : rhsConstants.multipliers)
+        m = -m;
     Location loc = op.getLoc();
-    BroadcastOperands broadcast = buildBroadcast(
-        rewriter, loc, {lhs, rhs}, cast<RankedTensorType>(op.getType()));
+    auto resultType = cast<RankedTensorType>(op.getType());
+    unsigned rank = resultType.getRank();
+    std::optional<ElementwiseChannels> channels = getElementwiseChannels(
+        op.getLhs().getType(), op.getRhs().getType(), op.getType());
+    // Per channel: the two zero points, then the lhs, rhs and output
+    // rescales' constants, as generic inputs along the channel loop.
+    size_t paramsPerRescale = mode == RequantMode::fixedpoint ? 3 : 2;
+    SmallVector<GenericInput> perChannel;
+    if (channels) {
+      for (const UniformParams *p : {&lhsP, &rhsP}) {
+        SmallVector<int32_t> zps;
+        for (int64_t c = 0; c < channels->count; ++c)
+          zps.push_back(int32_t(p->zeroPoint(c)));
+        perChannel.push_back(
+            channelConstant<int32_t>(rewriter, loc, rewriter.getI32Type(), zps,
+                                     channels->resultDim, rank));
+      }
+      ChannelLoops loops{{unsigned(channels->resultDim)}, {channels->count}};
+      for (const RequantConstants *c :
+           {&rescale->lhs, &rhsConstants, &rescale->out})
+        llvm::append_range(perChannel, buildRequantParams(rewriter, loc, mode,
+                                                          *c, loops, rank));
+    }
+    BroadcastOperands broadcast =
+        buildBroadcast(rewriter, loc, {lhs, rhs}, resultType);
     Value result = buildBinaryGeneric(
         rewriter, loc, lhs, rhs, broadcast, outP.type.getStorageType(),
         [&](OpBuilder &b, Location l, Value lhsValue, Value rhsValue,
-            ValueRange) {
+            ValueRange extra) {
           auto c32 = [&](int64_t v) -> Value {
             return arith::ConstantOp::create(b, l,
                                              b.getI32IntegerAttr(int32_t(v)));
           };
-          // buildRequantizeScalar's parameters of one rescale, in its order.
-          auto params = [&](const RequantConstants &c, int64_t sign) {
-            SmallVector<Value, 3> values{c32(sign * c.multipliers[0])};
+          // buildRequantizeScalar's parameters of rescale `index` (lhs 0,
+          // rhs 1, out 2), in its order.
+          auto params = [&](int index, const RequantConstants &c) {
+            if (channels)
+              return SmallVector<Value, 3>(
+                  extra.slice(2 + index * paramsPerRescale, paramsPerRescale));
+            SmallVector<Value, 3> values{c32(c.multipliers[0])};
             if (mode == RequantMode::fixedpoint)
               values.push_back(c32(c.leftShifts[0]));
             values.push_back(c32(c.rightShifts[0]));
             return values;
           };
           auto rescaleInput = [&](Value stored, const UniformParams &p,
-                                  const RequantConstants &c,
-                                  int64_t sign) -> Value {
-            Value centred = centre(b, l, stored, p);
-            SmallVector<Value, 3> m = params(c, sign);
+                                  int index,
+                                  const RequantConstants &c) -> Value {
+            Value zp = channels ? extra[index] : c32(p.zeroPoint(0));
+            Value centred = arith::SubIOp::create(
+                b, l, extendToI32(b, l, stored, p.isSigned()), zp);
+            SmallVector<Value, 3> m = params(index, c);
             if (mode == RequantMode::fixedpoint)
               return buildFixedPointMultiply(
                   b, l,
@@ -273,9 +309,8 @@ struct AddSubLowering : public RequantizingPattern<OpTy> {
                 buildTosaApplyScale(b, l, centred, m[0], m[1],
                                     mode == RequantMode::tosa_double_round));
           };
-          Value scaledLhs = rescaleInput(lhsValue, lhsP, rescale->lhs, 1);
-          Value scaledRhs = rescaleInput(rhsValue, rhsP, rescale->rhs,
-                                         negateRhsMultiplier ? -1 : 1);
+          Value scaledLhs = rescaleInput(lhsValue, lhsP, 0, rescale->lhs);
+          Value scaledRhs = rescaleInput(rhsValue, rhsP, 1, rhsConstants);
           Value sum =
               isSub && !negateRhsMultiplier
                   ? arith::SubIOp::create(b, l, scaledLhs, scaledRhs)
@@ -283,9 +318,10 @@ struct AddSubLowering : public RequantizingPattern<OpTy> {
                   : arith::AddIOp::create(b, l, scaledLhs, scaledRhs)
                         .getResult();
           return buildRequantizeScalar(
-              b, l, mode, sum, params(rescale->out, 1),
+              b, l, mode, sum, params(2, rescale->out),
               buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
-        });
+        },
+        perChannel);
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -409,6 +445,10 @@ struct ClampLowering : public OpConversionPattern<ClampOp> {
 /// fixedpoint: TFLite's integer LeakyRelu (reference_ops::QuantizeLeakyRelu,
 /// multipliers from leaky_relu.cc's Prepare, in float32 as it computes them):
 ///   v = q - zi,  out = clamp(MBQM(v, v >= 0 ? si / so : si * alpha / so) + zo).
+/// tosa-*: TensorFlow's TFLite-to-TOSA legalization of LEAKY_RELU (two
+/// rescales of the input to the output, by si / so and si * alpha / so in
+/// double, selected by greater_equal(rescale_to_i32(q, zi), 0)):
+///   v = q - zi,  out = clamp(rescale(v, v >= 0 ? Mid : Malpha) + zo).
 struct LeakyReluLowering : public RequantizingPattern<LeakyReluOp> {
   using RequantizingPattern::RequantizingPattern;
 
@@ -462,9 +502,10 @@ struct LeakyReluLowering : public RequantizingPattern<LeakyReluOp> {
           };
           const RequantConstants &id = multipliers->identity;
           const RequantConstants &al = multipliers->alpha;
-          SmallVector<Value, 3> params{pick(id.multipliers, al.multipliers),
-                                       pick(id.leftShifts, al.leftShifts),
-                                       pick(id.rightShifts, al.rightShifts)};
+          SmallVector<Value, 3> params{pick(id.multipliers, al.multipliers)};
+          if (mode == RequantMode::fixedpoint)
+            params.push_back(pick(id.leftShifts, al.leftShifts));
+          params.push_back(pick(id.rightShifts, al.rightShifts));
           return buildRequantizeScalar(
               b, l, mode, centred, params,
               buildZeroPointConstant(b, l, mode, outP.zeroPoint(0)), outP);
@@ -533,47 +574,61 @@ FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
     RequantMode mode, const UniformParams &lhs, const UniformParams &rhs,
     const UniformParams &out, function_ref<InFlightDiagnostic()> emitError) {
   assert(mode != RequantMode::fp32 && "fp32 add/sub has no rescales");
-  if (lhs.isPerAxis() || rhs.isPerAxis())
-    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
-                       << ": per-axis add/sub operands are lowered in the "
-                          "fp32 mode only (not yet in the integer modes)";
   unsigned outBits = out.storageWidth();
-  numerics::AddRescaleMultipliers real =
-      mode == RequantMode::fixedpoint
-          ? numerics::addMultipliersTFLite(float(lhs.scale(0)),
-                                           float(rhs.scale(0)),
-                                           float(out.scale(0)), outBits)
-          : numerics::addMultipliersTosa(lhs.scale(0), rhs.scale(0),
-                                         out.scale(0), outBits);
   std::string modeName = stringifyRequantModeOption(mode);
+  // One set of rescales per channel where an operand is per axis: the
+  // reference formula with that channel's scales (2 max(sa[c], sb[c])
+  // varies, so all three rescales do).
+  int64_t channels = std::max(lhs.scales.size(), rhs.scales.size());
+  SmallVector<numerics::AddRescaleMultipliers> reals;
+  for (int64_t c = 0; c < channels; ++c)
+    reals.push_back(
+        mode == RequantMode::fixedpoint
+            ? numerics::addMultipliersTFLite(float(lhs.scale(c)),
+                                             float(rhs.scale(c)),
+                                             float(out.scale(0)), outBits)
+            : numerics::addMultipliersTosa(lhs.scale(c), rhs.scale(c),
+                                           out.scale(0), outBits));
+  int leftShift = reals.front().leftShift;
   // TFLite shifts the centred inputs left in int32 and TOSA's rescales
   // reach the same magnitude: 8-bit inputs with the 20-bit shift, 16-bit
   // ones only with the 15-bit shift of a 16-bit output.
   for (auto [what, p] : {std::pair<StringRef, const UniformParams &>{"lhs", lhs},
                          {"rhs", rhs}})
-    if (p.maxAbsCentered() > (int64_t(INT32_MAX) >> real.leftShift))
+    if (p.maxAbsCentered() > (int64_t(INT32_MAX) >> leftShift))
       return emitError() << "requant-mode=" << modeName << ": " << what
                          << " values up to " << p.maxAbsCentered()
                          << " from the zero point do not fit int32 once "
                             "shifted left by "
-                         << real.leftShift << " (the input shift of a "
+                         << leftShift << " (the input shift of a "
                          << (outBits == 16 ? 16 : 8)
                          << "-bit integer add); use a 16-bit result or the "
                             "fp32 mode";
-  // TFLite's QuantizeMultiplierSmallerThanOneExp rejects an output
-  // multiplier of 1 or more (an output scale below 2 max(sa, sb) / 2^L).
-  if (mode == RequantMode::fixedpoint && !(real.out < 1.0))
-    return emitError() << "requant-mode=fixedpoint: the integer add's output "
-                          "multiplier 2 max(s_lhs, s_rhs) / (2^"
-                       << real.leftShift << " s_result) = " << real.out
-                       << " must be below 1 (TFLite)";
-  AddSubRescale rescale{real.leftShift, {}, {}, {}};
-  for (auto [constants, m] : {std::pair<RequantConstants &, double>{
-                                  rescale.lhs, real.lhs},
-                              {rescale.rhs, real.rhs},
-                              {rescale.out, real.out}}) {
-    FailureOr<RequantConstants> c =
-        computeRequantConstants(mode, {ChannelMultiplier{0.0f, m}}, emitError);
+  AddSubRescale rescale{leftShift, {}, {}, {}};
+  SmallVector<ChannelMultiplier> lhsM, rhsM, outM;
+  for (auto [c, real] : llvm::enumerate(reals)) {
+    // TFLite's QuantizeMultiplierSmallerThanOneExp rejects an output
+    // multiplier of 1 or more (an output scale below 2 max(sa, sb) / 2^L).
+    if (mode == RequantMode::fixedpoint && !(real.out < 1.0)) {
+      InFlightDiagnostic diag =
+          emitError() << "requant-mode=fixedpoint: the integer add's output "
+                         "multiplier 2 max(s_lhs, s_rhs) / (2^"
+                      << leftShift << " s_result) = " << real.out
+                      << " must be below 1 (TFLite)";
+      if (channels > 1)
+        diag << " (channel " << c << ")";
+      return diag;
+    }
+    lhsM.push_back({0.0f, real.lhs});
+    rhsM.push_back({0.0f, real.rhs});
+    outM.push_back({0.0f, real.out});
+  }
+  for (auto [constants, m] :
+       {std::pair<RequantConstants &, ArrayRef<ChannelMultiplier>>{rescale.lhs,
+                                                                   lhsM},
+        {rescale.rhs, rhsM},
+        {rescale.out, outM}}) {
+    FailureOr<RequantConstants> c = computeRequantConstants(mode, m, emitError);
     if (failed(c))
       return failure();
     constants = std::move(*c);
@@ -584,20 +639,23 @@ FailureOr<AddSubRescale> quantc::lowering::computeAddSubRescale(
 FailureOr<LeakyReluMultipliers> quantc::lowering::computeLeakyReluMultipliers(
     RequantMode mode, const UniformParams &in, const UniformParams &out,
     float alpha, function_ref<InFlightDiagnostic()> emitError) {
-  if (mode != RequantMode::fixedpoint)
-    return emitError() << "requant-mode=" << stringifyRequantModeOption(mode)
-                       << ": qnn.leaky_relu has no TOSA integer form yet; "
-                          "use fp32 or fixedpoint";
-  // leaky_relu.cc's Prepare: float32 products and quotients, then double.
-  float inScale = float(in.scale(0)), outScale = float(out.scale(0));
-  float alphaMultiplier = inScale * alpha / outScale;
-  float identityMultiplier = inScale / outScale;
+  double identityMultiplier, alphaMultiplier;
+  if (mode == RequantMode::fixedpoint) {
+    // leaky_relu.cc's Prepare: float32 products and quotients, then double.
+    float inScale = float(in.scale(0)), outScale = float(out.scale(0));
+    alphaMultiplier = double(inScale * alpha / outScale);
+    identityMultiplier = double(inScale / outScale);
+  } else {
+    // TensorFlow's TOSA legalization: the attribute's value, in double.
+    alphaMultiplier = in.scale(0) * double(alpha) / out.scale(0);
+    identityMultiplier = in.scale(0) / out.scale(0);
+  }
   LeakyReluMultipliers multipliers;
-  for (auto [constants, m] : {std::pair<RequantConstants &, float>{
+  for (auto [constants, m] : {std::pair<RequantConstants &, double>{
                                   multipliers.identity, identityMultiplier},
                               {multipliers.alpha, alphaMultiplier}}) {
-    FailureOr<RequantConstants> c = computeRequantConstants(
-        mode, {ChannelMultiplier{0.0f, double(m)}}, emitError);
+    FailureOr<RequantConstants> c =
+        computeRequantConstants(mode, {ChannelMultiplier{0.0f, m}}, emitError);
     if (failed(c))
       return failure();
     constants = std::move(*c);

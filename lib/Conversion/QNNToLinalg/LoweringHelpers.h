@@ -23,6 +23,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <string>
+
 namespace quantc::lowering {
 
 /// A value that enters a linalg.generic as an input, with its indexing map.
@@ -151,8 +153,11 @@ mulMultipliers(const qnn::UniformParams &lhs, const qnn::UniformParams &rhs,
 /// The rescales of qnn.add/qnn.sub in an integer mode (docs/Numerics.md,
 /// "Elementwise ops"): each centred input shifted left by `leftShift`
 /// (fixedpoint only) and rescaled by `lhs`/`rhs`, then the i32 sum rescaled
-/// by `out`. Fails (through `emitError`) where the mode's reference rejects
-/// the scales or the storage widths.
+/// by `out`; one multiplier per channel in each of `lhs`, `rhs` and `out`
+/// where an operand is per axis (the formula with that channel's scales).
+/// Fails (through `emitError`) where the mode's reference rejects the
+/// scales or the storage widths. quant-convert-qnn-to-tosa exports add/sub
+/// with these same constants.
 struct AddSubRescale {
   int64_t leftShift;
   RequantConstants lhs, rhs, out;
@@ -203,16 +208,18 @@ mlir::Value buildSumReduction(mlir::OpBuilder &b, mlir::Location loc,
                               bool isSigned, GenericInput window);
 
 /// Whether `op` is a layout op (Layout.cpp) on quantized tensors of one
-/// per-tensor type, which runs unchanged on the stored integers.
-bool hasStorageLowering(mlir::Operation *op);
+/// per-tensor type, or of per-axis types whose axis follows the op, which
+/// runs unchanged on the stored integers. Where a per-axis layout op is
+/// not, `whyNot` (if given) receives the reason.
+bool hasStorageLowering(mlir::Operation *op, std::string *whyNot = nullptr);
 
 /// Adds the patterns of Layout.cpp.
 void populateLayoutLoweringPatterns(const mlir::TypeConverter &typeConverter,
                                     mlir::RewritePatternSet &patterns);
 
 /// The two requantizes of qnn.leaky_relu in an integer mode: s_in / s_out
-/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's, in float32). Fails
-/// in the TOSA modes (no TOSA form yet) and for a negative alpha.
+/// for q - zp >= 0, alpha * s_in / s_out below (TFLite's in float32, TOSA's
+/// legalization's in double). Fails for a negative alpha.
 struct LeakyReluMultipliers {
   RequantConstants identity, alpha;
 };

@@ -160,11 +160,16 @@ struct LowerQNNPass : public quantc::impl::LowerQNNPassBase<LowerQNNPass> {
       if (failed(verifyRequantizable(op, *mode)))
         return WalkResult::interrupt();
       if (!hasLowering(op)) {
-        op->emitError("'")
+        std::string whyNot;
+        lowering::hasStorageLowering(op, &whyNot);
+        InFlightDiagnostic diag =
+            op->emitError("'")
             << op->getName()
             << "' on quantized types has no integer lowering in "
                "quant-lower-qnn; fold it into a qnn op or keep it in float "
                "between quant.dcast and quant.qcast";
+        if (!whyNot.empty())
+          diag << " (" << whyNot << ")";
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

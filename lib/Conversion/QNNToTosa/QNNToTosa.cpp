@@ -7,15 +7,18 @@
 //===----------------------------------------------------------------------===//
 //
 // quant-convert-qnn-to-tosa: qnn.matmul, qnn.conv2d, qnn.requantize,
-// qnn.mul, qnn.clamp and qnn.lookup as TOSA integer ops (tosa.matmul,
-// tosa.conv2d, tosa.mul, tosa.clamp, tosa.table, tosa.rescale, ...) between
-// quant.scast boundaries.
+// qnn.mul, qnn.add, qnn.sub, qnn.avg_pool2d, qnn.leaky_relu, qnn.clamp and
+// qnn.lookup as TOSA integer ops (tosa.matmul, tosa.conv2d, tosa.mul,
+// tosa.add, tosa.avg_pool2d, tosa.select, tosa.clamp, tosa.table,
+// tosa.rescale, ...) between quant.scast boundaries.
 // The multipliers and shifts are the ones quant-lower-qnn builds in the
 // tosa requantize modes (numerics::quantizeTosaMultiplier of the same
 // qnn::contractionRealMultipliers / requantizeRealMultipliers), so both
 // paths compute the same integers.
 //
 //===----------------------------------------------------------------------===//
+
+#include "../QNNToLinalg/LoweringHelpers.h"
 
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
@@ -155,17 +158,24 @@ tosaMultipliers(Operation *op, ArrayRef<double> reals) {
   return result;
 }
 
-/// The checks matmul and conv share: 8-bit operands, static shapes, one
-/// weight zero point.
+/// The checks matmul and conv share: 8-bit operands, static shapes (but
+/// the input dimensions in `dynamicInputDims`), one weight zero point.
 LogicalResult checkContraction(Operation *op, const UniformParams &x,
                                const UniformParams &w, Value input,
-                               Value weight) {
+                               Value weight,
+                               ArrayRef<unsigned> dynamicInputDims = {}) {
   if (x.storageWidth() != 8 || w.storageWidth() != 8)
     return op->emitError("TOSA's integer ") << op->getName().stripDialect()
            << " takes 8-bit operands; got " << x.storageWidth()
            << "-bit activations and " << w.storageWidth() << "-bit weights";
-  if (!cast<RankedTensorType>(input.getType()).hasStaticShape() ||
-      !cast<RankedTensorType>(weight.getType()).hasStaticShape())
+  auto inputType = cast<RankedTensorType>(input.getType());
+  for (unsigned d = 0; d < inputType.getRank(); ++d)
+    if (inputType.isDynamicDim(d) && !llvm::is_contained(dynamicInputDims, d))
+      return op->emitError("TOSA export needs static shapes")
+             << (dynamicInputDims.empty()
+                     ? ""
+                     : " (but for a convolution's N, H and W)");
+  if (!cast<RankedTensorType>(weight.getType()).hasStaticShape())
     return op->emitError("TOSA export needs static shapes");
   if (w.isPerAxis() &&
       llvm::any_of(w.zeroPoints, [](int64_t zp) { return zp != 0; }))
@@ -247,11 +257,17 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   UniformParams x = *qnn::getUniformParams(op.getInput().getType());
   UniformParams w = *qnn::getUniformParams(op.getWeight().getType());
   UniformParams out = *qnn::getUniformParams(op.getType());
-  if (failed(checkContraction(op, x, w, op.getInput(), op.getWeight())))
+  bool channelsLast = op.isChannelsLast();
+  // N, H and W may be dynamic: TOSA's conv2d takes them (its lowering sizes
+  // the output by floor division, as qnn.conv2d does).
+  SmallVector<unsigned> batchAndSpatial = channelsLast
+                                              ? SmallVector<unsigned>{0, 1, 2}
+                                              : SmallVector<unsigned>{0, 2, 3};
+  if (failed(checkContraction(op, x, w, op.getInput(), op.getWeight(),
+                              batchAndSpatial)))
     return failure();
   auto inputType = cast<RankedTensorType>(op.getInput().getType());
   auto weightType = cast<RankedTensorType>(op.getWeight().getType());
-  bool channelsLast = op.isChannelsLast();
   unsigned spatialDim = channelsLast ? 1 : 2, kernelDim = channelsLast ? 1 : 2;
   int64_t channels = inputType.getDimSize(channelsLast ? 3 : 1);
   int64_t filters = weightType.getDimSize(0);
@@ -260,6 +276,9 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
   // Other grouped convolutions: one tosa.conv2d per group on its slice of
   // the channels, concatenated on the channel dimension (below).
   bool grouped = groups > 1 && !depthwise;
+  if (grouped && !inputType.hasStaticShape())
+    return op.emitError("TOSA export of a grouped convolution (per-group "
+                        "slices) needs static shapes");
   TosaBuilder t(op, rounding);
   auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), x);
   auto [weight, weightZp] = t.asInt8(t.stored(op.getWeight()), w);
@@ -293,6 +312,10 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
                             inputType.getDimSize(spatialDim),
                             inputType.getDimSize(spatialDim + 1), channels};
   for (int d = 0; d < 2; ++d) {
+    // A dynamic size cannot be trimmed here; TOSA checks the division only
+    // for static sizes.
+    if (ShapedType::isDynamic(keep[1 + d]))
+      continue;
     int64_t extent =
         (weightType.getDimSize(kernelDim + d) - 1) * op.getDilations()[d];
     int64_t excess = (keep[1 + d] - 1 + pad[2 * d] + pad[2 * d + 1] - extent) %
@@ -301,10 +324,16 @@ LogicalResult convertConv2D(qnn::Conv2DOp op, tosa::RoundingMode rounding) {
     pad[2 * d + 1] -= fromPad;
     keep[1 + d] -= excess - fromPad;
   }
-  if (keep != cast<RankedTensorType>(nhwc.getType()).getShape())
+  if (keep != cast<RankedTensorType>(nhwc.getType()).getShape()) {
+    // TOSA's slice size -1 keeps a dynamic dimension whole.
+    SmallVector<int64_t> sizes(keep);
+    for (int64_t &size : sizes)
+      if (ShapedType::isDynamic(size))
+        size = -1;
     nhwc = tosa::SliceOp::create(
         t.b, t.loc, cast<RankedTensorType>(nhwc.getType()).clone(keep), nhwc,
-        t.shape({0, 0, 0, 0}), t.shape(keep));
+        t.shape({0, 0, 0, 0}), t.shape(sizes));
+  }
   auto resultType = cast<RankedTensorType>(op.getType());
   auto accType = RankedTensorType::get(
       {resultType.getDimSize(0), resultType.getDimSize(spatialDim),
@@ -528,6 +557,242 @@ LogicalResult convertLookup(qnn::LookupOp op, tosa::RoundingMode rounding) {
   return success();
 }
 
+/// The TOSA multipliers of computeAddSubRescale's (or another lowering's)
+/// constants in a tosa mode.
+SmallVector<numerics::TosaRescaleMultiplier>
+asTosaMultipliers(const lowering::RequantConstants &constants) {
+  SmallVector<numerics::TosaRescaleMultiplier> result;
+  for (auto [m, shift] :
+       llvm::zip_equal(constants.multipliers, constants.rightShifts))
+    result.push_back({int32_t(m), int(shift)});
+  return result;
+}
+
+/// qnn.add / qnn.sub as TensorFlow's TFLite-to-TOSA legalization of
+/// ADD/SUB: each operand rescaled to i32 minus its zero point, tosa.add /
+/// tosa.sub, the sum rescaled to the result; the multipliers are
+/// computeAddSubRescale's, the ones quant-lower-qnn uses in the same mode.
+/// A per-axis operand rescales per channel (tosa.rescale's per_channel,
+/// along the last dimension).
+LogicalResult convertAddSub(Operation *op, bool isSub, qnn::RequantMode mode,
+                            tosa::RoundingMode rounding) {
+  UniformParams a = *qnn::getUniformParams(op->getOperand(0).getType());
+  UniformParams b = *qnn::getUniformParams(op->getOperand(1).getType());
+  UniformParams out = *qnn::getUniformParams(op->getResult(0).getType());
+  for (const UniformParams &p : {a, b, out})
+    if (p.storageWidth() != 8 && p.storageWidth() != 16)
+      return op->emitError("TOSA export of ")
+             << op->getName() << " takes 8- or 16-bit operands; got "
+             << p.storageWidth() << "-bit storage";
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!cast<RankedTensorType>(type).hasStaticShape())
+      return op->emitError("TOSA export needs static shapes");
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  int64_t rank = resultType.getRank();
+  std::optional<qnn::ElementwiseChannels> channels =
+      qnn::getElementwiseChannels(op->getOperand(0).getType(),
+                                  op->getOperand(1).getType(), resultType);
+  if (channels) {
+    if (channels->resultDim != rank - 1)
+      return op->emitError("tosa.rescale is per channel along the last "
+                           "dimension only; the per-axis operand varies "
+                           "along result dimension ")
+             << channels->resultDim;
+    for (auto [what, operand, p] :
+         {std::tuple<StringRef, Value, const UniformParams &>{
+              "lhs", op->getOperand(0), a},
+          {"rhs", op->getOperand(1), b}}) {
+      ArrayRef<int64_t> zeroPoints = p.zeroPoints;
+      if (llvm::any_of(zeroPoints,
+                       [&](int64_t zp) { return zp != zeroPoints[0]; }))
+        return op->emitError("tosa.rescale has one input zero point; the ")
+               << what << "'s per-channel zero points differ";
+      // Every channel's multiplier applies along the operand's last
+      // dimension, which must hold the channels (not broadcast them).
+      auto type = cast<RankedTensorType>(operand.getType());
+      if (type.getDimSize(type.getRank() - 1) != channels->count)
+        return op->emitError("the ")
+               << what << " broadcasts along the channel dimension; its "
+               << "per-channel tosa.rescale needs all " << channels->count
+               << " channels";
+    }
+  }
+  FailureOr<lowering::AddSubRescale> rescale = lowering::computeAddSubRescale(
+      mode, a, b, out, [&] { return op->emitError(); });
+  if (failed(rescale))
+    return failure();
+  TosaBuilder t(op, rounding);
+  auto toI32 = [&](Value operand, const UniformParams &p,
+                   const lowering::RequantConstants &constants) {
+    Value stored = alignRank(t, t.stored(operand), rank);
+    auto type = cast<RankedTensorType>(stored.getType());
+    return t.rescale(stored, !p.isSigned(), p.zeroPoint(0),
+                     asTosaMultipliers(constants), type.clone(t.b.getI32Type()),
+                     /*outputUnsigned=*/false, 0);
+  };
+  Value lhs = toI32(op->getOperand(0), a, rescale->lhs);
+  Value rhs = toI32(op->getOperand(1), b, rescale->rhs);
+  auto sumType = resultType.clone(t.b.getI32Type());
+  Value sum =
+      isSub ? tosa::SubOp::create(t.b, t.loc, sumType, lhs, rhs).getResult()
+            : tosa::AddOp::create(t.b, t.loc, sumType, lhs, rhs).getResult();
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  Value rescaled = t.rescale(sum, /*inputUnsigned=*/false, 0,
+                             asTosaMultipliers(rescale->out), storedResultType,
+                             !out.isSigned(), out.zeroPoint(0));
+  op->getResult(0).replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, rescaled)
+          .getResult());
+  op->erase();
+  return success();
+}
+
+/// qnn.avg_pool2d as tosa.avg_pool2d (NHWC, between transposes), whose
+/// division by the count of taps inside the input is the one quant-lower-qnn
+/// uses in the tosa modes (reciprocal_scale, single round); then, where the
+/// scales or storage types differ, a tosa.rescale from the average in the
+/// input's parameters (lowering::avgPoolNeedsRequantize). uint8 tensors
+/// move to int8 and back (asInt8, exact); count_include_pad pads the input
+/// with its zero point first (tosa.pad), so that every window is full.
+LogicalResult convertAvgPool(qnn::AvgPool2DOp op, qnn::RequantMode mode,
+                             tosa::RoundingMode rounding) {
+  UniformParams in = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  for (const UniformParams &p : {in, out})
+    if (p.storageWidth() != 8 && p.storageWidth() != 16)
+      return op.emitError("TOSA's integer avg_pool2d takes 8- or 16-bit "
+                          "tensors; got ")
+             << p.storageWidth() << "-bit storage";
+  if (in.storageWidth() == 16 && !in.isSigned())
+    return op.emitError("TOSA's integer avg_pool2d takes int16, not uint16");
+  auto inputType = cast<RankedTensorType>(op.getInput().getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  if (!inputType.hasStaticShape())
+    return op.emitError("TOSA export needs static shapes");
+  bool requantize = lowering::avgPoolNeedsRequantize(mode, in, out);
+  SmallVector<numerics::TosaRescaleMultiplier> multipliers;
+  if (requantize) {
+    FailureOr<SmallVector<numerics::TosaRescaleMultiplier>> m =
+        tosaMultipliers(op, qnn::requantizeRealMultipliers(in, out));
+    if (failed(m))
+      return failure();
+    multipliers = *m;
+  }
+  TosaBuilder t(op, rounding);
+  auto [input, inputZp] = t.asInt8(t.stored(op.getInput()), in);
+  Value nhwc = t.transpose(input, {0, 2, 3, 1});
+  ArrayRef<int64_t> padding = op.getPadding(); // top, left, bottom, right
+  SmallVector<int64_t> pad{padding[0], padding[2], padding[1], padding[3]};
+  ArrayRef<int64_t> kernel = op.getKernel();
+  if (op.getCountIncludePad() &&
+      llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
+    // Padded taps hold the zero point and count: pad explicitly.
+    auto type = cast<RankedTensorType>(nhwc.getType());
+    SmallVector<int64_t> padded(type.getShape());
+    padded[1] += pad[0] + pad[1];
+    padded[2] += pad[2] + pad[3];
+    nhwc = tosa::PadOp::create(
+        t.b, t.loc, type.clone(padded), nhwc,
+        t.shape({0, 0, pad[0], pad[1], pad[2], pad[3], 0, 0}),
+        t.scalar(type.getElementType(), inputZp));
+    pad.assign(4, 0);
+  }
+  // TOSA wants (in + pads - k) divisible by the stride: drop the rows and
+  // columns no window reads, from the end padding first (as for conv2d).
+  SmallVector<int64_t> keep(cast<RankedTensorType>(nhwc.getType()).getShape());
+  for (int d = 0; d < 2; ++d) {
+    int64_t excess = (keep[1 + d] + pad[2 * d] + pad[2 * d + 1] - kernel[d]) %
+                     op.getStrides()[d];
+    int64_t fromPad = std::min(excess, pad[2 * d + 1]);
+    pad[2 * d + 1] -= fromPad;
+    keep[1 + d] -= excess - fromPad;
+  }
+  if (keep != cast<RankedTensorType>(nhwc.getType()).getShape())
+    nhwc = tosa::SliceOp::create(
+        t.b, t.loc, cast<RankedTensorType>(nhwc.getType()).clone(keep), nhwc,
+        t.shape({0, 0, 0, 0}), t.shape(keep));
+  // The average in the output's parameters, or in the input's before a
+  // rescale; stored as int8 where the input moved there.
+  const UniformParams &averageP = requantize ? in : out;
+  int64_t averageZp = averageP.zeroPoint(0) + (inputZp - in.zeroPoint(0));
+  Type poolElement = cast<RankedTensorType>(nhwc.getType()).getElementType();
+  auto poolType = RankedTensorType::get(
+      {resultType.getDimSize(0), resultType.getDimSize(2),
+       resultType.getDimSize(3), resultType.getDimSize(1)},
+      poolElement);
+  Value pooled = tosa::AvgPool2dOp::create(
+      t.b, t.loc, poolType, nhwc, t.scalar(poolElement, inputZp),
+      t.scalar(poolElement, averageZp), kernel, op.getStrides(), pad,
+      t.b.getI32Type());
+  Value result = t.transpose(pooled, {0, 3, 1, 2});
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  if (requantize)
+    result = t.rescale(result, /*inputUnsigned=*/false, averageZp, multipliers,
+                       storedResultType, !out.isSigned(), out.zeroPoint(0));
+  else if (!out.isSigned())
+    result =
+        t.rescale(result, /*inputUnsigned=*/false, averageZp,
+                  {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                  storedResultType, /*outputUnsigned=*/true, out.zeroPoint(0));
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, result).getResult());
+  op.erase();
+  return success();
+}
+
+/// qnn.leaky_relu as TensorFlow's TFLite-to-TOSA legalization of a
+/// quantized LEAKY_RELU: tosa.greater_equal(rescale_to_i32(q - zi), 0)
+/// selects between two tosa.rescale of the input to the output, by s_in /
+/// s_out and by s_in * alpha / s_out -- computeLeakyReluMultipliers', the
+/// ones quant-lower-qnn uses in the same mode.
+LogicalResult convertLeakyRelu(qnn::LeakyReluOp op, qnn::RequantMode mode,
+                               tosa::RoundingMode rounding) {
+  UniformParams in = *qnn::getUniformParams(op.getInput().getType());
+  UniformParams out = *qnn::getUniformParams(op.getType());
+  auto resultType = cast<RankedTensorType>(op.getType());
+  if (!cast<RankedTensorType>(op.getInput().getType()).hasStaticShape())
+    return op.emitError("TOSA export needs static shapes");
+  FailureOr<lowering::LeakyReluMultipliers> multipliers =
+      lowering::computeLeakyReluMultipliers(mode, in, out,
+                                            op.getAlpha().convertToFloat(),
+                                            [&] { return op.emitError(); });
+  if (failed(multipliers))
+    return failure();
+  TosaBuilder t(op, rounding);
+  Value stored = t.stored(op.getInput());
+  auto storedType = cast<RankedTensorType>(stored.getType());
+  auto storedResultType =
+      cast<RankedTensorType>(qnn::getStorageShapedType(resultType));
+  Value centred = t.rescale(stored, !in.isSigned(), in.zeroPoint(0),
+                            {numerics::TosaRescaleMultiplier{1 << 30, 30}},
+                            storedType.clone(t.b.getI32Type()),
+                            /*outputUnsigned=*/false, 0);
+  auto zeroType = RankedTensorType::get(
+      SmallVector<int64_t>(storedType.getRank(), 1), t.b.getI32Type());
+  Value zero = tosa::ConstOp::create(
+      t.b, t.loc, zeroType,
+      DenseElementsAttr::get(zeroType, t.b.getI32IntegerAttr(0)));
+  Value nonNegative = tosa::GreaterEqualOp::create(
+      t.b, t.loc, storedType.clone(t.b.getI1Type()), centred, zero);
+  auto toOutput = [&](const lowering::RequantConstants &constants) {
+    return t.rescale(stored, !in.isSigned(), in.zeroPoint(0),
+                     asTosaMultipliers(constants), storedResultType,
+                     !out.isSigned(), out.zeroPoint(0));
+  };
+  Value identity = toOutput(multipliers->identity);
+  Value scaled = toOutput(multipliers->alpha);
+  Value selected = tosa::SelectOp::create(t.b, t.loc, storedResultType,
+                                          nonNegative, identity, scaled);
+  op.replaceAllUsesWith(
+      quant::StorageCastOp::create(t.b, t.loc, resultType, selected)
+          .getResult());
+  op.erase();
+  return success();
+}
+
 struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
   using QNNToTosaPassBase::QNNToTosaPassBase;
 
@@ -563,7 +828,8 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<qnn::MatmulOp, qnn::Conv2DOp, qnn::RequantizeOp, qnn::MulOp,
-              qnn::ClampOp, qnn::LookupOp>(op))
+              qnn::ClampOp, qnn::LookupOp, qnn::AddOp, qnn::SubOp,
+              qnn::AvgPool2DOp, qnn::LeakyReluOp>(op))
         ops.push_back(op);
     });
     bool failedAny = false;
@@ -579,6 +845,12 @@ struct QNNToTosaPass : public quantc::impl::QNNToTosaPassBase<QNNToTosaPass> {
         converted = convertClamp(clamp, rounding);
       else if (auto lookup = dyn_cast<qnn::LookupOp>(op))
         converted = convertLookup(lookup, rounding);
+      else if (isa<qnn::AddOp, qnn::SubOp>(op))
+        converted = convertAddSub(op, isa<qnn::SubOp>(op), *mode, rounding);
+      else if (auto pool = dyn_cast<qnn::AvgPool2DOp>(op))
+        converted = convertAvgPool(pool, *mode, rounding);
+      else if (auto leaky = dyn_cast<qnn::LeakyReluOp>(op))
+        converted = convertLeakyRelu(leaky, *mode, rounding);
       else
         converted = convertRequantize(cast<qnn::RequantizeOp>(op), rounding);
       failedAny |= failed(converted);

@@ -9,12 +9,24 @@ func.func @unsupported_op(%x: tensor<2x3x!quant.uniform<i8:f32, 0.5>>) -> tensor
 
 // -----
 
-// Layout ops run on stored integers only for one per-tensor type: a
-// layout op can move or cut a quantized axis.
-func.func @per_axis_slice(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>) -> tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> {
-  // expected-error@+1 {{'tensor.extract_slice' on quantized types has no integer lowering in quant-lower-qnn; fold it into a qnn op or keep it in float between quant.dcast and quant.qcast}}
-  %0 = tensor.extract_slice %x[1, 0] [1, 3] [1, 1] : tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> to tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
-  return %0 : tensor<1x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+// Layout ops on per-axis types run on stored integers only where the
+// result's type is the one the axis and channels take through the op
+// (upstream's verifiers keep the element type, so the channels must not
+// move): a slice along the quantized axis would slice the scales.
+func.func @per_axis_slice_along_axis(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>) -> tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> {
+  // expected-error@+1 {{'tensor.extract_slice' on quantized types has no integer lowering in quant-lower-qnn; fold it into a qnn op or keep it in float between quant.dcast and quant.qcast (its per-axis operand gives a result of !quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01}>, not !quant.uniform<i8:f32:1, {5.000000e-01,2.500000e-01,1.250000e-01}>)}}
+  %0 = tensor.extract_slice %x[0, 1] [2, 2] [1, 1] : tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> to tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  return %0 : tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+}
+
+// -----
+
+// A reshape that merges the quantized axis with another dimension.
+func.func @per_axis_flatten(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>) -> tensor<6x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>> {
+  %s = tosa.const_shape {values = dense<[6]> : tensor<1xindex>} : () -> !tosa.shape<1>
+  // expected-error@+1 {{(the reshape merges or splits the quantized axis 1 (size 3): no result dimension holds its channels whole)}}
+  %0 = tosa.reshape %x, %s : (tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>, !tosa.shape<1>) -> tensor<6x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
+  return %0 : tensor<6x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}>>
 }
 
 // -----

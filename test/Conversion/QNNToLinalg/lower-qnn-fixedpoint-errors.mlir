@@ -65,3 +65,15 @@ func.func @per_group(%x: tensor<2x8x!qa>, %w: tensor<8x1x!qg>) -> tensor<2x1x!qo
   %0 = qnn.matmul %x, %w : (tensor<2x8x!qa>, tensor<8x1x!qg>) -> tensor<2x1x!qo>
   return %0 : tensor<2x1x!qo>
 }
+
+// -----
+
+// A per-axis operand: TFLite's add formula per channel, each channel's
+// output multiplier below 1 (channel 1's is not).
+!pa_a = !quant.uniform<i8:f32:1, {1.0e-9, 1.0}>
+!pa_c = !quant.uniform<i8:f32, 1.0e-7>
+func.func @per_axis_add_output_multiplier_too_large(%a: tensor<3x2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<3x2x!pa_c> {
+  // expected-error@+1 {{requant-mode=fixedpoint: the integer add's output multiplier 2 max(s_lhs, s_rhs) / (2^20 s_result) = 1.907349e+01 must be below 1 (TFLite) (channel 1)}}
+  %0 = qnn.add %a, %b : (tensor<3x2x!pa_a>, tensor<2x!pa_c>) -> tensor<3x2x!pa_c>
+  return %0 : tensor<3x2x!pa_c>
+}

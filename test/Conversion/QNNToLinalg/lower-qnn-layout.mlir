@@ -25,3 +25,22 @@ func.func @layout(%x: tensor<?x2x3x!q>, %y: tensor<1x2x3x!q>, %n: index) -> (ten
   %l = tensor.extract_slice %k[1, 0, 1] [1, 2, 2] [1, 1, 1] : tensor<2x2x3x!q> to tensor<1x2x2x!q>
   return %e, %r, %l : tensor<?x3x2x!q>, tensor<3x2x!q>, tensor<1x2x2x!q>
 }
+
+// Per-axis (per-channel) types (upstream's verifiers keep the element
+// type, so the quantized axis and channels must stay where they are): a
+// transpose of other dimensions, a reshape that keeps the quantized
+// dimension at its index, a slice and a concat along other dimensions.
+!pa = !quant.uniform<i8:f32:0, {0.5:1, 0.25:2, 0.125:3}>
+// CHECK-LABEL: @per_axis_layout
+// CHECK-SAME:    (%[[X:.*]]: tensor<3x2x4xi8>)
+// CHECK:         tosa.transpose %[[X]] {perms = array<i32: 0, 2, 1>} : (tensor<3x2x4xi8>) -> tensor<3x4x2xi8>
+// CHECK:         tensor.collapse_shape %[[X]] {{\[\[}}0], [1, 2]] : tensor<3x2x4xi8> into tensor<3x8xi8>
+// CHECK:         tensor.extract_slice %[[X]][0, 1, 0] [3, 1, 4] [1, 1, 1] : tensor<3x2x4xi8> to tensor<3x1x4xi8>
+// CHECK:         tosa.concat %[[X]], %[[X]] {axis = 2 : i32} : (tensor<3x2x4xi8>, tensor<3x2x4xi8>) -> tensor<3x2x8xi8>
+func.func @per_axis_layout(%x: tensor<3x2x4x!pa>) -> (tensor<3x4x2x!pa>, tensor<3x8x!pa>, tensor<3x1x4x!pa>, tensor<3x2x8x!pa>) {
+  %t = tosa.transpose %x {perms = array<i32: 0, 2, 1>} : (tensor<3x2x4x!pa>) -> tensor<3x4x2x!pa>
+  %c = tensor.collapse_shape %x [[0], [1, 2]] : tensor<3x2x4x!pa> into tensor<3x8x!pa>
+  %s = tensor.extract_slice %x[0, 1, 0] [3, 1, 4] [1, 1, 1] : tensor<3x2x4x!pa> to tensor<3x1x4x!pa>
+  %k = tosa.concat %x, %x {axis = 2 : i32} : (tensor<3x2x4x!pa>, tensor<3x2x4x!pa>) -> tensor<3x2x8x!pa>
+  return %t, %c, %s, %k : tensor<3x4x2x!pa>, tensor<3x8x!pa>, tensor<3x1x4x!pa>, tensor<3x2x8x!pa>
+}

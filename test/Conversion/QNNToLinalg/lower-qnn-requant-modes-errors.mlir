@@ -88,22 +88,24 @@ func.func @tosa_avg_pool_scale_too_large(%x: tensor<1x1x4x4x!pool_qi>) -> tensor
 
 // -----
 
-// qnn.leaky_relu has TFLite's integer form only.
+// TOSA's leaky_relu rescales by alpha * s_in / s_out: a negative alpha has
+// no TOSA multiplier.
 !lr_in = !quant.uniform<i16:f32, 0.001>
 !lr_out = !quant.uniform<i8:f32, 0.05>
-func.func @tosa_leaky_relu(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
-  // expected-error@+1 {{requant-mode=tosa-double-round: qnn.leaky_relu has no TOSA integer form yet; use fp32 or fixedpoint}}
-  %0 = qnn.leaky_relu %x alpha 0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+func.func @tosa_leaky_relu_negative_alpha(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: merged scale -2.000000e-03 cannot be a TOSA rescale multiplier/shift (multiplier -0.002 is not a finite value >= 0)}}
+  %0 = qnn.leaky_relu %x alpha -0.1 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
   return %0 : tensor<4x!lr_out>
 }
 
 // -----
 
-// Per-axis add/sub operands: the fp32 mode only, for now.
-!pa_a = !quant.uniform<i8:f32:0, {0.5, 0.25}>
-!pa_c = !quant.uniform<i8:f32, 0.5>
-func.func @per_axis_add(%a: tensor<2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<2x!pa_c> {
-  // expected-error@+1 {{requant-mode=tosa-double-round: per-axis add/sub operands are lowered in the fp32 mode only (not yet in the integer modes)}}
+// Per-axis add/sub operands rescale per channel: each channel's output
+// rescale 2 max(sa[c], sb) / (2^20 sc) must be a TOSA multiplier.
+!pa_a = !quant.uniform<i8:f32:0, {0.5, 1.0e6}>
+!pa_c = !quant.uniform<i8:f32, 1.0e-9>
+func.func @per_axis_add_scale_too_large(%a: tensor<2x!pa_a>, %b: tensor<2x!pa_c>) -> tensor<2x!pa_c> {
+  // expected-error@+1 {{requant-mode=tosa-double-round: merged scale 1.907349e+09 cannot be a TOSA rescale multiplier/shift}}
   %0 = qnn.add %a, %b : (tensor<2x!pa_a>, tensor<2x!pa_c>) -> tensor<2x!pa_c>
   return %0 : tensor<2x!pa_c>
 }

@@ -207,3 +207,52 @@ func.func @avg_pool_modes(%x: tensor<1x1x4x4x!pool_q>) -> tensor<1x1x2x2x!pool_q
   %0 = qnn.avg_pool2d %x kernel [2, 2] strides [2, 2] padding [0, 0, 0, 0] : tensor<1x1x4x4x!pool_q> -> tensor<1x1x2x2x!pool_q>
   return %0 : tensor<1x1x2x2x!pool_q>
 }
+
+// -----
+
+// A per-axis operand in the integer modes: the add's formula per channel,
+// its constants read along the channel loop. lhs scales {0.5, 0.25} and
+// zero points {1, -3} on axis 1, rhs 0.25, result 0.125: 2 max(sa[c], sb)
+// is 1 and 0.5, so the rhs multiplier is 1/4 then 1/2 and the output one
+// 2^-17 then 2^-18.
+//   fixedpoint: right shifts [1, 0] (rhs) and [16, 17] (output);
+//   tosa: rhs shifts [12, 11], output shifts [47, 48].
+!pa_a = !quant.uniform<i8:f32:1, {0.5:1, 0.25:-3}>
+!pa_b = !quant.uniform<i8:f32, 0.25>
+!pa_c = !quant.uniform<i8:f32, 0.125:2>
+// ALL-LABEL: func.func @per_axis_add_modes
+func.func @per_axis_add_modes(%a: tensor<3x2x!pa_a>, %b: tensor<2x!pa_b>) -> tensor<3x2x!pa_c> {
+  // FP32:      math.fma
+  // FIXED-DAG: arith.constant dense<[1, -3]> : tensor<2xi32>
+  // FIXED-DAG: arith.constant dense<[1, 0]> : tensor<2xi32>
+  // FIXED-DAG: arith.constant dense<[16, 17]> : tensor<2xi32>
+  // FIXED:     linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #[[CH:[a-z0-9]+]], #[[CH]], #[[CH]], #[[CH]]
+  // FIXED-NOT: arith.sitofp
+  // TOSA-DAG:  arith.constant dense<[1, -3]> : tensor<2xi32>
+  // TOSA-DAG:  arith.constant dense<[12, 11]> : tensor<2xi32>
+  // TOSA-DAG:  arith.constant dense<[47, 48]> : tensor<2xi32>
+  // TOSA-NOT:  arith.sitofp
+  %0 = qnn.add %a, %b : (tensor<3x2x!pa_a>, tensor<2x!pa_b>) -> tensor<3x2x!pa_c>
+  return %0 : tensor<3x2x!pa_c>
+}
+
+// -----
+
+// qnn.leaky_relu in the TOSA modes (TensorFlow's legalization): the
+// rescale by s_in / s_out = 1/2 (shift 31) or alpha s_in / s_out = 1/8
+// (shift 33), picked by the sign of q - zp, no float op.
+!lr_in = !quant.uniform<i8:f32, 0.05:3>
+!lr_out = !quant.uniform<i8:f32, 0.1:-2>
+// ALL-LABEL: func.func @leaky_relu_modes
+func.func @leaky_relu_modes(%x: tensor<4x!lr_in>) -> tensor<4x!lr_out> {
+  // FP32:      arith.mulf
+  // FIXED:     arith.cmpi sge
+  // FIXED-NOT: arith.sitofp
+  // TOSA:      %[[POS:.*]] = arith.cmpi sge
+  // TOSA-DAG:  %[[M:.*]] = arith.select %[[POS]], %{{.*}}, %{{.*}} : i32
+  // TOSA-DAG:  arith.constant 31 : i32
+  // TOSA-DAG:  arith.constant 33 : i32
+  // TOSA-NOT:  arith.sitofp
+  %0 = qnn.leaky_relu %x alpha 0.25 : (tensor<4x!lr_in>) -> tensor<4x!lr_out>
+  return %0 : tensor<4x!lr_out>
+}

@@ -7,13 +7,16 @@
 #
 # ===---------------------------------------------------------------------=== #
 """make_tosa_export_layer.py MODE OUT_DIR [linear|conv|depthwise|conv-nhwc|
-depthwise-nhwc|grouped|elementwise-u8|elementwise-i8]: writes
+depthwise-nhwc|conv-dynamic|depthwise-dynamic|grouped|elementwise-u8|
+elementwise-i8]: writes
 layer.mlir and x.npy. linear: a uint8 input quantized in the function,
 qnn.matmul with per-channel int8 weights and an int32 bias, then a
 qnn.requantize; conv: qnn.conv2d (NCHW, per-channel weights, bias, stride 2,
 asymmetric padding); depthwise: qnn.conv2d with one group per channel and a
 channel multiplier of 2; -nhwc: the same with data_layout "NHWC" (OHWI
-weights); grouped: 2 groups of 2 channels; elementwise-*: qnn.mul by a
+weights); conv-dynamic, depthwise-dynamic: with dynamic N, H and W;
+grouped: 2 groups of
+2 channels; elementwise-*: qnn.mul by a
 broadcast constant, qnn.clamp and qnn.lookup, on uint8 or int8. All
 recorded in requant MODE, with arbitrary
 scales (not powers of two) so that rounding matters."""
@@ -112,6 +115,8 @@ else:
         xt, wt = f"{n}x{h}x{w_in}x{c}", f"{f}x3x3x{cg}"
         yt = f"{n}x{oh}x{ow}x{f}"
         layout = ' {data_layout = "NHWC"}'
+    if kind.endswith("-dynamic"):  # N, H and W dynamic
+        xt, yt = f"?x{c}x?x?", f"?x{f}x?x?"
     text = f"""{header}
   func.func @layer(%x: tensor<{xt}xf32>) -> tensor<{yt}xf32> attributes {{llvm.emit_c_interface}} {{
     %xq = quant.qcast %x : tensor<{xt}xf32> to tensor<{xt}x{qa}>
@@ -131,3 +136,6 @@ shape = ((m, k) if kind == "linear" else
          (4, 3, 9, 9) if kind.startswith("elementwise") else
          (n, h, w_in, c) if kind.endswith("-nhwc") else (n, c, h, w_in))
 np.save(f"{out}/x.npy", rng.uniform(-4.8, 4.7, shape).astype(np.float32))
+if kind.endswith("-dynamic"):  # a second input size: other N, H and W
+    np.save(f"{out}/x2.npy",
+            rng.uniform(-4.8, 4.7, (2, c, 8, 14)).astype(np.float32))
