@@ -2,7 +2,7 @@
 // RUN: not quant-opt %s --quant-insert-observers="recipe='#qnn.recipe<storage = ui8>'" 2>&1 | FileCheck %s --check-prefix=TEXT
 // RUN: quant-opt %s --quant-insert-observers="recipe='#qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 3>'" --verify-diagnostics
 
-// NAME: error: quant-insert-observers: unknown recipe 'int7'; expected int8, int8-symmetric, int16 or a #qnn.recipe<...>
+// NAME: error: quant-insert-observers: unknown recipe 'int7'; expected int8, int8-symmetric, int16, int4-weight-only, a #qnn.recipe<...> or a .json recipe file
 // A #qnn.recipe that does not parse (no scheme).
 // TEXT: error: quant-insert-observers: unknown recipe '#qnn.recipe<storage = ui8>'
 
