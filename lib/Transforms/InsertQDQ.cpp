@@ -147,7 +147,7 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
                                                  tensorType, qcast);
     op.getResult().replaceAllUsesWith(dcast.getResult());
     op.erase();
-    requantizeAfterLayout(dcast.getResult(), quantType);
+    requantizeAfterLayout(dcast.getResult(), quantType, recipe);
     return success();
   }
 
@@ -155,7 +155,8 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
   /// through; ONNX Runtime's quantizer puts a pair with the same parameters
   /// after each too (a Flatten before a Gemm), which is the form
   /// quant-fold-qdq folds: the layout op then runs on the stored integers.
-  static void requantizeAfterLayout(Value dequantized, Type quantType) {
+  static void requantizeAfterLayout(Value dequantized, Type quantType,
+                                    RecipeAttr recipe) {
     for (Operation *user : llvm::to_vector(dequantized.getUsers())) {
       if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tensor::ExpandShapeOp,
                tensor::CollapseShapeOp>(user))
@@ -166,10 +167,11 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
       builder.setInsertionPointAfter(user);
       auto qcast = quant::QuantizeCastOp::create(
           builder, user->getLoc(), type.clone(quantType), result);
+      qcast->setAttr("quantc.recipe", recipe);
       auto dcast = quant::DequantizeCastOp::create(builder, user->getLoc(),
                                                    type, qcast.getResult());
       result.replaceAllUsesExcept(dcast.getResult(), qcast);
-      requantizeAfterLayout(dcast.getResult(), quantType);
+      requantizeAfterLayout(dcast.getResult(), quantType, recipe);
     }
   }
 
