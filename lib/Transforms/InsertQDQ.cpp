@@ -204,6 +204,15 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
                << recipes::layerKind(contraction)
                << "; give this layer per-channel weights";
       operandAxis = weightType.getRank() - 2;
+      // Upstream's sub-channel type prints its zero points as signed
+      // storage integers: an unsigned one above the signed range does not
+      // parse back.
+      if (!spec.isSigned)
+        return layerError()
+               << "unsigned per-group weights are not supported yet (the "
+                  "sub-channel !quant.uniform does not round-trip unsigned "
+                  "zero points); use signed storage (\"symmetric\": false "
+                  "gives each block a zero point)";
     }
     std::optional<std::pair<Value, int64_t>> root =
         constantRoot(weight->first, operandAxis);
