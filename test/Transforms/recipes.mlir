@@ -2,6 +2,7 @@
 // RUN: quant-opt %s --split-input-file --quant-insert-qdq="recipe=%S/Inputs/recipes/mixed.json" | FileCheck %s --check-prefix=MIXW
 // RUN: quant-opt %s --split-input-file --quant-insert-observers=recipe=int4-weight-only | FileCheck %s --check-prefix=WONLY
 // RUN: quant-opt %s --split-input-file --quant-insert-qdq="recipe=%S/Inputs/recipes/weights.json warn-unmatched=false" | FileCheck %s --check-prefix=W
+// RUN: quant-opt %s --split-input-file --quant-insert-qdq="recipe=%S/Inputs/recipes/reinclude.json" | FileCheck %s --check-prefix=REINC
 
 // Recipe files (docs/Recipes.md) on quant-import's Conv + Relu + MaxPool +
 // Gemm (mixed.json: relu with s16 symmetric activations, gemm excluded, the
@@ -26,6 +27,15 @@
 // MIXW:       quant.scast %{{.*}} {quantc.recipe = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 0>} : tensor<2x1x3x3xi8> to tensor<2x1x3x3x!quant.uniform<i8:f32:0
 // MIXW-NOT:   quant.scast
 // MIXW:       linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x8xf32>, tensor<8x3xf32>)
+
+// reinclude.json: every MatMul excluded, then gemm (name and kind, Gemm
+// being MatMul's other name) included again: its weights are per-channel
+// s8 again (axis 0 of the [N, K] constant behind the transpose).
+// REINC-LABEL: func.func @cnn
+// REINC:       quant.scast {{.*}} : tensor<2x1x3x3xi8>
+// REINC:       quant.scast {{.*}} : tensor<3x8xi8> to tensor<3x8x!quant.uniform<i8:f32:0,
+// REINC-LABEL: func.func @mlp
+// REINC-NOT:   quant.scast
 
 // int4-weight-only keeps every activation float: no observers.
 // WONLY-LABEL: func.func @cnn
