@@ -15,6 +15,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "ModelPatterns.h"
+#include "Recipes.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,17 +36,6 @@ using namespace quantc::qnn;
 using namespace quantc::patterns;
 
 namespace {
-
-/// The op a value comes from through layout ops (the grouped conv's
-/// collapse_shape back to NCHW sits between the conv and its bias add).
-Operation *producerThroughLayout(Value value) {
-  Operation *def = value.getDefiningOp();
-  while (isLayoutOp(def) && !isa<tensor::PadOp>(def)) {
-    value = def->getOperand(0);
-    def = value.getDefiningOp();
-  }
-  return def;
-}
 
 /// The single user of a value through single-use layout ops.
 Operation *userThroughLayout(Value value) {
@@ -71,22 +61,6 @@ bool isSoftmaxInternal(Operation *op) {
   if (isa<tosa::ReduceMaxOp>(op))
     return !op->use_empty() && llvm::all_of(op->getUsers(), feedsExp);
   return false;
-}
-
-/// A bias add: tosa.add of a contraction result and a constant. Quantized,
-/// it is the contraction's int32 bias, so the sum between the two ops is
-/// never a quantized tensor.
-bool isBiasAdd(Operation *op) {
-  auto add = dyn_cast_or_null<tosa::AddOp>(op);
-  if (!add)
-    return false;
-  auto isContractionResult = [](Value v) {
-    return isContraction(producerThroughLayout(v));
-  };
-  return (isContractionResult(add.getInput1()) &&
-          isStaticallyKnown(add.getInput2())) ||
-         (isContractionResult(add.getInput2()) &&
-          isStaticallyKnown(add.getInput1()));
 }
 
 /// Ops whose float inputs and outputs the recipe quantizes.
@@ -120,19 +94,95 @@ std::string baseName(Value value) {
   return node + ".out" + (index == 0 ? "" : std::to_string(index));
 }
 
+/// The layers a value is an input or output of: its producer, then its
+/// users (through layout ops) in program order.
+SmallVector<Operation *> layersTouching(Value value) {
+  SmallVector<Operation *> layers;
+  if (Operation *def = value.getDefiningOp();
+      def && !recipes::layerKind(def).empty())
+    layers.push_back(def);
+  SmallVector<Operation *> users;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (isLayoutOp(user))
+        worklist.push_back(user->getResult(0));
+      else if (!recipes::layerKind(user).empty() &&
+               !llvm::is_contained(users, user))
+        users.push_back(user);
+    }
+  }
+  llvm::sort(users, [](Operation *a, Operation *b) {
+    return a->getBlock() == b->getBlock() && a->isBeforeInBlock(b);
+  });
+  layers.append(users);
+  return layers;
+}
+
 struct InsertObserversPass
     : public quantc::impl::InsertObserversPassBase<InsertObserversPass> {
   using InsertObserversPassBase::InsertObserversPassBase;
 
+  /// The recipe of an observer on `value`, null where the value stays
+  /// float: no layer it touches quantizes its activations (an excluded
+  /// layer's tensors are still quantized for the quantized layers they
+  /// feed or come from, as ONNX Runtime's nodes_to_exclude). Between
+  /// layers of different precision the tensor takes the most activation
+  /// bits (an int16 layer has 16-bit inputs and outputs), with the first
+  /// such layer's settings (producer, then users in program order).
+  RecipeAttr recipeFor(Value value, const recipes::Recipe &rules,
+                       CalibrationMethod defaultMethod) {
+    if (rules.activationAttr)
+      return rules.activationAttr;
+    std::optional<recipes::LayerDecision> chosen;
+    SmallVector<Operation *> layers = layersTouching(value);
+    for (Operation *layer : layers) {
+      recipes::LayerDecision decision = rules.decide(layer);
+      if (decision.quantizesActivations() &&
+          (!chosen || decision.activations.bits > chosen->activations.bits))
+        chosen = decision;
+    }
+    if (layers.empty())
+      chosen = rules.decide("", "");
+    if (!chosen || !chosen->quantizesActivations())
+      return {};
+    return chosen->activations.toAttr(&getContext(), defaultMethod,
+                                      percentile);
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<RecipeAttr> parsed = parseRecipe(recipe, &getContext());
-    if (failed(parsed)) {
-      module.emitError("quant-insert-observers: unknown recipe '")
-          << recipe
-          << "'; expected int8, int8-symmetric, int16 or a #qnn.recipe<...>";
+    llvm::Expected<recipes::Recipe> rules =
+        recipes::loadRecipe(recipe, &getContext());
+    if (!rules) {
+      // At the module's location, without the module printed after it.
+      emitError(module.getLoc(), "quant-insert-observers: ")
+          << toString(rules.takeError());
       return signalPassFailure();
     }
+    std::optional<CalibrationMethod> defaultMethod =
+        recipes::parseMethodName(method);
+    if (!defaultMethod) {
+      module.emitError("quant-insert-observers: unknown method '")
+          << method
+          << "'; expected minmax, avg-minmax, percentile, entropy or mse";
+      return signalPassFailure();
+    }
+    if (percentile != 0.0 && !(percentile > 50.0 && percentile <= 100.0)) {
+      module.emitError("quant-insert-observers: percentile ")
+          << percentile << " is not in (50, 100]";
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> layerOps;
+    module.walk([&](Operation *op) {
+      if (!recipes::layerKind(op).empty())
+        layerOps.push_back(op);
+    });
+    for (const recipes::Override *entry : rules->unmatched(layerOps))
+      // At the module's location, without the module printed after it.
+      emitWarning(module.getLoc(), "quant-insert-observers: recipe ")
+          << rules->source << ": " << entry->where << " matches no layer";
     // Names already taken (observers from an earlier run) stay unique.
     llvm::StringSet<> names;
     module.walk([&](ObserveOp op) { names.insert(op.getName()); });
@@ -169,18 +219,21 @@ struct InsertObserversPass
           previous = dyn_cast<ObserveOp>(&*builder.getInsertionPoint());
         }
       }
+      RecipeAttr parsed = recipeFor(value, *rules, *defaultMethod);
+      if (!parsed)
+        return;
       Location loc = value.getDefiningOp()
                          ? value.getDefiningOp()->getLoc()
                          : value.getParentRegion()->getParentOp()->getLoc();
-      if (failed(parsed->verifyForShape(type.getShape(), [&] {
+      if (failed(parsed.verifyForShape(type.getShape(), [&] {
             return emitError(loc) << "quant-insert-observers: recipe "
-                                  << *parsed << " on " << type << ": ";
+                                  << parsed << " on " << type << ": ";
           }))) {
         failedRecipe = true;
         return;
       }
       auto op =
-          ObserveOp::create(builder, loc, value, uniqueName(value), *parsed,
+          ObserveOp::create(builder, loc, value, uniqueName(value), parsed,
                             StatsAttr(), ArrayAttr(), RangeAttr());
       value.replaceAllUsesExcept(op.getResult(), op);
     };

@@ -16,6 +16,7 @@
 #include "quantc/Transforms/Passes.h"
 
 #include "ModelPatterns.h"
+#include "Recipes.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Numerics/QuantParams.h"
 
@@ -138,6 +139,7 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
     auto qcast = quant::QuantizeCastOp::create(
         builder, op.getLoc(), tensorType.clone(quantType), op.getInput());
     qcast->setAttr("quantc.observer", op.getNameAttr());
+    qcast->setAttr("quantc.recipe", recipe);
     if (StatsAttr stats = op.getStatsAttr())
       qcast->setAttr("quantc.stats", stats);
     qcast->setAttr("quantc.range", range);
@@ -145,7 +147,7 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
                                                  tensorType, qcast);
     op.getResult().replaceAllUsesWith(dcast.getResult());
     op.erase();
-    requantizeAfterLayout(dcast.getResult(), quantType);
+    requantizeAfterLayout(dcast.getResult(), quantType, recipe);
     return success();
   }
 
@@ -153,7 +155,8 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
   /// through; ONNX Runtime's quantizer puts a pair with the same parameters
   /// after each too (a Flatten before a Gemm), which is the form
   /// quant-fold-qdq folds: the layout op then runs on the stored integers.
-  static void requantizeAfterLayout(Value dequantized, Type quantType) {
+  static void requantizeAfterLayout(Value dequantized, Type quantType,
+                                    RecipeAttr recipe) {
     for (Operation *user : llvm::to_vector(dequantized.getUsers())) {
       if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tensor::ExpandShapeOp,
                tensor::CollapseShapeOp>(user))
@@ -164,24 +167,55 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
       builder.setInsertionPointAfter(user);
       auto qcast = quant::QuantizeCastOp::create(
           builder, user->getLoc(), type.clone(quantType), result);
+      qcast->setAttr("quantc.recipe", recipe);
       auto dcast = quant::DequantizeCastOp::create(builder, user->getLoc(),
                                                    type, qcast.getResult());
       result.replaceAllUsesExcept(dcast.getResult(), qcast);
-      requantizeAfterLayout(dcast.getResult(), quantType);
+      requantizeAfterLayout(dcast.getResult(), quantType, recipe);
     }
   }
 
-  /// Per-channel s8 symmetric qcast/dcast after a contraction's float
-  /// weight constant (once per constant).
-  LogicalResult quantizeWeight(Operation *contraction) {
+  /// The recipe's weights for `contraction`: stored integers of the float
+  /// weight constant + quant.scast + quant.dcast (once per constant), per
+  /// tensor, per output channel or per group along K.
+  LogicalResult quantizeWeight(Operation *contraction,
+                               const recipes::LayerDecision &decision) {
+    const recipes::WeightSpec &spec = decision.weights;
     std::optional<std::pair<Value, int64_t>> weight = weightOf(contraction);
     if (!weight || !patterns::isStaticallyKnown(weight->first))
       return success(); // An activation x activation product: observed.
     auto weightType = dyn_cast<RankedTensorType>(weight->first.getType());
     if (!weightType || !weightType.getElementType().isF32())
       return success();
+    std::string layer = recipes::layerName(contraction);
+    auto layerError = [&]() {
+      return contraction->emitError("quant-insert-qdq: layer '")
+             << layer << "' (" << decision.origin << "): ";
+    };
+    // Groups run along the reduction axis K: rows of a matmul's [.., K, N]
+    // weight.
+    int64_t operandAxis = weight->second;
+    bool grouped = spec.granularity == Granularity::group;
+    if (grouped) {
+      if (recipes::layerKind(contraction) != "MatMul")
+        return layerError()
+               << "per-group weights are for MatMul/Gemm layers (blocks "
+                  "along K), not "
+               << recipes::layerKind(contraction)
+               << "; give this layer per-channel weights";
+      operandAxis = weightType.getRank() - 2;
+      // Upstream's sub-channel type prints its zero points as signed
+      // storage integers: an unsigned one above the signed range does not
+      // parse back.
+      if (!spec.isSigned)
+        return layerError()
+               << "unsigned per-group weights are not supported yet (the "
+                  "sub-channel !quant.uniform does not round-trip unsigned "
+                  "zero points); use signed storage (\"symmetric\": false "
+                  "gives each block a zero point)";
+    }
     std::optional<std::pair<Value, int64_t>> root =
-        constantRoot(weight->first, weight->second);
+        constantRoot(weight->first, operandAxis);
     if (!root)
       return contraction->emitError(
           "quant-insert-qdq: cannot find the output-channel axis of this "
@@ -196,53 +230,139 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
     if (!values)
       return contraction->emitError(
           "quant-insert-qdq: the weight is not an f32 constant");
-    int64_t channels = type.getDimSize(axis);
-    int64_t inner = 1;
-    for (int64_t d : type.getShape().drop_front(axis + 1))
-      inner *= d;
-    SmallVector<float> mins(channels, 0.0f), maxs(channels, 0.0f);
-    for (auto [i, v] : llvm::enumerate(*values)) {
-      int64_t c = (int64_t(i) / inner) % channels;
-      mins[c] = std::min(mins[c], v);
-      maxs[c] = std::max(maxs[c], v);
+    ArrayRef<int64_t> shape = type.getShape();
+    if (grouped) {
+      int64_t k = weightType.getDimSize(operandAxis);
+      if (shape[axis] != k)
+        return layerError() << "cannot find the K axis of the weight "
+                               "constant (its reshapes merge or split K)";
+      if (k % spec.groupSize != 0)
+        return layerError() << "group size " << spec.groupSize
+                            << " does not divide K = " << k << " (weight "
+                            << weightType << ")";
     }
-    numerics::StorageRange range{-128, 127};
-    SmallVector<double> scales;
-    SmallVector<int64_t> zeroPoints;
-    for (int64_t c = 0; c < channels; ++c) {
-      llvm::Expected<numerics::QuantParams> params =
-          numerics::chooseQuantParams(mins[c], maxs[c], range,
-                                      /*symmetric=*/true,
-                                      paramConvention);
-      if (!params)
-        return contraction->emitError("quant-insert-qdq: weight channel ")
-               << c << ": " << toString(params.takeError());
-      scales.push_back(params->scale);
-      zeroPoints.push_back(params->zeroPoint);
+    // Parameter index of each element: row-major over the parameter shape
+    // (1 per tensor; the channels; the shape with K divided into groups).
+    SmallVector<int64_t> paramShape;
+    if (spec.granularity == Granularity::channel)
+      paramShape.push_back(shape[axis]);
+    else if (grouped)
+      for (auto [d, size] : llvm::enumerate(shape))
+        paramShape.push_back(int64_t(d) == axis ? size / spec.groupSize
+                                                : size);
+    int64_t numParams = 1;
+    for (int64_t size : paramShape)
+      numParams *= size;
+    int64_t inner = 1;
+    for (int64_t d : shape.drop_front(axis + 1))
+      inner *= d;
+    auto paramIndex = [&](int64_t i) -> int64_t {
+      if (spec.granularity == Granularity::tensor)
+        return 0;
+      if (spec.granularity == Granularity::channel)
+        return (i / inner) % shape[axis];
+      // Group: the element's index with its K coordinate divided by the
+      // group size.
+      int64_t kIndex = (i / inner) % shape[axis];
+      int64_t outer = i / (inner * shape[axis]);
+      return (outer * paramShape[axis] + kIndex / spec.groupSize) * inner +
+             i % inner;
+    };
+    SmallVector<float> mins(numParams, 0.0f), maxs(numParams, 0.0f);
+    for (auto [i, v] : llvm::enumerate(*values)) {
+      int64_t p = paramIndex(i);
+      mins[p] = std::min(mins[p], v);
+      maxs[p] = std::max(maxs[p], v);
+    }
+    llvm::Expected<numerics::StorageRange> range =
+        numerics::getStorageRange(spec.bits, spec.isSigned, false);
+    if (!range)
+      return layerError() << toString(range.takeError());
+    SmallVector<numerics::QuantParams> params;
+    for (int64_t p = 0; p < numParams; ++p) {
+      llvm::Expected<numerics::QuantParams> chosen =
+          numerics::chooseQuantParams(mins[p], maxs[p], *range,
+                                      spec.symmetric, paramConvention);
+      if (!chosen)
+        return layerError() << "weight parameter " << p << ": "
+                            << toString(chosen.takeError());
+      params.push_back(*chosen);
     }
     MLIRContext *ctx = contraction->getContext();
-    auto quantType = quant::UniformQuantizedPerAxisType::get(
-        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
-        type.getElementType(), scales, zeroPoints, int32_t(axis), range.qmin,
-        range.qmax);
-    // Quantized here, as an int8 initializer behind a DequantizeLinear in
-    // an ONNX Runtime QDQ model: stored integers, storage cast, dequantize.
-    SmallVector<int8_t> stored;
-    stored.reserve(values->size());
-    for (auto [i, v] : llvm::enumerate(*values)) {
-      int64_t c = (int64_t(i) / inner) % channels;
-      stored.push_back(int8_t(numerics::quantize(
-          v, {float(scales[c]), zeroPoints[c]}, range)));
+    auto storage = IntegerType::get(ctx, spec.bits);
+    unsigned flags = spec.isSigned ? quant::QuantizationFlags::Signed : 0;
+    Type quantType;
+    if (spec.granularity == Granularity::tensor) {
+      quantType = quant::UniformQuantizedType::get(
+          flags, storage, type.getElementType(), params[0].scale,
+          params[0].zeroPoint, range->qmin, range->qmax);
+    } else if (spec.granularity == Granularity::channel) {
+      SmallVector<double> scales;
+      SmallVector<int64_t> zeroPoints;
+      for (const numerics::QuantParams &p : params) {
+        scales.push_back(p.scale);
+        zeroPoints.push_back(p.zeroPoint);
+      }
+      quantType = quant::UniformQuantizedPerAxisType::get(
+          flags, storage, type.getElementType(), scales, zeroPoints,
+          int32_t(axis), range->qmin, range->qmax);
+    } else {
+      // Upstream's sub-channel type, as quant-import writes a blocked
+      // DequantizeLinear: block size 1 on every dimension but K.
+      SmallVector<APFloat> scales;
+      SmallVector<APInt> zeroPoints;
+      for (const numerics::QuantParams &p : params) {
+        scales.emplace_back(p.scale);
+        zeroPoints.emplace_back(spec.bits, uint64_t(p.zeroPoint),
+                                /*isSigned=*/true, /*implicitTrunc=*/true);
+      }
+      SmallVector<int32_t> dims;
+      SmallVector<int64_t> blocks;
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        dims.push_back(int32_t(d));
+        blocks.push_back(d == axis ? spec.groupSize : 1);
+      }
+      quantType = quant::UniformQuantizedSubChannelType::get(
+          flags, storage, type.getElementType(),
+          DenseElementsAttr::get(
+              RankedTensorType::get(paramShape, type.getElementType()),
+              scales),
+          DenseElementsAttr::get(RankedTensorType::get(paramShape, storage),
+                                 zeroPoints),
+          dims, blocks, range->qmin, range->qmax);
     }
-    auto storageType = type.clone(IntegerType::get(ctx, 8));
+    // Quantized here, as an integer initializer behind a DequantizeLinear
+    // in an ONNX Runtime QDQ model: stored integers, storage cast,
+    // dequantize.
+    SmallVector<APInt> stored;
+    stored.reserve(values->size());
+    for (auto [i, v] : llvm::enumerate(*values))
+      stored.emplace_back(
+          spec.bits,
+          uint64_t(numerics::quantize(v, params[paramIndex(i)], *range)),
+          /*isSigned=*/true, /*implicitTrunc=*/true);
+    auto storageType = type.clone(storage);
     OpBuilder builder(ctx);
     builder.setInsertionPointAfterValue(constant);
     Location loc = constant.getLoc();
     auto integers = arith::ConstantOp::create(
-        builder, loc, storageType,
-        DenseElementsAttr::get(storageType, ArrayRef<int8_t>(stored)));
+        builder, loc, storageType, DenseElementsAttr::get(storageType, stored));
     auto quantized = quant::StorageCastOp::create(
         builder, loc, type.clone(quantType), integers.getResult());
+    // The weights' recipe, for the manifest.
+    auto signedness = spec.isSigned ? IntegerType::Signed : IntegerType::Unsigned;
+    std::optional<int64_t> recipeAxis, recipeGroup;
+    if (spec.granularity != Granularity::tensor)
+      recipeAxis = axis;
+    if (grouped)
+      recipeGroup = spec.groupSize;
+    quantized->setAttr(
+        "quantc.recipe",
+        RecipeAttr::get(ctx, IntegerType::get(ctx, spec.bits, signedness),
+                        spec.symmetric ? QuantScheme::symmetric
+                                       : QuantScheme::asymmetric,
+                        false, spec.granularity, recipeAxis, recipeGroup,
+                        CalibrationMethod::minmax, {}, {}, std::nullopt));
     auto dcast = quant::DequantizeCastOp::create(builder, loc, type,
                                                  quantized.getResult());
     constant.replaceAllUsesWith(dcast.getResult());
@@ -263,15 +383,31 @@ struct InsertQDQPass : public quantc::impl::InsertQDQPassBase<InsertQDQPass> {
     }
     if (convention == "pytorch")
       paramConvention = numerics::ParamConvention::PyTorch;
+    llvm::Expected<recipes::Recipe> rules =
+        recipes::loadRecipe(recipe, &getContext());
+    if (!rules) {
+      emitError(module.getLoc(), "quant-insert-qdq: ")
+          << toString(rules.takeError());
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> layers;
+    module.walk([&](Operation *op) {
+      if (!recipes::layerKind(op).empty())
+        layers.push_back(op);
+    });
+    if (warnUnmatched)
+      for (const recipes::Override *entry : rules->unmatched(layers))
+        emitWarning(module.getLoc(), "quant-insert-qdq: recipe ")
+            << rules->source << ": " << entry->where << " matches no layer";
     bool failedAny = false;
     if (weights == "int8") {
-      SmallVector<Operation *> contractions;
-      module.walk([&](Operation *op) {
-        if (patterns::isContraction(op))
-          contractions.push_back(op);
-      });
-      for (Operation *op : contractions)
-        failedAny |= failed(quantizeWeight(op));
+      for (Operation *op : layers) {
+        if (!patterns::isContraction(op))
+          continue;
+        recipes::LayerDecision decision = rules->decide(op);
+        if (decision.quantizesWeights())
+          failedAny |= failed(quantizeWeight(op, decision));
+      }
     }
     SmallVector<ObserveOp> observers;
     module.walk([&](ObserveOp op) { observers.push_back(op); });

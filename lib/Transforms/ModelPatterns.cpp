@@ -90,6 +90,30 @@ Value averagePoolInput(Operation *op) {
   return sum->getOperand(0);
 }
 
+Operation *producerThroughLayout(Value value) {
+  Operation *def = value.getDefiningOp();
+  while (isLayoutOp(def) && !isa<tensor::PadOp>(def)) {
+    value = def->getOperand(0);
+    def = value.getDefiningOp();
+  }
+  return def;
+}
+
+Operation *contractionOfBiasAdd(Operation *op) {
+  auto add = dyn_cast_or_null<tosa::AddOp>(op);
+  if (!add)
+    return nullptr;
+  for (auto [data, bias] : {std::pair(add.getInput1(), add.getInput2()),
+                            std::pair(add.getInput2(), add.getInput1())}) {
+    Operation *producer = producerThroughLayout(data);
+    if (isContraction(producer) && isStaticallyKnown(bias))
+      return producer;
+  }
+  return nullptr;
+}
+
+bool isBiasAdd(Operation *op) { return contractionOfBiasAdd(op) != nullptr; }
+
 /// quant-import's Softmax: exp divided by the reduce_sum of that exp.
 bool isSoftmax(Operation *op) {
   if (!isElementwiseDivision(op))
@@ -99,26 +123,8 @@ bool isSoftmax(Operation *op) {
   return exp.getDefiningOp<tosa::ExpOp>() && sum && sum.getInput() == exp;
 }
 
-/// The recipes `recipe=` names; anything else must be a #qnn.recipe.
+/// A #qnn.recipe<...> attribute (the built-in names are in Recipes.h).
 FailureOr<RecipeAttr> parseRecipe(StringRef text, MLIRContext *ctx) {
-  auto integer = [&](unsigned width, bool isSigned) {
-    return IntegerType::get(
-        ctx, width, isSigned ? IntegerType::Signed : IntegerType::Unsigned);
-  };
-  if (text == "int8")
-    return RecipeAttr::get(ctx, integer(8, false), QuantScheme::asymmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
-  if (text == "int8-symmetric")
-    return RecipeAttr::get(ctx, integer(8, true), QuantScheme::symmetric, false,
-                           Granularity::tensor, std::nullopt, std::nullopt,
-                           CalibrationMethod::minmax, {}, {}, std::nullopt);
-  if (text == "int16")
-    return RecipeAttr::get(ctx, integer(16, true), QuantScheme::symmetric,
-                           false, Granularity::tensor, std::nullopt,
-                           std::nullopt, CalibrationMethod::minmax, {}, {},
-                           std::nullopt);
   if (!text.starts_with("#qnn.recipe"))
     return failure();
   // parseAttribute reports its own syntax errors; silence them here, the

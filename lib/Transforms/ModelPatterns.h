@@ -43,12 +43,23 @@ bool isElementwiseDivision(mlir::Operation *op);
 /// the pool's input, or null when `op` is not such a division.
 mlir::Value averagePoolInput(mlir::Operation *op);
 
+/// The op a value comes from through layout ops other than tensor.pad (the
+/// grouped conv's collapse_shape back to NCHW sits between the conv and its
+/// bias add).
+mlir::Operation *producerThroughLayout(mlir::Value value);
+
+/// A bias add: tosa.add of a contraction result and a constant. Quantized,
+/// it is the contraction's int32 bias, so the sum between the two ops is
+/// never a quantized tensor. contractionOfBiasAdd gives the contraction,
+/// null when `op` is not a bias add.
+bool isBiasAdd(mlir::Operation *op);
+mlir::Operation *contractionOfBiasAdd(mlir::Operation *op);
+
 /// quant-import's Softmax: tosa.exp divided by its tosa.reduce_sum.
 bool isSoftmax(mlir::Operation *op);
 
-/// A built-in recipe (`int8`, `int8-symmetric`, `int16`) or a
-/// `#qnn.recipe<...>`; failure for anything else (no diagnostic: the caller
-/// names the option).
+/// A `#qnn.recipe<...>`; failure for anything else (no diagnostic: the
+/// caller names the option). Built-in recipe names: Recipes.h.
 mlir::FailureOr<qnn::RecipeAttr> parseRecipe(llvm::StringRef text,
                                              mlir::MLIRContext *ctx);
 

@@ -2,7 +2,12 @@
 // RUN: not quant-opt %s --quant-insert-observers="recipe='#qnn.recipe<storage = ui8>'" 2>&1 | FileCheck %s --check-prefix=TEXT
 // RUN: quant-opt %s --quant-insert-observers="recipe='#qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 3>'" --verify-diagnostics
 
-// NAME: error: quant-insert-observers: unknown recipe 'int7'; expected int8, int8-symmetric, int16 or a #qnn.recipe<...>
+// RUN: not quant-opt %s --quant-insert-observers="method=kl" 2>&1 | FileCheck %s --check-prefix=METHOD
+// RUN: not quant-opt %s --quant-insert-observers="method=percentile percentile=20" 2>&1 | FileCheck %s --check-prefix=PCT
+
+// METHOD: error: quant-insert-observers: unknown method 'kl'; expected minmax, avg-minmax, percentile, entropy or mse
+// PCT: error: quant-insert-observers: percentile 2.000000e+01 is not in (50, 100]
+// NAME: error: quant-insert-observers: unknown recipe 'int7'; expected int8, int8-symmetric, int16, int4-weight-only, a #qnn.recipe<...> or a .json recipe file
 // A #qnn.recipe that does not parse (no scheme).
 // TEXT: error: quant-insert-observers: unknown recipe '#qnn.recipe<storage = ui8>'
 

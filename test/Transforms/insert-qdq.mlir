@@ -7,13 +7,14 @@
 // matmul are quantized per column (output channel), s8 symmetric, scales
 // max|w| / 127.5 = 1/127.5 and 4/127.5, round half to even (1 -> 127.5 ->
 // 128 -> 127, 0.5 -> 63.75 -> 64, -2 -> -63.75 -> -64, 4 -> 127), as an i8
-// constant behind quant.scast + quant.dcast. The qcast keeps the observer's name, statistics and
+// constant behind quant.scast + quant.dcast, which records the weights'
+// recipe. The qcast keeps the observer's name, recipe, statistics and
 // range.
 // CHECK-LABEL: func.func @linear
-// CHECK:       %[[XQ:.*]] = quant.qcast %arg0 {quantc.observer = "x", quantc.range = #qnn.range<min = -1.000000e+00, max = 3.000000e+00, source = "observed">, quantc.stats = #qnn.stats<count = 4, min = -1.000000e+00, max = 3.000000e+00>} : tensor<2x2xf32> to tensor<2x2x!quant.uniform<u8:f32, 0.015686275437474251:64>>
+// CHECK:       %[[XQ:.*]] = quant.qcast %arg0 {quantc.observer = "x", quantc.range = #qnn.range<min = -1.000000e+00, max = 3.000000e+00, source = "observed">, quantc.recipe = #qnn.recipe<storage = ui8, scheme = asymmetric>, quantc.stats = #qnn.stats<count = 4, min = -1.000000e+00, max = 3.000000e+00>} : tensor<2x2xf32> to tensor<2x2x!quant.uniform<u8:f32, 0.015686275437474251:64>>
 // CHECK:       %[[XD:.*]] = quant.dcast %[[XQ]]
 // CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[}}127, -64], [64, 127]]> : tensor<2x2xi8>
-// CHECK:       %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32:1, {0.0078431377187371254,0.031372550874948502}>>
+// CHECK:       %[[WQ:.*]] = quant.scast %[[W]] {quantc.recipe = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 1>} : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32:1, {0.0078431377187371254,0.031372550874948502}>>
 // CHECK:       %[[WD:.*]] = quant.dcast %[[WQ]]
 // CHECK:       linalg.matmul ins(%[[XD]], %[[WD]]
 // CHECK:       quant.qcast {{.*}}quantc.observer = "y"{{.*}} to tensor<2x2x!quant.uniform<i8:f32, 0.023529412224888802>>
@@ -39,7 +40,7 @@ func.func @linear(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
 // constant, which is quantized there.
 // CHECK-LABEL: func.func @gemm_trans_b
 // CHECK:       %[[W:.*]] = arith.constant dense<{{\[\[}}127, -64], [127, 0], [-127, 32]]> : tensor<3x2xi8>
-// CHECK-NEXT:  %[[WQ:.*]] = quant.scast %[[W]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:0, {0.0078431377187371254,0.015686275437474251,0.031372550874948502}>>
+// CHECK-NEXT:  %[[WQ:.*]] = quant.scast %[[W]] {quantc.recipe = #qnn.recipe<storage = si8, scheme = symmetric, granularity = channel, axis = 0>} : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:0, {0.0078431377187371254,0.015686275437474251,0.031372550874948502}>>
 // CHECK-NEXT:  %[[WD:.*]] = quant.dcast %[[WQ]]
 // CHECK-NEXT:  tosa.transpose %[[WD]]
 func.func @gemm_trans_b(%x: tensor<1x4x2xf32>) -> tensor<1x4x3xf32> {

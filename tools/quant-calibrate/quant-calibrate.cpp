@@ -8,7 +8,8 @@
 //
 // quant-calibrate MODEL.(onnx|mlir) --data calib.npy [--data more.npy ...]
 //                 [--method minmax|avg-minmax|percentile|entropy|mse]
-//                 [--recipe int8|int8-symmetric|int16] -o OUT.mlir
+//                 [--recipe int8|int8-symmetric|int16|int4-weight-only|
+//                           FILE.json] -o OUT.mlir
 //
 // import -> quant-insert-observers -> JIT calibration (quant-run --calibrate,
 // run from this tool's directory, one run per --data, the statistics merged)
@@ -63,7 +64,9 @@ opt<double> percentile("percentile", llvm::cl::init(0.0),
                             "(50, 100] (default 99.99)"));
 opt<std::string> recipe("recipe", llvm::cl::init("int8"),
                         desc("int8 (u8 asymmetric activations, per-channel "
-                             "s8 weights), int8-symmetric, int16"));
+                             "s8 weights), int8-symmetric, int16, "
+                             "int4-weight-only, or a .json recipe file "
+                             "(docs/Recipes.md)"));
 opt<std::string> convention(
     "convention", llvm::cl::init("onnxruntime"),
     desc("Scale/zero-point convention: onnxruntime or pytorch"));
@@ -82,32 +85,6 @@ opt<std::string> quantRunPath(
   std::exit(1);
 }
 
-/// The #qnn.recipe of the activations for `--recipe` and `--method`: the
-/// method goes into the recipe so that quant-run keeps the statistics it
-/// needs (a histogram for the histogram methods).
-std::string activationRecipe() {
-  std::string storage;
-  if (recipe == "int8")
-    storage = "storage = ui8, scheme = asymmetric";
-  else if (recipe == "int8-symmetric")
-    storage = "storage = si8, scheme = symmetric";
-  else if (recipe == "int16")
-    storage = "storage = si16, scheme = symmetric";
-  else
-    fatal("--recipe: unknown recipe '" + recipe +
-          "'; expected int8, int8-symmetric or int16");
-  std::string name = method == "avg-minmax" ? "avg_minmax" : method.getValue();
-  if (!llvm::is_contained({"minmax", "avg_minmax", "percentile", "entropy",
-                           "mse"},
-                          name))
-    fatal("--method: unknown method '" + method +
-          "'; expected minmax, avg-minmax, percentile, entropy or mse");
-  std::string text = "#qnn.recipe<" + storage + ", method = " + name;
-  if (name == "percentile" && percentile != 0.0)
-    text += ", percentile = " + std::to_string(percentile.getValue());
-  return text + ">";
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -116,7 +93,18 @@ int main(int argc, char **argv) {
       argc, argv,
       "QuantC post-training quantization: calibrate a float model on .npy "
       "data and write it in QDQ form\n");
-  std::string observerRecipe = activationRecipe();
+  if (!llvm::is_contained({"minmax", "avg-minmax", "percentile", "entropy",
+                           "mse"},
+                          method))
+    fatal("--method: unknown method '" + method +
+          "'; expected minmax, avg-minmax, percentile, entropy or mse");
+  if (!llvm::is_contained({"int8", "int8-symmetric", "int16",
+                           "int4-weight-only"},
+                          recipe) &&
+      !llvm::StringRef(recipe).ends_with(".json"))
+    fatal("--recipe: unknown recipe '" + recipe +
+          "'; expected int8, int8-symmetric, int16, int4-weight-only or a "
+          ".json recipe file");
   if (percentile != 0.0 && !(percentile > 50.0 && percentile <= 100.0))
     fatal("--percentile " + std::to_string(percentile.getValue()) +
           " is not in (50, 100]");
@@ -157,15 +145,23 @@ int main(int argc, char **argv) {
   module->walk([&](quantc::qnn::ObserveOp) { instrumented = true; });
   if (!instrumented) {
     PassManager pm(&context);
+    // The method goes into each observer's recipe (where the recipe names
+    // none) so that quant-run keeps the statistics it needs (a histogram
+    // for the histogram methods).
     quantc::InsertObserversPassOptions options;
-    options.recipe = observerRecipe;
+    options.recipe = recipe;
+    options.method = method;
+    options.percentile = percentile;
     pm.addPass(quantc::createInsertObserversPass(options));
     if (failed(pm.run(*module)))
       return 1;
   }
 
   // Calibration: quant-run JIT-compiles the instrumented model and streams
-  // each --data through it into one statistics file.
+  // each --data through it into one statistics file. Nothing to calibrate
+  // where every activation stays float (a weight-only recipe).
+  size_t observers = 0;
+  module->walk([&](quantc::qnn::ObserveOp) { ++observers; });
   llvm::SmallString<128> workDir;
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory("quant-calibrate", workDir))
@@ -183,6 +179,8 @@ int main(int argc, char **argv) {
     module->print(os);
   }
   for (auto [i, data] : llvm::enumerate(dataPaths)) {
+    if (observers == 0)
+      break;
     SmallVector<llvm::StringRef> args{quantRun,    instrumentedPath,
                                       "--input",   data,
                                       "--calibrate", "--calibrate-stats",
@@ -196,26 +194,35 @@ int main(int argc, char **argv) {
       fatal("calibration on --data " + data + " failed" +
             (error.empty() ? "" : ": " + error));
   }
-  llvm::Expected<quantc::calibration::CalibrationSession> session =
-      quantc::calibration::CalibrationSession::readFile(stats);
-  if (!session)
-    fatal(llvm::toString(session.takeError()));
-  if (llvm::Error err = quantc::annotateObservers(*module, *session,
-                                                  "quant-calibrate",
-                                                  llvm::errs()))
-    fatal(llvm::toString(std::move(err)));
-  if (!statsPath.empty())
+  if (observers > 0) {
+    llvm::Expected<quantc::calibration::CalibrationSession> session =
+        quantc::calibration::CalibrationSession::readFile(stats);
+    if (!session)
+      fatal(llvm::toString(session.takeError()));
+    if (llvm::Error err = quantc::annotateObservers(*module, *session,
+                                                    "quant-calibrate",
+                                                    llvm::errs()))
+      fatal(llvm::toString(std::move(err)));
+  }
+  if (!statsPath.empty() && observers > 0)
     if (std::error_code ec = llvm::sys::fs::copy_file(stats, statsPath))
       fatal("--calibrate-stats " + statsPath + ": " + ec.message());
 
-  // Ranges, then quantize/dequantize pairs and quantized weights.
+  // Ranges (the method in each observer's recipe; --method for observers
+  // of an instrumented input), then quantize/dequantize pairs and
+  // quantized weights.
   PassManager pm(&context);
   quantc::InferRangesPassOptions rangeOptions;
-  rangeOptions.method = method;
-  rangeOptions.percentile = percentile;
+  if (instrumented) {
+    rangeOptions.method = method;
+    rangeOptions.percentile = percentile;
+  }
   pm.addPass(quantc::createInferRangesPass(rangeOptions));
   quantc::InsertQDQPassOptions qdqOptions;
   qdqOptions.convention = convention;
+  qdqOptions.recipe = recipe;
+  // quant-insert-observers has warned about overrides that match nothing.
+  qdqOptions.warnUnmatched = instrumented;
   pm.addPass(quantc::createInsertQDQPass(qdqOptions));
   if (failed(pm.run(*module)))
     return 1;
@@ -227,7 +234,7 @@ int main(int argc, char **argv) {
   module->print(file->os(), OpPrintingFlags().enableDebugInfo(
                                 /*enable=*/true, /*prettyForm=*/false));
   file->keep();
-  llvm::errs() << "quant-calibrate: " << session->size() << " observers, "
+  llvm::errs() << "quant-calibrate: " << observers << " observers, "
                << dataPaths.size() << " data file"
                << (dataPaths.size() == 1 ? "" : "s") << ", method " << method
                << ", recipe " << recipe << " -> " << outputPath << "\n";

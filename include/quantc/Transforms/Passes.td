@@ -243,13 +243,27 @@ def InsertObserversPass : Pass<"quant-insert-observers", "::mlir::ModuleOp"> {
 
     `recipe`: `int8` (default: u8 asymmetric per tensor, as ONNX Runtime's
     activations; the weights' per-channel s8 is applied statically later),
-    `int8-symmetric` (s8 symmetric), `int16` (s16 symmetric), or any
-    `#qnn.recipe<...>`; a recipe the tensor's shape cannot take (an axis out
-    of range) is an error.
+    `int8-symmetric` (s8 symmetric), `int16` (s16 symmetric),
+    `int4-weight-only` (no observers: activations stay float), a JSON
+    recipe file `FILE.json` with per-layer overrides (docs/Recipes.md), or
+    any `#qnn.recipe<...>` (every observer's, as written); a recipe the
+    tensor's shape cannot take (an axis out of range) is an error. With a
+    recipe file, a tensor a layer excluded (or kept float) touches is not
+    observed, and a tensor between layers of different precision takes the
+    most activation bits. `method`/`percentile`: the calibration method
+    where the recipe names none (built-in names, file entries without
+    `method`). A recipe file's override that matches no layer is a warning.
   }];
   let options = [
     Option<"recipe", "recipe", "std::string", /*default=*/"\"int8\"",
-           "int8, int8-symmetric, int16 or a #qnn.recipe<...> attribute">,
+           "int8, int8-symmetric, int16, int4-weight-only, a .json recipe "
+           "file or a #qnn.recipe<...> attribute">,
+    Option<"method", "method", "std::string", /*default=*/"\"minmax\"",
+           "calibration method where the recipe names none: minmax, "
+           "avg-minmax, percentile, entropy or mse">,
+    Option<"percentile", "percentile", "double", /*default=*/"0.0",
+           "the percentile method's upper percentile where the recipe "
+           "names none (0: 99.99)">,
   ];
   let dependentDialects = ["::quantc::qnn::QNNDialect"];
 }
@@ -520,23 +534,43 @@ def InsertQDQPass : Pass<"quant-insert-qdq", "::mlir::ModuleOp"> {
       int8 initializer behind a DequantizeLinear). `quant-fold-qdq`
       quantizes the float bias at `s_x * s_w`.
 
-    `weights`: `int8` (default: per-channel s8), `none` (weights stay
+    `recipe` (default `int8`; docs/Recipes.md) decides each contraction's
+    weights: `int8`, `int8-symmetric`, `int16` per-channel s8 as above;
+    `int4-weight-only` s4 symmetric in groups of 32 along K for MatMul/Gemm
+    (upstream's sub-channel `!quant.uniform`, as a blocked
+    DequantizeLinear), convolutions float; a `.json` recipe file any bits
+    (2-16), signedness, scheme and granularity per layer, or none for an
+    excluded layer. The weight's `quant.scast` and each activation's
+    `quant.qcast` carry their `#qnn.recipe` as `quantc.recipe` (so the
+    manifest records each decision). The activations' recipes are the
+    observers' (give quant-insert-observers the same recipe).
+    `warn-unmatched` (default true): warn about a recipe file's override
+    that matches no layer.
+
+    `weights`: `int8` (default: the recipe's weights), `none` (weights stay
     float). `convention`: `onnxruntime` (default; float64 arithmetic, scale
     rounded to float32 last) or `pytorch` (torch.ao observers'
     `_calculate_qparams`: float32 arithmetic, scale at least FLT_EPSILON),
     for activations and weights (docs/Numerics.md). Errors: an observer
     without a range, a per-channel or per-group activation recipe (not
-    yet), an unknown option value.
+    yet), an unknown option value, a recipe file's errors (docs/Recipes.md),
+    per-group weights on a convolution, a group size not dividing K.
   }];
   let options = [
     Option<"convention", "convention", "std::string",
            /*default=*/"\"onnxruntime\"",
            "scale/zero-point convention: onnxruntime or pytorch">,
     Option<"weights", "weights", "std::string", /*default=*/"\"int8\"",
-           "how weights are quantized: int8 (per-channel s8 symmetric) or "
+           "how weights are quantized: int8 (as the recipe says) or "
            "none">,
+    Option<"recipe", "recipe", "std::string", /*default=*/"\"int8\"",
+           "int8, int8-symmetric, int16, int4-weight-only, a .json recipe "
+           "file or a #qnn.recipe<...> attribute">,
+    Option<"warnUnmatched", "warn-unmatched", "bool", /*default=*/"true",
+           "warn about recipe-file overrides that match no layer">,
   ];
-  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::quantc::qnn::QNNDialect"];
 }
 
 #endif // QUANTC_TRANSFORMS_PASSES_TD
