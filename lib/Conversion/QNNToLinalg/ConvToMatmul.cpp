@@ -246,8 +246,11 @@ bool rewriteConv(Conv2DOp conv) {
                                 filters);
   auto matmulType = RankedTensorType::get({batch, rows, filters},
                                           outType.getElementType());
+  // A conv's accumulator is proven without a split (its verifier), and the
+  // matmul has the same K and weights.
   auto matmul = MatmulOp::create(b, loc, matmulType, lhs, rhs, conv.getBias(),
-                                 conv.getZeroPointCorrectionsAttr());
+                                 conv.getZeroPointCorrectionsAttr(),
+                                 /*accumulator_chunk=*/nullptr);
 
   // [N, OH * OW, F] back to the conv's layout, on the storage integers.
   Value y = quant::StorageCastOp::create(
