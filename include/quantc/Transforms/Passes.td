@@ -378,10 +378,11 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
     convolutions) are left unchanged for the scalar path.
   }];
   let options = [
-    Option<"tileRows", "tile-rows", "unsigned", /*default=*/"8",
-           "Rows (M) of the register tile">,
-    Option<"tileVectors", "tile-vectors", "unsigned", /*default=*/"2",
-           "16-column zmm vectors (N) of the register tile">,
+    Option<"tileRows", "tile-rows", "unsigned", /*default=*/"0",
+           "Rows (M) of the register tile (0: chosen per contraction)">,
+    Option<"tileVectors", "tile-vectors", "unsigned", /*default=*/"0",
+           "16-column zmm vectors (N) of the register tile (0: chosen per "
+           "contraction)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Emit the column-panel loop as scf.parallel">,
   ];
