@@ -50,9 +50,9 @@ constexpr int64_t kMaxAccumulators = 28;
 
 /// The register tile (rows, vectors) for N columns when the options leave
 /// one or both at 0. The widest tile that pads N least: each activation
-/// broadcast then feeds more vpdpbusd, which measured 10-20 % faster than
-/// 8 x 2 where the activations come from L2 (16x4096x4096) and the same
-/// elsewhere; 6 rows x 4 vectors (24 accumulators), else 8 rows.
+/// broadcast then feeds more vpdpbusd, which measured about 15 % faster
+/// than 8 x 2 where the activations come from L2 (16x4096x4096) and the
+/// same elsewhere; 6 rows x 4 vectors (24 accumulators), else 8 rows.
 std::pair<int64_t, int64_t> chooseTile(int64_t n, int64_t rows,
                                        int64_t vectors) {
   if (vectors == 0) {

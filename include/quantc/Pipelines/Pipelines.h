@@ -79,8 +79,8 @@ struct X86PipelineOptions : public mlir::PassPipelineOptions<X86PipelineOptions>
   Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Threads of the contraction kernels: above 1, their "
-                     "column panels run as an OpenMP parallel loop (the "
-                     "code then needs libomp)"),
+                     "row blocks x column panels run as an OpenMP parallel "
+                     "loop (the code then needs libomp)"),
       llvm::cl::init(1)};
   Option<unsigned> tileRows{
       *this, "tile-rows",
