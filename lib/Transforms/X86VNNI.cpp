@@ -359,14 +359,9 @@ public:
 
     // Row blocks of kBlockRows (a multiple of the tile's rows) outside the
     // panels: a block of activations stays in cache while every weight
-    // panel streams past it. The last, partial block is a loop of its own.
+    // panel streams past it.
     int64_t blockRows = llvm::divideCeil(kBlockRows, tileRows) * tileRows;
-    int64_t fullBlocks = c.rows / blockRows;
-    int64_t lastRows = c.rows - fullBlocks * blockRows;
-    if (fullBlocks > 0)
-      buildPanelLoops(fullBlocks, blockRows, parallel);
-    if (lastRows > 0)
-      buildPanelLoops(1, lastRows, parallel, fullBlocks * blockRows);
+    buildPanelLoops(blockRows, parallel);
     if (shifted)
       memref::DeallocOp::create(b, loc, shifted);
   }
@@ -406,27 +401,29 @@ private:
     return copy;
   }
 
-  /// Loops over `numBlocks` row blocks of `blockRows` rows (from
-  /// `firstRow`) x all column panels; scf.parallel over both if `parallel`.
-  void buildPanelLoops(int64_t numBlocks, int64_t blockRows, bool parallel,
-                       int64_t firstRow = 0) {
+  /// Loops over the row blocks of `blockRows` rows x all tile panels;
+  /// scf.parallel over both if `parallel`. The last block may be partial:
+  /// it is an scf.if branch of the same loop, so that threads fork once.
+  void buildPanelLoops(int64_t blockRows, bool parallel) {
     int64_t numPanels = paddedCols / tileCols;
+    int64_t fullBlocks = c.rows / blockRows;
+    int64_t lastRows = c.rows - fullBlocks * blockRows;
+    int64_t numBlocks = fullBlocks + (lastRows > 0 ? 1 : 0);
     auto body = [&](OpBuilder &nb, Value block, Value panel) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-      Value rowBegin = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, block, index(blockRows)),
-          index(firstRow));
-      int64_t mainRows = blockRows / tileRows * tileRows;
-      if (mainRows > 0)
-        buildRowLoop(panel, rowBegin, mainRows, tileRows);
-      // The rows left over form one narrower tile: each tile streams the
-      // whole panel of weights, so single-row tiles would read it up to
-      // tileRows - 1 times more.
-      if (mainRows < blockRows)
-        buildTile(panel,
-                  arith::AddIOp::create(b, loc, rowBegin, index(mainRows)),
-                  blockRows - mainRows);
+      Value rowBegin = arith::MulIOp::create(b, loc, block, index(blockRows));
+      if (lastRows == 0 || fullBlocks == 0) {
+        buildBlock(panel, rowBegin, lastRows == 0 ? blockRows : lastRows);
+        return;
+      }
+      Value isFull = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           block, index(fullBlocks));
+      auto ifOp = scf::IfOp::create(b, loc, isFull, /*withElseRegion=*/true);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      buildBlock(panel, rowBegin, blockRows);
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+      buildBlock(panel, rowBegin, lastRows);
     };
     if (parallel && numBlocks * numPanels > 1) {
       scf::ParallelOp::create(
@@ -451,6 +448,20 @@ private:
               });
           scf::YieldOp::create(nb, l);
         });
+  }
+
+  /// One row block of `blockRows` rows from `rowBegin` x tile panel
+  /// `panel`: tiles of tileRows rows, and the rows left over as one
+  /// narrower tile (each tile streams the whole panel of weights, so
+  /// single-row tiles would read it up to tileRows - 1 times more).
+  void buildBlock(Value panel, Value rowBegin, int64_t blockRows) {
+    int64_t mainRows = blockRows / tileRows * tileRows;
+    if (mainRows > 0)
+      buildRowLoop(panel, rowBegin, mainRows, tileRows);
+    if (mainRows < blockRows)
+      buildTile(panel,
+                arith::AddIOp::create(b, loc, rowBegin, index(mainRows)),
+                blockRows - mainRows);
   }
 
   Value index(int64_t v) {

@@ -141,6 +141,38 @@ func.func @wide_tile(%x: memref<13x8xi8>, %acc: memref<13x64xi32>) {
 
 // -----
 
+// 70 rows: a full row block of 64 and a partial one of 6, both in the same
+// loop (with threads: one fork), the partial one in the else branch of an
+// scf.if on the block index.
+// CHECK-LABEL: func.func @partial_block
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %c1
+// CHECK:           scf.for
+// CHECK:             scf.if
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:             } else {
+// CHECK-NOT:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:               llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// PAR-LABEL: func.func @partial_block
+// PAR:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0{{.*}}) to (%c2, %c1{{.*}}) step
+// PAR:           scf.if
+// PAR:           } else {
+// PAR-NOT:     scf.parallel
+memref.global "private" constant @weights : memref<4x16xi8> = dense<5>
+func.func @partial_block(%x: memref<70x4xi8>, %acc: memref<70x16xi32>) {
+  %w = memref.get_global @weights : memref<4x16xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<70x4xi8>, memref<4x16xi8>) outs(%acc : memref<70x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
 // Left for the scalar path: weights that are not a constant, and unsigned
 // weights (vpdpbusd's second operand is signed).
 // CHECK-LABEL: func.func @runtime_weights
