@@ -44,6 +44,34 @@ constexpr StringLiteral kDotIntrinsic = "llvm.x86.avx512.vpdpbusd.512";
 /// Rows of activations kept in cache while the weight panels stream past
 /// (64 rows x K bytes: 64 KiB at K = 1024, within L2).
 constexpr int64_t kBlockRows = 64;
+/// Accumulator registers a tile may take: of the 32 zmm, the rest hold the
+/// weight vectors and the broadcast activations.
+constexpr int64_t kMaxAccumulators = 28;
+
+/// The register tile (rows, vectors) for N columns when the options leave
+/// one or both at 0. The widest tile that pads N least: each activation
+/// broadcast then feeds more vpdpbusd, which measured about 15 % faster
+/// than 8 x 2 where the activations come from L2 (16x4096x4096) and the
+/// same elsewhere; 6 rows x 4 vectors (24 accumulators), else 8 rows.
+std::pair<int64_t, int64_t> chooseTile(int64_t n, int64_t rows,
+                                       int64_t vectors) {
+  if (vectors == 0) {
+    int64_t best = 0, bestCols = 0;
+    for (int64_t v = 4; v >= 1; --v) {
+      if (rows && rows * v > kMaxAccumulators)
+        continue;
+      int64_t cols = llvm::divideCeil(n, kLanes * v) * kLanes * v;
+      if (!best || cols < bestCols) {
+        best = v;
+        bestCols = cols;
+      }
+    }
+    vectors = best;
+  }
+  if (rows == 0)
+    rows = std::min<int64_t>(vectors == 4 ? 6 : 8, kMaxAccumulators / vectors);
+  return {rows, vectors};
+}
 
 /// A matched contraction: acc[rows, n] += ext(x[rows, k]) * extsi(w[k, n]),
 /// the leading dims of x and acc flattened into `rows`.
@@ -287,19 +315,22 @@ public:
     groups = llvm::divideCeil(c.k, kGroup);
   }
 
-  /// Packs the weights: packed[n1, g, j * 4 + t] = w[4g + t, 16 n1 + j].
+  /// Packs the weights tile panel by tile panel:
+  /// packed[p, g, (v * 16 + j) * 4 + t] = w[4g + t, tileCols * p + 16 v + j],
+  /// so that a tile reads one contiguous stream, tileVectors x 64 bytes per
+  /// group of four k.
   DenseElementsAttr packWeights() const {
     SmallVector<int8_t> packed(paddedCols * groups * kGroup, 0);
     const int64_t *it = c.weights.data();
     for (int64_t kk = 0; kk < c.k; ++kk)
       for (int64_t nn = 0; nn < c.n; ++nn, ++it) {
-        int64_t panel = nn / kLanes, lane = nn % kLanes;
+        int64_t panel = nn / tileCols, lane = nn % tileCols;
         int64_t g = kk / kGroup, t = kk % kGroup;
-        packed[(panel * groups + g) * kLanes * kGroup + lane * kGroup + t] =
+        packed[(panel * groups + g) * tileCols * kGroup + lane * kGroup + t] =
             int8_t(*it);
       }
     auto type = RankedTensorType::get(
-        {paddedCols / kLanes, groups, kLanes * kGroup}, b.getI8Type());
+        {paddedCols / tileCols, groups, tileCols * kGroup}, b.getI8Type());
     return DenseElementsAttr::get(type, ArrayRef<int8_t>(packed));
   }
 
@@ -328,14 +359,9 @@ public:
 
     // Row blocks of kBlockRows (a multiple of the tile's rows) outside the
     // panels: a block of activations stays in cache while every weight
-    // panel streams past it. The last, partial block is a loop of its own.
+    // panel streams past it.
     int64_t blockRows = llvm::divideCeil(kBlockRows, tileRows) * tileRows;
-    int64_t fullBlocks = c.rows / blockRows;
-    int64_t lastRows = c.rows - fullBlocks * blockRows;
-    if (fullBlocks > 0)
-      buildPanelLoops(fullBlocks, blockRows, parallel);
-    if (lastRows > 0)
-      buildPanelLoops(1, lastRows, parallel, fullBlocks * blockRows);
+    buildPanelLoops(blockRows, parallel);
     if (shifted)
       memref::DeallocOp::create(b, loc, shifted);
   }
@@ -375,24 +401,29 @@ private:
     return copy;
   }
 
-  /// Loops over `numBlocks` row blocks of `blockRows` rows (from
-  /// `firstRow`) x all column panels; scf.parallel over both if `parallel`.
-  void buildPanelLoops(int64_t numBlocks, int64_t blockRows, bool parallel,
-                       int64_t firstRow = 0) {
+  /// Loops over the row blocks of `blockRows` rows x all tile panels;
+  /// scf.parallel over both if `parallel`. The last block may be partial:
+  /// it is an scf.if branch of the same loop, so that threads fork once.
+  void buildPanelLoops(int64_t blockRows, bool parallel) {
     int64_t numPanels = paddedCols / tileCols;
+    int64_t fullBlocks = c.rows / blockRows;
+    int64_t lastRows = c.rows - fullBlocks * blockRows;
+    int64_t numBlocks = fullBlocks + (lastRows > 0 ? 1 : 0);
     auto body = [&](OpBuilder &nb, Value block, Value panel) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-      Value rowBegin = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, block, index(blockRows)),
-          index(firstRow));
-      int64_t mainRows = blockRows / tileRows * tileRows;
-      if (mainRows > 0)
-        buildRowLoop(panel, rowBegin, mainRows, tileRows);
-      if (mainRows < blockRows)
-        buildRowLoop(panel,
-                     arith::AddIOp::create(b, loc, rowBegin, index(mainRows)),
-                     blockRows - mainRows, 1);
+      Value rowBegin = arith::MulIOp::create(b, loc, block, index(blockRows));
+      if (lastRows == 0 || fullBlocks == 0) {
+        buildBlock(panel, rowBegin, lastRows == 0 ? blockRows : lastRows);
+        return;
+      }
+      Value isFull = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           block, index(fullBlocks));
+      auto ifOp = scf::IfOp::create(b, loc, isFull, /*withElseRegion=*/true);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      buildBlock(panel, rowBegin, blockRows);
+      b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+      buildBlock(panel, rowBegin, lastRows);
     };
     if (parallel && numBlocks * numPanels > 1) {
       scf::ParallelOp::create(
@@ -417,6 +448,20 @@ private:
               });
           scf::YieldOp::create(nb, l);
         });
+  }
+
+  /// One row block of `blockRows` rows from `rowBegin` x tile panel
+  /// `panel`: tiles of tileRows rows, and the rows left over as one
+  /// narrower tile (each tile streams the whole panel of weights, so
+  /// single-row tiles would read it up to tileRows - 1 times more).
+  void buildBlock(Value panel, Value rowBegin, int64_t blockRows) {
+    int64_t mainRows = blockRows / tileRows * tileRows;
+    if (mainRows > 0)
+      buildRowLoop(panel, rowBegin, mainRows, tileRows);
+    if (mainRows < blockRows)
+      buildTile(panel,
+                arith::AddIOp::create(b, loc, rowBegin, index(mainRows)),
+                blockRows - mainRows);
   }
 
   Value index(int64_t v) {
@@ -482,13 +527,10 @@ private:
   SmallVector<Value> dotStep(Value panel, Value row0, int64_t rows, Value group,
                              ValueRange accs, bool partial) {
     SmallVector<Value> weights;
-    for (int64_t v = 0; v < tileVectors; ++v) {
-      Value n1 = arith::AddIOp::create(
-          b, loc, arith::MulIOp::create(b, loc, panel, index(tileVectors)),
-          index(v));
+    for (int64_t v = 0; v < tileVectors; ++v)
       weights.push_back(vector::LoadOp::create(
-          b, loc, bytesType(), packedWeights, ValueRange{n1, group, index(0)}));
-    }
+          b, loc, bytesType(), packedWeights,
+          ValueRange{panel, group, index(v * kLanes * kGroup)}));
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
       Value row = arith::AddIOp::create(b, loc, row0, index(r));
@@ -669,14 +711,12 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (tileRows == 0 || tileVectors == 0) {
-      module.emitError("quant-x86-vnni: tile-rows and tile-vectors must be "
-                       "at least 1");
-      return signalPassFailure();
-    }
-    if (tileRows * tileVectors > 28) {
+    // 0 is chosen per contraction (chooseTile): at least 1 x 1.
+    int64_t minRows = std::max<int64_t>(tileRows, 1);
+    int64_t minVectors = std::max<int64_t>(tileVectors, 1);
+    if (minRows * minVectors > kMaxAccumulators) {
       module.emitError("quant-x86-vnni: a tile of ")
-          << tileRows.getValue() << " x " << tileVectors.getValue()
+          << minRows << " x " << minVectors
           << " accumulators does not fit the 32 zmm registers (at most 28 "
              "accumulators)";
       return signalPassFailure();
@@ -695,7 +735,8 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
                                    : c.op.getOperation();
       OpBuilder b(anchor);
       Location loc = c.op.getLoc();
-      KernelBuilder kernel(b, loc, c, epilogue, tileRows, tileVectors);
+      auto [rows, vectors] = chooseTile(c.n, tileRows, tileVectors);
+      KernelBuilder kernel(b, loc, c, epilogue, rows, vectors);
       Value packed = createConstantGlobal(b, loc, module, symbolTable,
                                           "__quantc_vnni_weights",
                                           kernel.packWeights());

@@ -1,9 +1,10 @@
-// RUN: quant-opt %s --quant-x86-vnni=tile-rows=0 -verify-diagnostics
+// RUN: quant-opt %s --quant-x86-vnni=tile-rows=29 -verify-diagnostics
 // RUN: not quant-opt %s --quant-x86-vnni="tile-rows=8 tile-vectors=4" 2>&1 | FileCheck %s
 
-// An empty register tile, and one larger than the zmm register file.
+// Tiles larger than the zmm register file: 29 rows (even at the narrowest
+// width the pass could choose, 1 vector), 8 x 4.
 // CHECK: error: quant-x86-vnni: a tile of 8 x 4 accumulators does not fit the 32 zmm registers (at most 28 accumulators)
 
-// expected-error @+1 {{quant-x86-vnni: tile-rows and tile-vectors must be at least 1}}
+// expected-error @+1 {{quant-x86-vnni: a tile of 29 x 1 accumulators does not fit the 32 zmm registers (at most 28 accumulators)}}
 module {
 }

@@ -1,13 +1,20 @@
-// RUN: quant-opt %s --split-input-file --quant-x86-vnni | FileCheck %s
-// RUN: quant-opt %s --split-input-file --quant-x86-vnni=parallel=true | FileCheck %s --check-prefix=PAR
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2" | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2 parallel=true" | FileCheck %s --check-prefix=PAR
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni | FileCheck %s --check-prefix=AUTO
 
 // The raw contraction of quant-lower-qnn (s8 x s8 -> i32) and its requantize
 // epilogue, bufferized: one kernel. The weights (K = 5, N = 2) are packed
-// into 2 panels x 2 groups of 64 bytes: lane j of group g holds
-// w[4g..4g+3, j], zero past K and N. s8 activations: xor 0x80 (once, into
+// into 1 tile panel (2 vectors, 32 columns) x 2 groups of 128 bytes: lane j
+// of vector v in group g holds w[4g..4g+3, 16v + j], zero past K and N. s8 activations: xor 0x80 (once, into
 // a copy), and 128 * colsum(w) = 128 * [25, 30] is subtracted.
-// CHECK-DAG:   memref.global "private" constant @__quantc_vnni_weights : memref<2x2x64xi8> = dense<"0x0103050702040608000000{{0+}}090000000A000000{{0+}}">
+// CHECK-DAG:   memref.global "private" constant @__quantc_vnni_weights : memref<1x2x128xi8> = dense<"0x0103050702040608000000{{0+}}090000000A000000{{0+}}">
 // CHECK-DAG:   memref.global "private" constant @__quantc_vnni_shift_correction : memref<32xi32> = dense<[3200, 3840, 0,
+// By default the tile is chosen per contraction: for N = 2 the narrowest,
+// 8 rows x 1 vector (16 columns, the least padding).
+// AUTO:         memref.global "private" constant @__quantc_vnni_weights : memref<1x2x64xi8>
+// AUTO-LABEL:   func.func @fused
+// AUTO:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// AUTO:             scf.for {{.*}} iter_args({{[^)]*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>) {
 // CHECK-LABEL: func.func @fused
 // CHECK-NOT:     linalg.
 // s8 activations are shifted once, into an aligned copy.
@@ -23,7 +30,7 @@
 // CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1
 // CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
 // CHECK:             scf.for {{.*}} iter_args(
-// CHECK:               vector.load %{{.*}} : memref<2x2x64xi8>, vector<64xi8>
+// CHECK:               vector.load %{{.*}} : memref<1x2x128xi8>, vector<64xi8>
 // CHECK:               vector.load %[[SHIFTED]]{{.*}} : memref<9x5xi8>, vector<4xi8>
 // CHECK:               vector.broadcast %{{.*}} : i32 to vector<16xi32>
 // CHECK:               llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%{{.*}}, %{{.*}}, %{{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
@@ -33,9 +40,9 @@
 // CHECK:             arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
 // CHECK:             math.roundeven %{{.*}} : vector<16xf32>
 // CHECK:             vector.transfer_write %{{.*}} : vector<16xi8>, memref<9x2xi8>
-// The remainder row, in one-row tiles.
-// CHECK:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
-// CHECK:             iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
+// The remainder row: one tile of its own (1 row x 2 vectors), no row loop.
+// CHECK-NOT:       scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 {
+// CHECK:           scf.for %{{.*}} = %c0{{.*}} to %c1{{.*}} step %c1{{.*}} iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
 // CHECK:         memref.dealloc %[[SHIFTED]]
 // One panel: nothing to run in parallel.
 // PAR-LABEL: func.func @fused
@@ -85,6 +92,9 @@ func.func @fused(%x: memref<9x5xi8>, %out: memref<9x2xi8>) {
 // CHECK:         arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK:         vector.transfer_write %{{.*}} : vector<16xi32>, memref<6x40xi32>
 // CHECK-NOT:     linalg.generic
+// N = 40: 3 vectors (48 columns) pad least, 8 rows.
+// AUTO:         memref.global "private" constant @__quantc_vnni_weights : memref<1x2x192xi8>
+// AUTO-LABEL:   func.func @unfused_u8_batch
 // PAR-LABEL: func.func @unfused_u8_batch
 // PAR:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0{{.*}}) to (%c1, %c2) step
 // PAR:           llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
@@ -92,6 +102,65 @@ memref.global "private" constant @weights : memref<8x40xi8> = dense<-7>
 func.func @unfused_u8_batch(%x: memref<2x3x8xi8>, %acc: memref<2x3x40xi32>) {
   %w = memref.get_global @weights : memref<8x40xi8>
   linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : memref<2x3x8xi8>, memref<8x40xi8>) outs(%acc : memref<2x3x40xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// N = 64: a 6 x 4 tile (24 accumulators). 13 rows: two 6-row tiles, then
+// the remaining row as one 1 x 4 tile of its own.
+// AUTO:         memref.global "private" constant @__quantc_vnni_weights : memref<1x2x256xi8>
+// AUTO-LABEL:   func.func @wide_tile
+// AUTO:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c6
+// AUTO-COUNT-24:    llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AUTO:           scf.for {{.*}} iter_args({{[^)]*}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>) {
+// AUTO-COUNT-4:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AUTO-NOT:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AUTO:           scf.yield
+// CHECK-LABEL: func.func @wide_tile
+memref.global "private" constant @weights : memref<8x64xi8> = dense<3>
+func.func @wide_tile(%x: memref<13x8xi8>, %acc: memref<13x64xi32>) {
+  %w = memref.get_global @weights : memref<8x64xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<13x8xi8>, memref<8x64xi8>) outs(%acc : memref<13x64xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// 70 rows: a full row block of 64 and a partial one of 6, both in the same
+// loop (with threads: one fork), the partial one in the else branch of an
+// scf.if on the block index.
+// CHECK-LABEL: func.func @partial_block
+// CHECK:         scf.for %{{.*}} = %c0{{.*}} to %c2{{.*}} step %c1
+// CHECK:           scf.for
+// CHECK:             scf.if
+// CHECK:               scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:             } else {
+// CHECK-NOT:           scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c8
+// CHECK:               llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// PAR-LABEL: func.func @partial_block
+// PAR:         scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0{{.*}}) to (%c2, %c1{{.*}}) step
+// PAR:           scf.if
+// PAR:           } else {
+// PAR-NOT:     scf.parallel
+memref.global "private" constant @weights : memref<4x16xi8> = dense<5>
+func.func @partial_block(%x: memref<70x4xi8>, %acc: memref<70x16xi32>) {
+  %w = memref.get_global @weights : memref<4x16xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<70x4xi8>, memref<4x16xi8>) outs(%acc : memref<70x16xi32>) {
   ^bb0(%a: i8, %b: i8, %c: i32):
     %0 = arith.extui %a : i8 to i32
     %1 = arith.extsi %b : i8 to i32
@@ -144,7 +213,7 @@ func.func @unsigned_weights(%x: memref<4x8xi8>, %acc: memref<4x16xi32>) {
 
 // Weights in a dense_resource blob (as quant-import writes initializers)
 // are packed the same: w = [[1, 2], [3, 4], [5, 6], [7, -1]].
-// CHECK:       memref.global "private" constant @__quantc_vnni_weights : memref<2x1x64xi8> = dense<"0x01030507020406FF{{0+}}">
+// CHECK:       memref.global "private" constant @__quantc_vnni_weights : memref<1x1x128xi8> = dense<"0x01030507020406FF{{0+}}">
 // CHECK-LABEL: func.func @resource_weights
 // CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // CHECK-NOT:     linalg.generic

@@ -85,17 +85,19 @@ struct X86PipelineOptions : public mlir::PassPipelineOptions<X86PipelineOptions>
   Option<unsigned> threads{
       *this, "threads",
       llvm::cl::desc("Threads of the contraction kernels: above 1, their "
-                     "column panels run as an OpenMP parallel loop (the "
-                     "code then needs libomp)"),
+                     "row blocks x column panels run as an OpenMP parallel "
+                     "loop (the code then needs libomp)"),
       llvm::cl::init(1)};
   Option<unsigned> tileRows{
       *this, "tile-rows",
-      llvm::cl::desc("Rows of the VNNI register tile (quant-x86-vnni)"),
-      llvm::cl::init(8)};
+      llvm::cl::desc("Rows of the VNNI register tile (quant-x86-vnni; 0: "
+                     "chosen per matmul)"),
+      llvm::cl::init(0)};
   Option<unsigned> tileVectors{
       *this, "tile-vectors",
-      llvm::cl::desc("16-column zmm vectors of the VNNI register tile"),
-      llvm::cl::init(2)};
+      llvm::cl::desc("16-column zmm vectors of the VNNI register tile (0: "
+                     "chosen per matmul)"),
+      llvm::cl::init(0)};
 };
 
 /// `quant-x86-pipeline`: buildCPUPipeline with the int8 contractions lowered

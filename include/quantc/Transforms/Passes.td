@@ -376,11 +376,14 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
     (`memref.get_global`), and replaces it with a tiled kernel:
 
     - the weights are packed at compile time into a new constant global of
-      shape `[N1, K4, 64]` (`N1 = ceil(N / 16)` rounded up to the tile's
-      vectors, `K4 = ceil(K / 4)`): panel `n1` holds, for each group of four
-      `k`, the 16 x 4 bytes one `vpdpbusd` reads, zero padded;
+      shape `[P, K4, 64 * NV]` (`P = ceil(N / (16 * NV))` tile panels,
+      `K4 = ceil(K / 4)`): panel `p` holds, for each group of four `k`, the
+      `NV` x 16 x 4 bytes the tile's `vpdpbusd` read, zero padded, so a
+      tile reads one contiguous stream;
     - an `MR x (16 * NV)` register tile of i32 accumulators
-      (`tile-rows` x `tile-vectors` zmm) is updated by
+      (`tile-rows` x `tile-vectors` zmm; by default chosen per contraction:
+      the `NV` in 4..1 that pads `N` least, the widest on a tie, and
+      `MR` = 6 for 4 vectors, else 8) is updated by
       `llvm.x86.avx512.vpdpbusd.512` per group of four `k`, the activation
       group (4 bytes of a row) broadcast to all lanes;
     - signed activations are shifted to u8 (xor 0x80) once, into a copy
@@ -392,18 +395,19 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
       or scalars: it is applied to the accumulator vectors, and the i32
       accumulator buffer disappears. Otherwise the tile adds into it.
 
-    Rows run in blocks of 64 (kept in cache while the weight panels stream
-    past), rows left over from `tile-rows` in one-row tiles; columns past
-    `N` are masked. With `parallel`, row blocks x column panels form an
+    Rows run in blocks of 64 rounded up to `MR` (kept in cache while the
+    weight panels stream past), the rows left over from `MR` as one
+    narrower tile; columns past `N` are masked. With `parallel`, row blocks x column panels form an
     `scf.parallel` loop (for `convert-scf-to-openmp`). Contractions it cannot take (other
     element types, non-constant or unsigned weights, dynamic shapes,
     convolutions) are left unchanged for the scalar path.
   }];
   let options = [
-    Option<"tileRows", "tile-rows", "unsigned", /*default=*/"8",
-           "Rows (M) of the register tile">,
-    Option<"tileVectors", "tile-vectors", "unsigned", /*default=*/"2",
-           "16-column zmm vectors (N) of the register tile">,
+    Option<"tileRows", "tile-rows", "unsigned", /*default=*/"0",
+           "Rows (M) of the register tile (0: chosen per contraction)">,
+    Option<"tileVectors", "tile-vectors", "unsigned", /*default=*/"0",
+           "16-column zmm vectors (N) of the register tile (0: chosen per "
+           "contraction)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Emit the column-panel loop as scf.parallel">,
   ];
