@@ -104,6 +104,7 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = x86->threads;
     pm.addPass(createConvertSCFToOpenMPPass(openmp));
+    pm.addPass(quantc::createOmpDynamicSchedulePass());
   }
   pm.addPass(createLowerAffinePass());
   // convert-scf-to-openmp wraps each parallel body in memref.alloca_scope,

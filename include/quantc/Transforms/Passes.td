@@ -365,6 +365,21 @@ def InlineSplatOperandsPass : Pass<"quant-inline-splat-operands"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def OmpDynamicSchedulePass : Pass<"quant-omp-dynamic-schedule", "::mlir::ModuleOp"> {
+  let summary = "Hand out OpenMP worksharing-loop iterations dynamically";
+  let description = [{
+    Gives every `omp.wsloop` without a schedule `schedule(dynamic)` (chunks
+    of one iteration). `convert-scf-to-openmp` leaves the schedule unset,
+    which libomp runs as `static`: each thread gets a fixed half of the
+    kernel's row blocks x column panels, and the call waits for the slower
+    one. On a machine where another process takes a core for a while (two
+    cores here), that doubles a call's time; with a dynamic schedule the
+    free thread takes the remaining units. `quant-x86-pipeline` runs it
+    after `convert-scf-to-openmp`.
+  }];
+  let dependentDialects = ["::mlir::omp::OpenMPDialect"];
+}
+
 def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
   let summary = "Lower int8 contractions on buffers to AVX-512 VNNI micro-kernels";
   let description = [{
