@@ -49,6 +49,12 @@ MODELS = {
 }
 
 
+# ONNX Runtime 1.23.2 with its QDQ fusions fuses a blocked 8-bit weight
+# DequantizeLinear into QLinearConv, which then rejects the blocked weight
+# zero point at run time: that model cannot run there.
+ORT_QLINEARCONV_BLOCKED = "QLinearConv : filter zero point shape invalid"
+
+
 def params(name):
     wtype, block, xshape, filters, kernel, strides, dilations, pads, xtype = \
         MODELS[name]
@@ -173,9 +179,13 @@ def check(args):
         ok &= mismatches == 0
         for level in ("all", "disabled") if args.ort else ():
             out = f"{base}.ort-{level}.npy"
-            run([args.node, ORT_RUN, base + ".onnx", "--input",
-                 base + ".x.npy", "--output", out, "--opt-level", level,
-                 "--ort", args.ort])
+            if run([args.node, ORT_RUN, base + ".onnx", "--input",
+                    base + ".x.npy", "--output", out, "--opt-level", level,
+                    "--ort", args.ort],
+                   allowed_failure=ORT_QLINEARCONV_BLOCKED) is None:
+                line += (f"; ORT {level}: fails (its QLinearConv fusion "
+                         f"rejects blocked weight zero points)")
+                continue
             differ, largest, unexplained = compare_ort(
                 ours, to_steps(np.load(out), p), exact_steps(p))
             line += (f"; ORT {level}: {differ} differ (max {largest} step), "
