@@ -819,8 +819,9 @@ LogicalResult QDQLayerFolder::foldPerGroupConv(QDQLayer &layer,
                                          /*biasType=*/Type(), matmulType,
                                          emitError);
           }))) {
-    Operation *constant = weights.getDefiningOp()->getOperand(0).getDefiningOp();
-    weights.getDefiningOp()->erase();
+    Operation *cast = weights.getDefiningOp();
+    Operation *constant = cast->getOperand(0).getDefiningOp();
+    cast->erase();
     constant->erase();
     return failure();
   }

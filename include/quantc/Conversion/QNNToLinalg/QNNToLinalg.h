@@ -83,11 +83,9 @@ enum class PatchOrder {
 mlir::Value buildConvAsMatmul(
     mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &)> buildWeights,
-    mlir::Value bias,
-                              mlir::DenseI64ArrayAttr zeroPointCorrections,
-                              mlir::RankedTensorType outType,
-                              llvm::ArrayRef<int64_t> kernel,
-                              const ConvWindow &window, PatchOrder order);
+    mlir::Value bias, mlir::DenseI64ArrayAttr zeroPointCorrections,
+    mlir::RankedTensorType outType, llvm::ArrayRef<int64_t> kernel,
+    const ConvWindow &window, PatchOrder order);
 
 /// The [K, F] per-group matmul weights, K in (kh, kw, c) order, of
 /// constant conv weights `stored` (row-major FCHW, or OHWI when
