@@ -72,6 +72,21 @@ def params(name):
                 x=x, wtype=wtype, xtype=xtype, block=block, transb=transb)
 
 
+def int_tensor(tname, values, wtype):
+    """An ONNX initializer of `values` stored as `wtype`."""
+    if wtype in ("int8", "uint8"):
+        return numpy_helper.from_array(values.astype(NP_TYPES[wtype]), tname)
+    # Two 4-bit values a byte, the first in the low nibble (ONNX 1.16).
+    flat = (values.reshape(-1) & 0xF).astype(np.uint8)
+    if flat.size % 2:
+        flat = np.append(flat, np.uint8(0))
+    t = TensorProto()
+    t.name, t.data_type = tname, ONNX_TYPES[wtype]
+    t.dims.extend(values.shape)
+    t.raw_data = (flat[0::2] | (flat[1::2] << 4)).astype(np.uint8).tobytes()
+    return t
+
+
 def make_model(name, path):
     p = params(name)
     wtype, xtype = p["wtype"], p["xtype"]
@@ -81,20 +96,8 @@ def make_model(name, path):
     axis = 0
     if p["transb"]:  # Gemm(x, W^T): W stored [N, K], blocks along axis 1
         w, s_w, z_w, axis = w.T, s_w.T, z_w.T, 1
-    def int_tensor(tname, values):
-        if wtype in ("int8", "uint8"):
-            return numpy_helper.from_array(values.astype(NP_TYPES[wtype]), tname)
-        # Two 4-bit values a byte, the first in the low nibble (ONNX 1.16).
-        flat = (values.reshape(-1) & 0xF).astype(np.uint8)
-        if flat.size % 2:
-            flat = np.append(flat, np.uint8(0))
-        t = TensorProto()
-        t.name, t.data_type = tname, ONNX_TYPES[wtype]
-        t.dims.extend(values.shape)
-        t.raw_data = (flat[0::2] | (flat[1::2] << 4)).astype(np.uint8).tobytes()
-        return t
-    inits = [int_tensor("w", w), numpy_helper.from_array(s_w, "s_w"),
-             int_tensor("z_w", z_w),
+    inits = [int_tensor("w", w, wtype), numpy_helper.from_array(s_w, "s_w"),
+             int_tensor("z_w", z_w, wtype),
              numpy_helper.from_array(np.array(p["s_x"], np.float32), "s_x"),
              numpy_helper.from_array(np.array(p["z_x"], NP_TYPES[xtype]), "z_x"),
              numpy_helper.from_array(np.array(p["s_y"], np.float32), "s_y"),
@@ -181,11 +184,10 @@ def run(cmd, allowed_failure=None):
 ORT_QLINEARMATMUL_BLOCKED = "QLinearMatmul : weight zero point must be"
 
 
-def compare_ort(ours, ort, p):
+def compare_ort(ours, ort, exact):
     """Elements that differ; the largest difference in steps; how many are
-    not 1 step within MIDPOINT_DISTANCE of a midpoint."""
+    not 1 step within MIDPOINT_DISTANCE of a midpoint of `exact`."""
     diff = np.abs(ours - ort)
-    exact = exact_steps(p)
     distance = np.abs(exact - np.floor(exact) - 0.5)
     explained = (diff == 1) & (distance < MIDPOINT_DISTANCE)
     differ = diff != 0
@@ -219,7 +221,7 @@ def check(args):
                          f"rejects blocked weight zero points)")
                 continue
             differ, largest, unexplained = compare_ort(
-                ours, to_steps(np.load(out), p), p)
+                ours, to_steps(np.load(out), p), exact_steps(p))
             line += (f"; ORT {level}: {differ} differ (max {largest} step), "
                      f"{unexplained} unexplained")
             ok &= unexplained == 0

@@ -19,6 +19,7 @@
 #include "FoldQDQLayout.h"
 #include "FoldQDQInternal.h"
 
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/ContractionUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -231,8 +232,13 @@ private:
                                    Value bias, const UniformParams &input,
                                    const UniformParams &weight, int64_t n,
                                    bool &hadError);
+  LogicalResult verifyOrReject(
+      QDQLayer &layer,
+      function_ref<LogicalResult(function_ref<InFlightDiagnostic()>)> verify);
   LogicalResult verifyFolded(QDQLayer &layer, Value input, Value weight,
                              Value bias);
+  LogicalResult foldPerGroupConv(QDQLayer &layer,
+                                 const BlockedParams &blocked, bool &folded);
   Value buildFolded(OpBuilder &builder, QDQLayer &layer, Value input,
                     Value weight, Value bias);
 
@@ -673,9 +679,28 @@ FailureOr<Value> QDQLayerFolder::permuteHWCMWeight(OpBuilder &builder,
       .getResult();
 }
 
+/// Runs a qnn op's type verifier, leaving the layer in QDQ form with the
+/// verifier's reason (captured instead of printed) when it fails.
+LogicalResult QDQLayerFolder::verifyOrReject(
+    QDQLayer &layer,
+    function_ref<LogicalResult(function_ref<InFlightDiagnostic()>)> verify) {
+  std::string reason;
+  LogicalResult valid = success();
+  {
+    ScopedDiagnosticHandler capture(layer.output.getContext(),
+                                    [&](Diagnostic &d) {
+                                      reason = d.str();
+                                      return success();
+                                    });
+    valid = verify([&] { return emitRemark(layer.output.getLoc()); });
+  }
+  if (failed(valid))
+    return reject(layer, reason);
+  return success();
+}
+
 LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
                                            Value weight, Value bias) {
-  // Ask the verifier, capturing its reason instead of printing it.
   Type biasType = bias ? bias.getType() : Type();
   Type resultType = layer.output.getType();
   // Constant weights bound the accumulator by what they reach, tighter
@@ -695,26 +720,122 @@ LogicalResult QDQLayerFolder::verifyFolded(QDQLayer &layer, Value input,
                      : weightTensor.getShape().front(),
             isMatmul ? WeightChannelDim::Last : WeightChannelDim::First))
       weightBound = sums->absCentredSums;
-  std::string reason;
-  LogicalResult valid = success();
-  {
-    ScopedDiagnosticHandler capture(layer.output.getContext(),
-                                    [&](Diagnostic &d) {
-                                      reason = d.str();
-                                      return success();
-                                    });
-    auto emitError = [&] { return emitRemark(layer.output.getLoc()); };
+  return verifyOrReject(layer, [&](function_ref<InFlightDiagnostic()>
+                                        emitError) {
     if (layer.kind == QDQLayer::Kind::Matmul)
-      valid = MatmulOp::verifyTypes(input.getType(), weight.getType(), biasType,
-                                    resultType, emitError, weightBound);
-    else
-      valid = Conv2DOp::verifyTypes(
-          input.getType(), weight.getType(), biasType, resultType,
-          layer.strides, layer.dilations, layer.padding, layer.groups,
-          layer.channelsLast ? "NHWC" : "NCHW", emitError, weightBound);
+      return MatmulOp::verifyTypes(input.getType(), weight.getType(), biasType,
+                                   resultType, emitError, weightBound);
+    return Conv2DOp::verifyTypes(
+        input.getType(), weight.getType(), biasType, resultType, layer.strides,
+        layer.dilations, layer.padding, layer.groups,
+        layer.channelsLast ? "NHWC" : "NCHW", emitError, weightBound);
+  });
+}
+
+/// A one-group conv with constant per-group weights, blocked along the
+/// input channels, folds into quant-conv-to-matmul's form directly: im2col
+/// patches with K in (kh, kw, c) order times a per-group [K, F] qnn.matmul
+/// weight, each block of B channels of one tap a block of B along K
+/// (qnn.conv2d has no per-group weights).
+LogicalResult QDQLayerFolder::foldPerGroupConv(QDQLayer &layer,
+                                               const BlockedParams &blocked,
+                                               bool &folded) {
+  if (layer.groups != 1 || layer.hwcmWeights)
+    return reject(layer, "per-group (blocked) weights on a grouped or "
+                         "depthwise conv (not yet: only one-group convs run "
+                         "as im2col + a per-group qnn.matmul)");
+  Value input = layer.input.getInput();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(layer.weight.getInput().getType());
+  auto outType = cast<RankedTensorType>(layer.output.getType());
+  if (!inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+      !outType.hasStaticShape() || weightType.getRank() != 4)
+    return reject(layer, "per-group (blocked) conv weights need static "
+                         "shapes (the conv runs as im2col + a per-group "
+                         "qnn.matmul)");
+  auto scast = layer.weight.getInput().getDefiningOp<quant::StorageCastOp>();
+  std::optional<SmallVector<int64_t>> stored =
+      scast ? getConstantIntegers(scast.getInput(), blocked.params.isSigned())
+            : std::nullopt;
+  if (!stored)
+    return reject(layer, "per-group (blocked) conv weights are not a "
+                         "constant (they are reordered to a [K, F] matmul "
+                         "weight at compile time)");
+  // ONNX blocks conv weights along axis 1, the input channels: one scale
+  // per filter, block and tap.
+  unsigned channelDim = layer.channelsLast ? 3 : 1;
+  ArrayRef<int64_t> shape = weightType.getShape();
+  int64_t block = blocked.blockSizes[channelDim];
+  SmallVector<int64_t> blocksAlongChannels(4, 1), paramShape(shape);
+  blocksAlongChannels[channelDim] = block;
+  paramShape[channelDim] = shape[channelDim] / block;
+  if (ArrayRef<int64_t>(blocked.blockSizes) !=
+          ArrayRef<int64_t>(blocksAlongChannels) ||
+      shape[channelDim] % block != 0 ||
+      ArrayRef<int64_t>(blocked.paramShape) != ArrayRef<int64_t>(paramShape))
+    return reject(layer, "per-group conv weights must be blocked along the "
+                         "input channels only (axis " +
+                             Twine(channelDim) +
+                             "), with whole blocks and one scale per filter, "
+                             "block and tap");
+  // The window and shapes: qnn.conv2d's verifier, per-tensor weights
+  // standing in for the blocked ones. Its whole-K i32 bound does not apply
+  // (weight sums of 0 skip it): the per-group matmul's verifier bounds each
+  // block's sum below.
+  auto blockedType =
+      cast<quant::UniformQuantizedSubChannelType>(weightType.getElementType());
+  Type perTensorWeights = weightType.clone(quant::UniformQuantizedType::get(
+      blockedType.getFlags(), blockedType.getStorageType(),
+      blockedType.getExpressedType(), /*scale=*/1.0, /*zeroPoint=*/0,
+      blockedType.getStorageTypeMin(), blockedType.getStorageTypeMax()));
+  SmallVector<int64_t> noWholeKBound(shape[0], 0);
+  if (failed(verifyOrReject(
+          layer, [&](function_ref<InFlightDiagnostic()> emitError) {
+            return Conv2DOp::verifyTypes(
+                inputType, perTensorWeights, /*biasType=*/Type(), outType,
+                layer.strides, layer.dilations, layer.padding, layer.groups,
+                layer.channelsLast ? "NHWC" : "NCHW", emitError,
+                noWholeKBound);
+          })))
+    return failure();
+
+  OpBuilder builder(layer.output);
+  Location loc = layer.output.getLoc();
+  auto storedType = cast<RankedTensorType>(scast.getInput().getType());
+  Value weights = buildPerGroupConvWeightMatrix(
+      builder, loc, weightType, *stored, storedType.getElementTypeBitWidth(),
+      layer.channelsLast);
+  unsigned spatialDim = layer.channelsLast ? 1 : 2;
+  int64_t k = weightType.getNumElements() / shape[0];
+  int64_t rows = outType.getDimSize(spatialDim) *
+                 outType.getDimSize(spatialDim + 1);
+  auto patchesType = RankedTensorType::get({inputType.getDimSize(0), rows, k},
+                                           inputType.getElementType());
+  auto matmulType = RankedTensorType::get(
+      {inputType.getDimSize(0), rows, shape[0]}, outType.getElementType());
+  if (failed(verifyOrReject(
+          layer, [&](function_ref<InFlightDiagnostic()> emitError) {
+            return MatmulOp::verifyTypes(patchesType, weights.getType(),
+                                         /*biasType=*/Type(), matmulType,
+                                         emitError);
+          }))) {
+    Operation *cast = weights.getDefiningOp();
+    Operation *constant = cast->getOperand(0).getDefiningOp();
+    cast->erase();
+    constant->erase();
+    return failure();
   }
-  if (failed(valid))
-    return reject(layer, reason);
+  SmallVector<int64_t> kernel{shape[spatialDim], shape[spatialDim + 1]};
+  ConvWindow window{layer.strides, layer.dilations, layer.padding,
+                    layer.channelsLast};
+  Value result = buildConvAsMatmul(builder, loc, input,
+                                   [&](OpBuilder &) { return weights; },
+                                   /*bias=*/Value(),
+                                   /*zeroPointCorrections=*/nullptr, outType,
+                                   kernel, window,
+                                   PatchOrder::KernelThenChannel);
+  quantc::detail::replaceAndEraseDeadProducers(layer.output, result);
+  folded = true;
   return success();
 }
 
@@ -744,11 +865,6 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   std::optional<BlockedParams> blockedWeight =
       getBlockedParams(layer.weight.getInput().getType());
   if (blockedWeight) {
-    if (layer.kind != QDQLayer::Kind::Matmul) {
-      (void)reject(layer, "per-group (blocked) weights fold into qnn.matmul "
-                          "only, not yet qnn.conv2d");
-      return success();
-    }
     if (layer.bias) {
       (void)reject(layer, "per-group (blocked) weights with a bias: a "
                           "qnn.matmul bias has one scale s_in * s_w per "
@@ -766,6 +882,10 @@ LogicalResult QDQLayerFolder::tryFold(quant::QuantizeCastOp output,
   if (!inputParams || !weightParams ||
       !getUniformParams(output.getType())) {
     (void)reject(layer, "a cast is not to or from !quant.uniform");
+    return success();
+  }
+  if (blockedWeight && layer.kind == QDQLayer::Kind::Conv2D) {
+    (void)foldPerGroupConv(layer, *blockedWeight, folded);
     return success();
   }
   // The output channels: N, the last weight dimension of a matmul; F, the

@@ -602,9 +602,91 @@ func.func @per_group_conv(%xq: tensor<1x4x3x3x!qa>, %wq: tensor<1x4x1x1x!qg>) ->
   %e = tensor.empty() : tensor<1x1x3x3xf32>
   %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
   %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>) outs(%acc : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
-  // expected-remark@+1 {{not folded into qnn.conv2d: per-group (blocked) weights fold into qnn.matmul only, not yet qnn.conv2d}}
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-group (blocked) conv weights are not a constant (they are reordered to a [K, F] matmul weight at compile time)}}
   %yq = quant.qcast %c : tensor<1x1x3x3xf32> to tensor<1x1x3x3x!qo>
   return %yq : tensor<1x1x3x3x!qo>
+}
+
+// -----
+
+// Per-group weights on a depthwise conv: not yet (only one-group convs run
+// as im2col + a per-group qnn.matmul).
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qg = !quant.uniform<i8:f32:{2:2}, {{{{0.25}, {0.5}}}}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @per_group_depthwise_conv(%xq: tensor<1x3x3x4x!qa>) -> tensor<1x3x3x4x!qo> {
+  %xd = quant.dcast %xq : tensor<1x3x3x4x!qa> to tensor<1x3x3x4xf32>
+  %wi = arith.constant dense<[[[[1], [2], [3], [4]]]]> : tensor<1x1x4x1xi8>
+  %wq = quant.scast %wi : tensor<1x1x4x1xi8> to tensor<1x1x4x1x!qg>
+  %wd = quant.dcast %wq : tensor<1x1x4x1x!qg> to tensor<1x1x4x1xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<4xf32>} : () -> tensor<4xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x4xf32>, tensor<1x1x4x1xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x4xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-group (blocked) weights on a grouped or depthwise conv (not yet: only one-group convs run as im2col + a per-group qnn.matmul)}}
+  %yq = quant.qcast %y : tensor<1x3x3x4xf32> to tensor<1x3x3x4x!qo>
+  return %yq : tensor<1x3x3x4x!qo>
+}
+
+// -----
+
+// Conv weights blocked along the output channels (ONNX axis 0): the blocks
+// are not runs of K.
+!qa = !quant.uniform<u8:f32, 0.5:3>
+!qg = !quant.uniform<i8:f32:{0:2, 1:1, 2:1, 3:1}, {{{{0.25}}, {{0.5}}}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+func.func @per_group_conv_output_blocks(%xq: tensor<1x2x3x3x!qa>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x2x3x3x!qa> to tensor<1x2x3x3xf32>
+  %wi = arith.constant dense<[[[[1]], [[2]]], [[[3]], [[4]]]]> : tensor<2x2x1x1xi8>
+  %wq = quant.scast %wi : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!qg>
+  %wd = quant.dcast %wq : tensor<2x2x1x1x!qg> to tensor<2x2x1x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x2x3x3xf32>, tensor<2x2x1x1xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-group conv weights must be blocked along the input channels only (axis 1), with whole blocks and one scale per filter, block and tap}}
+  %yq = quant.qcast %c : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+// A per-group conv with a bias: as for qnn.matmul, no one bias scale.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qg = !quant.uniform<i8:f32:{3:2}, {{{{0.25, 0.5}}}}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+func.func @per_group_conv_bias(%xq: tensor<1x3x3x4x!qa>) -> tensor<1x3x3x1x!qo> {
+  %xd = quant.dcast %xq : tensor<1x3x3x4x!qa> to tensor<1x3x3x4xf32>
+  %wi = arith.constant dense<[[[[1, 2, 3, 4]]]]> : tensor<1x1x1x4xi8>
+  %wq = quant.scast %wi : tensor<1x1x1x4xi8> to tensor<1x1x1x4x!qg>
+  %wd = quant.dcast %wq : tensor<1x1x1x4x!qg> to tensor<1x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<1.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x4xf32>, tensor<1x1x1x4xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x1xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: per-group (blocked) weights with a bias: a qnn.matmul bias has one scale s_in * s_w per column, per-group weights have none}}
+  %yq = quant.qcast %y : tensor<1x3x3x1xf32> to tensor<1x3x3x1x!qo>
+  return %yq : tensor<1x3x3x1x!qo>
+}
+
+// -----
+
+// A per-group conv whose one block of 33040 channels can overflow the i32
+// group sum (33040 products of up to 255 * 255): the per-group matmul
+// verifier's reason.
+!qa = !quant.uniform<u8:f32, 0.5>
+!qg = !quant.uniform<i8:f32:{1:33040}, {{{{0.25:-128}}}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+func.func @per_group_conv_block_overflow(%xq: tensor<1x33040x1x1x!qa>) -> tensor<1x1x1x1x!qo> {
+  %xd = quant.dcast %xq : tensor<1x33040x1x1x!qa> to tensor<1x33040x1x1xf32>
+  %wi = arith.constant dense<1> : tensor<1x33040x1x1xi8>
+  %wq = quant.scast %wi : tensor<1x33040x1x1xi8> to tensor<1x33040x1x1x!qg>
+  %wd = quant.dcast %wq : tensor<1x33040x1x1x!qg> to tensor<1x33040x1x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x1x1xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xd, %wd : tensor<1x33040x1x1xf32>, tensor<1x33040x1x1xf32>) outs(%acc : tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  // expected-remark@+1 {{not folded into qnn.conv2d: i32 group sum can overflow: a block of 33040 products of up to 255 * 255 reaches 2148426000 > 2147483647}}
+  %yq = quant.qcast %c : tensor<1x1x1x1xf32> to tensor<1x1x1x1x!qo>
+  return %yq : tensor<1x1x1x1x!qo>
 }
 
 // -----

@@ -606,3 +606,71 @@ func.func @per_group_gemm_transb(%xq: tensor<3x4x!qa>) -> tensor<3x2x!qo> {
   %yq = quant.qcast %mm : tensor<3x2xf32> to tensor<3x2x!qo>
   return %yq : tensor<3x2x!qo>
 }
+
+// -----
+
+// A one-group conv with per-group int4 weights blocked by 2 along the
+// input channels (ONNX DequantizeLinear block_size on axis 1): im2col
+// patches with K in (kh, kw, c) order (the padding read as the input zero
+// point) times a per-group [K, F] qnn.matmul weight; the blocks (x, cb) of
+// the [F, C/B, KH, KW] scales become rows x * C/B + cb of [K/B, F].
+!qa = !quant.uniform<u8:f32, 0.5:3>
+!qg = !quant.uniform<i4:f32:{0:1, 1:2, 2:1, 3:1}, {{{{0.25:1, 0.5}}, {{0.125, 1.0}}}, {{{2.0, 4.0}}, {{0.0625, 8.0:-2}}}}>
+!qo = !quant.uniform<u8:f32, 2.0:100>
+// CHECK-LABEL: @per_group_conv_nchw
+// CHECK-SAME:    %[[X:.*]]: tensor<1x4x3x3x!quant.uniform
+// CHECK:         %[[WI:.*]] = arith.constant dense<{{\[\[}}1, 0], [3, 2], [-5, -4], [7, 6], [-2, 1], [4, 3], [6, 5], [-8, -7]]> : tensor<8x2xi4>
+// CHECK:         %[[WQ:.*]] = quant.scast %[[WI]] : tensor<8x2xi4> to tensor<8x2x!quant.uniform<i4:f32:{0:2, 1:1}, {{\{\{}}2.500000e-01:1, 2.000000e+00}, {1.250000e-01, 6.250000e-02}, {5.000000e-01, 4.000000e+00}, {1.000000e+00, 8.000000e+00:-2}}>>
+// CHECK:         %[[XS:.*]] = quant.scast %[[X]] : {{.*}} to tensor<1x4x3x3xi8>
+// CHECK:         %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x1x2x4xi8>)
+// CHECK:           tensor.extract %[[XS]]
+// CHECK:           %[[ZX:.*]] = arith.constant 3 : i8
+// CHECK:           arith.select %{{.*}}, %{{.*}}, %[[ZX]] : i8
+// CHECK:         %[[P:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x3x1x2x4xi8> into tensor<1x9x8xi8>
+// CHECK:         %[[PQ:.*]] = quant.scast %[[P]]
+// CHECK:         %[[Y:.*]] = qnn.matmul %[[PQ]], %[[WQ]] : {{.*}} -> tensor<1x9x2x!quant.uniform<u8:f32, 2.000000e+00:100>>
+// CHECK:         linalg.transpose {{.*}} permutation = [0, 2, 1]
+// CHECK:         tensor.expand_shape {{.*}} into tensor<1x2x3x3xi8>
+// CHECK-NOT:     linalg.conv
+func.func @per_group_conv_nchw(%xq: tensor<1x4x3x3x!qa>) -> tensor<1x2x3x3x!qo> {
+  %xd = quant.dcast %xq : tensor<1x4x3x3x!qa> to tensor<1x4x3x3xf32>
+  %c0 = arith.constant 0.0 : f32
+  %xp = tensor.pad %xd low[0, 0, 0, 1] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %c0 : f32
+  } : tensor<1x4x3x3xf32> to tensor<1x4x3x4xf32>
+  %wi = arith.constant dense<[[[[1, -2]], [[3, 4]], [[-5, 6]], [[7, -8]]], [[[0, 1]], [[2, 3]], [[-4, 5]], [[6, -7]]]]> : tensor<2x4x1x2xi4>
+  %wq = quant.scast %wi : tensor<2x4x1x2xi4> to tensor<2x4x1x2x!qg>
+  %wd = quant.dcast %wq : tensor<2x4x1x2x!qg> to tensor<2x4x1x2xf32>
+  %e = tensor.empty() : tensor<1x2x3x3xf32>
+  %acc = linalg.fill ins(%c0 : f32) outs(%e : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %conv = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xp, %wd : tensor<1x4x3x4xf32>, tensor<2x4x1x2xf32>) outs(%acc : tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  %yq = quant.qcast %conv : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!qo>
+  return %yq : tensor<1x2x3x3x!qo>
+}
+
+// -----
+
+// tosa.conv2d (NHWC, OHWI weights blocked along axis 3): the same
+// (kh, kw, c) order is the weights' own; the result stays NHWC.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+!qg = !quant.uniform<i8:f32:{0:1, 1:1, 2:1, 3:2}, {{{{0.25, 0.5}}}, {{{2.0:5, 4.0}}}}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+// CHECK-LABEL: @per_group_tosa_conv2d_nhwc
+// CHECK:         %[[WI:.*]] = arith.constant dense<{{\[\[}}1, 5], [2, 6], [3, 7], [4, 8]]> : tensor<4x2xi8>
+// CHECK:         %[[WQ:.*]] = quant.scast %[[WI]] : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8:f32:{0:2, 1:1}, {{\{\{}}2.500000e-01, 2.000000e+00:5}, {5.000000e-01, 4.000000e+00}}>>
+// CHECK:         tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] : tensor<1x3x3x4xi8> into tensor<1x9x4xi8>
+// CHECK:         qnn.matmul %{{.*}}, %[[WQ]]
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2], [3]] output_shape [1, 3, 3, 2]
+// CHECK-NOT:     tosa.conv2d
+func.func @per_group_tosa_conv2d_nhwc(%xq: tensor<1x3x3x4x!qa>) -> tensor<1x3x3x2x!qo> {
+  %xd = quant.dcast %xq : tensor<1x3x3x4x!qa> to tensor<1x3x3x4xf32>
+  %wi = arith.constant dense<[[[[1, 2, 3, 4]]], [[[5, 6, 7, 8]]]]> : tensor<2x1x1x4xi8>
+  %wq = quant.scast %wi : tensor<2x1x1x4xi8> to tensor<2x1x1x4x!qg>
+  %wd = quant.dcast %wq : tensor<2x1x1x4x!qg> to tensor<2x1x1x4xf32>
+  %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %y = tosa.conv2d %xd, %wd, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x3x3x4xf32>, tensor<2x1x1x4xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x3x2xf32>
+  %yq = quant.qcast %y : tensor<1x3x3x2xf32> to tensor<1x3x3x2x!qo>
+  return %yq : tensor<1x3x3x2x!qo>
+}

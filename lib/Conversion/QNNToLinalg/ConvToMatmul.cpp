@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -82,17 +83,17 @@ Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
 }
 
 /// The im2col patches of the storage input `x` as [N, OH * OW, K], K in
-/// the weights' order: (kh, kw, c) for NHWC, (c, kh, kw) for NCHW. Taps in
-/// the padding read the input zero point `zeroPoint`. A stride-1 1x1 NHWC
-/// conv without padding reads its input in place.
-Value buildPatches(OpBuilder &b, Location loc, Conv2DOp conv, Value x,
-                   int64_t zeroPoint, ArrayRef<int64_t> kernel,
-                   ArrayRef<int64_t> outHW) {
+/// `order`. Taps in the padding read the input zero point `zeroPoint`. A
+/// stride-1 1x1 NHWC conv without padding reads its input in place.
+Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
+                   PatchOrder order, Value x, int64_t zeroPoint,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> outHW) {
   auto xType = cast<RankedTensorType>(x.getType());
-  bool channelsLast = conv.isChannelsLast();
-  ArrayRef<int64_t> strides = conv.getStrides();
-  ArrayRef<int64_t> dilations = conv.getDilations();
-  ArrayRef<int64_t> padding = conv.getPadding();
+  bool channelsLast = window.channelsLast;
+  bool channelsInnermost = order == PatchOrder::KernelThenChannel;
+  ArrayRef<int64_t> strides = window.strides;
+  ArrayRef<int64_t> dilations = window.dilations;
+  ArrayRef<int64_t> padding = window.padding;
   bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
   int64_t batch = xType.getDimSize(0);
   unsigned spatialDim = channelsLast ? 1 : 2;
@@ -109,14 +110,14 @@ Value buildPatches(OpBuilder &b, Location loc, Conv2DOp conv, Value x,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 
   // Loops (n, oh, ow, a, b, c) over the patches tensor [N, OH, OW, ...]:
-  // NHWC (kh, kw, c), NCHW (c, kh, kw).
+  // (kh, kw, c) or (c, kh, kw).
   SmallVector<int64_t> shape{batch, outHW[0], outHW[1]};
-  if (channelsLast)
+  if (channelsInnermost)
     shape.append({kernel[0], kernel[1], channels});
   else
     shape.append({channels, kernel[0], kernel[1]});
-  unsigned khLoop = channelsLast ? 3 : 4, kwLoop = khLoop + 1,
-           cLoop = channelsLast ? 5 : 3;
+  unsigned khLoop = channelsInnermost ? 3 : 4, kwLoop = khLoop + 1,
+           cLoop = channelsInnermost ? 5 : 3;
   Value init = tensor::EmptyOp::create(b, loc, shape, storage);
   AffineMap identity = b.getMultiDimIdentityMap(6);
   auto parallel =
@@ -223,52 +224,26 @@ bool rewriteConv(Conv2DOp conv) {
     return false;
 
   bool channelsLast = conv.isChannelsLast();
-  unsigned spatialDim = channelsLast ? 1 : 2;
   int64_t filters = wType.getDimSize(0);
   SmallVector<int64_t> kernel{wType.getDimSize(channelsLast ? 1 : 2),
                               wType.getDimSize(channelsLast ? 2 : 3)};
-  SmallVector<int64_t> outHW{outType.getDimSize(spatialDim),
-                             outType.getDimSize(spatialDim + 1)};
   int64_t k = int64_t(weights->size()) / filters;
-  int64_t batch = xType.getDimSize(0);
-  int64_t rows = outHW[0] * outHW[1];
+  ConvWindow window{llvm::to_vector<2>(conv.getStrides()),
+                    llvm::to_vector<2>(conv.getDilations()),
+                    llvm::to_vector<4>(conv.getPadding()), channelsLast};
 
   OpBuilder b(conv);
   Location loc = conv.getLoc();
-  Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
-                                         conv.getInput());
-  Value patches =
-      buildPatches(b, loc, conv, x, xP->zeroPoint(0), kernel, outHW);
-  Value lhs = quant::StorageCastOp::create(
-      b, loc, RankedTensorType::get({batch, rows, k}, xType.getElementType()),
-      patches);
-  Value rhs = buildWeightMatrix(b, loc, conv.getWeight(), *weights, k,
-                                filters);
-  auto matmulType = RankedTensorType::get({batch, rows, filters},
-                                          outType.getElementType());
-  // A conv's accumulator is proven without a split (its verifier), and the
-  // matmul has the same K and weights.
-  auto matmul = MatmulOp::create(b, loc, matmulType, lhs, rhs, conv.getBias(),
-                                 conv.getZeroPointCorrectionsAttr(),
-                                 /*accumulator_chunk=*/nullptr);
-
-  // [N, OH * OW, F] back to the conv's layout, on the storage integers.
-  Value y = quant::StorageCastOp::create(
-      b, loc, getStorageShapedType(matmulType), matmul.getResult());
-  auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
-  if (!channelsLast) {
-    Value init = tensor::EmptyOp::create(b, loc, {batch, filters, rows},
-                                         storageOut.getElementType());
-    y = linalg::TransposeOp::create(b, loc, y, init,
-                                    ArrayRef<int64_t>{0, 2, 1})
-            .getResult()[0];
-  }
-  SmallVector<ReassociationIndices> split =
-      channelsLast ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}
-                   : SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}};
-  y = tensor::ExpandShapeOp::create(b, loc, storageOut, y, split);
-  conv.replaceAllUsesWith(
-      quant::StorageCastOp::create(b, loc, outType, y).getResult());
+  auto buildRhs = [&](OpBuilder &rb) {
+    return buildWeightMatrix(rb, loc, conv.getWeight(), *weights, k, filters);
+  };
+  // The weights' own order: K of the [F, K] view of FCHW or OHWI.
+  Value result = buildConvAsMatmul(
+      b, loc, conv.getInput(), buildRhs, conv.getBias(),
+      conv.getZeroPointCorrectionsAttr(), outType, kernel, window,
+      channelsLast ? PatchOrder::KernelThenChannel
+                   : PatchOrder::ChannelThenKernel);
+  conv.replaceAllUsesWith(result);
   Value oldWeights = conv.getWeight();
   conv.erase();
   if (auto cast = oldWeights.getDefiningOp<quant::StorageCastOp>();
@@ -292,3 +267,117 @@ struct ConvToMatmulPass
 };
 
 } // namespace
+
+Value quantc::buildConvAsMatmul(OpBuilder &b, Location loc, Value input,
+                                function_ref<Value(OpBuilder &)> buildWeights,
+                                Value bias,
+                                DenseI64ArrayAttr zeroPointCorrections,
+                                RankedTensorType outType,
+                                ArrayRef<int64_t> kernel,
+                                const ConvWindow &window, PatchOrder order) {
+  auto xType = cast<RankedTensorType>(input.getType());
+  UniformParams xP = *getUniformParams(xType);
+  unsigned spatialDim = window.channelsLast ? 1 : 2;
+  SmallVector<int64_t> outHW{outType.getDimSize(spatialDim),
+                             outType.getDimSize(spatialDim + 1)};
+  int64_t batch = xType.getDimSize(0);
+  int64_t rows = outHW[0] * outHW[1];
+
+  Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
+                                         input);
+  Value patches = buildPatches(b, loc, window, order, x, xP.zeroPoint(0),
+                               kernel, outHW);
+  int64_t k = cast<RankedTensorType>(patches.getType()).getDimSize(2);
+  Value lhs = quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get({batch, rows, k}, xType.getElementType()),
+      patches);
+  Value weightMatrix = buildWeights(b);
+  int64_t filters =
+      cast<RankedTensorType>(weightMatrix.getType()).getDimSize(1);
+  auto matmulType = RankedTensorType::get({batch, rows, filters},
+                                          outType.getElementType());
+  // A conv's accumulator is proven without a split (its verifier), and the
+  // matmul has the same K and weights; per-group weights sum each group
+  // on its own.
+  auto matmul = MatmulOp::create(b, loc, matmulType, lhs, weightMatrix, bias,
+                                 zeroPointCorrections,
+                                 /*accumulator_chunk=*/nullptr);
+
+  // [N, OH * OW, F] back to the conv's layout, on the storage integers.
+  Value y = quant::StorageCastOp::create(
+      b, loc, getStorageShapedType(matmulType), matmul.getResult());
+  auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
+  if (!window.channelsLast) {
+    Value init = tensor::EmptyOp::create(b, loc, {batch, filters, rows},
+                                         storageOut.getElementType());
+    y = linalg::TransposeOp::create(b, loc, y, init,
+                                    ArrayRef<int64_t>{0, 2, 1})
+            .getResult()[0];
+  }
+  SmallVector<ReassociationIndices> split =
+      window.channelsLast
+          ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}
+          : SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}};
+  y = tensor::ExpandShapeOp::create(b, loc, storageOut, y, split);
+  return quant::StorageCastOp::create(b, loc, outType, y).getResult();
+}
+
+Value quantc::buildPerGroupConvWeightMatrix(OpBuilder &b, Location loc,
+                                            RankedTensorType type,
+                                            ArrayRef<int64_t> stored,
+                                            unsigned storedBitWidth,
+                                            bool channelsLast) {
+  auto blocked =
+      cast<quant::UniformQuantizedSubChannelType>(type.getElementType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t filters = shape[0], channels = shape[channelsLast ? 3 : 1];
+  int64_t kh = shape[channelsLast ? 1 : 2], kw = shape[channelsLast ? 2 : 3];
+  int64_t block = channels / blocked.getScales().getType().getDimSize(
+                                 channelsLast ? 3 : 1);
+  int64_t blocks = channels / block, k = kh * kw * channels;
+  // Row-major offsets of (f, c, y, x) in the weights and (f, cb, y, x) in
+  // their parameters.
+  auto weightAt = [&](int64_t f, int64_t c, int64_t y, int64_t x) {
+    return channelsLast ? ((f * kh + y) * kw + x) * channels + c
+                        : ((f * channels + c) * kh + y) * kw + x;
+  };
+  auto paramAt = [&](int64_t f, int64_t cb, int64_t y, int64_t x) {
+    return channelsLast ? ((f * kh + y) * kw + x) * blocks + cb
+                        : ((f * blocks + cb) * kh + y) * kw + x;
+  };
+  SmallVector<APInt> matrix;
+  matrix.reserve(k * filters);
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t f = 0; f < filters; ++f)
+          matrix.emplace_back(storedBitWidth, stored[weightAt(f, c, y, x)],
+                              /*isSigned=*/true, /*implicitTrunc=*/true);
+  SmallVector<Attribute> scales(blocked.getScales().getValues<Attribute>());
+  SmallVector<Attribute> zeroPoints(
+      blocked.getZeroPoints().getValues<Attribute>());
+  SmallVector<Attribute> groupScales, groupZeroPoints;
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t cb = 0; cb < blocks; ++cb)
+        for (int64_t f = 0; f < filters; ++f) {
+          groupScales.push_back(scales[paramAt(f, cb, y, x)]);
+          groupZeroPoints.push_back(zeroPoints[paramAt(f, cb, y, x)]);
+        }
+  SmallVector<int64_t> paramShape{k / block, filters};
+  auto element = quant::UniformQuantizedSubChannelType::get(
+      blocked.getFlags(), blocked.getStorageType(), blocked.getExpressedType(),
+      DenseElementsAttr::get(
+          blocked.getScales().getType().clone(paramShape), groupScales),
+      DenseElementsAttr::get(
+          blocked.getZeroPoints().getType().clone(paramShape),
+          groupZeroPoints),
+      /*quantizedDimensions=*/{0, 1}, /*blockSizes=*/{block, 1},
+      blocked.getStorageTypeMin(), blocked.getStorageTypeMax());
+  auto storage = RankedTensorType::get(
+      {k, filters}, IntegerType::get(b.getContext(), storedBitWidth));
+  Value constant = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(storage, matrix));
+  return quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get({k, filters}, element), constant);
+}

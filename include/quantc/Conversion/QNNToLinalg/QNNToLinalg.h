@@ -57,6 +57,48 @@ void populateQNNToLinalgConversionPatterns(
 llvm::LogicalResult verifyRequantizable(mlir::Operation *op,
                                         qnn::RequantMode mode);
 
+/// The window of a one-group 2-D convolution, as qnn.conv2d holds it
+/// (padding [top, left, bottom, right]).
+struct ConvWindow {
+  llvm::SmallVector<int64_t, 2> strides, dilations;
+  llvm::SmallVector<int64_t, 4> padding;
+  bool channelsLast = false;
+};
+
+/// The order of K in im2col patches and the [K, F] weight matrix.
+enum class PatchOrder {
+  /// (c, kh, kw): FCHW weights in their own order.
+  ChannelThenKernel,
+  /// (kh, kw, c): OHWI weights in their own order; for per-group weights
+  /// blocked along the channels, each block a contiguous run of K.
+  KernelThenChannel,
+};
+
+/// A one-group conv of the quantized `input` (static NCHW or NHWC) as
+/// im2col patches [N, OH * OW, K] (K in `order`; taps in the padding read
+/// the input zero point) times the [K, F] weights that `buildWeights`
+/// returns (called after the patches are built) in a qnn.matmul with
+/// `bias` and `zeroPointCorrections` (either may be null), reshaped back to
+/// `outType`. Layout work is on the storage integers (quant.scast).
+mlir::Value buildConvAsMatmul(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &)> buildWeights,
+    mlir::Value bias, mlir::DenseI64ArrayAttr zeroPointCorrections,
+    mlir::RankedTensorType outType, llvm::ArrayRef<int64_t> kernel,
+    const ConvWindow &window, PatchOrder order);
+
+/// The [K, F] per-group matmul weights, K in (kh, kw, c) order, of
+/// constant conv weights `stored` (row-major FCHW, or OHWI when
+/// `channelsLast`) of `type`: blocked by B along the input channels only
+/// (scales [F, C/B, KH, KW], or [F, KH, KW, C/B]; C a multiple of B).
+/// Their blocks become blocks of B along K, the parameters [K/B, F].
+mlir::Value buildPerGroupConvWeightMatrix(mlir::OpBuilder &b,
+                                          mlir::Location loc,
+                                          mlir::RankedTensorType type,
+                                          llvm::ArrayRef<int64_t> stored,
+                                          unsigned storedBitWidth,
+                                          bool channelsLast);
+
 } // namespace quantc
 
 #endif // QUANTC_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
