@@ -29,9 +29,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from per_group_matmul import (NP_TYPES, ORT_RUN, RANGES, compare_ort,
-                              dequantize, int_tensor, quantized_input, run,
-                              to_steps)
+from per_group_matmul import (NP_TYPES, RANGES, check_against_ort,
+                              int_tensor, quantized_input, run, to_steps)
 
 F = TensorProto.FLOAT
 
@@ -177,20 +176,12 @@ def check(args):
         mismatches = int((ours != expected).sum())
         line = f"{name}: {expected.size} elements, numpy: {mismatches} mismatches"
         ok &= mismatches == 0
-        for level in ("all", "disabled") if args.ort else ():
-            out = f"{base}.ort-{level}.npy"
-            if run([args.node, ORT_RUN, base + ".onnx", "--input",
-                    base + ".x.npy", "--output", out, "--opt-level", level,
-                    "--ort", args.ort],
-                   allowed_failure=ORT_QLINEARCONV_BLOCKED) is None:
-                line += (f"; ORT {level}: fails (its QLinearConv fusion "
-                         f"rejects blocked weight zero points)")
-                continue
-            differ, largest, unexplained = compare_ort(
-                ours, to_steps(np.load(out), p), exact_steps(p))
-            line += (f"; ORT {level}: {differ} differ (max {largest} step), "
-                     f"{unexplained} unexplained")
-            ok &= unexplained == 0
+        if args.ort:
+            ort_line, ort_ok = check_against_ort(
+                args, base, ours, p, exact_steps(p), ORT_QLINEARCONV_BLOCKED,
+                "QLinearConv")
+            line += ort_line
+            ok &= ort_ok
         print(line)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1

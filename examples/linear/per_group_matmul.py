@@ -195,6 +195,29 @@ def compare_ort(ours, ort, exact):
             int((differ & ~explained).sum()))
 
 
+def check_against_ort(args, base, ours, p, exact, blocked_failure, fused_op):
+    """Runs `base`.onnx with ONNX Runtime at opt levels all and disabled and
+    compares with `ours` (output steps): the text for the report line and
+    whether every difference is explained. `blocked_failure` is the error
+    of ORT's `fused_op` fusion, which rejects blocked weight zero points."""
+    text, ok = "", True
+    for level in ("all", "disabled"):
+        out = f"{base}.ort-{level}.npy"
+        if run([args.node, ORT_RUN, base + ".onnx", "--input",
+                base + ".x.npy", "--output", out, "--opt-level", level,
+                "--ort", args.ort],
+               allowed_failure=blocked_failure) is None:
+            text += (f"; ORT {level}: fails (its {fused_op} fusion "
+                     f"rejects blocked weight zero points)")
+            continue
+        differ, largest, unexplained = compare_ort(
+            ours, to_steps(np.load(out), p), exact)
+        text += (f"; ORT {level}: {differ} differ (max {largest} step), "
+                 f"{unexplained} unexplained")
+        ok &= unexplained == 0
+    return text, ok
+
+
 def check(args):
     os.makedirs(args.work, exist_ok=True)
     ok = True
@@ -211,21 +234,11 @@ def check(args):
         mismatches = int((ours != expected).sum())
         line = f"{name}: {expected.size} elements, numpy: {mismatches} mismatches"
         ok &= mismatches == 0
-        for level in ("all", "disabled"):
-            out = f"{base}.ort-{level}.npy"
-            if run([args.node, ORT_RUN, base + ".onnx", "--input",
-                    base + ".x.npy", "--output", out, "--opt-level", level,
-                    "--ort", args.ort],
-                   allowed_failure=ORT_QLINEARMATMUL_BLOCKED) is None:
-                line += (f"; ORT {level}: fails (its QLinearMatMul fusion "
-                         f"rejects blocked weight zero points)")
-                continue
-            differ, largest, unexplained = compare_ort(
-                ours, to_steps(np.load(out), p), exact_steps(p))
-            line += (f"; ORT {level}: {differ} differ (max {largest} step), "
-                     f"{unexplained} unexplained")
-            ok &= unexplained == 0
-        print(line)
+        ort_line, ort_ok = check_against_ort(
+            args, base, ours, p, exact_steps(p), ORT_QLINEARMATMUL_BLOCKED,
+            "QLinearMatMul")
+        ok &= ort_ok
+        print(line + ort_line)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -264,6 +264,13 @@ private:
     return unsigned(*result);
   }
 
+  /// `"none"` or an object of `keys`: bits, signed and symmetric parsed
+  /// here into `fields` (ActivationFields or WeightFields), every other key
+  /// by `parseOwn(key, value, path)`.
+  template <typename Fields, typename ParseOwn>
+  llvm::Error parseTensorFields(const json::Value &value, const Twine &path,
+                                ArrayRef<StringRef> keys, Fields &fields,
+                                ParseOwn parseOwn);
   llvm::Error parseActivations(const json::Value &value, const Twine &path,
                                ActivationFields &fields);
   llvm::Error parseWeights(const json::Value &value, const Twine &path,
@@ -272,9 +279,12 @@ private:
                                          unsigned index);
 };
 
-llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
-                                               const Twine &path,
-                                               ActivationFields &fields) {
+template <typename Fields, typename ParseOwn>
+llvm::Error RecipeFileParser::parseTensorFields(const json::Value &value,
+                                                const Twine &path,
+                                                ArrayRef<StringRef> keys,
+                                                Fields &fields,
+                                                ParseOwn parseOwn) {
   if (std::optional<StringRef> text = value.getAsString()) {
     if (*text != "none")
       return error(path, "expected \"none\" or an object");
@@ -284,10 +294,7 @@ llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
   llvm::Expected<const json::Object *> obj = object(value, path);
   if (!obj)
     return error(path, "expected \"none\" or an object");
-  if (llvm::Error err =
-          checkKeys(**obj, path,
-                    {"bits", "signed", "symmetric", "granularity", "method",
-                     "percentile"}))
+  if (llvm::Error err = checkKeys(**obj, path, keys))
     return err;
   fields.quantize = true;
   for (const auto &[key, field] : **obj) {
@@ -302,7 +309,19 @@ llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
       if (!flag)
         return flag.takeError();
       (key == "signed" ? fields.isSigned : fields.symmetric) = *flag;
-    } else if (key == "granularity") {
+    } else if (llvm::Error err = parseOwn(StringRef(key), field, at)) {
+      return err;
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
+                                               const Twine &path,
+                                               ActivationFields &fields) {
+  auto parseOwn = [&](StringRef key, const json::Value &field,
+                      const std::string &at) -> llvm::Error {
+    if (key == "granularity") {
       llvm::Expected<StringRef> text = string(field, at);
       if (!text)
         return text.takeError();
@@ -331,7 +350,14 @@ llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
                              " is not in (50, 100]");
       fields.percentile = *p;
     }
-  }
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = parseTensorFields(
+          value, path,
+          {"bits", "signed", "symmetric", "granularity", "method",
+           "percentile"},
+          fields, parseOwn))
+    return err;
   if (fields.percentile && fields.method &&
       *fields.method != CalibrationMethod::percentile)
     return error(path, "conflicting settings: 'percentile' is for method "
@@ -342,33 +368,9 @@ llvm::Error RecipeFileParser::parseActivations(const json::Value &value,
 llvm::Error RecipeFileParser::parseWeights(const json::Value &value,
                                            const Twine &path,
                                            WeightFields &fields) {
-  if (std::optional<StringRef> text = value.getAsString()) {
-    if (*text != "none")
-      return error(path, "expected \"none\" or an object");
-    fields.quantize = false;
-    return llvm::Error::success();
-  }
-  llvm::Expected<const json::Object *> obj = object(value, path);
-  if (!obj)
-    return error(path, "expected \"none\" or an object");
-  if (llvm::Error err = checkKeys(
-          **obj, path,
-          {"bits", "signed", "symmetric", "granularity", "group_size"}))
-    return err;
-  fields.quantize = true;
-  for (const auto &[key, field] : **obj) {
-    std::string at = (path + "." + key.str()).str();
-    if (key == "bits") {
-      llvm::Expected<unsigned> b = bits(field, at);
-      if (!b)
-        return b.takeError();
-      fields.bits = *b;
-    } else if (key == "signed" || key == "symmetric") {
-      llvm::Expected<bool> flag = boolean(field, at);
-      if (!flag)
-        return flag.takeError();
-      (key == "signed" ? fields.isSigned : fields.symmetric) = *flag;
-    } else if (key == "granularity") {
+  auto parseOwn = [&](StringRef key, const json::Value &field,
+                      const std::string &at) -> llvm::Error {
+    if (key == "granularity") {
       llvm::Expected<StringRef> text = string(field, at);
       if (!text)
         return text.takeError();
@@ -391,7 +393,13 @@ llvm::Error RecipeFileParser::parseWeights(const json::Value &value,
         return error(at, "group size " + Twine(*size) + " must be positive");
       fields.groupSize = *size;
     }
-  }
+    return llvm::Error::success();
+  };
+  if (llvm::Error err = parseTensorFields(
+          value, path,
+          {"bits", "signed", "symmetric", "granularity", "group_size"}, fields,
+          parseOwn))
+    return err;
   if (fields.groupSize && fields.granularity &&
       *fields.granularity != Granularity::group)
     return error(path, "conflicting settings: 'group_size' needs granularity "
