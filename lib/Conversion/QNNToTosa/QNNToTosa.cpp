@@ -18,9 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "../QNNToLinalg/LoweringHelpers.h"
-
 #include "quantc/Conversion/Passes.h"
+#include "quantc/Conversion/QNNToLinalg/IntegerRescales.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
 #include "quantc/Numerics/Requantize.h"
