@@ -36,6 +36,7 @@ from qdq_elementwise import fma  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "requant"))
+from requant_modes import mlir_float as mlir_double  # noqa: E402
 from wide_activations import mbqm, quantize_multiplier  # noqa: E402
 
 STORAGE = {"i8": (-128, 127), "u8": (0, 255)}
@@ -52,11 +53,8 @@ CASES = [
 
 
 def mlir_float(x):
-    text = repr(float(np.float32(x)))
-    mantissa, _, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + ("e" + exponent if exponent else "")
+    """`x` rounded to float32, spelled for MLIR."""
+    return mlir_double(np.float32(x))
 
 
 def params(rng, shape, storage, axis):

@@ -23,11 +23,15 @@ Cases (storage, zero points, K, M, N, output scale):
 - i16 x i16, zero points 0: K = 64, one product (2^30) per chunk; sums up
   to 2^36.
 """
-import math
+import os
 import re
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "requant"))
+from requant_modes import tosa_multiplier  # noqa: E402
 
 # (name, x storage, x zp, w storage, w zps, K, M, N, s_x, s_w, s_out, z_out)
 CASES = [
@@ -59,20 +63,6 @@ def exact_sums(case):
     x, w = case_data(case)
     zx, zws = case[2], np.array(case[4], np.int64)
     return (x - zx) @ (w - zws)
-
-
-def tosa_multiplier(real):
-    """Upstream MLIR's computeMultiplierAndShift (TOSA scale32)."""
-    mantissa, exponent = math.frexp(real)
-    shifted = math.floor(mantissa * 2**31 + 0.5)
-    if shifted == 2**31:
-        shifted //= 2
-        exponent += 1
-    shift = 31 - exponent
-    if shift > 62:
-        shifted >>= min(31, shift - 62)
-        shift = 62
-    return shifted, shift
 
 
 def reference(case, mode):

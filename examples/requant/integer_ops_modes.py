@@ -58,20 +58,12 @@ import sys
 
 import numpy as np
 
-from requant_modes import compare_values
+from requant_modes import compare_values, mlir_float, tosa_multiplier
 
 ROWS, COLS = 24, 37
 
 STORAGE = {"i8": (-128, 127, True, 8), "u8": (0, 255, False, 8),
            "i16": (-32768, 32767, True, 16)}
-
-
-def mlir_float(x):
-    text = repr(float(x))
-    mantissa, _, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + ("e" + exponent if exponent else "")
 
 
 def f32(x):
@@ -80,20 +72,6 @@ def f32(x):
 
 def qtype(storage, scale, zp):
     return f"!quant.uniform<{storage}:f32, {mlir_float(scale)}:{zp}>"
-
-
-def tosa_multiplier(real):
-    """Upstream MLIR's computeMultiplierAndShift (TOSA scale32)."""
-    mantissa, exponent = math.frexp(real)
-    shifted = math.floor(mantissa * 2**31 + 0.5)
-    if shifted == 2**31:
-        shifted //= 2
-        exponent += 1
-    shift = 31 - exponent
-    if shift > 62:
-        shifted >>= min(31, shift - 62)
-        shift = 62
-    return shifted, shift
 
 
 def random_values(rng, storage, shape):

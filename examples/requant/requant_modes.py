@@ -131,8 +131,8 @@ def make_data(mode, seed):
 
 def mlir_float(x):
     """repr(x) (exact for a double) in a spelling MLIR parses: 1e-21 needs
-    its dot, 1.0e-21."""
-    text = repr(x)
+    its dot, 1.0e-21. Takes numpy scalars too (their exact double)."""
+    text = repr(float(x))
     mantissa, _, exponent = text.partition("e")
     if "." not in mantissa:
         mantissa += ".0"

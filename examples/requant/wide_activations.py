@@ -30,7 +30,7 @@ import sys
 
 import numpy as np
 
-from requant_modes import compare_values
+from requant_modes import compare_values, mlir_float
 
 N = 65536
 STORAGE = {"i8": (-128, 127), "i16": (-32768, 32767)}
@@ -44,14 +44,6 @@ CASES = [
     ("leaky_i16", "leaky", (0.0005, 0), ("i16", 0.0004, 0), 0.3),
     ("leaky_small", "leaky", (0.002, 0), ("i16", 0.001, -7), 0.01),
 ]
-
-
-def mlir_float(x):
-    text = repr(float(x))
-    mantissa, _, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + ("e" + exponent if exponent else "")
 
 
 def f32_attr(x):

@@ -25,10 +25,15 @@ parameters (docs/Numerics.md).
 """
 
 import argparse
+import os
 import re
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "..", "examples", "requant"))
+from requant_modes import mlir_float as mlir_double  # noqa: E402
 
 F32 = np.float32
 SHAPE = (2, 4, 3, 5)
@@ -40,11 +45,8 @@ Z_SYM = np.zeros(4, dtype=np.int64)  # for the pad: one stored 0.0
 
 
 def mlir_float(x):
-    text = repr(float(F32(x)))
-    mantissa, _, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + ("e" + exponent if exponent else "")
+    """`x` rounded to float32, spelled for MLIR."""
+    return mlir_double(F32(x))
 
 
 def qtype(axis, scales, zps):
