@@ -170,6 +170,12 @@ private:
   Value loadMasked(OpBuilder &b, Value buffer, AffineMap map,
                    SmallVector<Value> indices, ArrayRef<unsigned> checked,
                    Value zero);
+  /// Four consecutive K bytes of `buffer` from `kBase + kOffset` at the
+  /// other `indices`, packed into one register (loadMasked: `dim` is
+  /// checked when `maskDim`, K when maskK).
+  Value loadKBytes(OpBuilder &b, Value buffer, AffineMap map,
+                   SmallVector<Value> indices, unsigned dim, bool maskDim,
+                   Value kBase, int64_t kOffset);
   /// `i`-th fragment register of A (4 bytes of one row, the first in the
   /// low byte) for `lane`, K step `k0`.
   Value loadRegisterA(OpBuilder &b, const WarpTile &tile, Value lane, Value k0,
@@ -240,6 +246,23 @@ static Value packRegister(OpBuilder &b, Location loc, ArrayRef<Value> bytes) {
   return vector::ExtractOp::create(b, loc, word, ArrayRef<int64_t>{0});
 }
 
+Value MmaRewriter::loadKBytes(OpBuilder &b, Value buffer, AffineMap map,
+                              SmallVector<Value> indices, unsigned dim,
+                              bool maskDim, Value kBase, int64_t kOffset) {
+  SmallVector<unsigned> checked;
+  if (maskDim)
+    checked.push_back(dim);
+  if (maskK)
+    checked.push_back(dims.k);
+  Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
+  SmallVector<Value> bytes;
+  for (int64_t j = 0; j < 4; ++j) {
+    indices[dims.k] = add(b, kBase, j + kOffset);
+    bytes.push_back(loadMasked(b, buffer, map, indices, checked, zero));
+  }
+  return packRegister(b, loc, bytes);
+}
+
 Value MmaRewriter::loadRegisterA(OpBuilder &b, const WarpTile &tile, Value lane,
                                  Value k0, int64_t reg) {
   // a_i, i = 4 reg + j: row groupID (+8 for odd registers), column
@@ -249,18 +272,8 @@ Value MmaRewriter::loadRegisterA(OpBuilder &b, const WarpTile &tile, Value lane,
   indices[dims.m] =
       add(b, arith::AddIOp::create(b, loc, tile.rowBase, group), 8 * (reg % 2));
   Value kBase = arith::AddIOp::create(b, loc, k0, mul(b, thread, 4));
-  SmallVector<unsigned> checked;
-  if (maskM)
-    checked.push_back(dims.m);
-  if (maskK)
-    checked.push_back(dims.k);
-  Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
-  SmallVector<Value> bytes;
-  for (int64_t j = 0; j < 4; ++j) {
-    indices[dims.k] = add(b, kBase, j + 16 * (reg / 2));
-    bytes.push_back(loadMasked(b, lhsBuffer, lhsMap, indices, checked, zero));
-  }
-  return packRegister(b, loc, bytes);
+  return loadKBytes(b, lhsBuffer, lhsMap, indices, dims.m, maskM, kBase,
+                    16 * (reg / 2));
 }
 
 Value MmaRewriter::loadRegisterB(OpBuilder &b, const WarpTile &tile, Value lane,
@@ -271,18 +284,8 @@ Value MmaRewriter::loadRegisterB(OpBuilder &b, const WarpTile &tile, Value lane,
   SmallVector<Value> indices = tile.loopIndices;
   indices[dims.n] = arith::AddIOp::create(b, loc, tile.colBase, group);
   Value kBase = arith::AddIOp::create(b, loc, k0, mul(b, thread, 4));
-  SmallVector<unsigned> checked;
-  if (maskN)
-    checked.push_back(dims.n);
-  if (maskK)
-    checked.push_back(dims.k);
-  Value zero = arith::ConstantIntOp::create(b, loc, 0, 8);
-  SmallVector<Value> bytes;
-  for (int64_t j = 0; j < 4; ++j) {
-    indices[dims.k] = add(b, kBase, j + 16 * reg);
-    bytes.push_back(loadMasked(b, rhsBuffer, rhsMap, indices, checked, zero));
-  }
-  return packRegister(b, loc, bytes);
+  return loadKBytes(b, rhsBuffer, rhsMap, indices, dims.n, maskN, kBase,
+                    16 * reg);
 }
 
 std::pair<Value, Value> MmaRewriter::accumulatorCoords(OpBuilder &b,
