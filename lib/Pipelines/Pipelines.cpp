@@ -94,6 +94,8 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     vnni.parallel = x86->threads > 1;
     pm.addPass(createX86VNNIPass(vnni));
   }
+  if (x86 || options.lowerVectors)
+    pm.addNestedPass<func::FuncOp>(createVectorizeByteTransposePass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.lowerVectors) {
     VectorTransferToSCFOptions toSCF;
@@ -113,10 +115,15 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
   // expand-strided-metadata writes affine.apply for dynamic sizes (the
   // reshapes of a conv with dynamic H/W): lower-affine runs after it too.
   bool memrefsFirst = x86 != nullptr;
+  // aligned_alloc rather than malloc plus pointer arithmetic: LLVM then
+  // knows each buffer is distinct from every other (noalias), so it
+  // vectorizes the copies between them (im2col patches, transposes).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useAlignedAlloc = true;
   if (memrefsFirst) {
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   }
   pm.addPass(createLowerSCFToCFPass());
   if (!memrefsFirst) {
@@ -131,7 +138,7 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     pm.addPass(createUBToLLVMConversionPass());
   }
   if (!memrefsFirst)
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

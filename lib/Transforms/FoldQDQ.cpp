@@ -832,8 +832,7 @@ LogicalResult QDQLayerFolder::foldPerGroupConv(QDQLayer &layer,
                                    [&](OpBuilder &) { return weights; },
                                    /*bias=*/Value(),
                                    /*zeroPointCorrections=*/nullptr, outType,
-                                   kernel, window,
-                                   PatchOrder::KernelThenChannel);
+                                   kernel, window);
   quantc::detail::replaceAndEraseDeadProducers(layer.output, result);
   folded = true;
   return success();

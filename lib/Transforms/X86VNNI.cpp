@@ -87,6 +87,10 @@ struct Contraction {
 /// whose first input is `acc` (identity map), fused into the kernel.
 struct Epilogue {
   linalg::GenericOp op;
+  /// Deallocations between the contraction and the epilogue (of the im2col
+  /// patches a conv's matmul reads, for one): the fused kernel runs where
+  /// the epilogue is, so they move after it.
+  SmallVector<memref::DeallocOp> deallocsToSink;
 };
 
 bool isStaticIdentityMemRef(Type type) {
@@ -275,9 +279,14 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
   // The kernel runs where the epilogue is: the operands of the contraction
   // must still hold their values there.
   Value lhsRoot = rootOf(c.lhs);
+  SmallVector<memref::DeallocOp> deallocs;
   for (Operation *op = c.op->getNextNode(); op != epilogue; op = op->getNextNode()) {
     if (isMemoryEffectFree(op) || isa<memref::AllocOp, memref::GetGlobalOp>(op))
       continue;
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      deallocs.push_back(dealloc);
+      continue;
+    }
     auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
     if (!linalgOp)
       return std::nullopt;
@@ -285,7 +294,7 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
       if (rootOf(init) == lhsRoot || rootOf(init) == rootOf(c.acc))
         return std::nullopt;
   }
-  return Epilogue{epilogue};
+  return Epilogue{epilogue, std::move(deallocs)};
 }
 
 /// A new private constant global of `attr`, 64-byte aligned, named after
@@ -749,6 +758,8 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
       Value weights = c.op.getDpsInputs()[1];
       c.op->erase();
       if (epilogue) {
+        for (memref::DeallocOp dealloc : epilogue->deallocsToSink)
+          dealloc->moveAfter(epilogue->op);
         epilogue->op->erase();
         eraseIfDead(c.acc);
       }

@@ -611,7 +611,7 @@ func.func @per_group_gemm_transb(%xq: tensor<3x4x!qa>) -> tensor<3x2x!qo> {
 
 // A one-group conv with per-group int4 weights blocked by 2 along the
 // input channels (ONNX DequantizeLinear block_size on axis 1): im2col
-// patches with K in (kh, kw, c) order (the padding read as the input zero
+// patches of the input transposed to NHWC, K in (kh, kw, c) order (the padding read as the input zero
 // point) times a per-group [K, F] qnn.matmul weight; the blocks (x, cb) of
 // the [F, C/B, KH, KW] scales become rows x * C/B + cb of [K/B, F].
 !qa = !quant.uniform<u8:f32, 0.5:3>
@@ -622,8 +622,9 @@ func.func @per_group_gemm_transb(%xq: tensor<3x4x!qa>) -> tensor<3x2x!qo> {
 // CHECK:         %[[WI:.*]] = arith.constant dense<{{\[\[}}1, 0], [3, 2], [-5, -4], [7, 6], [-2, 1], [4, 3], [6, 5], [-8, -7]]> : tensor<8x2xi4>
 // CHECK:         %[[WQ:.*]] = quant.scast %[[WI]] : tensor<8x2xi4> to tensor<8x2x!quant.uniform<i4:f32:{0:2, 1:1}, {{\{\{}}2.500000e-01:1, 2.000000e+00}, {1.250000e-01, 6.250000e-02}, {5.000000e-01, 4.000000e+00}, {1.000000e+00, 8.000000e+00:-2}}>>
 // CHECK:         %[[XS:.*]] = quant.scast %[[X]] : {{.*}} to tensor<1x4x3x3xi8>
+// CHECK:         %[[XT:.*]] = linalg.transpose ins(%[[XS]] : tensor<1x4x3x3xi8>) {{.*}} permutation = [0, 2, 3, 1]
 // CHECK:         %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x1x2x4xi8>)
-// CHECK:           tensor.extract %[[XS]]
+// CHECK:           tensor.extract %[[XT]]
 // CHECK:           %[[ZX:.*]] = arith.constant 3 : i8
 // CHECK:           arith.select %{{.*}}, %{{.*}}, %[[ZX]] : i8
 // CHECK:         %[[P:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x3x3x1x2x4xi8> into tensor<1x9x8xi8>

@@ -380,6 +380,29 @@ def OmpDynamicSchedulePass : Pass<"quant-omp-dynamic-schedule", "::mlir::ModuleO
   let dependentDialects = ["::mlir::omp::OpenMPDialect"];
 }
 
+def VectorizeByteTransposePass
+    : Pass<"quant-vectorize-byte-transpose", "::mlir::func::FuncOp"> {
+  let summary = "Transpose bytes on buffers in 16 x 16 register tiles";
+  let description = [{
+    Runs on bufferized code. Each `linalg.transpose` of 8-bit elements
+    between static identity-layout buffers that moves the innermost
+    dimension (the NCHW <-> NHWC transposes around a convolution that
+    `quant-conv-to-matmul` runs as a matmul) becomes loops over
+    16 x 16 tiles: 16 loads of 16 contiguous bytes, a transpose in
+    registers by four rounds of byte interleaves (`vector.shuffle`;
+    `punpcklbw`/`punpckhbw` on x86, `zip1`/`zip2` on NEON), and 16
+    contiguous stores. Tiles at the edges use masked loads and stores.
+    As scalar loops, one side of each copy is strided and LLVM assembles
+    every vector a byte at a time. Transposes that keep the innermost
+    dimension (contiguous copies LLVM vectorizes itself), of other element
+    types or of dynamic shapes are left unchanged. `quant-x86-pipeline`
+    and `quant-aarch64-pipeline` run it before `convert-linalg-to-loops`.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
   let summary = "Lower int8 contractions on buffers to AVX-512 VNNI micro-kernels";
   let description = [{

@@ -60,20 +60,28 @@ Type withShapeAndAxis(RankedTensorType type, ArrayRef<int64_t> shape,
   return RankedTensorType::get(shape, element);
 }
 
-/// The [K, F] weights of a one-group conv: row f of the [F, K] view of its
-/// weights (FCHW or OHWI alike: K runs over the dims after F, in the order
-/// the im2col patches use) becomes column f. Quantized like `weights`.
+/// The [K, F] weights, K in (kh, kw, c) order, of a one-group conv with
+/// `filters` filters of `kernel` taps over `channels` channels, from its
+/// stored weights (row-major FCHW, or OHWI when `channelsLast`).
+/// Quantized like `weights`.
 Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
-                        ArrayRef<int64_t> values, int64_t k, int64_t filters) {
+                        ArrayRef<int64_t> values, ArrayRef<int64_t> kernel,
+                        int64_t channels, int64_t filters, bool channelsLast) {
   auto type = cast<RankedTensorType>(weights.getType());
   auto storage = cast<RankedTensorType>(getStorageShapedType(type));
   unsigned width = storage.getElementTypeBitWidth();
+  int64_t kh = kernel[0], kw = kernel[1], k = kh * kw * channels;
   SmallVector<APInt> transposed;
   transposed.reserve(values.size());
-  for (int64_t kk = 0; kk < k; ++kk)
-    for (int64_t f = 0; f < filters; ++f)
-      transposed.emplace_back(width, values[f * k + kk], /*isSigned=*/true,
-                              /*implicitTrunc=*/true);
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t f = 0; f < filters; ++f) {
+          int64_t at = channelsLast ? ((f * kh + y) * kw + x) * channels + c
+                                    : ((f * channels + c) * kh + y) * kw + x;
+          transposed.emplace_back(width, values[at], /*isSigned=*/true,
+                                  /*implicitTrunc=*/true);
+        }
   auto matrixType = RankedTensorType::get({k, filters},
                                           storage.getElementType());
   Value matrix = arith::ConstantOp::create(
@@ -82,42 +90,35 @@ Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
       b, loc, withShapeAndAxis(type, {k, filters}, /*axis=*/1), matrix);
 }
 
-/// The im2col patches of the storage input `x` as [N, OH * OW, K], K in
-/// `order`. Taps in the padding read the input zero point `zeroPoint`. A
-/// stride-1 1x1 NHWC conv without padding reads its input in place.
+/// The im2col patches of the NHWC storage input `x` as [N, OH * OW, K], K
+/// in (kh, kw, c) order. Taps in the padding read the input zero point
+/// `zeroPoint`. A stride-1 1x1 conv without padding reads its input in
+/// place.
 Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
-                   PatchOrder order, Value x, int64_t zeroPoint,
-                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> outHW) {
+                   Value x, int64_t zeroPoint, ArrayRef<int64_t> kernel,
+                   ArrayRef<int64_t> outHW) {
   auto xType = cast<RankedTensorType>(x.getType());
-  bool channelsLast = window.channelsLast;
-  bool channelsInnermost = order == PatchOrder::KernelThenChannel;
   ArrayRef<int64_t> strides = window.strides;
   ArrayRef<int64_t> dilations = window.dilations;
   ArrayRef<int64_t> padding = window.padding;
   bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
   int64_t batch = xType.getDimSize(0);
-  unsigned spatialDim = channelsLast ? 1 : 2;
-  int64_t channels = xType.getDimSize(channelsLast ? 3 : 1);
+  int64_t channels = xType.getDimSize(3);
   int64_t k = channels * kernel[0] * kernel[1];
   Type storage = xType.getElementType();
   auto patchesType =
       RankedTensorType::get({batch, outHW[0] * outHW[1], k}, storage);
   SmallVector<ReassociationIndices> toRows{{0}, {1, 2}, {3, 4, 5}};
-  if (channelsLast && !padded && kernel[0] == 1 && kernel[1] == 1 &&
-      strides[0] == 1 && strides[1] == 1)
+  if (!padded && kernel[0] == 1 && kernel[1] == 1 && strides[0] == 1 &&
+      strides[1] == 1)
     return tensor::CollapseShapeOp::create(
         b, loc, patchesType, x,
         ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}});
 
-  // Loops (n, oh, ow, a, b, c) over the patches tensor [N, OH, OW, ...]:
-  // (kh, kw, c) or (c, kh, kw).
-  SmallVector<int64_t> shape{batch, outHW[0], outHW[1]};
-  if (channelsInnermost)
-    shape.append({kernel[0], kernel[1], channels});
-  else
-    shape.append({channels, kernel[0], kernel[1]});
-  unsigned khLoop = channelsInnermost ? 3 : 4, kwLoop = khLoop + 1,
-           cLoop = channelsInnermost ? 5 : 3;
+  // Loops (n, oh, ow, kh, kw, c) over the patches tensor; the channels,
+  // innermost, are contiguous in both the input and the patches.
+  SmallVector<int64_t> shape{batch,     outHW[0],  outHW[1],
+                             kernel[0], kernel[1], channels};
   Value init = tensor::EmptyOp::create(b, loc, shape, storage);
   AffineMap identity = b.getMultiDimIdentityMap(6);
   auto parallel =
@@ -126,13 +127,9 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
   if (!padded) {
     MLIRContext *ctx = b.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    AffineExpr h = d(1) * strides[0] + d(khLoop) * dilations[0],
-               w = d(2) * strides[1] + d(kwLoop) * dilations[1];
-    AffineMap read = AffineMap::get(
-        6, 0,
-        channelsLast ? ArrayRef<AffineExpr>{d(0), h, w, d(cLoop)}
-                     : ArrayRef<AffineExpr>{d(0), d(cLoop), h, w},
-        ctx);
+    AffineExpr h = d(1) * strides[0] + d(3) * dilations[0],
+               w = d(2) * strides[1] + d(4) * dilations[1];
+    AffineMap read = AffineMap::get(6, 0, {d(0), h, w, d(5)}, ctx);
     gathered = linalg::GenericOp::create(
                    b, loc, TypeRange{init.getType()}, ValueRange{x},
                    ValueRange{init}, ArrayRef<AffineMap>{read, identity},
@@ -168,10 +165,10 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
                 Value before = index(padding[axis]);
                 return arith::SubIOp::create(nb, l, sum, before);
               };
-              Value h = coordinate(1, khLoop, 0);
-              Value w = coordinate(2, kwLoop, 1);
+              Value h = coordinate(1, 3, 0);
+              Value w = coordinate(2, 4, 1);
               auto inside = [&](Value v, unsigned axis) -> Value {
-                Value size = index(xType.getDimSize(spatialDim + axis));
+                Value size = index(xType.getDimSize(1 + axis));
                 return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
                                              v, size);
               };
@@ -182,11 +179,9 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
               Value hc = arith::SelectOp::create(nb, l, inBounds, h, zero);
               Value wc = arith::SelectOp::create(nb, l, inBounds, w, zero);
               Value n = linalg::IndexOp::create(nb, l, 0);
-              Value c = linalg::IndexOp::create(nb, l, cLoop);
+              Value c = linalg::IndexOp::create(nb, l, 5);
               Value value = tensor::ExtractOp::create(
-                  nb, l, x,
-                  channelsLast ? ValueRange{n, hc, wc, c}
-                               : ValueRange{n, c, hc, wc});
+                  nb, l, x, ValueRange{n, hc, wc, c});
               Value pad = arith::ConstantOp::create(
                   nb, l,
                   nb.getIntegerAttr(storage,
@@ -227,7 +222,7 @@ bool rewriteConv(Conv2DOp conv) {
   int64_t filters = wType.getDimSize(0);
   SmallVector<int64_t> kernel{wType.getDimSize(channelsLast ? 1 : 2),
                               wType.getDimSize(channelsLast ? 2 : 3)};
-  int64_t k = int64_t(weights->size()) / filters;
+  int64_t channels = wType.getDimSize(channelsLast ? 3 : 1);
   ConvWindow window{llvm::to_vector<2>(conv.getStrides()),
                     llvm::to_vector<2>(conv.getDilations()),
                     llvm::to_vector<4>(conv.getPadding()), channelsLast};
@@ -235,14 +230,13 @@ bool rewriteConv(Conv2DOp conv) {
   OpBuilder b(conv);
   Location loc = conv.getLoc();
   auto buildRhs = [&](OpBuilder &rb) {
-    return buildWeightMatrix(rb, loc, conv.getWeight(), *weights, k, filters);
+    return buildWeightMatrix(rb, loc, conv.getWeight(), *weights, kernel,
+                             channels, filters, channelsLast);
   };
-  // The weights' own order: K of the [F, K] view of FCHW or OHWI.
-  Value result = buildConvAsMatmul(
-      b, loc, conv.getInput(), buildRhs, conv.getBias(),
-      conv.getZeroPointCorrectionsAttr(), outType, kernel, window,
-      channelsLast ? PatchOrder::KernelThenChannel
-                   : PatchOrder::ChannelThenKernel);
+  Value result = buildConvAsMatmul(b, loc, conv.getInput(), buildRhs,
+                                   conv.getBias(),
+                                   conv.getZeroPointCorrectionsAttr(), outType,
+                                   kernel, window);
   conv.replaceAllUsesWith(result);
   Value oldWeights = conv.getWeight();
   conv.erase();
@@ -274,7 +268,7 @@ Value quantc::buildConvAsMatmul(OpBuilder &b, Location loc, Value input,
                                 DenseI64ArrayAttr zeroPointCorrections,
                                 RankedTensorType outType,
                                 ArrayRef<int64_t> kernel,
-                                const ConvWindow &window, PatchOrder order) {
+                                const ConvWindow &window) {
   auto xType = cast<RankedTensorType>(input.getType());
   UniformParams xP = *getUniformParams(xType);
   unsigned spatialDim = window.channelsLast ? 1 : 2;
@@ -285,8 +279,20 @@ Value quantc::buildConvAsMatmul(OpBuilder &b, Location loc, Value input,
 
   Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
                                          input);
-  Value patches = buildPatches(b, loc, window, order, x, xP.zeroPoint(0),
-                               kernel, outHW);
+  if (!window.channelsLast) {
+    // NCHW to NHWC: each tap of the gather then copies C contiguous bytes.
+    auto storageX = cast<RankedTensorType>(x.getType());
+    Value init = tensor::EmptyOp::create(
+        b, loc,
+        {batch, storageX.getDimSize(2), storageX.getDimSize(3),
+         storageX.getDimSize(1)},
+        storageX.getElementType());
+    x = linalg::TransposeOp::create(b, loc, x, init,
+                                    ArrayRef<int64_t>{0, 2, 3, 1})
+            .getResult()[0];
+  }
+  Value patches =
+      buildPatches(b, loc, window, x, xP.zeroPoint(0), kernel, outHW);
   int64_t k = cast<RankedTensorType>(patches.getType()).getDimSize(2);
   Value lhs = quant::StorageCastOp::create(
       b, loc, RankedTensorType::get({batch, rows, k}, xType.getElementType()),

@@ -15,25 +15,27 @@
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
 // NCHW 2x2, stride 2, asymmetric padding: the input as storage integers,
-// gathered into [N, OH, OW, C, KH, KW] patches, the padding folded into the
-// gather (a tap at oh * 2 + kh - 1, ow * 2 + kw - 1 outside the 4x4 input
-// reads the zero point 128, stored as i8 -128; no padded copy), collapsed
-// to [N, OH * OW, C * KH * KW]; the FCHW weights [F, K] transposed into a
-// [K, F] constant quantized on axis 1; the matmul keeps bias and
-// corrections; its [N, OH * OW, F] result is transposed to NCHW.
+// transposed to NHWC, gathered into [N, OH, OW, KH, KW, C] patches (each
+// tap C contiguous bytes), the padding folded into the gather (a tap at
+// oh * 2 + kh - 1, ow * 2 + kw - 1 outside the 4x4 input reads the zero
+// point 128, stored as i8 -128; no padded copy), collapsed to
+// [N, OH * OW, KH * KW * C]; the FCHW weights reordered into a [K, F]
+// constant, K in (kh, kw, c), quantized on axis 1; the matmul keeps bias
+// and corrections; its [N, OH * OW, F] result is transposed to NCHW.
 // CHECK-DAG:   #[[ID:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
 // CHECK-LABEL: func.func @conv2d_nchw
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>>)
 // The conv's weights are gone, only the [K, F] constant is left.
 // CHECK-NOT:     tensor<2x2x2x2xi8>
 // CHECK:         %[[XS:.*]] = quant.scast %[[X]] : tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>> to tensor<1x2x4x4xi8>
+// CHECK:         %[[XT:.*]] = linalg.transpose ins(%[[XS]] : tensor<1x2x4x4xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>) permutation = [0, 2, 3, 1]
 // CHECK-NOT:     tensor.pad
 // CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>)
 // CHECK:           %[[OH:.*]] = linalg.index 1 : index
 // CHECK:           arith.muli %[[OH]], %c2
-// CHECK:           %[[KH:.*]] = linalg.index 4 : index
+// CHECK:           %[[KH:.*]] = linalg.index 3 : index
 // CHECK:           %[[H:.*]] = arith.subi %{{.*}}, %c1
-// CHECK:           %[[KW:.*]] = linalg.index 5 : index
+// CHECK:           %[[KW:.*]] = linalg.index 4 : index
 // CHECK:           %[[W:.*]] = arith.subi %{{.*}}, %c1
 // CHECK:           %[[HIN:.*]] = arith.cmpi ult, %[[H]], %c4
 // CHECK:           %[[WIN:.*]] = arith.cmpi ult, %[[W]], %c4
@@ -41,14 +43,14 @@
 // CHECK:           %[[HC:.*]] = arith.select %[[IN]], %[[H]], %c0
 // CHECK:           %[[WC:.*]] = arith.select %[[IN]], %[[W]], %c0
 // CHECK:           %[[N:.*]] = linalg.index 0 : index
-// CHECK:           %[[CH:.*]] = linalg.index 3 : index
-// CHECK:           %[[V:.*]] = tensor.extract %[[XS]][%[[N]], %[[CH]], %[[HC]], %[[WC]]] : tensor<1x2x4x4xi8>
+// CHECK:           %[[CH:.*]] = linalg.index 5 : index
+// CHECK:           %[[V:.*]] = tensor.extract %[[XT]][%[[N]], %[[HC]], %[[WC]], %[[CH]]] : tensor<1x4x4x2xi8>
 // CHECK:           %[[ZP:.*]] = arith.constant -128 : i8
 // CHECK:           %[[R:.*]] = arith.select %[[IN]], %[[V]], %[[ZP]] : i8
 // CHECK:           linalg.yield %[[R]] : i8
 // CHECK:         %[[C:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0], [1, 2], [3, 4, 5]] : tensor<1x2x2x2x2x2xi8> into tensor<1x4x8xi8>
 // CHECK:         %[[L:.*]] = quant.scast %[[C]] : tensor<1x4x8xi8> to tensor<1x4x8x!quant.uniform<u8:f32, 5.000000e-01:128>>
-// CHECK:         %[[WM:.*]] = arith.constant dense<{{\[\[}}1, -1], [2, -2], [3, -3], [4, -4], [5, 0], [6, 1], [7, 0], [8, 1]]> : tensor<8x2xi8>
+// CHECK:         %[[WM:.*]] = arith.constant dense<{{\[\[}}1, -1], [5, 0], [2, -2], [6, 1], [3, -3], [7, 0], [4, -4], [8, 1]]> : tensor<8x2xi8>
 // CHECK:         %[[W:.*]] = quant.scast %[[WM]] : tensor<8x2xi8> to tensor<8x2x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01,5.000000e-01}>>
 // CHECK:         %[[Y:.*]] = qnn.matmul %[[L]], %[[W]] bias %{{.*}} {zero_point_corrections = array<i64: -4608, 1024>}
 // CHECK-SAME:      -> tensor<1x4x2x!quant.uniform<i8:f32, 2.000000e+00:4>>

@@ -65,18 +65,11 @@ struct ConvWindow {
   bool channelsLast = false;
 };
 
-/// The order of K in im2col patches and the [K, F] weight matrix.
-enum class PatchOrder {
-  /// (c, kh, kw): FCHW weights in their own order.
-  ChannelThenKernel,
-  /// (kh, kw, c): OHWI weights in their own order; for per-group weights
-  /// blocked along the channels, each block a contiguous run of K.
-  KernelThenChannel,
-};
-
 /// A one-group conv of the quantized `input` (static NCHW or NHWC) as
-/// im2col patches [N, OH * OW, K] (K in `order`; taps in the padding read
-/// the input zero point) times the [K, F] weights that `buildWeights`
+/// im2col patches [N, OH * OW, K] (K in (kh, kw, c) order, so that each
+/// tap copies C contiguous bytes of the NHWC input; an NCHW input is
+/// transposed first; taps in the padding read the input zero point)
+/// times the [K, F] weights that `buildWeights`
 /// returns (called after the patches are built) in a qnn.matmul with
 /// `bias` and `zeroPointCorrections` (either may be null), reshaped back to
 /// `outType`. Layout work is on the storage integers (quant.scast).
@@ -85,7 +78,7 @@ mlir::Value buildConvAsMatmul(
     llvm::function_ref<mlir::Value(mlir::OpBuilder &)> buildWeights,
     mlir::Value bias, mlir::DenseI64ArrayAttr zeroPointCorrections,
     mlir::RankedTensorType outType, llvm::ArrayRef<int64_t> kernel,
-    const ConvWindow &window, PatchOrder order);
+    const ConvWindow &window);
 
 /// The [K, F] per-group matmul weights, K in (kh, kw, c) order, of
 /// constant conv weights `stored` (row-major FCHW, or OHWI when

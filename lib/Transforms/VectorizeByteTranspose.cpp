@@ -1,0 +1,209 @@
+//===- VectorizeByteTranspose.cpp - 16x16 byte-tile transposes --*- C++ -*-===//
+//
+// Part of the QuantC project, under the Apache License v2.0 with LLVM
+// Exceptions. See LICENSE for license information.
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+//===----------------------------------------------------------------------===//
+//
+// quant-vectorize-byte-transpose: a linalg.transpose of bytes on buffers
+// that moves the innermost dimension (NCHW <-> NHWC around a convolution's
+// matmul) becomes loops over 16 x 16 tiles, each read as 16 vectors of 16
+// contiguous bytes, transposed in registers by four rounds of byte
+// interleaves, and written as 16 contiguous vectors. As scalar loops one
+// side of the copy is strided, and LLVM builds each vector byte by byte.
+//
+//===----------------------------------------------------------------------===//
+
+#include "quantc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace quantc {
+#define GEN_PASS_DEF_VECTORIZEBYTETRANSPOSEPASS
+#include "quantc/Transforms/Passes.h.inc"
+} // namespace quantc
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kTile = 16;
+
+bool isStaticIdentityByteMemRef(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  return memref && memref.hasStaticShape() &&
+         memref.getLayout().isIdentity() &&
+         memref.getElementType().isInteger(8);
+}
+
+/// The 16 x 16 transpose of `rows` (16 vectors of 16 bytes): four rounds
+/// in which vectors i and i + 8 interleave into 2i (low halves) and 2i + 1
+/// (high halves). Each round is a perfect shuffle of the 256 bytes; four
+/// of them (log2 16) swap row and column index bits, which is the
+/// transpose. x86 and NEON have these interleaves as single instructions
+/// (punpck{l,h}bw, zip1/zip2).
+SmallVector<Value> transposeTile(OpBuilder &b, Location loc,
+                                 SmallVector<Value> rows) {
+  SmallVector<int64_t> low, high;
+  for (int64_t i = 0; i < kTile / 2; ++i) {
+    low.append({i, i + kTile});
+    high.append({i + kTile / 2, i + kTile / 2 + kTile});
+  }
+  for (int round = 0; round < 4; ++round) {
+    SmallVector<Value> next(kTile);
+    for (int64_t i = 0; i < kTile / 2; ++i) {
+      next[2 * i] = vector::ShuffleOp::create(b, loc, rows[i],
+                                              rows[i + kTile / 2], low);
+      next[2 * i + 1] = vector::ShuffleOp::create(b, loc, rows[i],
+                                                  rows[i + kTile / 2], high);
+    }
+    rows = std::move(next);
+  }
+  return rows;
+}
+
+/// Emits the tiled transpose of `op` before it.
+void vectorize(linalg::TransposeOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value input = op.getInput(), output = op.getInit();
+  auto outType = cast<MemRefType>(output.getType());
+  ArrayRef<int64_t> perm = op.getPermutation();
+  unsigned rank = perm.size();
+  // Output dimension i is input dimension perm[i]. The tile runs along
+  // q, the output's innermost dimension, and e, the output dimension that
+  // is the input's innermost.
+  unsigned q = rank - 1;
+  unsigned e = llvm::find(perm, int64_t(rank - 1)) - perm.begin();
+  ArrayRef<int64_t> shape = outType.getShape();
+  auto vectorType = VectorType::get({kTile}, b.getI8Type());
+  auto maskType = VectorType::get({kTile}, b.getI1Type());
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value zeros = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getI8IntegerAttr(0)));
+
+  // One tile at output indices `at` (e and q at the tile's corner): `eCount`
+  // valid bytes per input vector, `qCount` valid input vectors.
+  auto emitTile = [&](OpBuilder &tb, SmallVector<Value> at, int64_t eCount,
+                      int64_t qCount) {
+    auto offset = [&](Value base, int64_t by) -> Value {
+      return by == 0 ? base
+                     : arith::AddIOp::create(
+                           tb, loc, base,
+                           arith::ConstantIndexOp::create(tb, loc, by));
+    };
+    auto mask = [&](int64_t count) -> Value {
+      return vector::ConstantMaskOp::create(tb, loc, maskType,
+                                            ArrayRef<int64_t>{count});
+    };
+    SmallVector<Value> rows;
+    for (int64_t j = 0; j < kTile; ++j) {
+      if (j >= qCount) {
+        rows.push_back(zeros);
+        continue;
+      }
+      SmallVector<Value> in(rank);
+      for (unsigned i = 0; i < rank; ++i)
+        in[perm[i]] = i == q ? offset(at[q], j) : at[i];
+      rows.push_back(
+          eCount == kTile
+              ? vector::LoadOp::create(tb, loc, vectorType, input, in)
+                    .getResult()
+              : vector::MaskedLoadOp::create(tb, loc, vectorType, input, in,
+                                             mask(eCount), zeros)
+                    .getResult());
+    }
+    rows = transposeTile(tb, loc, std::move(rows));
+    for (int64_t i = 0; i < eCount; ++i) {
+      SmallVector<Value> out(at);
+      out[e] = offset(at[e], i);
+      if (qCount == kTile)
+        vector::StoreOp::create(tb, loc, rows[i], output, out);
+      else
+        vector::MaskedStoreOp::create(tb, loc, output, out, mask(qCount),
+                                      rows[i]);
+    }
+  };
+
+  // Loops over the other output dimensions, then over the full tiles and
+  // the remainder tile along e, then along q.
+  SmallVector<Value> at(rank);
+  std::function<void(OpBuilder &, unsigned)> emitLoops =
+      [&](OpBuilder &lb, unsigned dim) {
+        if (dim == rank) {
+          // Along e, then q: full tiles in a loop, the remainder once.
+          auto alongE = [&](OpBuilder &eb, int64_t eCount) {
+            auto alongQ = [&](OpBuilder &qb, int64_t qCount) {
+              emitTile(qb, at, eCount, qCount);
+            };
+            int64_t fullQ = shape[q] / kTile * kTile;
+            if (fullQ > 0)
+              scf::ForOp::create(
+                  eb, loc, index(0), index(fullQ), index(kTile),
+                  ValueRange{},
+                  [&](OpBuilder &qb, Location, Value iv, ValueRange) {
+                    at[q] = iv;
+                    alongQ(qb, kTile);
+                    scf::YieldOp::create(qb, loc);
+                  });
+            if (shape[q] % kTile != 0) {
+              at[q] = index(fullQ);
+              alongQ(eb, shape[q] % kTile);
+            }
+          };
+          int64_t fullE = shape[e] / kTile * kTile;
+          if (fullE > 0)
+            scf::ForOp::create(
+                lb, loc, index(0), index(fullE), index(kTile), ValueRange{},
+                [&](OpBuilder &eb, Location, Value iv, ValueRange) {
+                  at[e] = iv;
+                  alongE(eb, kTile);
+                  scf::YieldOp::create(eb, loc);
+                });
+          if (shape[e] % kTile != 0) {
+            at[e] = index(fullE);
+            alongE(lb, shape[e] % kTile);
+          }
+          return;
+        }
+        if (dim == e || dim == q)
+          return emitLoops(lb, dim + 1);
+        scf::ForOp::create(lb, loc, index(0), index(shape[dim]), index(1),
+                           ValueRange{},
+                           [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                             at[dim] = iv;
+                             emitLoops(nb, dim + 1);
+                             scf::YieldOp::create(nb, loc);
+                           });
+      };
+  emitLoops(b, 0);
+  op.erase();
+}
+
+struct VectorizeByteTransposePass
+    : public quantc::impl::VectorizeByteTransposePassBase<
+          VectorizeByteTransposePass> {
+  void runOnOperation() override {
+    SmallVector<linalg::TransposeOp> transposes;
+    getOperation()->walk([&](linalg::TransposeOp op) {
+      ArrayRef<int64_t> perm = op.getPermutation();
+      if (op.hasPureBufferSemantics() &&
+          isStaticIdentityByteMemRef(op.getInput().getType()) &&
+          isStaticIdentityByteMemRef(op.getInit().getType()) &&
+          perm.size() >= 2 && perm.back() != int64_t(perm.size() - 1))
+        transposes.push_back(op);
+    });
+    for (linalg::TransposeOp op : transposes)
+      vectorize(op);
+  }
+};
+
+} // namespace
