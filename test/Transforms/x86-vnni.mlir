@@ -238,3 +238,45 @@ func.func @resource_weights(%x: memref<3x4xi8>, %acc: memref<3x2xi32>) {
     }
   }
 #-}
+
+// -----
+
+// A conv's matmul: its im2col patches buffer is freed right after the
+// contraction, before the requantize epilogue. The epilogue still fuses:
+// the kernel runs where the epilogue was and the deallocation moves after
+// it, so the kernel never reads freed patches.
+// CHECK-LABEL: func.func @epilogue_after_patches_freed
+// CHECK-SAME:    (%[[X:.*]]: memref<4x8xi8>, %[[OUT:.*]]: memref<4x16xi8>)
+// CHECK:         %[[P:.*]] = memref.alloc() : memref<4x8xi8>
+// CHECK:         memref.copy %[[X]], %[[P]]
+// CHECK-NOT:     memref.dealloc %[[P]]
+// CHECK-NOT:     linalg.generic
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:         vector.transfer_write %{{.*}}, %[[OUT]]
+// CHECK:         memref.dealloc %[[P]] : memref<4x8xi8>
+// CHECK-NOT:     linalg.generic
+memref.global "private" constant @weights_8x16 : memref<8x16xi8> = dense<3>
+func.func @epilogue_after_patches_freed(%x: memref<4x8xi8>, %out: memref<4x16xi8>) {
+  %c0 = arith.constant 0 : i32
+  %patches = memref.alloc() : memref<4x8xi8>
+  memref.copy %x, %patches : memref<4x8xi8> to memref<4x8xi8>
+  %w = memref.get_global @weights_8x16 : memref<8x16xi8>
+  %acc = memref.alloc() : memref<4x16xi32>
+  linalg.fill ins(%c0 : i32) outs(%acc : memref<4x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%patches, %w : memref<4x8xi8>, memref<8x16xi8>) outs(%acc : memref<4x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  memref.dealloc %patches : memref<4x8xi8>
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"]} ins(%acc : memref<4x16xi32>) outs(%out : memref<4x16xi8>) {
+  ^bb0(%y: i32, %o: i8):
+    %t = arith.trunci %y : i32 to i8
+    linalg.yield %t : i8
+  }
+  memref.dealloc %acc : memref<4x16xi32>
+  return
+}
