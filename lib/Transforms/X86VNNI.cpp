@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "quantc/Transforms/Passes.h"
+#include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -92,6 +93,26 @@ struct Epilogue {
   /// the epilogue is, so they move after it.
   SmallVector<memref::DeallocOp> deallocsToSink;
 };
+
+/// The im2col gather that writes the contraction's activations (a
+/// one-group conv that quant-conv-to-matmul made a matmul): the kernel
+/// gathers each row block's patches itself, into a buffer on its stack,
+/// so the [rows, K] patches are never written to memory as a whole and
+/// the gather runs on every thread.
+struct Im2col {
+  linalg::GenericOp op;
+  /// The NHWC input [N, H, W, C] the gather reads.
+  Value source;
+  SmallVector<int64_t> kernel, strides, dilations, padding;
+  int64_t zeroPoint = 0, outH = 0, outW = 0;
+  /// Deallocations of `source` between the gather and where the kernel is
+  /// built: they move after it.
+  SmallVector<memref::DeallocOp> deallocsToSink;
+};
+
+/// Largest patch buffer (block rows x K bytes), on each thread's stack
+/// when the units run in parallel.
+constexpr int64_t kMaxLocalPatchBytes = 256 << 10;
 
 bool isStaticIdentityMemRef(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
@@ -297,6 +318,108 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
   return Epilogue{epilogue, std::move(deallocs)};
 }
 
+/// The memref a gather generic reads: its one input, or the one buffer
+/// its body loads from (the padded gather reads through memref.load).
+Value gatherSource(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() == 1)
+    return op.getDpsInputs()[0];
+  if (op.getNumDpsInputs() != 0)
+    return Value();
+  Value source;
+  for (Operation &inner : op.getRegion().front()) {
+    auto load = dyn_cast<memref::LoadOp>(inner);
+    if (!load)
+      continue;
+    if (source && source != load.getMemRef())
+      return Value();
+    source = load.getMemRef();
+  }
+  return source;
+}
+
+/// The im2col gather writing `c`'s activations, if the kernel built at
+/// `anchor` can gather them itself: a generic with kIm2colAttrName whose
+/// buffer only it writes and only the contraction reads (through views),
+/// its NHWC source unchanged until `anchor`, and a row block of patches
+/// small enough for the stack.
+std::optional<Im2col> matchIm2col(const Contraction &c, Operation *anchor,
+                                  int64_t blockRows) {
+  Value patches = rootOf(c.lhs);
+  if (!patches.getDefiningOp<memref::AllocOp>() ||
+      blockRows * c.k > kMaxLocalPatchBytes)
+    return std::nullopt;
+  linalg::GenericOp gather;
+  for (Operation *user : patches.getUsers()) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(user);
+        generic && generic->hasAttr(kIm2colAttrName) && !gather) {
+      gather = generic;
+      continue;
+    }
+    if (isa<memref::DeallocOp>(user))
+      continue;
+    auto view = dyn_cast<memref::CollapseShapeOp>(user);
+    if (!view || !llvm::all_of(view->getUsers(), [&](Operation *viewUser) {
+          return viewUser == c.op.getOperation();
+        }))
+      return std::nullopt;
+  }
+  if (!gather || gather->getBlock() != c.op->getBlock() ||
+      !gather->isBeforeInBlock(c.op) || !gather.hasPureBufferSemantics() ||
+      gather.getNumDpsInits() != 1 || gather.getDpsInits()[0] != patches)
+    return std::nullopt;
+  auto window = gather->getAttrOfType<DictionaryAttr>(kIm2colAttrName);
+  auto array = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
+    auto attr = window.getAs<DenseI64ArrayAttr>(name);
+    if (!attr)
+      return std::nullopt;
+    return SmallVector<int64_t>(attr.asArrayRef());
+  };
+  std::optional<SmallVector<int64_t>> kernel = array("kernel"),
+                                      strides = array("strides"),
+                                      dilations = array("dilations"),
+                                      padding = array("padding");
+  auto zeroPoint = window.getAs<IntegerAttr>("zero_point");
+  Value source = gatherSource(gather);
+  if (!kernel || !strides || !dilations || !padding || !zeroPoint ||
+      kernel->size() != 2 || strides->size() != 2 || dilations->size() != 2 ||
+      padding->size() != 4 || !source ||
+      !isStaticIdentityMemRef(source.getType()))
+    return std::nullopt;
+  auto sourceType = cast<MemRefType>(source.getType());
+  ArrayRef<int64_t> patchShape =
+      cast<MemRefType>(patches.getType()).getShape();
+  if (sourceType.getRank() != 4 || !sourceType.getElementType().isInteger(8) ||
+      patchShape.size() != 6 || patchShape[0] != sourceType.getDimSize(0) ||
+      patchShape[3] != (*kernel)[0] || patchShape[4] != (*kernel)[1] ||
+      patchShape[5] != sourceType.getDimSize(3) ||
+      patchShape[3] * patchShape[4] * patchShape[5] != c.k)
+    return std::nullopt;
+
+  // Nothing between the gather and the kernel may write its source.
+  Im2col im2col{gather,      source,   *kernel,
+                *strides,    *dilations, *padding,
+                zeroPoint.getInt(), patchShape[1], patchShape[2], {}};
+  Value sourceRoot = rootOf(source);
+  for (Operation *op = gather->getNextNode(); op != anchor;
+       op = op->getNextNode()) {
+    if (op == c.op.getOperation() || isMemoryEffectFree(op) ||
+        isa<memref::AllocOp, memref::GetGlobalOp>(op))
+      continue;
+    if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+      if (rootOf(dealloc.getMemref()) == sourceRoot)
+        im2col.deallocsToSink.push_back(dealloc);
+      continue;
+    }
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+    if (!linalgOp)
+      return std::nullopt;
+    for (Value init : linalgOp.getDpsInits())
+      if (rootOf(init) == sourceRoot)
+        return std::nullopt;
+  }
+  return im2col;
+}
+
 /// A new private constant global of `attr`, 64-byte aligned, named after
 /// `base`; returns a memref.get_global of it built at `b`.
 Value createConstantGlobal(OpBuilder &b, Location loc, ModuleOp module,
@@ -315,10 +438,11 @@ Value createConstantGlobal(OpBuilder &b, Location loc, ModuleOp module,
 class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const Contraction &c,
-                std::optional<Epilogue> epilogue, int64_t tileRows,
+                std::optional<Epilogue> epilogue,
+                std::optional<Im2col> im2col, int64_t tileRows,
                 int64_t tileVectors)
-      : b(b), loc(loc), c(c), epilogue(epilogue), tileRows(tileRows),
-        tileVectors(tileVectors) {
+      : b(b), loc(loc), c(c), epilogue(epilogue), im2col(std::move(im2col)),
+        tileRows(tileRows), tileVectors(tileVectors) {
     tileCols = kLanes * tileVectors;
     paddedCols = llvm::divideCeil(c.n, tileCols) * tileCols;
     groups = llvm::divideCeil(c.k, kGroup);
@@ -359,10 +483,12 @@ public:
   void build(Value packedWeights, Value correction, bool parallel) {
     this->packedWeights = packedWeights;
     this->correction = correction;
-    lhs2 = collapseRows(c.lhs);
     Value shifted;
-    if (c.lhsSigned)
-      lhs2 = shifted = shiftToUnsigned(lhs2);
+    if (!im2col) {
+      lhs2 = collapseRows(c.lhs);
+      if (c.lhsSigned)
+        lhs2 = shifted = shiftToUnsigned(lhs2);
+    }
     Value dest = epilogue ? epilogue->op.getDpsInits()[0] : c.acc;
     dest2 = collapseRows(dest);
 
@@ -421,20 +547,31 @@ private:
     auto body = [&](OpBuilder &nb, Value block, Value panel) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+      // A parallel unit's own patch buffer, on its thread's stack (the
+      // body becomes an OpenMP loop body in a memref.alloca_scope).
+      if (im2col && parallelUnits)
+        lhs2 = memref::AllocaOp::create(b, loc, patchBufferType(blockRows),
+                                        b.getI64IntegerAttr(64));
       Value rowBegin = arith::MulIOp::create(b, loc, block, index(blockRows));
       if (lastRows == 0 || fullBlocks == 0) {
-        buildBlock(panel, rowBegin, lastRows == 0 ? blockRows : lastRows);
+        buildUnit(panel, rowBegin, lastRows == 0 ? blockRows : lastRows);
         return;
       }
       Value isFull = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                            block, index(fullBlocks));
       auto ifOp = scf::IfOp::create(b, loc, isFull, /*withElseRegion=*/true);
       b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      buildBlock(panel, rowBegin, blockRows);
+      buildUnit(panel, rowBegin, blockRows);
       b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-      buildBlock(panel, rowBegin, lastRows);
+      buildUnit(panel, rowBegin, lastRows);
     };
-    if (parallel && numBlocks * numPanels > 1) {
+    parallelUnits = parallel && numBlocks * numPanels > 1;
+    // Sequential units share one patch buffer.
+    Value shared;
+    if (im2col && !parallelUnits)
+      lhs2 = shared = memref::AllocOp::create(
+          b, loc, patchBufferType(blockRows), b.getI64IntegerAttr(64));
+    if (parallelUnits) {
       scf::ParallelOp::create(
           b, loc, ValueRange{index(0), index(0)},
           ValueRange{index(numBlocks), index(numPanels)},
@@ -457,6 +594,144 @@ private:
               });
           scf::YieldOp::create(nb, l);
         });
+    if (shared)
+      memref::DeallocOp::create(b, loc, shared);
+  }
+
+  /// One unit of work: a row block x tile panel. With im2col, the block's
+  /// patches are gathered into lhs2 first.
+  void buildUnit(Value panel, Value rowBegin, int64_t blockRows) {
+    if (im2col) {
+      lhsRowBase = rowBegin;
+      gatherPatches(rowBegin, blockRows);
+    }
+    buildBlock(panel, rowBegin, blockRows);
+  }
+
+  /// The buffer a unit gathers its patches into: [blockRows, K] bytes.
+  MemRefType patchBufferType(int64_t blockRows) {
+    return MemRefType::get({blockRows, c.k}, b.getI8Type());
+  }
+
+  /// Rows [rowBegin, rowBegin + rows) of the im2col patches into lhs2,
+  /// each tap's C channels in chunks of 64 bytes (the last one masked),
+  /// taps in the padding filled with the zero point; signed activations
+  /// shifted to u8 on the way (xor 0x80).
+  void gatherPatches(Value rowBegin, int64_t rows) {
+    Value source = im2col->source;
+    auto sourceType = cast<MemRefType>(source.getType());
+    int64_t height = sourceType.getDimSize(1), width = sourceType.getDimSize(2);
+    int64_t channels = sourceType.getDimSize(3);
+    int64_t kh = im2col->kernel[0], kw = im2col->kernel[1];
+    int64_t chunk = kLanes * kGroup;
+    auto chunkType = bytesType();
+    int8_t shift = c.lhsSigned ? int8_t(-128) : 0;
+    Value signBits = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(chunkType, b.getI8IntegerAttr(shift)));
+    Value padBytes = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            chunkType, b.getI8IntegerAttr(int8_t(im2col->zeroPoint) ^ shift)));
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(chunkType, b.getI8IntegerAttr(0)));
+    int64_t fullChunks = channels / chunk, rest = channels % chunk;
+    Value restMask;
+    if (rest)
+      restMask = vector::ConstantMaskOp::create(
+          b, loc, VectorType::get({chunk}, b.getI1Type()),
+          ArrayRef<int64_t>{rest});
+    // Chunk `offset` of a tap: from the input at (n, h, w) or the padding.
+    auto copyChunk = [&](Value n, Value h, Value w, Value row, Value column,
+                         Value offset, bool masked, bool inside) {
+      Value at = arith::AddIOp::create(b, loc, column, offset);
+      Value bytes = padBytes;
+      if (inside) {
+        bytes = masked ? vector::MaskedLoadOp::create(b, loc, chunkType,
+                                                      source,
+                                                      ValueRange{n, h, w,
+                                                                 offset},
+                                                      restMask, zeros)
+                             .getResult()
+                       : vector::LoadOp::create(b, loc, chunkType, source,
+                                                ValueRange{n, h, w, offset})
+                             .getResult();
+        if (c.lhsSigned)
+          bytes = arith::XOrIOp::create(b, loc, bytes, signBits);
+      }
+      if (masked)
+        vector::MaskedStoreOp::create(b, loc, lhs2, ValueRange{row, at},
+                                      restMask, bytes);
+      else
+        vector::StoreOp::create(b, loc, bytes, lhs2, ValueRange{row, at});
+    };
+    auto copyTap = [&](Value n, Value h, Value w, Value row, Value column,
+                       bool inside) {
+      if (fullChunks > 1) {
+        forLoop(0, fullChunks * chunk, chunk, [&](Value offset) {
+          copyChunk(n, h, w, row, column, offset, false, inside);
+        });
+      } else if (fullChunks == 1) {
+        copyChunk(n, h, w, row, column, index(0), false, inside);
+      }
+      if (rest)
+        copyChunk(n, h, w, row, column, index(fullChunks * chunk), true,
+                  inside);
+    };
+    forLoop(0, rows, 1, [&](Value r) {
+      Value m = arith::AddIOp::create(b, loc, rowBegin, r);
+      Value pixels = index(im2col->outH * im2col->outW);
+      Value n = arith::DivUIOp::create(b, loc, m, pixels);
+      Value pixel = arith::RemUIOp::create(b, loc, m, pixels);
+      Value oh = arith::DivUIOp::create(b, loc, pixel, index(im2col->outW));
+      Value ow = arith::RemUIOp::create(b, loc, pixel, index(im2col->outW));
+      // An input coordinate; one before the padding wraps to a large
+      // unsigned index, so one unsigned compare bounds both sides.
+      auto coordinate = [&](Value out, Value tap, unsigned axis) {
+        Value scaled =
+            arith::MulIOp::create(b, loc, out, index(im2col->strides[axis]));
+        Value dilated =
+            arith::MulIOp::create(b, loc, tap, index(im2col->dilations[axis]));
+        Value sum = arith::AddIOp::create(b, loc, scaled, dilated);
+        return arith::SubIOp::create(b, loc, sum,
+                                     index(im2col->padding[axis]))
+            .getResult();
+      };
+      forLoop(0, kh, 1, [&](Value y) {
+        Value h = coordinate(oh, y, 0);
+        Value hInside = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ult, h, index(height));
+        forLoop(0, kw, 1, [&](Value x) {
+          Value w = coordinate(ow, x, 1);
+          Value wInside = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ult, w, index(width));
+          Value inside = arith::AndIOp::create(b, loc, hInside, wInside);
+          Value tap = arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, y, index(kw)), x);
+          Value column = arith::MulIOp::create(b, loc, tap, index(channels));
+          auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+          copyTap(n, h, w, r, column, /*inside=*/true);
+          b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+          copyTap(n, h, w, r, column, /*inside=*/false);
+        });
+      });
+    });
+  }
+
+  /// An scf.for from `lower` to `upper` by `step` whose body `body` builds
+  /// with `b` at the loop's insertion point.
+  void forLoop(int64_t lower, int64_t upper, int64_t step,
+               function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, index(lower), index(upper), index(step),
+                       ValueRange{},
+                       [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nb.getInsertionBlock(),
+                                             nb.getInsertionPoint());
+                         body(iv);
+                         scf::YieldOp::create(nb, l);
+                       });
   }
 
   /// One row block of `blockRows` rows from `rowBegin` x tile panel
@@ -513,6 +788,8 @@ private:
   /// zero-padded read; the packed weights there are zero).
   Value broadcastGroup(Value row, Value group, bool partial) {
     Value col = arith::MulIOp::create(b, loc, group, index(kGroup));
+    if (im2col) // The unit's own patch rows.
+      row = arith::SubIOp::create(b, loc, row, lhsRowBase);
     auto quad = VectorType::get({kGroup}, b.getI8Type());
     Value bytes;
     if (partial) {
@@ -697,7 +974,12 @@ private:
   Location loc;
   const Contraction &c;
   std::optional<Epilogue> epilogue;
+  std::optional<Im2col> im2col;
   int64_t tileRows, tileVectors, tileCols, paddedCols, groups;
+  /// With im2col: the global row of lhs2's first row.
+  Value lhsRowBase;
+  /// Whether the units run in an scf.parallel loop.
+  bool parallelUnits = false;
   Value packedWeights, correction, lhs2, dest2;
 };
 
@@ -745,7 +1027,9 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
       OpBuilder b(anchor);
       Location loc = c.op.getLoc();
       auto [rows, vectors] = chooseTile(c.n, tileRows, tileVectors);
-      KernelBuilder kernel(b, loc, c, epilogue, rows, vectors);
+      std::optional<Im2col> im2col =
+          matchIm2col(c, anchor, llvm::divideCeil(kBlockRows, rows) * rows);
+      KernelBuilder kernel(b, loc, c, epilogue, im2col, rows, vectors);
       Value packed = createConstantGlobal(b, loc, module, symbolTable,
                                           "__quantc_vnni_weights",
                                           kernel.packWeights());
@@ -757,11 +1041,22 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
       kernel.build(packed, correction, parallel);
       Value weights = c.op.getDpsInputs()[1];
       c.op->erase();
+      if (im2col)
+        for (memref::DeallocOp dealloc : im2col->deallocsToSink)
+          dealloc->moveAfter(anchor);
       if (epilogue) {
         for (memref::DeallocOp dealloc : epilogue->deallocsToSink)
           dealloc->moveAfter(epilogue->op);
         epilogue->op->erase();
         eraseIfDead(c.acc);
+      }
+      if (im2col) {
+        Value patches = im2col->op.getDpsInits()[0];
+        im2col->op->erase();
+        for (Operation *user : llvm::make_early_inc_range(patches.getUsers()))
+          if (user->use_empty() && isa<memref::CollapseShapeOp>(user))
+            user->erase();
+        eraseIfDead(patches);
       }
       if (weights.use_empty())
         weights.getDefiningOp()->erase();

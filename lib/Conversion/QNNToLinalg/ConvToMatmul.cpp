@@ -195,6 +195,20 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
             })
             .getResult(0);
   }
+  // The window, for targets that gather patches inside their matmul kernel
+  // instead (quant-x86-vnni); the generic alone stays correct without it.
+  Builder attrs(b.getContext());
+  gathered.getDefiningOp()->setAttr(
+      kIm2colAttrName,
+      attrs.getDictionaryAttr({
+          attrs.getNamedAttr("kernel", attrs.getDenseI64ArrayAttr(kernel)),
+          attrs.getNamedAttr("strides", attrs.getDenseI64ArrayAttr(strides)),
+          attrs.getNamedAttr("dilations",
+                             attrs.getDenseI64ArrayAttr(dilations)),
+          attrs.getNamedAttr("padding", attrs.getDenseI64ArrayAttr(padding)),
+          attrs.getNamedAttr("zero_point",
+                             attrs.getI64IntegerAttr(zeroPoint)),
+      }));
   return tensor::CollapseShapeOp::create(b, loc, patchesType, gathered,
                                          toRows);
 }

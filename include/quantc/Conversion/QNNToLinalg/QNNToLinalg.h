@@ -65,6 +65,13 @@ struct ConvWindow {
   bool channelsLast = false;
 };
 
+/// The discardable attribute on the linalg.generic that gathers im2col
+/// patches [N, OH, OW, KH, KW, C] from an NHWC input: a dictionary of
+/// `kernel`, `strides`, `dilations`, `padding` ([top, left, bottom,
+/// right]) and `zero_point` (what taps in the padding read, as stored).
+/// quant-x86-vnni uses it to gather each row block inside its kernel.
+inline constexpr llvm::StringLiteral kIm2colAttrName = "quantc.im2col";
+
 /// A one-group conv of the quantized `input` (static NCHW or NHWC) as
 /// im2col patches [N, OH * OW, K] (K in (kh, kw, c) order, so that each
 /// tap copies C contiguous bytes of the NHWC input; an NCHW input is
