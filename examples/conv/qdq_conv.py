@@ -119,6 +119,12 @@ VARIANTS = {
                             dilation=1, pads=(1, 1, 1, 1), groups=1,
                             per_channel=True, unsigned=False, bias="int32",
                             float_weights=False, weight_zp=False),
+    # 130 channels: taps of two 64-byte chunks and a masked remainder in
+    # quant-x86-vnni's in-kernel gather; asymmetric padding, K % 4 = 2.
+    "wide-channels-u8": dict(n=1, c=130, h=7, w=6, f=20, k=3, stride=2,
+                             dilation=1, pads=(1, 0, 2, 1), groups=1,
+                             per_channel=True, unsigned=True, bias="int32",
+                             float_weights=False, weight_zp=False),
     "pointwise-u8": dict(n=1, c=33, h=7, w=9, f=20, k=1, stride=1,
                          dilation=1, pads=(0, 0, 0, 0), groups=1,
                          per_channel=True, unsigned=True, bias="float",

@@ -610,7 +610,7 @@ private:
 
   /// The buffer a unit gathers its patches into: [blockRows, K] bytes.
   MemRefType patchBufferType(int64_t blockRows) {
-    return MemRefType::get({blockRows, c.k}, b.getI8Type());
+    return MemRefType::get({std::min(blockRows, c.rows), c.k}, b.getI8Type());
   }
 
   /// Rows [rowBegin, rowBegin + rows) of the im2col patches into lhs2,
