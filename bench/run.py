@@ -83,25 +83,35 @@ EVICT_BYTES = 128 << 20
 def quantc_seconds(model, x, threads, env, min_seconds, evict=False):
     """QuantC: the model compiled by quant-run's JIT with
     quant-x86-pipeline (the code quant-compile --target=x86_64 emits),
-    median latency of the call alone. QUANTC_BENCH_RUN_ARGS replaces the
+    median latency of the call alone, over at least min_seconds of calls. QUANTC_BENCH_RUN_ARGS replaces the
     target arguments ({threads} is substituted), e.g. `--target=cpu` for
     the scalar pipeline."""
-    repeat = 20
-    cmd = [os.path.join(BIN, "quant-run"), model, "--input", x, "--time",
-           f"--repeat={repeat}"]
-    target = os.environ.get("QUANTC_BENCH_RUN_ARGS",
-                            "--target=x86 --kernel-threads={threads}")
-    cmd += target.format(threads=threads).split()
-    if evict:
-        cmd.append(f"--evict-cache={EVICT_BYTES}")
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    match = re.search(r"median latency over \d+ calls: ([0-9.]+) us",
-                      proc.stdout + proc.stderr)
-    if proc.returncode != 0 or not match:
-        print(f"  [quant-run] failed: {(proc.stderr or proc.stdout).strip()[-300:]}",
-              file=sys.stderr)
+    def median(repeat):
+        cmd = [os.path.join(BIN, "quant-run"), model, "--input", x, "--time",
+               f"--repeat={repeat}"]
+        target = os.environ.get("QUANTC_BENCH_RUN_ARGS",
+                                "--target=x86 --kernel-threads={threads}")
+        cmd += target.format(threads=threads).split()
+        if evict:
+            cmd.append(f"--evict-cache={EVICT_BYTES}")
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        match = re.search(r"median latency over \d+ calls: ([0-9.]+) us",
+                          proc.stdout + proc.stderr)
+        if proc.returncode != 0 or not match:
+            print(f"  [quant-run] failed: "
+                  f"{(proc.stderr or proc.stdout).strip()[-300:]}",
+                  file=sys.stderr)
+            return None
+        return float(match.group(1)) * 1e-6
+
+    # As long as the peers' timers run: 20 calls give the latency, then
+    # enough calls for min_seconds (a 50 us call would otherwise be timed
+    # over 1 ms, where one hiccup of the machine moves the median).
+    estimate = median(20)
+    if estimate is None:
         return None
-    return float(match.group(1)) * 1e-6
+    repeat = min(int(min_seconds / estimate) + 1, 200000)
+    return median(repeat) if repeat > 20 else estimate
 
 
 def gops(ops, seconds):
