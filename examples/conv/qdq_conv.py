@@ -83,6 +83,12 @@ VARIANTS = {
                                    per_channel=False, unsigned=True,
                                    bias="float", float_weights=False,
                                    weight_zp=False),
+    # quant-lower-qnn's channels-innermost depthwise form: 70 channels
+    # (vector remainders), u8, asymmetric padding, per-channel weights.
+    "depthwise-wide-u8": dict(n=1, c=70, h=9, w=7, f=70, k=3, stride=1,
+                              dilation=1, pads=(1, 2, 0, 1), groups=70,
+                              per_channel=True, unsigned=True, bias="int32",
+                              float_weights=False, weight_zp=False),
     "asymmetric-weights-grouped": dict(n=1, c=4, h=7, w=6, f=6, k=2,
                                        stride=2, dilation=1,
                                        pads=(1, 1, 0, 1), groups=2,

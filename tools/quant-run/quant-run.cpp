@@ -59,6 +59,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -709,8 +710,24 @@ std::optional<CompiledModel> compileModel(ModuleOp module,
   if (target == "x86" && kernelThreads > 1)
     sharedLibs.push_back(openmpRuntime);
   engineOptions.sharedLibPaths = sharedLibs;
-  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
-  engineOptions.transformer = optimize;
+  // LLVM's -O3 for the host, as the JIT's code generation is: without a
+  // target machine its vectorizers would see no vector registers, and the
+  // loops only LLVM vectorizes (gathers, transposes, epilogues that are not
+  // fused) would run as scalars, unlike quant-compile's objects.
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    fatal("cannot describe the host for the JIT: " +
+          llvm::toString(hostBuilder.takeError()));
+  auto hostMachine = hostBuilder->createTargetMachine();
+  if (!hostMachine)
+    fatal("cannot create a target machine for the host: " +
+          llvm::toString(hostMachine.takeError()));
+  // The transformer keeps the machine alive: ORC may run it when it
+  // materializes the code, after this function.
+  std::shared_ptr<llvm::TargetMachine> machine = std::move(*hostMachine);
+  engineOptions.transformer =
+      [machine, optimize = makeOptimizingTransformer(3, 0, machine.get())](
+          llvm::Module *module) { return optimize(module); };
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
     fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));

@@ -26,6 +26,7 @@
 #include "LoweringHelpers.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -310,6 +311,93 @@ Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
                linalg::YieldOp::create(
                    nb, l,
                    ValueRange{arith::AddIOp::create(nb, l, args[2], product)});
+             })
+      .getResult(0);
+}
+
+/// The depthwise contraction of the NHWC storage input `x` [N, H, W, G]
+/// (unpadded) and the weights `w` [KH, KW, G], with loops
+/// (n, oh, ow, kh, kw, g), the channels innermost so that each tap is one
+/// contiguous vector of channels in x, w and the accumulator:
+///
+///   acc[n, oh, ow, g] += ext(x[n, oh * sh + kh * dh - top,
+///                              ow * sw + kw * dw - left, g]) * ext(w[kh, kw, g])
+///
+/// Taps in the padding read the zero point `zx` (what padding with it
+/// would hold), without a padded copy of the input: the bounds are
+/// invariant across the channel loop, which LLVM then vectorizes.
+Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilations,
+                                ArrayRef<int64_t> padding, int64_t zx,
+                                ArrayRef<int64_t> outHW, bool xSigned,
+                                bool wSigned) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type storage = xType.getElementType();
+  int64_t channels = xType.getDimSize(3);
+  Value init = buildZeroFilledI32(
+      b, loc,
+      getAsIndexOpFoldResult(b.getContext(), {xType.getDimSize(0), outHW[0],
+                                              outHW[1], channels}));
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{AffineMap::get(6, 0, {d(3), d(4), d(5)}, ctx),
+                              AffineMap::get(6, 0, {d(0), d(1), d(2), d(5)},
+                                             ctx)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{w},
+             ValueRange{init}, maps, iteratorsFor(maps.back()),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               auto index = [&](int64_t v) {
+                 return arith::ConstantIndexOp::create(nb, l, v);
+               };
+               // One op per statement: the IR's order must not depend on
+               // the compiler's order of evaluating arguments.
+               auto coordinate = [&](unsigned outLoop, unsigned tapLoop,
+                                     unsigned axis) -> Value {
+                 Value out = linalg::IndexOp::create(nb, l, outLoop);
+                 Value stride = index(strides[axis]);
+                 Value scaled = arith::MulIOp::create(nb, l, out, stride);
+                 Value tap = linalg::IndexOp::create(nb, l, tapLoop);
+                 Value dilation = index(dilations[axis]);
+                 Value dilated = arith::MulIOp::create(nb, l, tap, dilation);
+                 Value sum = arith::AddIOp::create(nb, l, scaled, dilated);
+                 Value before = index(padding[axis]);
+                 return arith::SubIOp::create(nb, l, sum, before);
+               };
+               Value h = coordinate(1, 3, 0);
+               Value wc = coordinate(2, 4, 1);
+               // One unsigned compare per axis bounds both sides: a
+               // coordinate before the input wraps to a large index.
+               Value height = index(xType.getDimSize(1));
+               Value hInside = arith::CmpIOp::create(
+                   nb, l, arith::CmpIPredicate::ult, h, height);
+               Value width = index(xType.getDimSize(2));
+               Value wInside = arith::CmpIOp::create(
+                   nb, l, arith::CmpIPredicate::ult, wc, width);
+               Value inside = arith::AndIOp::create(nb, l, hInside, wInside);
+               Value zero = index(0);
+               Value hClamped = arith::SelectOp::create(nb, l, inside, h, zero);
+               Value wClamped =
+                   arith::SelectOp::create(nb, l, inside, wc, zero);
+               Value n = linalg::IndexOp::create(nb, l, 0);
+               Value g = linalg::IndexOp::create(nb, l, 5);
+               Value value = tensor::ExtractOp::create(
+                   nb, l, x, ValueRange{n, hClamped, wClamped, g});
+               Value pad = arith::ConstantOp::create(
+                   nb, l,
+                   nb.getIntegerAttr(storage,
+                                     APInt(storage.getIntOrFloatBitWidth(), zx,
+                                           /*isSigned=*/true,
+                                           /*implicitTrunc=*/true)));
+               Value tapValue =
+                   arith::SelectOp::create(nb, l, inside, value, pad);
+               Value a = extendToI32(nb, l, tapValue, xSigned);
+               Value c = extendToI32(nb, l, args[0], wSigned);
+               Value product = arith::MulIOp::create(nb, l, a, c);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddIOp::create(nb, l, args[1], product)});
              })
       .getResult(0);
 }
@@ -1276,6 +1364,14 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
 /// then the shared fp32 epilogue, collapsed back to [N, F, OH, OW]. The
 /// contraction is a linalg.generic, not linalg.conv_2d_*_q: the named ops
 /// sign-extend their operands, which would misread u8 activations.
+///
+/// A depthwise conv (one input channel and one filter per group) with
+/// symmetric weights and static shapes runs channels-last instead, its
+/// channels the innermost loop (buildDepthwiseContraction): an NCHW input
+/// is transposed to NHWC and the result back, the FCHW weights [F, 1, KH,
+/// KW] are OHWI [F, KH, KW, 1] as they are, and the contraction reads
+/// them as [KH, KW, F]. The generic form's channel loop is outermost,
+/// and its reads of an NCHW tensor along the channels are strided.
 struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
   using RequantizingPattern::RequantizingPattern;
 
@@ -1291,7 +1387,6 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
 
     Value x = adaptor.getInput();
     Value w = adaptor.getWeight();
-    auto wType = cast<RankedTensorType>(w.getType());
     ArrayRef<int64_t> strides = op.getStrides();
     ArrayRef<int64_t> dilations = op.getDilations();
     ArrayRef<int64_t> padding = op.getPadding();
@@ -1299,6 +1394,40 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     // NHWC/OHWI runs the same loops as NCHW/FCHW; only the positions of the
     // dimensions in each tensor differ (xDims, wDims, accDims below).
     bool channelsLast = op.isChannelsLast();
+    auto outType = cast<RankedTensorType>(op.getType());
+    bool anyWeightZeroPoint =
+        llvm::any_of(wP.zeroPoints, [](int64_t zp) { return zp != 0; });
+    auto inputType = cast<RankedTensorType>(x.getType());
+    auto weightType = cast<RankedTensorType>(w.getType());
+    bool depthwise = groups > 1 && weightType.getDimSize(0) == groups &&
+                     weightType.getDimSize(channelsLast ? 3 : 1) == 1 &&
+                     !anyWeightZeroPoint && inputType.hasStaticShape() &&
+                     outType.hasStaticShape();
+    bool transposeResult = false;
+    if (depthwise && !channelsLast) {
+      const SmallVector<int64_t> toNHWC{0, 2, 3, 1};
+      x = linalg::TransposeOp::create(
+              rewriter, loc, x,
+              tensor::EmptyOp::create(
+                  rewriter, loc,
+                  applyPermutation(inputType.getShape(), toNHWC),
+                  inputType.getElementType()),
+              toNHWC)
+              .getResult()[0];
+      // [F, 1, KH, KW] and [F, KH, KW, 1] hold the same values in order.
+      ArrayRef<int64_t> fchw = weightType.getShape();
+      Value flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, w, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}});
+      w = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          weightType.clone(SmallVector<int64_t>{fchw[0], fchw[2], fchw[3], 1}),
+          flat, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+      outType = outType.clone(
+          applyPermutation(outType.getShape(), toNHWC));
+      channelsLast = true;
+      transposeResult = true;
+    }
+    auto wType = cast<RankedTensorType>(w.getType());
     unsigned spatialDim = channelsLast ? 1 : 2;
     unsigned kernelDim = channelsLast ? 1 : 2;
     int64_t filters = wType.getDimSize(0);
@@ -1307,14 +1436,14 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     int64_t kernelH = wType.getDimSize(kernelDim),
             kernelW = wType.getDimSize(kernelDim + 1);
     int64_t k = channelsPerGroup * kernelH * kernelW;
-    auto outType = cast<RankedTensorType>(op.getType());
     auto index = [&](int64_t v) -> OpFoldResult {
       return rewriter.getIndexAttr(v);
     };
 
     // Pad with the input zero point, in the storage type.
     int64_t zx = xP.zeroPoint(0);
-    x = padWithZeroPoint(rewriter, loc, x, padding, zx, spatialDim);
+    if (!depthwise) // The depthwise contraction reads the padding itself.
+      x = padWithZeroPoint(rewriter, loc, x, padding, zx, spatialDim);
     auto xType = cast<RankedTensorType>(x.getType());
     SmallVector<OpFoldResult> xSizes = tensor::getMixedSizes(rewriter, loc, x);
     OpFoldResult batch = xSizes[0];
@@ -1356,16 +1485,22 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         channelsLast ? SmallVector<ReassociationIndices>{{0}, {1}, {2}, {3, 4}}
                      : SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}};
 
-    // Split the channels into groups.
-    OpFoldResult paddedH = xSizes[spatialDim], paddedW = xSizes[spatialDim + 1];
-    SmallVector<OpFoldResult> x5Sizes =
-        xDims(batch, index(groups), index(channelsPerGroup), paddedH, paddedW);
-    SmallVector<int64_t> x5Shape =
-        xDims(xType.getDimSize(0), groups, channelsPerGroup,
-              xType.getDimSize(spatialDim), xType.getDimSize(spatialDim + 1));
-    Value x5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(x5Shape, xType.getElementType()),
-        x, channelSplit, x5Sizes);
+    // Split the channels into groups (the depthwise contraction reads x as
+    // it is).
+    Value x5;
+    if (!depthwise) {
+      OpFoldResult paddedH = xSizes[spatialDim],
+                   paddedW = xSizes[spatialDim + 1];
+      SmallVector<OpFoldResult> x5Sizes = xDims(
+          batch, index(groups), index(channelsPerGroup), paddedH, paddedW);
+      SmallVector<int64_t> x5Shape =
+          xDims(xType.getDimSize(0), groups, channelsPerGroup,
+                xType.getDimSize(spatialDim), xType.getDimSize(spatialDim + 1));
+      x5 = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(x5Shape, xType.getElementType()), x,
+          channelSplit, x5Sizes);
+    }
     SmallVector<int64_t> w5Shape =
         wDims(groups, filtersPerGroup, channelsPerGroup, kernelH, kernelW);
     Value w5 = tensor::ExpandShapeOp::create(
@@ -1385,12 +1520,37 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     };
     SmallVector<OpFoldResult> accSizes =
         accDims(batch, index(groups), index(filtersPerGroup), outH, outW);
-    Value acc = buildIntegerContraction(
-        rewriter, loc, x5, w5,
-        {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
-         AffineMap::get(8, 0, wDims(d(1), d(2), d(5), d(6), d(7)), ctx),
-         AffineMap::get(8, 0, accDims(d(0), d(1), d(2), d(3), d(4)), ctx)},
-        accSizes, xP.isSigned(), wP.isSigned());
+    Value acc;
+    if (depthwise) {
+      // [F, KH, KW, 1] -> [KH, KW, F]; [N, OH, OW, F] -> [N, OH, OW, F, 1].
+      Value flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, w, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+      Value taps = linalg::TransposeOp::create(
+                       rewriter, loc, flat,
+                       tensor::EmptyOp::create(
+                           rewriter, loc,
+                           ArrayRef<int64_t>{kernelH, kernelW, filters},
+                           wType.getElementType()),
+                       ArrayRef<int64_t>{1, 2, 0})
+                       .getResult()[0];
+      SmallVector<int64_t> outHW{outType.getDimSize(1), outType.getDimSize(2)};
+      Value acc4 = buildDepthwiseContraction(
+          rewriter, loc, x, taps, strides, dilations, padding, zx, outHW,
+          xP.isSigned(), wP.isSigned());
+      acc = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({xType.getDimSize(0), outHW[0], outHW[1],
+                                 filters, 1},
+                                i32),
+          acc4, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+    } else {
+      acc = buildIntegerContraction(
+          rewriter, loc, x5, w5,
+          {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
+           AffineMap::get(8, 0, wDims(d(1), d(2), d(5), d(6), d(7)), ctx),
+           AffineMap::get(8, 0, accDims(d(0), d(1), d(2), d(3), d(4)), ctx)},
+          accSizes, xP.isSigned(), wP.isSigned());
+    }
     // The epilogue's loops are acc's dimensions: where each role sits.
     SmallVector<unsigned> accLoop = accDims(0u, 1u, 2u, 3u, 4u);
     unsigned nLoop = accLoop[0], gLoop = accLoop[1], oLoop = accLoop[2],
@@ -1408,8 +1568,6 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
           AffineMap::get(5, 0, {d(0), d(1)}, ctx),
           {index(groups), index(filtersPerGroup)}, wP.isSigned());
     }
-    bool anyWeightZeroPoint =
-        llvm::any_of(wP.zeroPoints, [](int64_t zp) { return zp != 0; });
     Value windowSums;
     if (anyWeightZeroPoint) {
       // sum over (n, g, oh, ow, c, kh, kw) -> (n, g, oh, ow)
@@ -1458,8 +1616,21 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     }
     Value result5 =
         buildRequantizeEpilogue(rewriter, loc, mode, acc, inputs, zx, outP);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, getTypeConverter()->convertType(outType), result5, channelSplit);
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(outType));
+    Value result = tensor::CollapseShapeOp::create(rewriter, loc, resultType,
+                                                   result5, channelSplit);
+    const SmallVector<int64_t> toNCHW{0, 3, 1, 2};
+    if (transposeResult) // NHWC back to the conv's NCHW.
+      result = linalg::TransposeOp::create(
+                   rewriter, loc, result,
+                   tensor::EmptyOp::create(
+                       rewriter, loc,
+                       applyPermutation(resultType.getShape(), toNCHW),
+                       resultType.getElementType()),
+                   toNCHW)
+                   .getResult()[0];
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

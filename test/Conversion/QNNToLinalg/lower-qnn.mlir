@@ -346,6 +346,45 @@ func.func @conv2d_depthwise_runtime(%x: tensor<?x4x5x5x!qx>, %w: tensor<4x1x3x3x
 
 // -----
 
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5, 0.25}>
+!qo = !quant.uniform<u8:f32, 1.0:120>
+
+// A depthwise conv (3 groups of one channel and one filter) with symmetric
+// weights and static shapes runs channels-last, the channels innermost:
+// the NCHW input transposed to NHWC, the [F, 1, KH, KW] weights read as
+// [KH, KW, F], loops (n, oh, ow, kh, kw, f) with the padding read as the
+// zero point 128 (-128 stored) in the body (no tensor.pad), the
+// [N, OH, OW, F, 1] accumulator through the shared epilogue, and the
+// result transposed back to NCHW.
+// CHECK-DAG:   #[[TAPS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>
+// CHECK-DAG:   #[[ACC:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>
+// CHECK-LABEL: @conv2d_depthwise_channels_innermost
+// CHECK-SAME:    (%[[X:.*]]: tensor<2x3x5x4xi8>) -> tensor<2x3x3x3xi8>
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x4xi8>) outs(%{{.*}} : tensor<2x5x4x3xi8>) permutation = [0, 2, 3, 1]
+// CHECK:         %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<3x2x3xi8>) outs(%{{.*}} : tensor<2x3x3xi8>) permutation = [1, 2, 0]
+// CHECK:         %[[A:.*]] = linalg.generic {indexing_maps = [#[[TAPS]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[WT]] : tensor<2x3x3xi8>) outs(%{{.*}} : tensor<2x3x3x3xi32>)
+// CHECK:           %[[OH:.*]] = linalg.index 1 : index
+// CHECK:           arith.muli %[[OH]], %c2
+// CHECK:           arith.cmpi ult
+// CHECK:           %[[V:.*]] = tensor.extract %[[XT]]
+// CHECK:           %[[PAD:.*]] = arith.constant -128 : i8
+// CHECK:           %[[T:.*]] = arith.select %{{.*}}, %[[V]], %[[PAD]] : i8
+// CHECK:           arith.extui %[[T]] : i8 to i32
+// CHECK:         %[[A5:.*]] = tensor.expand_shape %[[A]] {{\[\[}}0], [1], [2], [3, 4]] {{.*}} : tensor<2x3x3x3xi32> into tensor<2x3x3x3x1xi32>
+// CHECK:         %[[Y:.*]] = linalg.generic {{.*}} ins(%[[A5]],
+// CHECK:         %[[Y4:.*]] = tensor.collapse_shape %[[Y]] {{.*}} : tensor<2x3x3x3x1xi8> into tensor<2x3x3x3xi8>
+// CHECK:         linalg.transpose ins(%[[Y4]] : tensor<2x3x3x3xi8>) outs(%{{.*}} : tensor<2x3x3x3xi8>) permutation = [0, 3, 1, 2]
+func.func @conv2d_depthwise_channels_innermost(%x: tensor<2x3x5x4x!qx>) -> tensor<2x3x3x3x!qo> {
+  %wi = arith.constant dense<[[[[1, 2, 3], [4, 5, 6]]], [[[-1, -2, -3], [-4, -5, -6]]], [[[7, 0, 7], [0, 7, 0]]]]> : tensor<3x1x2x3xi8>
+  %w = quant.scast %wi : tensor<3x1x2x3xi8> to tensor<3x1x2x3x!qw>
+  %y = qnn.conv2d %x, %w strides [2, 1] dilations [1, 1] padding [1, 0, 0, 1] groups 3 : (tensor<2x3x5x4x!qx>, tensor<3x1x2x3x!qw>) -> tensor<2x3x3x3x!qo>
+  return %y : tensor<2x3x3x3x!qo>
+}
+
+// -----
+
 !qb = !quant.uniform<i8:f32:{0:1, 1:2}, {{0.5:1, 0.25}, {2.0, 1.0:-3}}>
 
 // Blocked (sub-channel) dequantize, as ONNX's block_size writes it: the
