@@ -77,10 +77,12 @@ def matmul(m, k, n):
     return integer_io_model(f"matmul_{m}x{k}x{n}", nodes, inits, [m, k], [m, n]), x
 
 
-def conv():
+def conv(groups=1):
+    """The 3x3 conv layer of CONV; with groups=channels, its depthwise
+    form (one 3x3 filter per channel)."""
     c, f, s, kk = CONV["channels"], CONV["filters"], CONV["size"], CONV["kernel"]
     rng = np.random.default_rng(7)
-    w = rng.integers(-127, 128, (f, c, kk, kk), dtype=np.int8)
+    w = rng.integers(-127, 128, (f, c // groups, kk, kk), dtype=np.int8)
     w_scale = rng.uniform(0.005, 0.02, f).astype(np.float32)
     b = rng.integers(-2000, 2000, f, dtype=np.int32)
     inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
@@ -98,12 +100,13 @@ def conv():
         helper.make_node("DequantizeLinear", ["b", "b_scale", "b_zero_point"], ["bd"],
                          axis=0),
         helper.make_node("Conv", ["xd", "wd", "bd"], ["yf"], kernel_shape=[kk, kk],
-                         pads=[kk // 2] * 4),
+                         pads=[kk // 2] * 4, group=groups),
         helper.make_node("QuantizeLinear", ["yf", "y_scale", "y_zero_point"], ["y"]),
     ]
     shape = [CONV["batch"], c, s, s]
     x = rng.integers(0, 256, shape, dtype=np.uint8)
-    return integer_io_model("conv", nodes, inits, shape, [CONV["batch"], f, s, s]), x
+    name = "conv" if groups == 1 else "depthwise_conv"
+    return integer_io_model(name, nodes, inits, shape, [CONV["batch"], f, s, s]), x
 
 
 def main():
@@ -113,6 +116,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     models = {f"matmul_{m}x{k}x{n}": matmul(m, k, n) for m, k, n in MATMUL_SHAPES}
     models["conv"] = conv()
+    models["depthwise_conv"] = conv(groups=CONV["channels"])
     cnn, inputs = make_qdq_models.cnn("uint8", 1, 13)
     del cnn.graph.output[1:]  # the float output only
     models["cnn"] = (cnn, inputs[0])

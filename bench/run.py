@@ -151,6 +151,10 @@ def bench_cases(models_dir, peers, min_seconds, threads_list, only):
     cases.append(("conv 3x3 64->64 56x56", "conv", conv_ops,
                   ("conv", c["batch"], c["channels"], c["size"], c["size"],
                    c["filters"], c["kernel"], c["kernel"])))
+    # Its depthwise form (one 3x3 filter per channel), as MobileNets use it:
+    # not a matmul; ONNX Runtime the peer.
+    cases.append(("depthwise conv 3x3 64ch 56x56", "depthwise_conv",
+                  conv_ops / c["channels"], None))
     cases.append(("small CNN (batch 1)", "cnn", None, None))
     # The weight-streaming case again with its 16 MiB of weights evicted
     # from the caches before every call (read from DRAM).
