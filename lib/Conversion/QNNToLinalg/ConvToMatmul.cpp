@@ -18,6 +18,7 @@
 
 #include "quantc/Conversion/Passes.h"
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "LoweringHelpers.h"
 #include "quantc/Dialect/QNN/IR/QNNDialect.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 #include "quantc/Dialect/QNN/Utils/QuantTypeUtils.h"
@@ -139,61 +140,19 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
                    })
                    .getResult(0);
   } else {
-    // The padding folded into the gather: a tap outside the input reads the
-    // zero point (what tensor.pad with it would hold) without a padded
-    // copy of the input. Negative coordinates wrap to large unsigned ones,
-    // so one unsigned compare per axis bounds both sides.
-    gathered =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
-            ArrayRef<AffineMap>{identity}, parallel,
-            [&](OpBuilder &nb, Location l, ValueRange) {
-              auto index = [&](int64_t v) {
-                return arith::ConstantIndexOp::create(nb, l, v);
-              };
-              // One op per statement: the IR's order must not depend on
-              // the compiler's order of evaluating arguments.
-              auto coordinate = [&](unsigned outLoop, unsigned kernelLoop,
-                                    unsigned axis) -> Value {
-                Value out = linalg::IndexOp::create(nb, l, outLoop);
-                Value stride = index(strides[axis]);
-                Value scaled = arith::MulIOp::create(nb, l, out, stride);
-                Value tap = linalg::IndexOp::create(nb, l, kernelLoop);
-                Value dilation = index(dilations[axis]);
-                Value dilated = arith::MulIOp::create(nb, l, tap, dilation);
-                Value sum = arith::AddIOp::create(nb, l, scaled, dilated);
-                Value before = index(padding[axis]);
-                return arith::SubIOp::create(nb, l, sum, before);
-              };
-              Value h = coordinate(1, 3, 0);
-              Value w = coordinate(2, 4, 1);
-              auto inside = [&](Value v, unsigned axis) -> Value {
-                Value size = index(xType.getDimSize(1 + axis));
-                return arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
-                                             v, size);
-              };
-              Value hInside = inside(h, 0);
-              Value wInside = inside(w, 1);
-              Value inBounds = arith::AndIOp::create(nb, l, hInside, wInside);
-              Value zero = index(0);
-              Value hc = arith::SelectOp::create(nb, l, inBounds, h, zero);
-              Value wc = arith::SelectOp::create(nb, l, inBounds, w, zero);
-              Value n = linalg::IndexOp::create(nb, l, 0);
-              Value c = linalg::IndexOp::create(nb, l, 5);
-              Value value = tensor::ExtractOp::create(
-                  nb, l, x, ValueRange{n, hc, wc, c});
-              Value pad = arith::ConstantOp::create(
-                  nb, l,
-                  nb.getIntegerAttr(storage,
-                                    APInt(storage.getIntOrFloatBitWidth(),
-                                          zeroPoint, /*isSigned=*/true,
-                                          /*implicitTrunc=*/true)));
-              linalg::YieldOp::create(
-                  nb, l,
-                  ValueRange{arith::SelectOp::create(nb, l, inBounds, value,
-                                                     pad)});
-            })
-            .getResult(0);
+    // The padding folded into the gather (buildPaddedWindowRead): a tap
+    // outside the input reads the zero point without a padded copy.
+    gathered = linalg::GenericOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{},
+                   ValueRange{init}, ArrayRef<AffineMap>{identity}, parallel,
+                   [&](OpBuilder &nb, Location l, ValueRange) {
+                     linalg::YieldOp::create(
+                         nb, l,
+                         lowering::buildPaddedWindowRead(
+                             nb, l, x, strides, dilations, padding,
+                             zeroPoint));
+                   })
+                   .getResult(0);
   }
   // The window, for targets that gather patches inside their matmul kernel
   // instead (quant-x86-vnni); the generic alone stays correct without it.

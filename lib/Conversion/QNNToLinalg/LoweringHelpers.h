@@ -133,6 +133,19 @@ mlir::Value padWithZeroPoint(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value x, llvm::ArrayRef<int64_t> padding,
                              int64_t zeroPoint, unsigned firstSpatialDim = 2);
 
+/// In the body of a linalg.generic with loops (n, oh, ow, kh, kw, c): the
+/// element of the NHWC storage tensor `x` at (n, oh * sh + kh * dh - top,
+/// ow * sw + kw * dw - left, c), or `zeroPoint` where that tap is in the
+/// padding (what padding with it would hold, without a padded copy). The
+/// bounds depend on neither c nor the loops inside it, so LLVM hoists them
+/// and vectorizes a channel loop.
+mlir::Value buildPaddedWindowRead(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value x,
+                                  llvm::ArrayRef<int64_t> strides,
+                                  llvm::ArrayRef<int64_t> dilations,
+                                  llvm::ArrayRef<int64_t> padding,
+                                  int64_t zeroPoint);
+
 /// Sign- or zero-extends a stored integer to i32.
 mlir::Value extendToI32(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value value, bool isSigned);

@@ -315,6 +315,54 @@ Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
       .getResult(0);
 }
 
+Value buildPaddedWindowRead(OpBuilder &b, Location loc, Value x,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations,
+                            ArrayRef<int64_t> padding, int64_t zeroPoint) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  Type storage = xType.getElementType();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  // One op per statement: the IR's order must not depend on the
+  // compiler's order of evaluating arguments.
+  auto coordinate = [&](unsigned outLoop, unsigned tapLoop,
+                        unsigned axis) -> Value {
+    Value out = linalg::IndexOp::create(b, loc, outLoop);
+    Value stride = index(strides[axis]);
+    Value scaled = arith::MulIOp::create(b, loc, out, stride);
+    Value tap = linalg::IndexOp::create(b, loc, tapLoop);
+    Value dilation = index(dilations[axis]);
+    Value dilated = arith::MulIOp::create(b, loc, tap, dilation);
+    Value sum = arith::AddIOp::create(b, loc, scaled, dilated);
+    Value before = index(padding[axis]);
+    return arith::SubIOp::create(b, loc, sum, before);
+  };
+  Value h = coordinate(1, 3, 0);
+  Value w = coordinate(2, 4, 1);
+  // Negative coordinates wrap to large unsigned ones, so one unsigned
+  // compare per axis bounds both sides.
+  auto inside = [&](Value v, unsigned axis) -> Value {
+    Value size = index(xType.getDimSize(1 + axis));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v, size);
+  };
+  Value hInside = inside(h, 0);
+  Value wInside = inside(w, 1);
+  Value inBounds = arith::AndIOp::create(b, loc, hInside, wInside);
+  Value zero = index(0);
+  Value hc = arith::SelectOp::create(b, loc, inBounds, h, zero);
+  Value wc = arith::SelectOp::create(b, loc, inBounds, w, zero);
+  Value n = linalg::IndexOp::create(b, loc, 0);
+  Value c = linalg::IndexOp::create(b, loc, 5);
+  Value value = tensor::ExtractOp::create(b, loc, x, ValueRange{n, hc, wc, c});
+  Value pad = arith::ConstantOp::create(
+      b, loc,
+      b.getIntegerAttr(storage, APInt(storage.getIntOrFloatBitWidth(),
+                                      zeroPoint, /*isSigned=*/true,
+                                      /*implicitTrunc=*/true)));
+  return arith::SelectOp::create(b, loc, inBounds, value, pad);
+}
+
 /// The depthwise contraction of the NHWC storage input `x` [N, H, W, G]
 /// (unpadded) and the weights `w` [KH, KW, G], with loops
 /// (n, oh, ow, kh, kw, g), the channels innermost so that each tap is one
@@ -323,9 +371,7 @@ Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
 ///   acc[n, oh, ow, g] += ext(x[n, oh * sh + kh * dh - top,
 ///                              ow * sw + kw * dw - left, g]) * ext(w[kh, kw, g])
 ///
-/// Taps in the padding read the zero point `zx` (what padding with it
-/// would hold), without a padded copy of the input: the bounds are
-/// invariant across the channel loop, which LLVM then vectorizes.
+/// Taps in the padding read the zero point `zx` (buildPaddedWindowRead).
 Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
                                 ArrayRef<int64_t> strides,
                                 ArrayRef<int64_t> dilations,
@@ -333,7 +379,6 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
                                 ArrayRef<int64_t> outHW, bool xSigned,
                                 bool wSigned) {
   auto xType = cast<RankedTensorType>(x.getType());
-  Type storage = xType.getElementType();
   int64_t channels = xType.getDimSize(3);
   Value init = buildZeroFilledI32(
       b, loc,
@@ -348,50 +393,8 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
              b, loc, TypeRange{init.getType()}, ValueRange{w},
              ValueRange{init}, maps, iteratorsFor(maps.back()),
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               auto index = [&](int64_t v) {
-                 return arith::ConstantIndexOp::create(nb, l, v);
-               };
-               // One op per statement: the IR's order must not depend on
-               // the compiler's order of evaluating arguments.
-               auto coordinate = [&](unsigned outLoop, unsigned tapLoop,
-                                     unsigned axis) -> Value {
-                 Value out = linalg::IndexOp::create(nb, l, outLoop);
-                 Value stride = index(strides[axis]);
-                 Value scaled = arith::MulIOp::create(nb, l, out, stride);
-                 Value tap = linalg::IndexOp::create(nb, l, tapLoop);
-                 Value dilation = index(dilations[axis]);
-                 Value dilated = arith::MulIOp::create(nb, l, tap, dilation);
-                 Value sum = arith::AddIOp::create(nb, l, scaled, dilated);
-                 Value before = index(padding[axis]);
-                 return arith::SubIOp::create(nb, l, sum, before);
-               };
-               Value h = coordinate(1, 3, 0);
-               Value wc = coordinate(2, 4, 1);
-               // One unsigned compare per axis bounds both sides: a
-               // coordinate before the input wraps to a large index.
-               Value height = index(xType.getDimSize(1));
-               Value hInside = arith::CmpIOp::create(
-                   nb, l, arith::CmpIPredicate::ult, h, height);
-               Value width = index(xType.getDimSize(2));
-               Value wInside = arith::CmpIOp::create(
-                   nb, l, arith::CmpIPredicate::ult, wc, width);
-               Value inside = arith::AndIOp::create(nb, l, hInside, wInside);
-               Value zero = index(0);
-               Value hClamped = arith::SelectOp::create(nb, l, inside, h, zero);
-               Value wClamped =
-                   arith::SelectOp::create(nb, l, inside, wc, zero);
-               Value n = linalg::IndexOp::create(nb, l, 0);
-               Value g = linalg::IndexOp::create(nb, l, 5);
-               Value value = tensor::ExtractOp::create(
-                   nb, l, x, ValueRange{n, hClamped, wClamped, g});
-               Value pad = arith::ConstantOp::create(
-                   nb, l,
-                   nb.getIntegerAttr(storage,
-                                     APInt(storage.getIntOrFloatBitWidth(), zx,
-                                           /*isSigned=*/true,
-                                           /*implicitTrunc=*/true)));
-               Value tapValue =
-                   arith::SelectOp::create(nb, l, inside, value, pad);
+               Value tapValue = buildPaddedWindowRead(
+                   nb, l, x, strides, dilations, padding, zx);
                Value a = extendToI32(nb, l, tapValue, xSigned);
                Value c = extendToI32(nb, l, args[0], wSigned);
                Value product = arith::MulIOp::create(nb, l, a, c);
