@@ -346,7 +346,7 @@ std::optional<Im2col> matchIm2col(const Contraction &c, Operation *anchor,
                                   int64_t blockRows) {
   Value patches = rootOf(c.lhs);
   if (!patches.getDefiningOp<memref::AllocOp>() ||
-      blockRows * c.k > kMaxLocalPatchBytes)
+      std::min(blockRows, c.rows) * c.k > kMaxLocalPatchBytes)
     return std::nullopt;
   linalg::GenericOp gather;
   for (Operation *user : patches.getUsers()) {

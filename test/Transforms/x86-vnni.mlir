@@ -404,3 +404,43 @@ func.func @im2col_patches_read_elsewhere(%x: memref<1x2x2x1xi8>, %out: memref<1x
   memref.dealloc %acc : memref<1x4x16xi32>
   return
 }
+
+// -----
+
+// A gather whose row block of patches would not fit the 256 KiB buffer
+// (64 rows x K = 9216 bytes): the gather stays, the kernel reads the
+// patches buffer.
+// CHECK-LABEL: func.func @im2col_block_too_large
+// CHECK:         linalg.generic {{.*}} attrs = {quantc.im2col
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+memref.global "private" constant @weights_9216x16 : memref<9216x16xi8> = dense<1>
+func.func @im2col_block_too_large(%x: memref<1x8x8x1024xi8>, %out: memref<1x64x16xi8>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0 : i32
+  %patches = memref.alloc() : memref<1x8x8x3x3x1024xi8>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%patches : memref<1x8x8x3x3x1024xi8>) attrs = {quantc.im2col = {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, zero_point = 0 : i64}} {
+  ^bb0(%o: i8):
+    %v = memref.load %x[%c0, %c0, %c0, %c0] : memref<1x8x8x1024xi8>
+    linalg.yield %v : i8
+  }
+  %rows = memref.collapse_shape %patches [[0], [1, 2], [3, 4, 5]] : memref<1x8x8x3x3x1024xi8> into memref<1x64x9216xi8>
+  %w = memref.get_global @weights_9216x16 : memref<9216x16xi8>
+  %acc = memref.alloc() : memref<1x64x16xi32>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<1x64x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%rows, %w : memref<1x64x9216xi8>, memref<9216x16xi8>) outs(%acc : memref<1x64x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  memref.dealloc %patches : memref<1x8x8x3x3x1024xi8>
+  linalg.generic {indexing_maps = [affine_map<(b, m, n) -> (b, m, n)>, affine_map<(b, m, n) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%acc : memref<1x64x16xi32>) outs(%out : memref<1x64x16xi8>) {
+  ^bb0(%y: i32, %o: i8):
+    %t = arith.trunci %y : i32 to i8
+    linalg.yield %t : i8
+  }
+  memref.dealloc %acc : memref<1x64x16xi32>
+  return
+}

@@ -432,6 +432,12 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
       into the tile when its other operands are per output channel, per row
       or scalars: it is applied to the accumulator vectors, and the i32
       accumulator buffer disappears. Otherwise the tile adds into it.
+    - when the activations are im2col patches written by
+      `quant-conv-to-matmul`'s gather (a generic carrying `quantc.im2col`)
+      and read by nothing else, each unit of work gathers its own row
+      block of patches from the NHWC input into a `[block rows, K]`
+      buffer (on the thread's stack with `parallel`), shifting s8 bytes on
+      the way; the gather and the patches buffer go away.
 
     Rows run in blocks of 64 rounded up to `MR` (kept in cache while the
     weight panels stream past), the rows left over from `MR` as one
