@@ -44,6 +44,8 @@ config.substitutions.append(("%mlir_runner_libs", runner_libs))
 # (quant-x86-pipeline=threads=N).
 config.substitutions.append(
     ("%openmp_runtime", os.path.join(config.llvm_lib_dir, "libomp.so")))
+# Where it is, for -Wl,-rpath of objects linked against it.
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 config.substitutions.append(("%cmake_generator", config.cmake_generator))
 config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%cxx", config.cxx_compiler))

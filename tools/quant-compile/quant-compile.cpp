@@ -39,6 +39,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -92,6 +93,12 @@ static opt<bool>
              desc("nvptx: int8 matmuls on tensor cores (mma.sync m16n8k32), "
                   "the rest on dp4a; false: all on dp4a (default true)"),
              cl::init(true));
+static opt<unsigned>
+    kernelThreads("kernel-threads",
+                  desc("x86_64: threads of the int8 kernels (above 1: an "
+                       "OpenMP parallel loop; the object then calls LLVM's "
+                       "OpenMP runtime, link -lomp)"),
+                  cl::init(1));
 static opt<std::string> outputPath("o",
                                    desc("Output file (object, .a, or "
                                         "the --until stage's text)"),
@@ -185,6 +192,8 @@ struct CompileOptions {
   std::string features;
   /// nvptx: int8 matmuls on tensor cores.
   bool mma = true;
+  /// x86_64: threads of the VNNI kernels.
+  unsigned threads = 1;
 
   bool hasFeature(StringRef name) const {
     bool enabled = false;
@@ -210,6 +219,7 @@ LogicalResult buildX86_64(OpPassManager &pm, const CompileOptions &options) {
   }
   quantc::X86PipelineOptions x86;
   x86.requantMode = options.requantMode;
+  x86.threads = options.threads;
   quantc::buildX86Pipeline(pm, x86);
   return success();
 }
@@ -419,7 +429,7 @@ std::string shapeString(RankedTensorType type) {
 /// that the object links without MLIR's runtime libraries.
 std::string writeHeader(DictionaryAttr interface, StringRef guardName,
                         StringRef model, StringRef target,
-                        bool needsMemrefCopy) {
+                        bool needsMemrefCopy, unsigned threads) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string guard = "QUANTC_";
@@ -434,8 +444,14 @@ std::string writeHeader(DictionaryAttr interface, StringRef guardName,
      << " * dense row-major arrays of the shapes given beside it. The caller\n"
      << " * allocates the outputs; inputs are only read. The functions are\n"
      << " * re-entrant: they write no global state, so concurrent calls on\n"
-     << " * different buffers are safe. Temporaries come from malloc.\n"
-     << " * See docs/Tools/quant-compile.md. */\n"
+     << " * different buffers are safe. Temporaries come from malloc.\n";
+  if (threads > 1)
+    os << " *\n"
+       << " * Compiled with --kernel-threads=" << threads << ": the int8 kernels run "
+          "on\n"
+       << " * OpenMP threads; link LLVM's OpenMP runtime (-lomp, Debian's\n"
+       << " * libomp-22-dev: -L/usr/lib/llvm-22/lib -lomp).\n";
+  os << " * See docs/Tools/quant-compile.md. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
      << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
@@ -689,6 +705,7 @@ int main(int argc, char **argv) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerArmNeonDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -711,6 +728,14 @@ int main(int argc, char **argv) {
   if (nvptxMma.getNumOccurrences() && StringRef(target.name) != "nvptx")
     fatal("--nvptx-mma applies to --target=nvptx only");
   options.mma = nvptxMma;
+  if (kernelThreads == 0)
+    fatal("--kernel-threads must be at least 1");
+  if (kernelThreads > 1 && StringRef(target.name) != "x86_64")
+    fatal("--kernel-threads applies to --target=x86_64 only");
+  options.threads = kernelThreads;
+  if (kernelThreads > 1 && !options.hasFeature("avx512vnni"))
+    fatal("--kernel-threads runs the VNNI kernels on several threads: it needs "
+          "+avx512vnni in --features");
   const std::string &cpu = options.cpu, &features = options.features;
 
   // The target machine first: a bad --cpu fails before any work.
@@ -860,6 +885,6 @@ int main(int argc, char **argv) {
   }
   writeFile(header, writeHeader(interface, llvm::sys::path::stem(header),
                                 llvm::sys::path::filename(modelPath),
-                                target.name, needsMemrefCopy));
+                                target.name, needsMemrefCopy, kernelThreads));
   return 0;
 }

@@ -1,7 +1,9 @@
 # Writes a QLinearMatMul model (u8 activations [6, 40], constant weights
-# [40, 10], u8 output) for quant-compile's .onnx input, and a u8 input.
+# [40, 10], u8 output; --shape M K N for others) for quant-compile's .onnx
+# input, and a u8 input.
 #
 #   make_onnx_matmul.py OUT.onnx [--weights uint8|int8] [--input X.npy]
+#                       [--shape M K N]
 #
 # u8 weights (zero point 128) make the aarch64 contraction u8 x u8 (ummla),
 # int8 weights (zero point 0) u8 x s8 (usmmla).
@@ -15,9 +17,11 @@ parser = argparse.ArgumentParser()
 parser.add_argument("out")
 parser.add_argument("--weights", choices=["uint8", "int8"], default="uint8")
 parser.add_argument("--input")
+parser.add_argument("--shape", type=int, nargs=3, default=[6, 40, 10],
+                    metavar=("M", "K", "N"))
 args = parser.parse_args()
 
-M, K, N = 6, 40, 10
+M, K, N = args.shape
 rng = np.random.default_rng(3)
 if args.weights == "uint8":
     w = rng.integers(0, 256, size=(K, N), dtype=np.uint8)
