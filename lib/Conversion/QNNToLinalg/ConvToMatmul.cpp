@@ -252,18 +252,9 @@ Value quantc::buildConvAsMatmul(OpBuilder &b, Location loc, Value input,
 
   Value x = quant::StorageCastOp::create(b, loc, getStorageShapedType(xType),
                                          input);
-  if (!window.channelsLast) {
-    // NCHW to NHWC: each tap of the gather then copies C contiguous bytes.
-    auto storageX = cast<RankedTensorType>(x.getType());
-    Value init = tensor::EmptyOp::create(
-        b, loc,
-        {batch, storageX.getDimSize(2), storageX.getDimSize(3),
-         storageX.getDimSize(1)},
-        storageX.getElementType());
-    x = linalg::TransposeOp::create(b, loc, x, init,
-                                    ArrayRef<int64_t>{0, 2, 3, 1})
-            .getResult()[0];
-  }
+  // NCHW to NHWC: each tap of the gather then copies C contiguous bytes.
+  if (!window.channelsLast)
+    x = lowering::buildTranspose(b, loc, x, {0, 2, 3, 1});
   Value patches =
       buildPatches(b, loc, window, x, xP.zeroPoint(0), kernel, outHW);
   int64_t k = cast<RankedTensorType>(patches.getType()).getDimSize(2);
@@ -286,13 +277,8 @@ Value quantc::buildConvAsMatmul(OpBuilder &b, Location loc, Value input,
   Value y = quant::StorageCastOp::create(
       b, loc, getStorageShapedType(matmulType), matmul.getResult());
   auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
-  if (!window.channelsLast) {
-    Value init = tensor::EmptyOp::create(b, loc, {batch, filters, rows},
-                                         storageOut.getElementType());
-    y = linalg::TransposeOp::create(b, loc, y, init,
-                                    ArrayRef<int64_t>{0, 2, 1})
-            .getResult()[0];
-  }
+  if (!window.channelsLast)
+    y = lowering::buildTranspose(b, loc, y, {0, 2, 1});
   SmallVector<ReassociationIndices> split =
       window.channelsLast
           ? SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}}

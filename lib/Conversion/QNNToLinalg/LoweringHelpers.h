@@ -146,6 +146,12 @@ mlir::Value buildPaddedWindowRead(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> padding,
                                   int64_t zeroPoint);
 
+/// `value` (a static tensor) transposed by `permutation` (result dim i is
+/// input dim permutation[i]) into a new tensor.
+mlir::Value buildTranspose(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value value,
+                           llvm::ArrayRef<int64_t> permutation);
+
 /// Sign- or zero-extends a stored integer to i32.
 mlir::Value extendToI32(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value value, bool isSigned);

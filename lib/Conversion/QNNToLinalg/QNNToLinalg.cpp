@@ -275,6 +275,16 @@ Value padWithZeroPoint(OpBuilder &b, Location loc, Value x,
                                padValue);
 }
 
+Value buildTranspose(OpBuilder &b, Location loc, Value value,
+                     ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  Value init = tensor::EmptyOp::create(
+      b, loc, applyPermutation(type.getShape(), permutation),
+      type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, permutation)
+      .getResult()[0];
+}
+
 /// A zero-filled i32 tensor of `sizes`.
 Value buildZeroFilledI32(OpBuilder &b, Location loc,
                          ArrayRef<OpFoldResult> sizes) {
@@ -1409,14 +1419,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     bool transposeResult = false;
     if (depthwise && !channelsLast) {
       const SmallVector<int64_t> toNHWC{0, 2, 3, 1};
-      x = linalg::TransposeOp::create(
-              rewriter, loc, x,
-              tensor::EmptyOp::create(
-                  rewriter, loc,
-                  applyPermutation(inputType.getShape(), toNHWC),
-                  inputType.getElementType()),
-              toNHWC)
-              .getResult()[0];
+      x = buildTranspose(rewriter, loc, x, toNHWC);
       // [F, 1, KH, KW] and [F, KH, KW, 1] hold the same values in order.
       ArrayRef<int64_t> fchw = weightType.getShape();
       Value flat = tensor::CollapseShapeOp::create(
@@ -1528,14 +1531,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
       // [F, KH, KW, 1] -> [KH, KW, F]; [N, OH, OW, F] -> [N, OH, OW, F, 1].
       Value flat = tensor::CollapseShapeOp::create(
           rewriter, loc, w, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-      Value taps = linalg::TransposeOp::create(
-                       rewriter, loc, flat,
-                       tensor::EmptyOp::create(
-                           rewriter, loc,
-                           ArrayRef<int64_t>{kernelH, kernelW, filters},
-                           wType.getElementType()),
-                       ArrayRef<int64_t>{1, 2, 0})
-                       .getResult()[0];
+      Value taps = buildTranspose(rewriter, loc, flat, {1, 2, 0});
       SmallVector<int64_t> outHW{outType.getDimSize(1), outType.getDimSize(2)};
       Value acc4 = buildDepthwiseContraction(
           rewriter, loc, x, taps, strides, dilations, padding, zx, outHW,
@@ -1623,16 +1619,8 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         cast<RankedTensorType>(getTypeConverter()->convertType(outType));
     Value result = tensor::CollapseShapeOp::create(rewriter, loc, resultType,
                                                    result5, channelSplit);
-    const SmallVector<int64_t> toNCHW{0, 3, 1, 2};
     if (transposeResult) // NHWC back to the conv's NCHW.
-      result = linalg::TransposeOp::create(
-                   rewriter, loc, result,
-                   tensor::EmptyOp::create(
-                       rewriter, loc,
-                       applyPermutation(resultType.getShape(), toNCHW),
-                       resultType.getElementType()),
-                   toNCHW)
-                   .getResult()[0];
+      result = buildTranspose(rewriter, loc, result, {0, 3, 1, 2});
     rewriter.replaceOp(op, result);
     return success();
   }
