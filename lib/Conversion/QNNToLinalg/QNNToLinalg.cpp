@@ -304,6 +304,15 @@ SmallVector<utils::IteratorType> iteratorsFor(AffineMap outputMap) {
   return iterators;
 }
 
+/// acc + ext(x) * ext(w) in i32: a contraction body's step.
+static Value multiplyAccumulate(OpBuilder &b, Location loc, Value x, Value w,
+                                Value acc, bool xSigned, bool wSigned) {
+  Value a = extendToI32(b, loc, x, xSigned);
+  Value c = extendToI32(b, loc, w, wSigned);
+  Value product = arith::MulIOp::create(b, loc, a, c);
+  return arith::AddIOp::create(b, loc, acc, product);
+}
+
 /// sum of ext(x) * ext(w) into a zero-filled i32 tensor of `outputSizes`:
 /// the raw contraction of the stored integers.
 Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
@@ -315,12 +324,10 @@ Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
              b, loc, TypeRange{init.getType()}, ValueRange{x, w},
              ValueRange{init}, maps, iteratorsFor(maps.back()),
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value a = extendToI32(nb, l, args[0], xSigned);
-               Value c = extendToI32(nb, l, args[1], wSigned);
-               Value product = arith::MulIOp::create(nb, l, a, c);
                linalg::YieldOp::create(
                    nb, l,
-                   ValueRange{arith::AddIOp::create(nb, l, args[2], product)});
+                   multiplyAccumulate(nb, l, args[0], args[1], args[2],
+                                      xSigned, wSigned));
              })
       .getResult(0);
 }
@@ -405,12 +412,10 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
              [&](OpBuilder &nb, Location l, ValueRange args) {
                Value tapValue = buildPaddedWindowRead(
                    nb, l, x, strides, dilations, padding, zx);
-               Value a = extendToI32(nb, l, tapValue, xSigned);
-               Value c = extendToI32(nb, l, args[0], wSigned);
-               Value product = arith::MulIOp::create(nb, l, a, c);
                linalg::YieldOp::create(
                    nb, l,
-                   ValueRange{arith::AddIOp::create(nb, l, args[1], product)});
+                   multiplyAccumulate(nb, l, tapValue, args[0], args[1],
+                                      xSigned, wSigned));
              })
       .getResult(0);
 }
