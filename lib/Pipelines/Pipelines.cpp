@@ -93,6 +93,9 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     vnni.tileVectors = x86->tileVectors;
     vnni.parallel = x86->threads > 1;
     pm.addPass(createX86VNNIPass(vnni));
+    X86DepthwisePassOptions depthwise;
+    depthwise.parallel = x86->threads > 1;
+    pm.addNestedPass<func::FuncOp>(createX86DepthwisePass(depthwise));
   }
   if (x86 || options.lowerVectors)
     pm.addNestedPass<func::FuncOp>(createVectorizeByteTransposePass());

@@ -732,12 +732,11 @@ std::optional<CompiledModel> compileModel(ModuleOp module,
   if (!hostMachine)
     fatal("cannot create a target machine for the host: " +
           llvm::toString(hostMachine.takeError()));
-  // The transformer keeps the machine alive: ORC may run it when it
-  // materializes the code, after this function.
-  std::shared_ptr<llvm::TargetMachine> machine = std::move(*hostMachine);
-  engineOptions.transformer =
-      [machine, optimize = makeOptimizingTransformer(3, 0, machine.get())](
-          llvm::Module *module) { return optimize(module); };
+  // engineOptions.transformer is a function_ref: `optimize` and the machine
+  // live to the end of this function, past the lookup below that
+  // materializes (and so optimizes) the code.
+  auto optimize = makeOptimizingTransformer(3, 0, hostMachine->get());
+  engineOptions.transformer = optimize;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)
     fatal("JIT compilation failed: " + llvm::toString(engine.takeError()));

@@ -403,6 +403,34 @@ def VectorizeByteTransposePass
                            "::mlir::arith::ArithDialect"];
 }
 
+def X86DepthwisePass : Pass<"quant-x86-depthwise", "::mlir::func::FuncOp"> {
+  let summary = "Depthwise convolutions on buffers as explicit vector loops";
+  let description = [{
+    For `quant-x86-pipeline`, on bufferized code. `quant-lower-qnn`'s
+    depthwise contraction (the `linalg.generic` it marks `quantc.depthwise`:
+    loops (n, oh, ow, kh, kw, c) over an NHWC input, `[KH, KW, C]` weights
+    and an `[N, OH, OW, C]` i32 accumulator) becomes loops over output rows
+    (an `scf.parallel` over (n, oh) with `parallel`), pixels and 16
+    channels at a time, each a `vector<16xi32>` accumulator carried in a
+    register through the KH x KW taps (16 input bytes, or the zero point
+    where the tap is in the padding, and 16 weight bytes, extended as the
+    generic extends them, multiplied and added) and stored once; a
+    channel count that is no multiple of 16 ends with masked loads and
+    stores. The accumulator's zero fill goes (every element is stored).
+    LLVM vectorizes the generic too, but stores the accumulator at every
+    tap, and inside an OpenMP loop body not at all (the outlined
+    function's buffers may alias). Other generics are left alone; no
+    diagnostics.
+  }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Emit the loop over output rows as scf.parallel">,
+  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
   let summary = "Lower int8 contractions on buffers to AVX-512 VNNI micro-kernels";
   let description = [{

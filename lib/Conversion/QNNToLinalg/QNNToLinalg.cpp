@@ -406,18 +406,29 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
   SmallVector<AffineMap> maps{AffineMap::get(6, 0, {d(3), d(4), d(5)}, ctx),
                               AffineMap::get(6, 0, {d(0), d(1), d(2), d(5)},
                                              ctx)};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{w},
-             ValueRange{init}, maps, iteratorsFor(maps.back()),
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value tapValue = buildPaddedWindowRead(
-                   nb, l, x, strides, dilations, padding, zx);
-               linalg::YieldOp::create(
-                   nb, l,
-                   multiplyAccumulate(nb, l, tapValue, args[0], args[1],
-                                      xSigned, wSigned));
-             })
-      .getResult(0);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{w}, ValueRange{init},
+      maps, iteratorsFor(maps.back()),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value tapValue =
+            buildPaddedWindowRead(nb, l, x, strides, dilations, padding, zx);
+        linalg::YieldOp::create(nb, l,
+                                multiplyAccumulate(nb, l, tapValue, args[0],
+                                                   args[1], xSigned, wSigned));
+      });
+  // The window, for targets with a depthwise kernel of their own
+  // (quant-x86-depthwise); the generic alone stays correct without it.
+  generic->setAttr(kDepthwiseAttrName,
+                   b.getDictionaryAttr({
+                       b.getNamedAttr("strides",
+                                      b.getDenseI64ArrayAttr(strides)),
+                       b.getNamedAttr("dilations",
+                                      b.getDenseI64ArrayAttr(dilations)),
+                       b.getNamedAttr("padding",
+                                      b.getDenseI64ArrayAttr(padding)),
+                       b.getNamedAttr("zero_point", b.getI64IntegerAttr(zx)),
+                   }));
+  return generic.getResult(0);
 }
 
 /// sum of ext(input) over the loops `outputMap` does not name, into a

@@ -72,6 +72,14 @@ struct ConvWindow {
 /// quant-x86-vnni uses it to gather each row block inside its kernel.
 inline constexpr llvm::StringLiteral kIm2colAttrName = "quantc.im2col";
 
+/// The discardable attribute on quant-lower-qnn's depthwise contraction
+/// (loops (n, oh, ow, kh, kw, c), acc[n, oh, ow, c] += ext(x[n, oh * sh +
+/// kh * dh - top, ow * sw + kw * dw - left, c]) * ext(w[kh, kw, c]), taps
+/// in the padding reading the zero point): `strides`, `dilations`,
+/// `padding` and `zero_point`. quant-x86-depthwise replaces it with vector
+/// code.
+inline constexpr llvm::StringLiteral kDepthwiseAttrName = "quantc.depthwise";
+
 /// A one-group conv of the quantized `input` (static NCHW or NHWC) as
 /// im2col patches [N, OH * OW, K] (K in (kh, kw, c) order, so that each
 /// tap copies C contiguous bytes of the NHWC input; an NCHW input is
