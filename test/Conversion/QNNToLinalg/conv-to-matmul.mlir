@@ -30,7 +30,8 @@
 // CHECK:         %[[XS:.*]] = quant.scast %[[X]] : tensor<1x2x4x4x!quant.uniform<u8:f32, 5.000000e-01:128>> to tensor<1x2x4x4xi8>
 // CHECK:         %[[XT:.*]] = linalg.transpose ins(%[[XS]] : tensor<1x2x4x4xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>) permutation = [0, 2, 3, 1]
 // CHECK-NOT:     tensor.pad
-// CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>)
+// The gather carries its window for quant-x86-vnni (quantc.im2col).
+// CHECK:         %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%{{.*}} : tensor<1x2x2x2x2x2xi8>) attrs =  {quantc.im2col = {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, padding = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>, zero_point = 128 : i64}}
 // CHECK:           %[[OH:.*]] = linalg.index 1 : index
 // CHECK:           arith.muli %[[OH]], %c2
 // CHECK:           %[[KH:.*]] = linalg.index 3 : index

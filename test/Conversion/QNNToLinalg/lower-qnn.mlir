@@ -364,7 +364,8 @@ func.func @conv2d_depthwise_runtime(%x: tensor<?x4x5x5x!qx>, %w: tensor<4x1x3x3x
 // CHECK-NOT:     tensor.pad
 // CHECK:         %[[XT:.*]] = linalg.transpose ins(%[[X]] : tensor<2x3x5x4xi8>) outs(%{{.*}} : tensor<2x5x4x3xi8>) permutation = [0, 2, 3, 1]
 // CHECK:         %[[WT:.*]] = linalg.transpose ins(%{{.*}} : tensor<3x2x3xi8>) outs(%{{.*}} : tensor<2x3x3xi8>) permutation = [1, 2, 0]
-// CHECK:         %[[A:.*]] = linalg.generic {indexing_maps = [#[[TAPS]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[WT]] : tensor<2x3x3xi8>) outs(%{{.*}} : tensor<2x3x3x3xi32>)
+// The window, for quant-x86-depthwise (quantc.depthwise):
+// CHECK:         %[[A:.*]] = linalg.generic {indexing_maps = [#[[TAPS]], #[[ACC]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%[[WT]] : tensor<2x3x3xi8>) outs(%{{.*}} : tensor<2x3x3x3xi32>) attrs =  {quantc.depthwise = {dilations = array<i64: 1, 1>, padding = array<i64: 1, 0, 0, 1>, strides = array<i64: 2, 1>, zero_point = 128 : i64}}
 // CHECK:           %[[OH:.*]] = linalg.index 1 : index
 // CHECK:           arith.muli %[[OH]], %c2
 // CHECK:           arith.cmpi ult
