@@ -34,6 +34,8 @@ using namespace mlir;
 namespace {
 
 constexpr int64_t kTile = 16;
+/// Tiles side by side in one wide tile: 64-byte vectors (a zmm register).
+constexpr int64_t kWideLanes = 4;
 
 bool isStaticIdentityByteMemRef(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
@@ -42,19 +44,24 @@ bool isStaticIdentityByteMemRef(Type type) {
          memref.getElementType().isInteger(8);
 }
 
-/// The 16 x 16 transpose of `rows` (16 vectors of 16 bytes): four rounds
-/// in which vectors i and i + 8 interleave into 2i (low halves) and 2i + 1
-/// (high halves). Each round is a perfect shuffle of the 256 bytes; four
+/// The 16 x 16 transposes of `rows` (16 vectors of `lanes` x 16 bytes,
+/// each 16-byte lane a separate tile): four rounds in which vectors i and
+/// i + 8 interleave, lane by lane, into 2i (low halves) and 2i + 1 (high
+/// halves). Each round is a perfect shuffle of a tile's 256 bytes; four
 /// of them (log2 16) swap row and column index bits, which is the
 /// transpose. x86 and NEON have these interleaves as single instructions
-/// (punpck{l,h}bw, zip1/zip2).
-SmallVector<Value> transposeTile(OpBuilder &b, Location loc,
-                                 SmallVector<Value> rows) {
+/// (punpck{l,h}bw, which work lane by lane on zmm registers too;
+/// zip1/zip2).
+SmallVector<Value> transposeTiles(OpBuilder &b, Location loc,
+                                  SmallVector<Value> rows, int64_t lanes) {
+  int64_t width = kTile * lanes;
   SmallVector<int64_t> low, high;
-  for (int64_t i = 0; i < kTile / 2; ++i) {
-    low.append({i, i + kTile});
-    high.append({i + kTile / 2, i + kTile / 2 + kTile});
-  }
+  for (int64_t lane = 0; lane < lanes; ++lane)
+    for (int64_t i = 0; i < kTile / 2; ++i) {
+      int64_t at = lane * kTile + i;
+      low.append({at, at + width});
+      high.append({at + kTile / 2, at + kTile / 2 + width});
+    }
   for (int round = 0; round < 4; ++round) {
     SmallVector<Value> next(kTile);
     for (int64_t i = 0; i < kTile / 2; ++i) {
@@ -121,7 +128,7 @@ void vectorize(linalg::TransposeOp op) {
                                              mask(eCount), zeros)
                     .getResult());
     }
-    rows = transposeTile(tb, loc, std::move(rows));
+    rows = transposeTiles(tb, loc, std::move(rows), /*lanes=*/1);
     for (int64_t i = 0; i < eCount; ++i) {
       SmallVector<Value> out(at);
       out[e] = offset(at[e], i);
@@ -133,44 +140,105 @@ void vectorize(linalg::TransposeOp op) {
     }
   };
 
-  // Loops over the other output dimensions, then over the full tiles and
-  // the remainder tile along e, then along q.
+  // Four full tiles side by side along q, in the four 16-byte lanes of
+  // 64-byte vectors: each vector gathers one row of every tile (four loads)
+  // and, transposed, is 64 contiguous bytes of an output row (one store).
+  auto emitWideTile = [&](OpBuilder &tb, SmallVector<Value> at) {
+    auto offset = [&](Value base, int64_t by) -> Value {
+      return by == 0 ? base
+                     : arith::AddIOp::create(
+                           tb, loc, base,
+                           arith::ConstantIndexOp::create(tb, loc, by));
+    };
+    auto concat = [&](Value lhs, Value rhs) -> Value {
+      int64_t size = cast<VectorType>(lhs.getType()).getNumElements();
+      return vector::ShuffleOp::create(
+          tb, loc, lhs, rhs,
+          llvm::to_vector(llvm::seq<int64_t>(0, 2 * size)));
+    };
+    SmallVector<Value> rows;
+    for (int64_t j = 0; j < kTile; ++j) {
+      SmallVector<Value> parts;
+      for (int64_t lane = 0; lane < kWideLanes; ++lane) {
+        SmallVector<Value> in(rank);
+        for (unsigned i = 0; i < rank; ++i)
+          in[perm[i]] = i == q ? offset(at[q], lane * kTile + j) : at[i];
+        parts.push_back(
+            vector::LoadOp::create(tb, loc, vectorType, input, in));
+      }
+      rows.push_back(concat(concat(parts[0], parts[1]),
+                            concat(parts[2], parts[3])));
+    }
+    rows = transposeTiles(tb, loc, std::move(rows), kWideLanes);
+    for (int64_t i = 0; i < kTile; ++i) {
+      SmallVector<Value> out(at);
+      out[e] = offset(at[e], i);
+      vector::StoreOp::create(tb, loc, rows[i], output, out);
+    }
+  };
+
+  // Loops over the other output dimensions, then along q (wide tiles of
+  // 64, full tiles, the remainder), then along e (full tiles, the
+  // remainder): a block of input rows is used up while it is in cache, and
+  // each output row gets whole 64-byte stores.
   SmallVector<Value> at(rank);
+  auto forLoop = [&](OpBuilder &lb, int64_t lower, int64_t upper,
+                     int64_t step, function_ref<void(OpBuilder &, Value)> body) {
+    scf::ForOp::create(lb, loc, index(lower), index(upper), index(step),
+                       ValueRange{},
+                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                         body(nb, iv);
+                         scf::YieldOp::create(nb, loc);
+                       });
+  };
+  // Along e for the q block at at[q]: `wide` (4 tiles of 16) or one tile of
+  // qCount rows.
+  auto alongE = [&](OpBuilder &qb, bool wide, int64_t qCount) {
+    auto tile = [&](OpBuilder &tb, int64_t eCount) {
+      if (wide && eCount == kTile)
+        return emitWideTile(tb, at);
+      if (!wide)
+        return emitTile(tb, at, eCount, qCount);
+      Value q0 = at[q];
+      for (int64_t lane = 0; lane < kWideLanes; ++lane) {
+        at[q] = lane == 0 ? q0
+                          : arith::AddIOp::create(tb, loc, q0,
+                                                  index(lane * kTile))
+                                .getResult();
+        emitTile(tb, at, eCount, kTile);
+      }
+      at[q] = q0;
+    };
+    int64_t fullE = shape[e] / kTile * kTile;
+    if (fullE > 0)
+      forLoop(qb, 0, fullE, kTile, [&](OpBuilder &eb, Value iv) {
+        at[e] = iv;
+        tile(eb, kTile);
+      });
+    if (shape[e] % kTile != 0) {
+      at[e] = index(fullE);
+      tile(qb, shape[e] % kTile);
+    }
+  };
   std::function<void(OpBuilder &, unsigned)> emitLoops =
       [&](OpBuilder &lb, unsigned dim) {
         if (dim == rank) {
-          // Along e, then q: full tiles in a loop, the remainder once.
-          auto alongE = [&](OpBuilder &eb, int64_t eCount) {
-            auto alongQ = [&](OpBuilder &qb, int64_t qCount) {
-              emitTile(qb, at, eCount, qCount);
-            };
-            int64_t fullQ = shape[q] / kTile * kTile;
-            if (fullQ > 0)
-              scf::ForOp::create(
-                  eb, loc, index(0), index(fullQ), index(kTile),
-                  ValueRange{},
-                  [&](OpBuilder &qb, Location, Value iv, ValueRange) {
-                    at[q] = iv;
-                    alongQ(qb, kTile);
-                    scf::YieldOp::create(qb, loc);
-                  });
-            if (shape[q] % kTile != 0) {
-              at[q] = index(fullQ);
-              alongQ(eb, shape[q] % kTile);
-            }
-          };
-          int64_t fullE = shape[e] / kTile * kTile;
-          if (fullE > 0)
-            scf::ForOp::create(
-                lb, loc, index(0), index(fullE), index(kTile), ValueRange{},
-                [&](OpBuilder &eb, Location, Value iv, ValueRange) {
-                  at[e] = iv;
-                  alongE(eb, kTile);
-                  scf::YieldOp::create(eb, loc);
-                });
-          if (shape[e] % kTile != 0) {
-            at[e] = index(fullE);
-            alongE(lb, shape[e] % kTile);
+          int64_t wideQ = shape[q] / (kTile * kWideLanes) * (kTile * kWideLanes);
+          int64_t fullQ = shape[q] / kTile * kTile;
+          if (wideQ > 0)
+            forLoop(lb, 0, wideQ, kTile * kWideLanes,
+                    [&](OpBuilder &qb, Value iv) {
+                      at[q] = iv;
+                      alongE(qb, /*wide=*/true, kTile);
+                    });
+          if (fullQ > wideQ)
+            forLoop(lb, wideQ, fullQ, kTile, [&](OpBuilder &qb, Value iv) {
+              at[q] = iv;
+              alongE(qb, /*wide=*/false, kTile);
+            });
+          if (shape[q] % kTile != 0) {
+            at[q] = index(fullQ);
+            alongE(lb, /*wide=*/false, shape[q] % kTile);
           }
           return;
         }

@@ -1,14 +1,15 @@
 // RUN: quant-opt %s --split-input-file --quant-vectorize-byte-transpose | FileCheck %s
 
-// [32, 48] -> [48, 32]: 3 x 2 full tiles. Each reads 16 input rows of 16
-// contiguous bytes (rows q0.., bytes from e0), transposes them in four
-// rounds of 16 interleaves (low halves of vectors i and i + 8, high
-// halves), and writes 16 contiguous output rows of 16 bytes (rows e0..).
+// [32, 48] -> [48, 32]: 2 x 3 full tiles, along q (the output's rows of
+// 32) outside and e (48) inside. Each reads 16 input rows of 16 contiguous
+// bytes (rows q0.., bytes from e0), transposes them in four rounds of 16
+// interleaves (low halves of vectors i and i + 8, high halves), and writes
+// 16 contiguous output rows of 16 bytes (rows e0..).
 // CHECK-LABEL: func.func @full_tiles
 // CHECK-SAME:    (%[[X:.*]]: memref<32x48xi8>, %[[Y:.*]]: memref<48x32xi8>)
 // CHECK-NOT:     linalg.transpose
-// CHECK:         scf.for %[[E:.*]] = %{{.*}} to %c48 step %c16
-// CHECK:           scf.for %[[Q:.*]] = %{{.*}} to %c32{{.*}} step %c16
+// CHECK:         scf.for %[[Q:[^ ]*]] = %{{.*}} to %c32{{.*}} step %c16
+// CHECK:           scf.for %[[E:[^ ]*]] = %{{.*}} to %c48{{.*}} step %c16
 // CHECK:             %[[R0:.*]] = vector.load %[[X]][%[[Q]], %[[E]]] : memref<32x48xi8>, vector<16xi8>
 // CHECK-COUNT-15:    vector.load %[[X]]
 // CHECK:             vector.shuffle %[[R0]], %{{.*}} [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23] : vector<16xi8>, vector<16xi8>
@@ -49,6 +50,33 @@ func.func @full_tiles(%x: memref<32x48xi8>, %y: memref<48x32xi8>) {
 // CHECK-NOT:         vector.maskedstore
 func.func @nchw_to_nhwc(%x: memref<1x19x37x5xi8>, %y: memref<1x37x5x19xi8>) {
   linalg.transpose ins(%x : memref<1x19x37x5xi8>) outs(%y : memref<1x37x5x19xi8>) permutation = [0, 2, 3, 1]
+  return
+}
+
+// -----
+
+// [64, 20] -> [20, 64]: q (64) is one wide tile: four 16 x 16 tiles side
+// by side in the 16-byte lanes of vector<64xi8> (each row assembled from
+// four 16-byte loads), transposed lane by lane, and 16 stores of 64
+// contiguous bytes; the last 4 columns of e (20 = 16 + 4) take four
+// ordinary tiles with masked loads.
+// CHECK-LABEL: func.func @wide_tiles
+// CHECK-SAME:    (%[[X:.*]]: memref<64x20xi8>, %[[Y:.*]]: memref<20x64xi8>)
+// CHECK:         scf.for %[[Q:[^ ]*]] = %{{.*}} to %c64{{.*}} step %c64
+// CHECK:           scf.for %[[E:[^ ]*]] = %{{.*}} to %c16{{.*}} step %c16
+// CHECK:             vector.load %[[X]][%[[Q]], %[[E]]] : memref<64x20xi8>, vector<16xi8>
+// CHECK-COUNT-3:     vector.load %[[X]]
+// CHECK:             vector.shuffle {{.*}} : vector<16xi8>, vector<16xi8>
+// CHECK:             vector.shuffle {{.*}} : vector<16xi8>, vector<16xi8>
+// CHECK:             vector.shuffle {{.*}} : vector<32xi8>, vector<32xi8>
+// CHECK:             vector.shuffle %{{.*}}, %{{.*}} [0, 64, 1, 65, 2, 66, 3, 67, 4, 68, 5, 69, 6, 70, 7, 71, 16, 80, 17, 81, {{.*}}] : vector<64xi8>, vector<64xi8>
+// CHECK:             vector.store %{{.*}}, %[[Y]][%[[E]], %[[Q]]] : memref<20x64xi8>, vector<64xi8>
+// CHECK-COUNT-15:    vector.store %{{.*}}, %[[Y]]{{.*}} vector<64xi8>
+// CHECK:           }
+// CHECK-COUNT-4:   vector.constant_mask [4] : vector<16xi1>
+// CHECK-NOT:       vector<64xi8>
+func.func @wide_tiles(%x: memref<64x20xi8>, %y: memref<20x64xi8>) {
+  linalg.transpose ins(%x : memref<64x20xi8>) outs(%y : memref<20x64xi8>) permutation = [1, 0]
   return
 }
 

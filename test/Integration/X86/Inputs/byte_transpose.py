@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """byte_transpose.py OUT_DIR: writes transpose.mlir (one function that
-transposes four i8 tensors, each with a different permutation and shape),
+transposes five i8 tensors, each with a different permutation and shape),
 x.npz (random inputs) and ref.npz (numpy's transposes) for
 test/Integration/X86/byte-transpose.test. The shapes cover full 16 x 16
-tiles, remainders along both tiled dimensions, and permutations that move
-more than the innermost dimension."""
+tiles, wide tiles (four side by side along the output's rows), remainders
+along both tiled dimensions, and permutations that move more than the
+innermost dimension."""
 
 import os
 import sys
@@ -16,6 +17,7 @@ CASES = [  # (shape, permutation)
     ((3, 40, 17), (0, 2, 1)),        # [N, rows, F] -> [N, F, rows]
     ((32, 48), (1, 0)),              # full tiles only
     ((2, 5, 33, 18), (3, 1, 0, 2)),  # the innermost moves to the outermost
+    ((2, 147, 40), (0, 2, 1)),       # wide tiles of 64 along q, remainders
 ]
 
 
