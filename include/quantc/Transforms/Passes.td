@@ -391,7 +391,12 @@ def VectorizeByteTransposePass
     16 x 16 tiles: 16 loads of 16 contiguous bytes, a transpose in
     registers by four rounds of byte interleaves (`vector.shuffle`;
     `punpcklbw`/`punpckhbw` on x86, `zip1`/`zip2` on NEON), and 16
-    contiguous stores. Tiles at the edges use masked loads and stores.
+    contiguous stores. Where the output's rows have 64 bytes to go, four
+    tiles sit side by side in the lanes of 64-byte vectors (one zmm
+    register; the interleaves work lane by lane) and each output row gets
+    one 64-byte store. The loops run along the output's rows outside and
+    the input's rows inside, so a block of input is used up while in
+    cache. Tiles at the edges use masked loads and stores.
     As scalar loops, one side of each copy is strided and LLVM assembles
     every vector a byte at a time. Transposes that keep the innermost
     dimension (contiguous copies LLVM vectorizes itself), of other element
