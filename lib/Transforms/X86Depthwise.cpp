@@ -18,6 +18,7 @@
 
 #include "quantc/Transforms/Passes.h"
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
+#include "KernelBuilding.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,10 +39,9 @@ namespace {
 constexpr int64_t kLanes = 16;
 
 bool isStaticIdentity(Type type, unsigned rank, unsigned width) {
-  auto memref = dyn_cast<MemRefType>(type);
-  return memref && memref.hasStaticShape() &&
-         memref.getLayout().isIdentity() && memref.getRank() == rank &&
-         memref.getElementType().isInteger(width);
+  return quantc::isStaticIdentityMemRef(type) &&
+         cast<MemRefType>(type).getRank() == rank &&
+         cast<MemRefType>(type).getElementType().isInteger(width);
 }
 
 /// A matched depthwise contraction: acc [N, OH, OW, C] i32 += ext(x [N, H,
@@ -64,14 +64,10 @@ std::optional<Depthwise> match(linalg::GenericOp op) {
   d.w = op.getDpsInputs()[0];
   d.acc = op.getDpsInits()[0];
   // The input is what the body loads; the extensions give signedness.
+  d.x = quantc::bodyLoadSource(op);
   std::optional<bool> xSigned, wSigned;
   Block &body = op.getRegion().front();
   for (Operation &inner : body) {
-    if (auto load = dyn_cast<memref::LoadOp>(inner)) {
-      if (d.x && d.x != load.getMemRef())
-        return std::nullopt;
-      d.x = load.getMemRef();
-    }
     if (!isa<arith::ExtSIOp, arith::ExtUIOp>(inner))
       continue;
     bool isSigned = isa<arith::ExtSIOp>(inner);
@@ -154,15 +150,7 @@ private:
 
   void forLoop(int64_t lower, int64_t upper, int64_t step,
                function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, index(lower), index(upper), index(step),
-                       ValueRange{},
-                       [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard guard(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(nb, l);
-                       });
+    quantc::buildForLoop(b, loc, lower, upper, step, body);
   }
 
   /// One output row: every pixel, 16 channels at a time.

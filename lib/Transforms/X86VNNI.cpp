@@ -18,6 +18,7 @@
 #include "quantc/Transforms/Passes.h"
 #include "quantc/Conversion/QNNToLinalg/QNNToLinalg.h"
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
+#include "KernelBuilding.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -113,11 +114,6 @@ struct Im2col {
 /// Largest patch buffer (block rows x K bytes), on each thread's stack
 /// when the units run in parallel.
 constexpr int64_t kMaxLocalPatchBytes = 256 << 10;
-
-bool isStaticIdentityMemRef(Type type) {
-  auto memref = dyn_cast<MemRefType>(type);
-  return memref && memref.hasStaticShape() && memref.getLayout().isIdentity();
-}
 
 /// The value `ext` extends from block argument `arg` to i32, with its
 /// signedness, or nullopt.
@@ -325,16 +321,7 @@ Value gatherSource(linalg::GenericOp op) {
     return op.getDpsInputs()[0];
   if (op.getNumDpsInputs() != 0)
     return Value();
-  Value source;
-  for (Operation &inner : op.getRegion().front()) {
-    auto load = dyn_cast<memref::LoadOp>(inner);
-    if (!load)
-      continue;
-    if (source && source != load.getMemRef())
-      return Value();
-    source = load.getMemRef();
-  }
-  return source;
+  return bodyLoadSource(op);
 }
 
 /// The im2col gather writing `c`'s activations, if the kernel built at
@@ -719,19 +706,9 @@ private:
     });
   }
 
-  /// An scf.for from `lower` to `upper` by `step` whose body `body` builds
-  /// with `b` at the loop's insertion point.
   void forLoop(int64_t lower, int64_t upper, int64_t step,
                function_ref<void(Value)> body) {
-    scf::ForOp::create(b, loc, index(lower), index(upper), index(step),
-                       ValueRange{},
-                       [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard guard(b);
-                         b.setInsertionPoint(nb.getInsertionBlock(),
-                                             nb.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(nb, l);
-                       });
+    buildForLoop(b, loc, lower, upper, step, body);
   }
 
   /// One row block of `blockRows` rows from `rowBegin` x tile panel
