@@ -97,15 +97,20 @@ void vectorize(linalg::TransposeOp op) {
   Value zeros = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(vectorType, b.getI8IntegerAttr(0)));
 
+  // `base` + `by`, built with `tb` (inside the tile's loop).
+  auto offsetIndex = [&](OpBuilder &tb, Value base, int64_t by) -> Value {
+    return by == 0 ? base
+                   : arith::AddIOp::create(
+                         tb, loc, base,
+                         arith::ConstantIndexOp::create(tb, loc, by));
+  };
+
   // One tile at output indices `at` (e and q at the tile's corner): `eCount`
   // valid bytes per input vector, `qCount` valid input vectors.
   auto emitTile = [&](OpBuilder &tb, SmallVector<Value> at, int64_t eCount,
                       int64_t qCount) {
-    auto offset = [&](Value base, int64_t by) -> Value {
-      return by == 0 ? base
-                     : arith::AddIOp::create(
-                           tb, loc, base,
-                           arith::ConstantIndexOp::create(tb, loc, by));
+    auto offset = [&](Value base, int64_t by) {
+      return offsetIndex(tb, base, by);
     };
     auto mask = [&](int64_t count) -> Value {
       return vector::ConstantMaskOp::create(tb, loc, maskType,
@@ -144,11 +149,8 @@ void vectorize(linalg::TransposeOp op) {
   // 64-byte vectors: each vector gathers one row of every tile (four loads)
   // and, transposed, is 64 contiguous bytes of an output row (one store).
   auto emitWideTile = [&](OpBuilder &tb, SmallVector<Value> at) {
-    auto offset = [&](Value base, int64_t by) -> Value {
-      return by == 0 ? base
-                     : arith::AddIOp::create(
-                           tb, loc, base,
-                           arith::ConstantIndexOp::create(tb, loc, by));
+    auto offset = [&](Value base, int64_t by) {
+      return offsetIndex(tb, base, by);
     };
     auto concat = [&](Value lhs, Value rhs) -> Value {
       int64_t size = cast<VectorType>(lhs.getType()).getNumElements();

@@ -1523,12 +1523,20 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
           RankedTensorType::get(x5Shape, xType.getElementType()), x,
           channelSplit, x5Sizes);
     }
-    SmallVector<int64_t> w5Shape =
-        wDims(groups, filtersPerGroup, channelsPerGroup, kernelH, kernelW);
-    Value w5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(w5Shape, wType.getElementType()),
-        w, ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}},
-        getAsIndexOpFoldResult(ctx, w5Shape));
+    // The weights split into groups, built where used (the depthwise
+    // contraction reads them as [KH, KW, F]; constant weights' sums fold).
+    Value w5;
+    auto weights5 = [&]() -> Value {
+      if (w5)
+        return w5;
+      SmallVector<int64_t> w5Shape =
+          wDims(groups, filtersPerGroup, channelsPerGroup, kernelH, kernelW);
+      return w5 = tensor::ExpandShapeOp::create(
+                 rewriter, loc,
+                 RankedTensorType::get(w5Shape, wType.getElementType()), w,
+                 ArrayRef<ReassociationIndices>{{0, 1}, {2}, {3}, {4}},
+                 getAsIndexOpFoldResult(ctx, w5Shape));
+    };
 
     // acc over loops (n, g, o, oh, ow, c, kh, kw).
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -1560,7 +1568,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
           acc4, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
     } else {
       acc = buildIntegerContraction(
-          rewriter, loc, x5, w5,
+          rewriter, loc, x5, weights5(),
           {window(d(0), d(1), d(3), d(4), d(5), d(6), d(7), 8),
            AffineMap::get(8, 0, wDims(d(1), d(2), d(5), d(6), d(7)), ctx),
            AffineMap::get(8, 0, accDims(d(0), d(1), d(2), d(3), d(4)), ctx)},
@@ -1579,7 +1587,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     if (!constants.weightSumsFolded) {
       // sum over (g, o, c, kh, kw) -> (g, o), in either weight layout
       weightSums = buildSumReduction(
-          rewriter, loc, w5, rewriter.getMultiDimIdentityMap(5),
+          rewriter, loc, weights5(), rewriter.getMultiDimIdentityMap(5),
           AffineMap::get(5, 0, {d(0), d(1)}, ctx),
           {index(groups), index(filtersPerGroup)}, wP.isSigned());
     }
