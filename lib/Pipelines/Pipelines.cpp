@@ -106,10 +106,12 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(toSCF));
   }
   if (x86 && x86->threads > 1) {
+    ParallelWorkQueuePassOptions queue;
+    queue.threads = x86->threads;
+    pm.addNestedPass<func::FuncOp>(createParallelWorkQueuePass(queue));
     ConvertSCFToOpenMPPassOptions openmp;
     openmp.numThreads = x86->threads;
     pm.addPass(createConvertSCFToOpenMPPass(openmp));
-    pm.addPass(quantc::createOmpDynamicSchedulePass());
   }
   pm.addPass(createLowerAffinePass());
   // convert-scf-to-openmp wraps each parallel body in memref.alloca_scope,

@@ -365,19 +365,34 @@ def InlineSplatOperandsPass : Pass<"quant-inline-splat-operands"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
-def OmpDynamicSchedulePass : Pass<"quant-omp-dynamic-schedule", "::mlir::ModuleOp"> {
-  let summary = "Hand out OpenMP worksharing-loop iterations dynamically";
+def ParallelWorkQueuePass
+    : Pass<"quant-parallel-work-queue", "::mlir::func::FuncOp"> {
+  let summary = "Run parallel loops as workers that take units from a "
+                "shared counter";
   let description = [{
-    Gives every `omp.wsloop` without a schedule `schedule(dynamic)` (chunks
-    of one iteration). `convert-scf-to-openmp` leaves the schedule unset,
-    which libomp runs as `static`: each thread gets a fixed half of the
-    kernel's row blocks x column panels, and the call waits for the slower
-    one. On a machine where another process takes a core for a while (two
-    cores here), that doubles a call's time; with a dynamic schedule the
-    free thread takes the remaining units. `quant-x86-pipeline` runs it
-    after `convert-scf-to-openmp`.
+    Rewrites each outermost `scf.parallel` without reductions into an
+    `scf.parallel` over `threads` workers. Each worker takes the next unit
+    (the loop's iterations in row-major order) with one `memref.atomic_rmw
+    addi` on a counter and runs it, until none is left. Static stack
+    buffers (`memref.alloca`) of a unit move to its worker; a unit with
+    other stack buffers runs in a `memref.alloca_scope`.
+
+    Why: `convert-scf-to-openmp` leaves the schedule unset, which libomp
+    runs as `static` (each thread a fixed half of the units: a core taken
+    by another process for a while doubles the call), and libomp's
+    `schedule(dynamic)` calls `__kmpc_dispatch_next` per unit, which in
+    Debian's libomp formats a trace string each time (3 % of a 2-thread
+    conv call). The counter hands out units as dynamically with one atomic
+    add each. `quant-x86-pipeline{threads>1}` runs it before
+    `convert-scf-to-openmp` with the same thread count.
   }];
-  let dependentDialects = ["::mlir::omp::OpenMPDialect"];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"2",
+           "Workers: the OpenMP thread count of the parallel region">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def VectorizeByteTransposePass
