@@ -92,13 +92,20 @@ static void addLoopsToLLVMPasses(OpPassManager &pm,
     vnni.tileRows = x86->tileRows;
     vnni.tileVectors = x86->tileVectors;
     vnni.parallel = x86->threads > 1;
+    vnni.minParallelMultiplyAdds = x86->minParallelMultiplyAdds;
     pm.addPass(createX86VNNIPass(vnni));
     X86DepthwisePassOptions depthwise;
     depthwise.parallel = x86->threads > 1;
+    depthwise.minParallelMultiplyAdds = x86->minParallelMultiplyAdds;
     pm.addNestedPass<func::FuncOp>(createX86DepthwisePass(depthwise));
   }
-  if (x86 || options.lowerVectors)
-    pm.addNestedPass<func::FuncOp>(createVectorizeByteTransposePass());
+  if (x86 || options.lowerVectors) {
+    VectorizeByteTransposePassOptions transpose;
+    transpose.parallel = x86 && x86->threads > 1;
+    if (x86)
+      transpose.minParallelBytes = x86->minParallelTransposeBytes;
+    pm.addNestedPass<func::FuncOp>(createVectorizeByteTransposePass(transpose));
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.lowerVectors) {
     VectorTransferToSCFOptions toSCF;

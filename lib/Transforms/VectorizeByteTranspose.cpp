@@ -76,7 +76,7 @@ SmallVector<Value> transposeTiles(OpBuilder &b, Location loc,
 }
 
 /// Emits the tiled transpose of `op` before it.
-void vectorize(linalg::TransposeOp op) {
+void vectorize(linalg::TransposeOp op, bool parallel, int64_t minParallelBytes) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   Value input = op.getInput(), output = op.getInit();
@@ -222,6 +222,8 @@ void vectorize(linalg::TransposeOp op) {
       tile(qb, shape[e] % kTile);
     }
   };
+  // One loop at most is parallel, the outermost that has work to split.
+  bool parallelEmitted = false;
   std::function<void(OpBuilder &, unsigned)> emitLoops =
       [&](OpBuilder &lb, unsigned dim) {
         if (dim == rank) {
@@ -246,6 +248,17 @@ void vectorize(linalg::TransposeOp op) {
         }
         if (dim == e || dim == q)
           return emitLoops(lb, dim + 1);
+        if (parallel && shape[dim] > 1 && !parallelEmitted &&
+            outType.getNumElements() >= minParallelBytes) {
+          parallelEmitted = true;
+          scf::ParallelOp::create(
+              lb, loc, ValueRange{index(0)}, ValueRange{index(shape[dim])},
+              ValueRange{index(1)}, [&](OpBuilder &nb, Location, ValueRange ivs) {
+                at[dim] = ivs[0];
+                emitLoops(nb, dim + 1);
+              });
+          return;
+        }
         scf::ForOp::create(lb, loc, index(0), index(shape[dim]), index(1),
                            ValueRange{},
                            [&](OpBuilder &nb, Location, Value iv, ValueRange) {
@@ -261,6 +274,8 @@ void vectorize(linalg::TransposeOp op) {
 struct VectorizeByteTransposePass
     : public quantc::impl::VectorizeByteTransposePassBase<
           VectorizeByteTransposePass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<linalg::TransposeOp> transposes;
     getOperation()->walk([&](linalg::TransposeOp op) {
@@ -272,7 +287,7 @@ struct VectorizeByteTransposePass
         transposes.push_back(op);
     });
     for (linalg::TransposeOp op : transposes)
-      vectorize(op);
+      vectorize(op, parallel, minParallelBytes);
   }
 };
 

@@ -109,7 +109,7 @@ public:
   DepthwiseBuilder(const Depthwise &d)
       : d(d), b(d.op.getOperation()), loc(d.op->getLoc()) {}
 
-  void build(bool parallel) {
+  void build(bool parallel, int64_t minParallelMultiplyAdds) {
     auto accShape = cast<MemRefType>(d.acc.getType()).getShape();
     int64_t batch = accShape[0], outH = accShape[1];
     bytes = VectorType::get({kLanes}, b.getI8Type());
@@ -126,8 +126,12 @@ public:
       restMask = vector::ConstantMaskOp::create(
           b, loc, VectorType::get({kLanes}, b.getI1Type()),
           ArrayRef<int64_t>{channels % kLanes});
-    // Output rows (n, oh): an OpenMP loop with `parallel`.
-    if (parallel && batch * outH > 1) {
+    // Output rows (n, oh): an OpenMP loop with `parallel`, for enough work.
+    auto weightShape = cast<MemRefType>(d.w.getType()).getShape();
+    int64_t multiplyAdds = cast<MemRefType>(d.acc.getType()).getNumElements() *
+                           weightShape[0] * weightShape[1];
+    if (parallel && batch * outH > 1 &&
+        multiplyAdds >= minParallelMultiplyAdds) {
       scf::ParallelOp::create(
           b, loc, ValueRange{index(0), index(0)},
           ValueRange{index(batch), index(outH)},
@@ -260,7 +264,7 @@ struct X86DepthwisePass
         matched.push_back(*d);
     });
     for (const Depthwise &d : matched) {
-      DepthwiseBuilder(d).build(parallel);
+      DepthwiseBuilder(d).build(parallel, minParallelMultiplyAdds);
       // Every accumulator element is stored: its zero fill goes too.
       for (Operation *user : llvm::make_early_inc_range(d.acc.getUsers()))
         if (auto fill = dyn_cast<linalg::FillOp>(user);

@@ -1015,7 +1015,8 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
         correction = createConstantGlobal(b, loc, module, symbolTable,
                                           "__quantc_vnni_shift_correction",
                                           kernel.shiftCorrection());
-      kernel.build(packed, correction, parallel);
+      kernel.build(packed, correction,
+                   parallel && c.rows * c.k * c.n >= minParallelMultiplyAdds);
       Value weights = c.op.getDpsInputs()[1];
       c.op->erase();
       if (im2col)

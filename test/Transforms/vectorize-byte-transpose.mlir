@@ -1,4 +1,9 @@
 // RUN: quant-opt %s --split-input-file --quant-vectorize-byte-transpose | FileCheck %s
+// RUN: quant-opt %s --split-input-file --quant-vectorize-byte-transpose="parallel=true min-parallel-bytes=0" | FileCheck %s --check-prefix=PAR
+// With the default threshold (128 KiB), these small transposes stay on
+// one thread.
+// RUN: quant-opt %s --split-input-file --quant-vectorize-byte-transpose=parallel=true | FileCheck %s --check-prefix=SMALL
+// SMALL-NOT: scf.parallel
 
 // [32, 48] -> [48, 32]: 2 x 3 full tiles, along q (the output's rows of
 // 32) outside and e (48) inside. Each reads 16 input rows of 16 contiguous
@@ -48,6 +53,14 @@ func.func @full_tiles(%x: memref<32x48xi8>, %y: memref<48x32xi8>) {
 // CHECK:             vector.maskedstore %[[Y]][%[[N]], %[[H]], %{{.*}}, %{{.*}}], %[[M3]], %{{.*}} : memref<1x37x5x19xi8>
 // CHECK-COUNT-4:     vector.maskedstore %[[Y]]
 // CHECK-NOT:         vector.maskedstore
+// With parallel, the outermost loop with more than one iteration (H: N
+// has one) is the parallel one, the tiles inside unchanged.
+// PAR-LABEL: func.func @nchw_to_nhwc
+// PAR:         scf.for %{{.*}} = %{{.*}} to %c1
+// PAR:           scf.parallel (%{{.*}}) = (%{{.*}}) to (%c37{{.*}}) step
+// PAR:             scf.for %{{.*}} = %{{.*}} to %c16
+// PAR-COUNT-16:      vector.maskedload
+// PAR-NOT:       scf.parallel
 func.func @nchw_to_nhwc(%x: memref<1x19x37x5xi8>, %y: memref<1x37x5x19xi8>) {
   linalg.transpose ins(%x : memref<1x19x37x5xi8>) outs(%y : memref<1x37x5x19xi8>) permutation = [0, 2, 3, 1]
   return

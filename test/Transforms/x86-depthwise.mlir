@@ -1,5 +1,9 @@
 // RUN: quant-opt %s --split-input-file --quant-x86-depthwise | FileCheck %s
-// RUN: quant-opt %s --split-input-file --quant-x86-depthwise=parallel=true | FileCheck %s --check-prefix=PAR
+// RUN: quant-opt %s --split-input-file --quant-x86-depthwise="parallel=true min-parallel-multiply-adds=0" | FileCheck %s --check-prefix=PAR
+// With the default threshold (2^19 multiply-adds), these small
+// convolutions stay on one thread.
+// RUN: quant-opt %s --split-input-file --quant-x86-depthwise=parallel=true | FileCheck %s --check-prefix=SMALL
+// SMALL-NOT: scf.parallel
 
 // quant-lower-qnn's depthwise contraction on buffers (3x3, padding 1, 20
 // channels, u8 input with zero point 128, s8 weights): loops over output

@@ -1,5 +1,9 @@
 // RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2" | FileCheck %s
-// RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2 parallel=true" | FileCheck %s --check-prefix=PAR
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2 parallel=true min-parallel-multiply-adds=0" | FileCheck %s --check-prefix=PAR
+// With the default threshold (2^19 multiply-adds), these small
+// contractions stay on one thread.
+// RUN: quant-opt %s --split-input-file --quant-x86-vnni="tile-rows=8 tile-vectors=2 parallel=true" | FileCheck %s --check-prefix=SMALL
+// SMALL-NOT: scf.parallel
 // RUN: quant-opt %s --split-input-file --quant-x86-vnni | FileCheck %s --check-prefix=AUTO
 
 // The raw contraction of quant-lower-qnn (s8 x s8 -> i32) and its requantize

@@ -123,6 +123,13 @@ static opt<unsigned>
                   desc("--target=x86: threads of the contraction kernels "
                        "(OpenMP, libomp)"),
                   cl::init(1));
+static opt<bool> kernelParallelAll(
+    "kernel-parallel-all",
+    desc("With --kernel-threads above 1: every kernel and transpose runs on "
+         "the threads, however small (by default kernels of fewer than 2^19 "
+         "multiply-adds and transposes under 128 KiB run on one thread); "
+         "tests the parallel code on small shapes"),
+    cl::init(false));
 static opt<bool> allowNonFinite("allow-nonfinite",
                                 desc("Accept NaN/Inf in float inputs"),
                                 cl::init(false));
@@ -696,6 +703,10 @@ std::optional<CompiledModel> compileModel(ModuleOp module,
     quantc::X86PipelineOptions pipelineOptions;
     pipelineOptions.emulateQDQ = emulateQDQ;
     pipelineOptions.threads = kernelThreads;
+    if (kernelParallelAll) {
+      pipelineOptions.minParallelMultiplyAdds = 0;
+      pipelineOptions.minParallelTransposeBytes = 0;
+    }
     quantc::buildX86Pipeline(pm, pipelineOptions);
   } else {
     quantc::CPUPipelineOptions pipelineOptions;
@@ -843,6 +854,8 @@ int main(int argc, char **argv) {
     fatal("--kernel-threads must be at least 1");
   if (kernelThreads > 1 && target != "x86")
     fatal("--kernel-threads needs --target=x86");
+  if (kernelParallelAll && kernelThreads < 2)
+    fatal("--kernel-parallel-all needs --kernel-threads above 1");
   if (target == "x86" && calibrate)
     fatal("--calibrate runs with --target=cpu only");
   if (timeIt && repeat == 0)

@@ -14,6 +14,8 @@
 #ifndef QUANTC_PIPELINES_PIPELINES_H
 #define QUANTC_PIPELINES_PIPELINES_H
 
+#include "quantc/Transforms/Passes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -88,6 +90,17 @@ struct X86PipelineOptions : public mlir::PassPipelineOptions<X86PipelineOptions>
                      "row blocks x column panels run as an OpenMP parallel "
                      "loop (the code then needs libomp)"),
       llvm::cl::init(1)};
+  Option<int64_t> minParallelMultiplyAdds{
+      *this, "min-parallel-multiply-adds",
+      llvm::cl::desc("With threads: kernels of fewer multiply-adds run on "
+                     "one thread (a parallel region costs more than half "
+                     "their time)"),
+      llvm::cl::init(kDefaultMinParallelMultiplyAdds)};
+  Option<int64_t> minParallelTransposeBytes{
+      *this, "min-parallel-transpose-bytes",
+      llvm::cl::desc("With threads: 8-bit transposes of fewer bytes run on "
+                     "one thread"),
+      llvm::cl::init(kDefaultMinParallelTransposeBytes)};
   Option<unsigned> tileRows{
       *this, "tile-rows",
       llvm::cl::desc("Rows of the VNNI register tile (quant-x86-vnni; 0: "

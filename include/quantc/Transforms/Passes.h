@@ -16,6 +16,19 @@
 
 namespace quantc {
 
+/// Kernels (quant-x86-vnni, quant-x86-depthwise) with fewer multiply-adds
+/// than this run on one thread even where threads are asked for: about
+/// 2 us on one core of the project's machine (235 G multiply-adds/s),
+/// where a parallel region costs about 0.5 us to fork and join (the small
+/// CNN of bench/: 3.8 us per call on one thread, 6.0 us on two with every
+/// layer parallel).
+constexpr int64_t kDefaultMinParallelMultiplyAdds = int64_t(1) << 19;
+
+/// Transposes (quant-vectorize-byte-transpose) of fewer bytes run on one
+/// thread: 200 KB took 5.5 us on one thread; the small CNN's transposes of
+/// a few KB took twice as long in parallel.
+constexpr int64_t kDefaultMinParallelTransposeBytes = int64_t(1) << 17;
+
 #define GEN_PASS_DECL
 #include "quantc/Transforms/Passes.h.inc"
 

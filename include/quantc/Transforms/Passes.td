@@ -417,7 +417,20 @@ def VectorizeByteTransposePass
     dimension (contiguous copies LLVM vectorizes itself), of other element
     types or of dynamic shapes are left unchanged. `quant-x86-pipeline`
     and `quant-aarch64-pipeline` run it before `convert-linalg-to-loops`.
+
+    With `parallel`, a transpose of at least `min-parallel-bytes` bytes
+    (default 128 KiB) runs its outermost loop of more than one iteration
+    (other than the two tiled dimensions) as an `scf.parallel`; smaller
+    ones stay on one thread, where the fork and join would cost more than
+    half their time. `quant-x86-pipeline{threads>1}` sets it.
   }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Large transposes: outer loop as scf.parallel">,
+    Option<"minParallelBytes", "min-parallel-bytes", "int64_t",
+           /*default=*/"::quantc::kDefaultMinParallelTransposeBytes",
+           "With parallel: smaller transposes stay on one thread">,
+  ];
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect"];
@@ -445,6 +458,10 @@ def X86DepthwisePass : Pass<"quant-x86-depthwise", "::mlir::func::FuncOp"> {
   let options = [
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Emit the loop over output rows as scf.parallel">,
+    Option<"minParallelMultiplyAdds", "min-parallel-multiply-adds", "int64_t",
+           /*default=*/"::quantc::kDefaultMinParallelMultiplyAdds",
+           "With parallel: convolutions of fewer multiply-adds stay on one "
+           "thread">,
   ];
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect",
@@ -502,6 +519,10 @@ def X86VNNIPass : Pass<"quant-x86-vnni", "::mlir::ModuleOp"> {
            "contraction)">,
     Option<"parallel", "parallel", "bool", /*default=*/"false",
            "Emit the column-panel loop as scf.parallel">,
+    Option<"minParallelMultiplyAdds", "min-parallel-multiply-adds", "int64_t",
+           /*default=*/"::quantc::kDefaultMinParallelMultiplyAdds",
+           "With parallel: contractions of fewer multiply-adds stay on one "
+           "thread">,
   ];
   let dependentDialects = ["::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect",
