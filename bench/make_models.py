@@ -79,7 +79,8 @@ def matmul(m, k, n):
 
 def conv(groups=1):
     """The 3x3 conv layer of CONV; with groups=channels, its depthwise
-    form (one 3x3 filter per channel)."""
+    form (one 3x3 filter per channel); in between, grouped (ResNeXt's
+    groups of 4 channels)."""
     c, f, s, kk = CONV["channels"], CONV["filters"], CONV["size"], CONV["kernel"]
     rng = np.random.default_rng(7)
     w = rng.integers(-127, 128, (f, c // groups, kk, kk), dtype=np.int8)
@@ -105,7 +106,8 @@ def conv(groups=1):
     ]
     shape = [CONV["batch"], c, s, s]
     x = rng.integers(0, 256, shape, dtype=np.uint8)
-    name = "conv" if groups == 1 else "depthwise_conv"
+    name = ("conv" if groups == 1 else
+            "depthwise_conv" if groups == c else "grouped_conv")
     return integer_io_model(name, nodes, inits, shape, [CONV["batch"], f, s, s]), x
 
 
@@ -117,6 +119,7 @@ def main():
     models = {f"matmul_{m}x{k}x{n}": matmul(m, k, n) for m, k, n in MATMUL_SHAPES}
     models["conv"] = conv()
     models["depthwise_conv"] = conv(groups=CONV["channels"])
+    models["grouped_conv"] = conv(groups=CONV["channels"] // 4)
     cnn, inputs = make_qdq_models.cnn("uint8", 1, 13)
     del cnn.graph.output[1:]  # the float output only
     models["cnn"] = (cnn, inputs[0])

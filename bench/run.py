@@ -155,6 +155,9 @@ def bench_cases(models_dir, peers, min_seconds, threads_list, only):
     # not a matmul; ONNX Runtime the peer.
     cases.append(("depthwise conv 3x3 64ch 56x56", "depthwise_conv",
                   conv_ops / c["channels"], None))
+    # Grouped (16 groups of 4 channels, as ResNeXt's): one matmul per group.
+    cases.append(("grouped conv 3x3 64->64 56x56 (16 groups)", "grouped_conv",
+                  conv_ops / 16, None))
     cases.append(("small CNN (batch 1)", "cnn", None, None))
     # The weight-streaming case again with its 16 MiB of weights evicted
     # from the caches before every call (read from DRAM).

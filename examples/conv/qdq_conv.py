@@ -95,6 +95,18 @@ VARIANTS = {
                                        per_channel=True, unsigned=True,
                                        bias="int32", float_weights=False,
                                        weight_zp=True),
+    # Groups of 5 and 8 input channels: quant-conv-to-matmul runs one
+    # matmul per group (sliced bias, per-channel scales and corrections).
+    "grouped-per-channel-s8": dict(n=2, c=20, h=9, w=8, f=12, k=3, stride=1,
+                                   dilation=1, pads=(1, 1, 1, 1), groups=4,
+                                   per_channel=True, unsigned=False,
+                                   bias="int32", float_weights=False,
+                                   weight_zp=False),
+    "grouped-asymmetric-u8": dict(n=1, c=16, h=7, w=9, f=8, k=3, stride=2,
+                                  dilation=1, pads=(1, 0, 1, 1), groups=2,
+                                  per_channel=True, unsigned=True,
+                                  bias="float", float_weights=False,
+                                  weight_zp=True),
     # Power-of-two scales and small weights: the merged scales are 2^-3 and
     # 2^-4, so float(acc) * M hits exact .5 ties often (round half to even).
     "pow2-ties": dict(n=1, c=4, h=7, w=7, f=4, k=3, stride=1, dilation=1,

@@ -37,11 +37,22 @@ constexpr int64_t kTile = 16;
 /// Tiles side by side in one wide tile: 64-byte vectors (a zmm register).
 constexpr int64_t kWideLanes = 4;
 
-bool isStaticIdentityByteMemRef(Type type) {
+/// Bytes of static shape whose innermost dimension is contiguous (what
+/// vector loads and stores need): an identity layout, or a static strided
+/// one such as a channel slice of a larger buffer.
+bool isStaticByteMemRef(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
-  return memref && memref.hasStaticShape() &&
-         memref.getLayout().isIdentity() &&
-         memref.getElementType().isInteger(8);
+  if (!memref || !memref.hasStaticShape() ||
+      !memref.getElementType().isInteger(8))
+    return false;
+  if (memref.getLayout().isIdentity())
+    return true;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(memref.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) && !strides.empty() &&
+         strides.back() == 1 &&
+         llvm::none_of(strides, ShapedType::isDynamic);
 }
 
 /// The 16 x 16 transposes of `rows` (16 vectors of `lanes` x 16 bytes,
@@ -281,8 +292,8 @@ struct VectorizeByteTransposePass
     getOperation()->walk([&](linalg::TransposeOp op) {
       ArrayRef<int64_t> perm = op.getPermutation();
       if (op.hasPureBufferSemantics() &&
-          isStaticIdentityByteMemRef(op.getInput().getType()) &&
-          isStaticIdentityByteMemRef(op.getInit().getType()) &&
+          isStaticByteMemRef(op.getInput().getType()) &&
+          isStaticByteMemRef(op.getInit().getType()) &&
           perm.size() >= 2 && perm.back() != int64_t(perm.size() - 1))
         transposes.push_back(op);
     });

@@ -1018,10 +1018,12 @@ struct X86VNNIPass : public quantc::impl::X86VNNIPassBase<X86VNNIPass> {
       kernel.build(packed, correction,
                    parallel && c.rows * c.k * c.n >= minParallelMultiplyAdds);
       Value weights = c.op.getDpsInputs()[1];
-      c.op->erase();
+      // Before the contraction goes: it is the anchor when no epilogue is
+      // fused.
       if (im2col)
         for (memref::DeallocOp dealloc : im2col->deallocsToSink)
           dealloc->moveAfter(anchor);
+      c.op->erase();
       if (epilogue) {
         for (memref::DeallocOp dealloc : epilogue->deallocsToSink)
           dealloc->moveAfter(epilogue->op);

@@ -100,18 +100,18 @@ def LowerQNNPass : Pass<"quant-lower-qnn", "::mlir::ModuleOp"> {
 def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
   let summary = "qnn.conv2d as im2col patches times a [K, F] qnn.matmul";
   let description = [{
-    Rewrites each `qnn.conv2d` with one group, static shapes and constant
-    weights (a `quant.scast` of an integer constant) into the `qnn.matmul`
-    the targets' matmul kernels run (quant-x86-vnni, quant-neon-contraction,
+    Rewrites each `qnn.conv2d` with static shapes and constant weights (a
+    `quant.scast` of an integer constant) into the `qnn.matmul` the
+    targets' matmul kernels run (quant-x86-vnni, quant-neon-contraction,
     quant-gpu-dp4a), before `quant-lower-qnn`:
 
-    - the input, as its storage integers (`quant.scast`);
-    - its im2col patches `[N, OH * OW, K]`, `K = C * KH * KW` in the
-      weights' own order ((kh, kw, c) for NHWC/OHWI, (c, kh, kw) for
-      NCHW/FCHW): one copying `linalg.generic` over the windows (strides,
-      dilations; a tap in the padding reads the input zero point, so no
-      padded copy is made), or for a 1x1 stride-1 NHWC conv without
-      padding a `tensor.collapse_shape` of the input, no copy;
+    - the input, as its storage integers (`quant.scast`), NCHW transposed
+      to NHWC;
+    - its im2col patches `[N, OH * OW, K]`, `K = C * KH * KW` in (kh, kw,
+      c) order (each tap C contiguous bytes): one copying `linalg.generic`
+      over the windows (strides, dilations; a tap in the padding reads the
+      input zero point, so no padded copy is made), or for a 1x1 stride-1
+      conv without padding a `tensor.collapse_shape` of the input, no copy;
     - the weights reordered at compile time to a `[K, F]` constant, per-axis
       parameters moved to axis 1;
     - `qnn.matmul` with the conv's bias and `zero_point_corrections` (the
@@ -120,9 +120,14 @@ def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
     - the `[N, OH * OW, F]` result reshaped to NHWC in place, or transposed
       to NCHW (`linalg.transpose` of the 8-bit result).
 
-    Grouped and depthwise convolutions, runtime weights and dynamic shapes
-    are left unchanged (quant-lower-qnn's generic conv contraction runs
-    them). The arithmetic is the conv's exactly: every product and
+    A grouped convolution with at least 4 input channels per group (and a
+    per-tensor output) becomes one such matmul per group, on
+    `tensor.extract_slice`s of the input channels, bias and corrections
+    and its own `[K, F/G]` constant (per-axis scales sliced with it), the
+    results `tensor.insert_slice`d into the output channels. Groups of
+    fewer channels (depthwise among them: quant-lower-qnn's depthwise
+    form), runtime weights and dynamic shapes are left unchanged
+    (quant-lower-qnn's conv contractions run them). The arithmetic is the conv's exactly: every product and
     correction term is the same integer, so the result is bit-identical to
     the generic lowering.
 

@@ -61,14 +61,72 @@ Type withShapeAndAxis(RankedTensorType type, ArrayRef<int64_t> shape,
   return RankedTensorType::get(shape, element);
 }
 
+/// `type` with `count` entries from `begin` along dimension 0, per-axis
+/// parameters on that axis sliced with it.
+RankedTensorType sliceFirstDim(RankedTensorType type, int64_t begin,
+                               int64_t count) {
+  SmallVector<int64_t> shape(type.getShape());
+  shape[0] = count;
+  Type element = type.getElementType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
+    element = quant::UniformQuantizedPerAxisType::get(
+        perAxis.getFlags(), perAxis.getStorageType(),
+        perAxis.getExpressedType(), perAxis.getScales().slice(begin, count),
+        perAxis.getZeroPoints().slice(begin, count), 0,
+        perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+  return RankedTensorType::get(shape, element);
+}
+
+/// `count` entries from `begin` along `dim` of `value`, a quantized tensor
+/// sliced on its storage integers (or a plain one); `type` is the slice's
+/// type.
+Value sliceQuantized(OpBuilder &b, Location loc, Value value, unsigned dim,
+                     int64_t begin, int64_t count, RankedTensorType type) {
+  auto full = cast<RankedTensorType>(value.getType());
+  bool quantized = isa<quant::QuantizedType>(full.getElementType());
+  auto storageType = cast<RankedTensorType>(getStorageShapedType(type));
+  // A constant vector (a bias) is sliced at compile time: the kernels'
+  // fused epilogues read plain constants, not offset views.
+  Value stored = value;
+  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    stored = cast.getInput();
+  std::optional<SmallVector<int64_t>> constant;
+  if (full.getRank() == 1 && storageType.getElementType().isInteger())
+    constant = getConstantIntegers(stored, /*isSigned=*/true);
+  if (constant) {
+    unsigned width = storageType.getElementTypeBitWidth();
+    SmallVector<APInt> values;
+    for (int64_t v : ArrayRef<int64_t>(*constant).slice(begin, count))
+      values.emplace_back(width, v, /*isSigned=*/true,
+                          /*implicitTrunc=*/true);
+    Value slice = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(storageType, values));
+    return quantized ? quant::StorageCastOp::create(b, loc, type, slice)
+                     : slice;
+  }
+  Value storage = quantized ? quant::StorageCastOp::create(
+                                  b, loc, getStorageShapedType(full), value)
+                            : value;
+  SmallVector<OpFoldResult> offsets(full.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(full.getRank(),
+                                           b.getIndexAttr(1));
+  for (int64_t size : full.getShape())
+    sizes.push_back(b.getIndexAttr(size));
+  offsets[dim] = b.getIndexAttr(begin);
+  sizes[dim] = b.getIndexAttr(count);
+  Value slice = tensor::ExtractSliceOp::create(b, loc, storageType, storage,
+                                               offsets, sizes, strides);
+  return quantized ? quant::StorageCastOp::create(b, loc, type, slice)
+                   : slice;
+}
+
 /// The [K, F] weights, K in (kh, kw, c) order, of a one-group conv with
 /// `filters` filters of `kernel` taps over `channels` channels, from its
 /// stored weights (row-major FCHW, or OHWI when `channelsLast`).
-/// Quantized like `weights`.
-Value buildWeightMatrix(OpBuilder &b, Location loc, Value weights,
+/// Quantized like `type`, the weights' type.
+Value buildWeightMatrix(OpBuilder &b, Location loc, RankedTensorType type,
                         ArrayRef<int64_t> values, ArrayRef<int64_t> kernel,
                         int64_t channels, int64_t filters, bool channelsLast) {
-  auto type = cast<RankedTensorType>(weights.getType());
   auto storage = cast<RankedTensorType>(getStorageShapedType(type));
   unsigned width = storage.getElementTypeBitWidth();
   int64_t kh = kernel[0], kw = kernel[1], k = kh * kw * channels;
@@ -172,11 +230,16 @@ Value buildPatches(OpBuilder &b, Location loc, const ConvWindow &window,
                                          toRows);
 }
 
+/// Whether a grouped conv runs faster as one matmul per group than as the
+/// generic grouped contraction: groups of at least 4 input channels (with
+/// one, the depthwise form of quant-lower-qnn, or the generic one, takes
+/// it; with fewer the matmuls are too narrow to pay for their slices and
+/// transposes).
+constexpr int64_t kMinGroupChannels = 4;
+
 /// Rewrites `conv` when it qualifies (see Passes.td); returns whether it
 /// did.
 bool rewriteConv(Conv2DOp conv) {
-  if (conv.getGroups() != 1)
-    return false;
   auto xType = dyn_cast<RankedTensorType>(conv.getInput().getType());
   auto wType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
   auto outType = dyn_cast<RankedTensorType>(conv.getType());
@@ -185,31 +248,90 @@ bool rewriteConv(Conv2DOp conv) {
     return false;
   std::optional<UniformParams> xP = getUniformParams(xType);
   std::optional<UniformParams> wP = getUniformParams(wType);
-  if (!xP || !wP || xP->isPerAxis() || (wP->isPerAxis() && *wP->axis != 0))
+  std::optional<UniformParams> outP = getUniformParams(outType);
+  if (!xP || !wP || !outP || xP->isPerAxis() ||
+      (wP->isPerAxis() && *wP->axis != 0))
+    return false;
+  bool channelsLast = conv.isChannelsLast();
+  int64_t groups = conv.getGroups();
+  int64_t filters = wType.getDimSize(0);
+  // Channels per group: the weights' channel dimension.
+  int64_t channels = wType.getDimSize(channelsLast ? 3 : 1);
+  if (groups != 1 && (channels < kMinGroupChannels || outP->isPerAxis()))
     return false;
   std::optional<SmallVector<int64_t>> weights = constantWeights(conv, *wP);
   if (!weights)
     return false;
 
-  bool channelsLast = conv.isChannelsLast();
-  int64_t filters = wType.getDimSize(0);
   SmallVector<int64_t> kernel{wType.getDimSize(channelsLast ? 1 : 2),
                               wType.getDimSize(channelsLast ? 2 : 3)};
-  int64_t channels = wType.getDimSize(channelsLast ? 3 : 1);
   ConvWindow window{llvm::to_vector<2>(conv.getStrides()),
                     llvm::to_vector<2>(conv.getDilations()),
                     llvm::to_vector<4>(conv.getPadding()), channelsLast};
 
   OpBuilder b(conv);
   Location loc = conv.getLoc();
-  auto buildRhs = [&](OpBuilder &rb) {
-    return buildWeightMatrix(rb, loc, conv.getWeight(), *weights, kernel,
-                             channels, filters, channelsLast);
-  };
-  Value result = buildConvAsMatmul(b, loc, conv.getInput(), buildRhs,
-                                   conv.getBias(),
-                                   conv.getZeroPointCorrectionsAttr(), outType,
-                                   kernel, window);
+  Value result;
+  if (groups == 1) {
+    auto buildRhs = [&](OpBuilder &rb) {
+      return buildWeightMatrix(rb, loc, wType, *weights, kernel, channels,
+                               filters, channelsLast);
+    };
+    result = buildConvAsMatmul(b, loc, conv.getInput(), buildRhs,
+                               conv.getBias(),
+                               conv.getZeroPointCorrectionsAttr(), outType,
+                               kernel, window);
+  } else {
+    // One matmul per group on its slice of the input channels, filters,
+    // bias and corrections (the same K, so the same corrections), the
+    // results written into their slices of the output channels.
+    unsigned channelDim = channelsLast ? 3 : 1;
+    int64_t groupFilters = filters / groups;
+    int64_t weightsPerGroup = groupFilters * channels * kernel[0] * kernel[1];
+    auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
+    Value out = tensor::EmptyOp::create(b, loc, storageOut.getShape(),
+                                        storageOut.getElementType());
+    for (int64_t g = 0; g < groups; ++g) {
+      SmallVector<int64_t> xShape(xType.getShape());
+      xShape[channelDim] = channels;
+      Value x = sliceQuantized(
+          b, loc, conv.getInput(), channelDim, g * channels, channels,
+          RankedTensorType::get(xShape, xType.getElementType()));
+      Value bias;
+      if (Value fullBias = conv.getBias())
+        bias = sliceQuantized(
+            b, loc, fullBias, 0, g * groupFilters, groupFilters,
+            sliceFirstDim(cast<RankedTensorType>(fullBias.getType()),
+                          g * groupFilters, groupFilters));
+      DenseI64ArrayAttr corrections;
+      if (auto all = conv.getZeroPointCorrectionsAttr())
+        corrections = b.getDenseI64ArrayAttr(
+            all.asArrayRef().slice(g * groupFilters, groupFilters));
+      SmallVector<int64_t> yShape(outType.getShape());
+      yShape[channelDim] = groupFilters;
+      auto yType = RankedTensorType::get(yShape, outType.getElementType());
+      auto buildRhs = [&](OpBuilder &rb) {
+        return buildWeightMatrix(
+            rb, loc, sliceFirstDim(wType, g * groupFilters, groupFilters),
+            ArrayRef<int64_t>(*weights).slice(g * weightsPerGroup,
+                                              weightsPerGroup),
+            kernel, channels, groupFilters, channelsLast);
+      };
+      Value y = buildConvAsMatmul(b, loc, x, buildRhs, bias, corrections,
+                                  yType, kernel, window);
+      y = quant::StorageCastOp::create(b, loc, getStorageShapedType(yType),
+                                       y);
+      SmallVector<OpFoldResult> offsets(outType.getRank(), b.getIndexAttr(0));
+      SmallVector<OpFoldResult> strides(outType.getRank(), b.getIndexAttr(1));
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t size : yShape)
+        sizes.push_back(b.getIndexAttr(size));
+      offsets[channelDim] = b.getIndexAttr(g * groupFilters);
+      out = tensor::InsertSliceOp::create(b, loc, y, out, offsets, sizes,
+                                          strides);
+    }
+    result = quant::StorageCastOp::create(b, loc, outType, out);
+  }
   conv.replaceAllUsesWith(result);
   Value oldWeights = conv.getWeight();
   conv.erase();

@@ -144,7 +144,8 @@ func.func @conv2d_nhwc_1x1_padded(%x: tensor<1x3x3x2x!qx>) -> tensor<1x4x5x3x!qo
 !qw = !quant.uniform<i8<-127:127>:f32, 0.25>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
-// Left to quant-lower-qnn's generic conv: groups > 1, weights known only
+// Left to quant-lower-qnn's generic conv: groups of fewer than 4
+// channels (2 here: the matmuls would be too narrow), weights known only
 // at run time, a dynamic shape.
 // CHECK-LABEL: func.func @conv2d_grouped
 // CHECK-NOT:     qnn.matmul
@@ -172,4 +173,65 @@ func.func @conv2d_dynamic(%x: tensor<?x4x5x5x!qx>) -> tensor<?x2x3x3x!qo> {
   %w = quant.scast %wi : tensor<2x4x3x3xi8> to tensor<2x4x3x3x!qw>
   %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 1 : (tensor<?x4x5x5x!qx>, tensor<2x4x3x3x!qw>) -> tensor<?x2x3x3x!qo>
   return %y : tensor<?x2x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5, 0.75, 1.0}>
+!qb = !quant.uniform<i32:f32:0, {0.125, 0.25, 0.375, 0.5}>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Two groups of 4 channels: one matmul per group, on its slice of the
+// input channels (NCHW: dimension 1), of the filters (their own [K, F]
+// constant and per-axis scales), of the bias and of the corrections; each
+// result goes into its slice of the output channels.
+// CHECK-LABEL: func.func @conv2d_grouped_matmuls
+// CHECK-SAME:    (%[[X:.*]]: tensor<1x8x5x5x!quant.uniform<u8:f32, 5.000000e-01:128>>
+// CHECK-SAME:     %[[B:.*]]: tensor<4x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01,3.750000e-01,5.000000e-01}>>)
+// CHECK:         %[[OUT:.*]] = tensor.empty() : tensor<1x4x3x3xi8>
+// CHECK:         %[[XS0:.*]] = quant.scast %[[X]]
+// CHECK:         tensor.extract_slice %[[XS0]][0, 0, 0, 0] [1, 4, 5, 5] [1, 1, 1, 1] : tensor<1x8x5x5xi8> to tensor<1x4x5x5xi8>
+// CHECK:         %[[BS0:.*]] = quant.scast %[[B]]
+// CHECK:         tensor.extract_slice %[[BS0]][0] [2] [1] : tensor<4xi32> to tensor<2xi32>
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -4608, -9216>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01,5.000000e-01}>>, tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>)
+// CHECK:         %[[Y0:.*]] = tensor.insert_slice %{{.*}} into %[[OUT]][0, 0, 0, 0] [1, 2, 3, 3] [1, 1, 1, 1] : tensor<1x2x3x3xi8> into tensor<1x4x3x3xi8>
+// CHECK:         tensor.extract_slice %{{.*}}[0, 4, 0, 0] [1, 4, 5, 5] [1, 1, 1, 1] : tensor<1x8x5x5xi8> to tensor<1x4x5x5xi8>
+// CHECK:         tensor.extract_slice %{{.*}}[2] [2] [1] : tensor<4xi32> to tensor<2xi32>
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -13824, -18432>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {7.500000e-01,1.000000e+00}>>, tensor<2x!quant.uniform<i32:f32:0, {3.750000e-01,5.000000e-01}>>)
+// CHECK:         %[[Y1:.*]] = tensor.insert_slice %{{.*}} into %[[Y0]][0, 2, 0, 0] [1, 2, 3, 3] [1, 1, 1, 1] : tensor<1x2x3x3xi8> into tensor<1x4x3x3xi8>
+// CHECK:         %[[Y:.*]] = quant.scast %[[Y1]] : tensor<1x4x3x3xi8> to tensor<1x4x3x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
+// CHECK:         return %[[Y]]
+// CHECK-NOT:     qnn.conv2d
+func.func @conv2d_grouped_matmuls(%x: tensor<1x8x5x5x!qx>, %b: tensor<4x!qb>) -> tensor<1x4x3x3x!qo> {
+  %wi = arith.constant dense<[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]]], [[[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]]], [[[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]]], [[[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]]]]> : tensor<4x4x3x3xi8>
+  %w = quant.scast %wi : tensor<4x4x3x3xi8> to tensor<4x4x3x3x!qw>
+  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {zero_point_corrections = array<i64: -4608, -9216, -13824, -18432>} : (tensor<1x8x5x5x!qx>, tensor<4x4x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
+  return %y : tensor<1x4x3x3x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// NHWC (channels on dimension 3), a constant bias: each group's bias is a
+// constant of its own, sliced at compile time.
+// CHECK-LABEL: func.func @conv2d_grouped_nhwc_constant_bias
+// CHECK-DAG:     arith.constant dense<[10, 20]> : tensor<2xi32>
+// CHECK-DAG:     arith.constant dense<[30, 40]> : tensor<2xi32>
+// CHECK-DAG:     tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 5, 5, 4] [1, 1, 1, 1] : tensor<1x5x5x8xi8> to tensor<1x5x5x4xi8>
+// CHECK-DAG:     tensor.extract_slice %{{.*}}[0, 0, 0, 4] [1, 5, 5, 4] [1, 1, 1, 1] : tensor<1x5x5x8xi8> to tensor<1x5x5x4xi8>
+// CHECK-NOT:     tensor.extract_slice {{.*}} : tensor<4xi32>
+// CHECK-DAG:     tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 2] [1, 3, 3, 2] [1, 1, 1, 1] : tensor<1x3x3x2xi8> into tensor<1x3x3x4xi8>
+// CHECK-NOT:     qnn.conv2d
+func.func @conv2d_grouped_nhwc_constant_bias(%x: tensor<1x5x5x8x!qx>) -> tensor<1x3x3x4x!qo> {
+  %wi = arith.constant dense<1> : tensor<4x3x3x4xi8>
+  %w = quant.scast %wi : tensor<4x3x3x4xi8> to tensor<4x3x3x4x!qw>
+  %bi = arith.constant dense<[10, 20, 30, 40]> : tensor<4xi32>
+  %b = quant.scast %bi : tensor<4xi32> to tensor<4x!qb>
+  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {data_layout = "NHWC"} : (tensor<1x5x5x8x!qx>, tensor<4x3x3x4x!qw>, tensor<4x!qb>) -> tensor<1x3x3x4x!qo>
+  return %y : tensor<1x3x3x4x!qo>
 }
