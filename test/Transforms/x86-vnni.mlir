@@ -369,6 +369,64 @@ func.func @im2col_in_kernel(%x: memref<1x8x4x4xi8>, %out: memref<1x16x16xi8>) {
 
 // -----
 
+// The same gather without a fused epilogue (the i32 accumulator is the
+// result): the contraction is its own anchor, and the input's
+// deallocation still moves after the kernel (it was moved after the
+// erased contraction, a crash, before).
+// CHECK-LABEL: func.func @im2col_without_epilogue
+// CHECK:         %[[NHWC:.*]] = memref.alloc() : memref<1x4x4x8xi8>
+// CHECK-NOT:     memref.dealloc %[[NHWC]]
+// CHECK:         llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:         memref.dealloc %[[NHWC]] : memref<1x4x4x8xi8>
+// CHECK-NEXT:    return
+memref.global "private" constant @weights_72x16b : memref<72x16xi8> = dense<1>
+func.func @im2col_without_epilogue(%x: memref<1x8x4x4xi8>, %acc: memref<1x16x16xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zp = arith.constant 3 : i8
+  %zero = arith.constant 0 : i32
+  %nhwc = memref.alloc() : memref<1x4x4x8xi8>
+  linalg.transpose ins(%x : memref<1x8x4x4xi8>) outs(%nhwc : memref<1x4x4x8xi8>) permutation = [0, 2, 3, 1]
+  %patches = memref.alloc() : memref<1x4x4x3x3x8xi8>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} outs(%patches : memref<1x4x4x3x3x8xi8>) attrs = {quantc.im2col = {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, zero_point = 3 : i64}} {
+  ^bb0(%o: i8):
+    %oh = linalg.index 1 : index
+    %kh = linalg.index 3 : index
+    %h0 = arith.addi %oh, %kh : index
+    %h = arith.subi %h0, %c1 : index
+    %ow = linalg.index 2 : index
+    %kw = linalg.index 4 : index
+    %w0 = arith.addi %ow, %kw : index
+    %w = arith.subi %w0, %c1 : index
+    %hin = arith.cmpi ult, %h, %c4 : index
+    %win = arith.cmpi ult, %w, %c4 : index
+    %in = arith.andi %hin, %win : i1
+    %hc = arith.select %in, %h, %c0 : index
+    %wc = arith.select %in, %w, %c0 : index
+    %ch = linalg.index 5 : index
+    %v = memref.load %nhwc[%c0, %hc, %wc, %ch] : memref<1x4x4x8xi8>
+    %r = arith.select %in, %v, %zp : i8
+    linalg.yield %r : i8
+  }
+  memref.dealloc %nhwc : memref<1x4x4x8xi8>
+  %rows = memref.collapse_shape %patches [[0], [1, 2], [3, 4, 5]] : memref<1x4x4x3x3x8xi8> into memref<1x16x72xi8>
+  %w = memref.get_global @weights_72x16b : memref<72x16xi8>
+  linalg.fill ins(%zero : i32) outs(%acc : memref<1x16x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%rows, %w : memref<1x16x72xi8>, memref<72x16xi8>) outs(%acc : memref<1x16x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %0 = arith.extui %a : i8 to i32
+    %1 = arith.extsi %b : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %c, %2 : i32
+    linalg.yield %3 : i32
+  }
+  memref.dealloc %patches : memref<1x4x4x3x3x8xi8>
+  return
+}
+
+// -----
+
 // The same gather, but its patches are also read by another op: the
 // kernel reads the patches buffer as any matmul's activations, and the
 // gather stays.
