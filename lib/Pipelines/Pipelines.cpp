@@ -87,6 +87,8 @@ static void addBufferizationPasses(OpPassManager &pm) {
 static void addLoopsToLLVMPasses(OpPassManager &pm,
                                  const LinalgToLLVMOptions &options,
                                  const X86PipelineOptions *x86 = nullptr) {
+  if (options.neonUnsignedDot)
+    pm.addNestedPass<func::FuncOp>(createNeonUnsignedDotPass());
   if (x86) {
     X86VNNIPassOptions vnni;
     vnni.tileRows = x86->tileRows;
@@ -202,6 +204,7 @@ void quantc::buildAArch64Pipeline(OpPassManager &pm,
   LinalgToLLVMOptions toLLVM;
   toLLVM.lowerVectors = true;
   toLLVM.armNeon = true;
+  toLLVM.neonUnsignedDot = options.dotprod && !options.i8mm;
   buildLinalgToLLVMPipeline(pm, toLLVM);
 }
 

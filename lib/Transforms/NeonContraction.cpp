@@ -8,7 +8,7 @@
 //
 // quant-neon-contraction: the integer contractions of quant-lower-qnn as
 // tiled vector.contract ops in the transposed-B form, then smmla (upstream's
-// I8MM patterns) or sdot (the pattern below). See Passes.td.
+// I8MM patterns) or sdot / udot (the pattern below). See Passes.td.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +17,7 @@
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/ArmNeon/Transforms.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -28,6 +29,7 @@
 
 namespace quantc {
 #define GEN_PASS_DEF_NEONCONTRACTIONPASS
+#define GEN_PASS_DEF_NEONUNSIGNEDDOTPASS
 #include "quantc/Transforms/Passes.h.inc"
 } // namespace quantc
 
@@ -310,12 +312,33 @@ SmallVector<vector::ContractionOp> tileContraction(RewriterBase &rewriter,
   return contracts;
 }
 
-/// vector.contract (m, k), (n, k) -> (m, n) of sign-extended i8 with
-/// N % 4 == 0 and K % 4 == 0 as arm_neon.intr.sdot: for each row and group
-/// of 4 columns, one sdot per 4 steps of K, whose 16-byte operands are the
-/// row's 4 values repeated and the 4 columns' 4 values.
-struct LowerContractionToSdot : OpRewritePattern<vector::ContractionOp> {
-  using OpRewritePattern::OpRewritePattern;
+/// `bytes` with each sign bit flipped: u8 values as the s8 values minus 128.
+Value flipSignBits(PatternRewriter &rewriter, Location loc, Value bytes) {
+  auto type = cast<VectorType>(bytes.getType());
+  Value signBits = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(type, rewriter.getI8IntegerAttr(-128)));
+  return arith::XOrIOp::create(rewriter, loc, bytes, signBits);
+}
+
+/// vector.contract (m, k), (n, k) -> (m, n) of i8 extended to i32 with
+/// N % 4 == 0 and K % 4 == 0 as dotprod instructions: for each row and
+/// group of 4 columns, one dot product per 4 steps of K, whose 16-byte
+/// operands are the row's 4 values repeated and the 4 columns' 4 values.
+/// s8 x s8 is sdot, u8 x u8 udot (an LLVM intrinsic: the ArmNeon dialect
+/// has no udot). Dotprod has no mixed-sign form: the unsigned side is
+/// shifted to s8 (a - 128, flipping its sign bit) and its 128 * sum of the
+/// other side's values added back, those sums themselves sdots against
+/// ones (once per column group for u8 rows, once per row for u8 columns).
+///
+/// The udot is an llvm.call_intrinsic, which declares no memory effects:
+/// on tensors, upstream's buffer deallocation would reject it. So
+/// `unsignedDot` = false (before bufferization) leaves u8 x u8 contracts
+/// alone and true (quant-neon-udot, on buffers) takes only those.
+struct LowerContractionToDotprod : OpRewritePattern<vector::ContractionOp> {
+  LowerContractionToDotprod(MLIRContext *ctx, bool unsignedDot)
+      : OpRewritePattern(ctx), unsignedDot(unsignedDot) {}
+  bool unsignedDot;
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -328,15 +351,23 @@ struct LowerContractionToSdot : OpRewritePattern<vector::ContractionOp> {
                                    AffineMap::get(3, 0, {dm, dn}, ctx)} ||
         op.getKind() != vector::CombiningKind::ADD)
       return rewriter.notifyMatchFailure(op, "not a transposed-B matmul");
-    auto lhsExt = op.getLhs().getDefiningOp<arith::ExtSIOp>();
-    auto rhsExt = op.getRhs().getDefiningOp<arith::ExtSIOp>();
-    if (!lhsExt || !rhsExt ||
-        !getElementTypeOrSelf(lhsExt.getIn().getType()).isInteger(8) ||
-        !getElementTypeOrSelf(rhsExt.getIn().getType()).isInteger(8) ||
+    Operation *lhsExt = op.getLhs().getDefiningOp();
+    Operation *rhsExt = op.getRhs().getDefiningOp();
+    auto isExt = [](Operation *ext) {
+      return ext && isa<arith::ExtSIOp, arith::ExtUIOp>(ext) &&
+             getElementTypeOrSelf(ext->getOperand(0).getType()).isInteger(8);
+    };
+    if (!isExt(lhsExt) || !isExt(rhsExt) ||
         !getElementTypeOrSelf(op.getAccType()).isInteger(32))
-      return rewriter.notifyMatchFailure(op, "not s8 x s8 -> i32");
-    auto lhsType = cast<VectorType>(lhsExt.getIn().getType());
-    auto rhsType = cast<VectorType>(rhsExt.getIn().getType());
+      return rewriter.notifyMatchFailure(op, "not i8 x i8 -> i32");
+    bool lhsSigned = isa<arith::ExtSIOp>(lhsExt);
+    bool rhsSigned = isa<arith::ExtSIOp>(rhsExt);
+    if (unsignedDot != (!lhsSigned && !rhsSigned))
+      return rewriter.notifyMatchFailure(
+          op, unsignedDot ? "not u8 x u8" : "u8 x u8: udot on buffers");
+    Value lhs = lhsExt->getOperand(0), rhs = rhsExt->getOperand(0);
+    auto lhsType = cast<VectorType>(lhs.getType());
+    auto rhsType = cast<VectorType>(rhs.getType());
     int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1),
             n = rhsType.getDimSize(0);
     if (n % 4 != 0 || k % 4 != 0 || lhsType.isScalable() ||
@@ -347,6 +378,65 @@ struct LowerContractionToSdot : OpRewritePattern<vector::ContractionOp> {
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
     auto v16 = VectorType::get({16}, i8);
     auto v4i32 = VectorType::get({4}, i32);
+    // Mixed signs: the unsigned operand as s8, its offset added back below.
+    bool shiftRows = !lhsSigned && rhsSigned;
+    bool shiftColumns = lhsSigned && !rhsSigned;
+    if (shiftRows)
+      lhs = flipSignBits(rewriter, loc, lhs);
+    if (shiftColumns)
+      rhs = flipSignBits(rewriter, loc, rhs);
+    auto dot = [&](Value acc, Value a, Value b) -> Value {
+      if (!unsignedDot)
+        return arm_neon::SdotOp::create(rewriter, loc, v4i32, acc, a, b);
+      return LLVM::CallIntrinsicOp::create(
+                 rewriter, loc, v4i32,
+                 rewriter.getStringAttr("llvm.aarch64.neon.udot.v4i32.v16i8"),
+                 ValueRange{acc, a, b})
+          .getResult(0);
+    };
+    Value zeros = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(v4i32, rewriter.getI32IntegerAttr(0)));
+    Value ones = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(v16, rewriter.getI8IntegerAttr(1)));
+    Value shift = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(v4i32, rewriter.getI32IntegerAttr(7)));
+    auto rowPart = [&](int64_t row, int64_t depth) -> Value {
+      Value part = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, lhs, ArrayRef<int64_t>{row, depth},
+          ArrayRef<int64_t>{1, 4}, ArrayRef<int64_t>{1, 1});
+      part = vector::ShapeCastOp::create(rewriter, loc,
+                                         VectorType::get({4}, i8), part);
+      Value repeated = vector::BroadcastOp::create(
+          rewriter, loc, VectorType::get({4, 4}, i8), part);
+      return vector::ShapeCastOp::create(rewriter, loc, v16, repeated);
+    };
+    auto columnPart = [&](int64_t col, int64_t depth) -> Value {
+      Value part = vector::ExtractStridedSliceOp::create(
+          rewriter, loc, rhs, ArrayRef<int64_t>{col, depth},
+          ArrayRef<int64_t>{4, 4}, ArrayRef<int64_t>{1, 1});
+      return vector::ShapeCastOp::create(rewriter, loc, v16, part);
+    };
+    // 128 * (the sum over K of each shifted column's or row's partner):
+    // lane j the column's sum (u8 rows shifted) or the row's (u8 columns).
+    auto offset = [&](function_ref<Value(int64_t)> part) -> Value {
+      Value sum = zeros;
+      for (int64_t depth = 0; depth < k; depth += 4)
+        sum = arm_neon::SdotOp::create(rewriter, loc, v4i32, sum,
+                                       part(depth), ones);
+      return arith::ShLIOp::create(rewriter, loc, sum, shift);
+    };
+    SmallVector<Value> rowOffsets(m), columnOffsets(n / 4);
+    if (shiftColumns)
+      for (int64_t row = 0; row < m; ++row)
+        rowOffsets[row] =
+            offset([&](int64_t depth) { return rowPart(row, depth); });
+    if (shiftRows)
+      for (int64_t col = 0; col < n; col += 4)
+        columnOffsets[col / 4] =
+            offset([&](int64_t depth) { return columnPart(col, depth); });
+
     Value result = op.getAcc();
     for (int64_t row = 0; row < m; ++row) {
       for (int64_t col = 0; col < n; col += 4) {
@@ -354,22 +444,13 @@ struct LowerContractionToSdot : OpRewritePattern<vector::ContractionOp> {
             rewriter, loc, result, ArrayRef<int64_t>{row, col},
             ArrayRef<int64_t>{1, 4}, ArrayRef<int64_t>{1, 1});
         acc = vector::ShapeCastOp::create(rewriter, loc, v4i32, acc);
-        for (int64_t depth = 0; depth < k; depth += 4) {
-          Value rowPart = vector::ExtractStridedSliceOp::create(
-              rewriter, loc, lhsExt.getIn(), ArrayRef<int64_t>{row, depth},
-              ArrayRef<int64_t>{1, 4}, ArrayRef<int64_t>{1, 1});
-          rowPart = vector::ShapeCastOp::create(
-              rewriter, loc, VectorType::get({4}, i8), rowPart);
-          Value repeated = vector::BroadcastOp::create(
-              rewriter, loc, VectorType::get({4, 4}, i8), rowPart);
-          repeated = vector::ShapeCastOp::create(rewriter, loc, v16, repeated);
-          Value columns = vector::ExtractStridedSliceOp::create(
-              rewriter, loc, rhsExt.getIn(), ArrayRef<int64_t>{col, depth},
-              ArrayRef<int64_t>{4, 4}, ArrayRef<int64_t>{1, 1});
-          columns = vector::ShapeCastOp::create(rewriter, loc, v16, columns);
-          acc = arm_neon::SdotOp::create(rewriter, loc, v4i32, acc, columns,
-                                         repeated);
-        }
+        for (int64_t depth = 0; depth < k; depth += 4)
+          acc = dot(acc, columnPart(col, depth), rowPart(row, depth));
+        if (shiftRows)
+          acc = arith::AddIOp::create(rewriter, loc, acc,
+                                      columnOffsets[col / 4]);
+        if (shiftColumns)
+          acc = arith::AddIOp::create(rewriter, loc, acc, rowOffsets[row]);
         Value tile = vector::ShapeCastOp::create(
             rewriter, loc, VectorType::get({1, 4}, i32), acc);
         result = vector::InsertStridedSliceOp::create(
@@ -412,10 +493,22 @@ struct NeonContractionPass
     if (i8mm)
       arm_neon::populateLowerContractionToNeonI8MMPatterns(patterns);
     else
-      patterns.add<LowerContractionToSdot>(&getContext());
+      patterns.add<LowerContractionToDotprod>(&getContext(),
+                                              /*unsignedDot=*/false);
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
     (void)applyOpPatternsGreedily(contracts, std::move(patterns), config);
+  }
+};
+
+struct NeonUnsignedDotPass
+    : quantc::impl::NeonUnsignedDotPassBase<NeonUnsignedDotPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LowerContractionToDotprod>(&getContext(),
+                                            /*unsignedDot=*/true);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

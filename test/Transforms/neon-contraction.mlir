@@ -1,6 +1,9 @@
 // RUN: quant-opt %s --split-input-file --quant-neon-contraction="i8mm=false dotprod=false" | FileCheck %s
 // RUN: quant-opt %s --split-input-file --quant-neon-contraction | FileCheck %s --check-prefix=I8MM
 // RUN: quant-opt %s --split-input-file --quant-neon-contraction=i8mm=false | FileCheck %s --check-prefix=DOTPROD
+// quant-neon-udot (after bufferization in the pipeline) takes the u8 x u8
+// contracts that quant-neon-contraction leaves; nothing else.
+// RUN: quant-opt %s --split-input-file --quant-neon-contraction=i8mm=false --quant-neon-udot | FileCheck %s --check-prefix=UDOT
 
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #rhs = affine_map<(m, n, k) -> (k, n)>
@@ -64,8 +67,10 @@ func.func @shared_constant(%x: tensor<5x20xi8>) -> tensor<5x6xi32> {
 
 // Batched run-time weights, u8 activations times s8 weights (either
 // operand order in the body): the weights are transposed at run time, a
-// loop runs over the batch; i8mm gives usmmla, dotprod has no u8 x s8
-// instruction and keeps the contract.
+// loop runs over the batch; i8mm gives usmmla. dotprod has no u8 x s8
+// instruction: the u8 activations are shifted to s8 (sign bits flipped),
+// multiplied by sdot, and 128 x each weight column's sum (4 sdots of the
+// column against ones, shifted left by 7) added back.
 // CHECK-LABEL: func.func @batched_unsigned
 // CHECK-SAME:    (%[[X:.*]]: tensor<2x4x16xi8>, %[[W:.*]]: tensor<2x16x4xi8>, %[[ACC:.*]]: tensor<2x4x4xi32>)
 // CHECK:         %[[WT:.*]] = linalg.transpose ins(%[[W]] : tensor<2x16x4xi8>) outs(%{{.*}} : tensor<2x4x16xi8>) permutation = [0, 2, 1]
@@ -83,8 +88,12 @@ func.func @shared_constant(%x: tensor<5x20xi8>) -> tensor<5x6xi32> {
 // I8MM-LABEL: func.func @batched_unsigned
 // I8MM-COUNT-8: arm_neon.intr.usmmla
 // DOTPROD-LABEL: func.func @batched_unsigned
-// DOTPROD-NOT:   arm_neon.intr.sdot
-// DOTPROD:       vector.contract
+// DOTPROD:         arith.xori %{{.*}}, %{{.*}} : vector<4x16xi8>
+// DOTPROD-COUNT-4: arm_neon.intr.sdot %{{.*}}, %{{.*}}, %[[ONES:.*]] : vector<16xi8>, vector<16xi8> to vector<4xi32>
+// DOTPROD-NEXT:    %[[COLSUM:.*]] = arith.shli %{{.*}}, %{{.*}} : vector<4xi32>
+// DOTPROD-COUNT-4: arm_neon.intr.sdot
+// DOTPROD-NEXT:    arith.addi %{{.*}}, %[[COLSUM]] : vector<4xi32>
+// DOTPROD-NOT:     vector.contract
 func.func @batched_unsigned(%x: tensor<2x4x16xi8>, %w: tensor<2x16x4xi8>, %acc: tensor<2x4x4xi32>) -> tensor<2x4x4xi32> {
   %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%x, %w : tensor<2x4x16xi8>, tensor<2x16x4xi8>) outs(%acc : tensor<2x4x4xi32>) {
@@ -96,4 +105,63 @@ func.func @batched_unsigned(%x: tensor<2x4x16xi8>, %w: tensor<2x16x4xi8>, %acc: 
     linalg.yield %s : i32
   } -> tensor<2x4x4xi32>
   return %r : tensor<2x4x4xi32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// dotprod, u8 x u8: the contract stays through quant-neon-contraction;
+// quant-neon-udot makes it udot (an LLVM intrinsic; the ArmNeon dialect
+// has no udot op), 16 per 4x4x16 step.
+// DOTPROD-LABEL: func.func @unsigned_both
+// DOTPROD-NOT:     arm_neon.intr.sdot
+// DOTPROD:         vector.contract
+// UDOT-LABEL: func.func @unsigned_both
+// UDOT-NOT:     arith.xori
+// UDOT-COUNT-16: llvm.call_intrinsic "llvm.aarch64.neon.udot.v4i32.v16i8"({{.*}}) : (vector<4xi32>, vector<16xi8>, vector<16xi8>) -> vector<4xi32>
+// UDOT-NOT:     vector.contract
+// UDOT-LABEL: func.func @signed_by_unsigned
+// UDOT-NOT:     llvm.call_intrinsic
+func.func @unsigned_both(%x: tensor<4x16xi8>, %w: tensor<16x4xi8>, %acc: tensor<4x4xi32>) -> tensor<4x4xi32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x16xi8>, tensor<16x4xi8>) outs(%acc : tensor<4x4xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<4x4xi32>
+  return %r : tensor<4x4xi32>
+}
+
+// -----
+
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#out = affine_map<(m, n, k) -> (m, n)>
+
+// dotprod, s8 x u8: the u8 weights shifted to s8 (sign bits flipped), sdot,
+// and 128 x each row's sum added back (4 sdots of the row against ones
+// per row, shifted left by 7).
+// DOTPROD-LABEL: func.func @signed_by_unsigned
+// DOTPROD:         arith.xori %{{.*}}, %{{.*}} : vector<4x16xi8>
+// DOTPROD-COUNT-4: arm_neon.intr.sdot
+// DOTPROD-NEXT:    %[[ROWSUM:.*]] = arith.shli %{{.*}}, %{{.*}} : vector<4xi32>
+// DOTPROD:         arith.addi %{{.*}}, %[[ROWSUM]] : vector<4xi32>
+// DOTPROD-NOT:     vector.contract
+func.func @signed_by_unsigned(%x: tensor<4x16xi8>, %w: tensor<16x4xi8>, %acc: tensor<4x4xi32>) -> tensor<4x4xi32> {
+  %r = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %w : tensor<4x16xi8>, tensor<16x4xi8>) outs(%acc : tensor<4x4xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extui %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<4x4xi32>
+  return %r : tensor<4x4xi32>
 }

@@ -61,6 +61,8 @@ struct LinalgToLLVMOptions {
   bool lowerVectors = false;
   /// Keep arm_neon intrinsics legal in convert-vector-to-llvm.
   bool armNeon = false;
+  /// u8 x u8 contracts as udot (quant-neon-udot), after bufferization.
+  bool neonUnsignedDot = false;
 };
 
 /// Linalg/TOSA on tensors -> LLVM dialect: TOSA to linalg, bufferization,

@@ -550,10 +550,15 @@ def NeonContractionPass
     - `i8mm`: upstream's `populateLowerContractionToNeonI8MMPatterns`,
       `arm_neon.intr.smmla` (and `ummla`/`usmmla` for u8 operands), one
       per 2x2x8 sub-tile;
-    - else `dotprod`: `arm_neon.intr.sdot` for s8 x s8, one per output row,
-      4 columns and 4 steps of K (the row's 4 values repeated);
-    - otherwise, and for u8 operands without `i8mm`, the `vector.contract`
-      stays for the generic vector lowering.
+    - else `dotprod`: one dot product per output row, 4 columns and 4
+      steps of K (the row's 4 values repeated): `arm_neon.intr.sdot` for
+      s8 x s8, and for mixed signs sdot on the unsigned side shifted to s8
+      (its sign bit flipped, a - 128) plus 128 times the other side's sums
+      (sdots against ones, once per column group or row); u8 x u8 stays a
+      `vector.contract` here and `quant-neon-udot` makes it udot after
+      bufferization;
+    - otherwise the `vector.contract` stays for the generic vector
+      lowering.
 
     Other contractions (i4 storage, dynamic shapes) are left as they are.
   }];
@@ -561,7 +566,7 @@ def NeonContractionPass
     Option<"i8mm", "i8mm", "bool", /*default=*/"true",
            "Use smmla/ummla/usmmla (FEAT_I8MM)">,
     Option<"dotprod", "dotprod", "bool", /*default=*/"true",
-           "Use sdot (FEAT_DotProd) where i8mm is off">,
+           "Use sdot/udot (FEAT_DotProd) where i8mm is off">,
   ];
   let statistics = [
     Statistic<"numContractions", "contractions",
@@ -571,6 +576,23 @@ def NeonContractionPass
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arm_neon::ArmNeonDialect"];
+}
+
+def NeonUnsignedDotPass : Pass<"quant-neon-udot", "::mlir::func::FuncOp"> {
+  let summary = "u8 x u8 dot-product contractions as udot, on buffers";
+  let description = [{
+    The `vector.contract` ops `(m, k), (n, k) -> (m, n)` of zero-extended
+    i8 into i32 with N and K multiples of 4 (what `quant-neon-contraction`
+    leaves for u8 x u8 with `dotprod` and without `i8mm`) become
+    `llvm.aarch64.neon.udot.v4i32.v16i8` calls, one per output row, 4
+    columns and 4 steps of K. The ArmNeon dialect has no udot op, and an
+    `llvm.call_intrinsic` declares no memory effects, which upstream's
+    buffer deallocation rejects: hence after bufferization.
+    `quant-aarch64-pipeline{i8mm=false}` runs it after the deallocation.
+    No diagnostics: other contracts stay as they are.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def InferRangesPass : Pass<"quant-infer-ranges", "::mlir::ModuleOp"> {
