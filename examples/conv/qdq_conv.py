@@ -89,6 +89,13 @@ VARIANTS = {
                               dilation=1, pads=(1, 2, 0, 1), groups=70,
                               per_channel=True, unsigned=True, bias="int32",
                               float_weights=False, weight_zp=False),
+    # Depthwise with weight zero points: quant-lower-qnn centres the
+    # constant weights (16-bit taps) and keeps the channels-innermost form.
+    "depthwise-asymmetric-u8": dict(n=1, c=20, h=9, w=8, f=20, k=3, stride=1,
+                                    dilation=1, pads=(1, 1, 2, 0), groups=20,
+                                    per_channel=True, unsigned=True,
+                                    bias="int32", float_weights=False,
+                                    weight_zp=True),
     "asymmetric-weights-grouped": dict(n=1, c=4, h=7, w=6, f=6, k=2,
                                        stride=2, dilation=1,
                                        pads=(1, 1, 0, 1), groups=2,

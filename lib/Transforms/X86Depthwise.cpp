@@ -85,7 +85,8 @@ std::optional<Depthwise> match(linalg::GenericOp op) {
   auto zeroPoint = window.getAs<IntegerAttr>("zero_point");
   if (!d.x || !xSigned || !wSigned || !strides || !dilations || !padding ||
       !zeroPoint || !isStaticIdentity(d.x.getType(), 4, 8) ||
-      !isStaticIdentity(d.w.getType(), 3, 8) ||
+      (!isStaticIdentity(d.w.getType(), 3, 8) &&
+       !isStaticIdentity(d.w.getType(), 3, 16)) ||
       !isStaticIdentity(d.acc.getType(), 4, 32))
     return std::nullopt;
   auto xShape = cast<MemRefType>(d.x.getType()).getShape();
@@ -119,8 +120,6 @@ public:
     padBytes = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(bytes, b.getI8IntegerAttr(int8_t(d.zeroPoint))));
-    zeroBytes = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
     int64_t channels = accShape[3];
     if (channels % kLanes)
       restMask = vector::ConstantMaskOp::create(
@@ -181,11 +180,18 @@ private:
     return arith::SubIOp::create(b, loc, sum, index(d.padding[axis]));
   }
 
+  /// 16 values of `buffer` (bytes, or the 16-bit weights of a conv with
+  /// weight zero points: quant-lower-qnn centres them at compile time).
   Value load(Value buffer, ValueRange indices, bool masked) {
-    if (masked)
-      return vector::MaskedLoadOp::create(b, loc, bytes, buffer, indices,
-                                          restMask, zeroBytes);
-    return vector::LoadOp::create(b, loc, bytes, buffer, indices);
+    auto type = VectorType::get(
+        {kLanes}, cast<MemRefType>(buffer.getType()).getElementType());
+    if (!masked)
+      return vector::LoadOp::create(b, loc, type, buffer, indices);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(
+                    type, b.getIntegerAttr(type.getElementType(), 0)));
+    return vector::MaskedLoadOp::create(b, loc, type, buffer, indices,
+                                        restMask, zeros);
   }
 
   Value extend(Value v, bool isSigned) {
@@ -250,7 +256,7 @@ private:
   OpBuilder b;
   Location loc;
   VectorType bytes, words;
-  Value zeroWords, padBytes, zeroBytes, restMask;
+  Value zeroWords, padBytes, restMask;
 };
 
 struct X86DepthwisePass

@@ -74,6 +74,52 @@ func.func @depthwise(%x: memref<1x4x4x20xi8>, %w: memref<3x3x20xi8>, %acc: memre
 
 // -----
 
+// 16-bit weights (quant-lower-qnn's taps centred on weight zero points):
+// loaded 16 at a time as vector<16xi16> (masked for the last 4 channels)
+// and sign-extended.
+// CHECK-LABEL: func.func @depthwise_centred_weights
+// CHECK-SAME:    (%[[X:.*]]: memref<1x4x4x20xi8>, %[[W:.*]]: memref<3x3x20xi16>, %{{.*}}: memref<1x4x4x20xi32>)
+// CHECK-NOT:     linalg.
+// CHECK:         vector.load %[[W]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<3x3x20xi16>, vector<16xi16>
+// CHECK:         arith.extsi %{{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK:         vector.maskedload %[[W]][%{{.*}}], %{{.*}}, %{{.*}} : memref<3x3x20xi16>, vector<16xi1>, vector<16xi16> into vector<16xi16>
+func.func @depthwise_centred_weights(%x: memref<1x4x4x20xi8>, %w: memref<3x3x20xi16>, %acc: memref<1x4x4x20xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %zp = arith.constant -128 : i8
+  %zero = arith.constant 0 : i32
+  linalg.fill ins(%zero : i32) outs(%acc : memref<1x4x4x20xi32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d5)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%w : memref<3x3x20xi16>) outs(%acc : memref<1x4x4x20xi32>) attrs = {quantc.depthwise = {dilations = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, zero_point = 128 : i64}} {
+  ^bb0(%wv: i16, %out: i32):
+    %oh = linalg.index 1 : index
+    %kh = linalg.index 3 : index
+    %h0 = arith.addi %oh, %kh : index
+    %h = arith.subi %h0, %c1 : index
+    %ow = linalg.index 2 : index
+    %kw = linalg.index 4 : index
+    %w0 = arith.addi %ow, %kw : index
+    %ww = arith.subi %w0, %c1 : index
+    %hin = arith.cmpi ult, %h, %c4 : index
+    %win = arith.cmpi ult, %ww, %c4 : index
+    %in = arith.andi %hin, %win : i1
+    %hc = arith.select %in, %h, %c0 : index
+    %wc = arith.select %in, %ww, %c0 : index
+    %n = linalg.index 0 : index
+    %ch = linalg.index 5 : index
+    %v = memref.load %x[%n, %hc, %wc, %ch] : memref<1x4x4x20xi8>
+    %t = arith.select %in, %v, %zp : i8
+    %a = arith.extui %t : i8 to i32
+    %b = arith.extsi %wv : i16 to i32
+    %p = arith.muli %a, %b : i32
+    %s = arith.addi %out, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
 // Without the quantc.depthwise window (any other generic): unchanged.
 // CHECK-LABEL: func.func @unmarked
 // CHECK:         linalg.generic

@@ -1378,6 +1378,27 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
   }
 };
 
+/// The constant weights of a depthwise conv (`weight`: a quant.scast of
+/// a constant, [F, 1, KH, KW] or [F, KH, KW, 1]) as [KH, KW, F] taps
+/// centred on their zero points, w - zw[f] (9 bits: they fit i16).
+static std::optional<SmallVector<int64_t>>
+centredDepthwiseTaps(Value weight, const UniformParams &wP) {
+  if (auto cast = weight.getDefiningOp<quant::StorageCastOp>())
+    weight = cast.getInput();
+  std::optional<SmallVector<int64_t>> values =
+      getConstantIntegers(weight, wP.isSigned());
+  auto type = cast<RankedTensorType>(weight.getType());
+  if (!values)
+    return std::nullopt;
+  int64_t filters = type.getDimSize(0);
+  int64_t taps = type.getNumElements() / filters;
+  SmallVector<int64_t> centred(values->size());
+  for (int64_t f = 0; f < filters; ++f)
+    for (int64_t t = 0; t < taps; ++t)
+      centred[t * filters + f] = (*values)[f * taps + t] - wP.zeroPoint(f);
+  return centred;
+}
+
 /// qnn.conv2d, always in the grouped layout so that one form serves plain,
 /// grouped and depthwise convolutions. The input is padded with its zero
 /// point (a padded tap then contributes (zx - zx) * w = 0, and the window
@@ -1395,7 +1416,10 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
 /// sign-extend their operands, which would misread u8 activations.
 ///
 /// A depthwise conv (one input channel and one filter per group) with
-/// symmetric weights and static shapes runs channels-last instead, its
+/// static shapes and symmetric or constant weights runs channels-last
+/// instead (constant weights with zero points as 16-bit taps w - zw[f],
+/// centred at compile time: acc then already holds acc - zw * windowsum_x,
+/// and no window sums are built), its
 /// channels the innermost loop (buildDepthwiseContraction): an NCHW input
 /// is transposed to NHWC and the result back, the FCHW weights [F, 1, KH,
 /// KW] are OHWI [F, KH, KW, 1] as they are, and the contraction reads
@@ -1428,10 +1452,16 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         llvm::any_of(wP.zeroPoints, [](int64_t zp) { return zp != 0; });
     auto inputType = cast<RankedTensorType>(x.getType());
     auto weightType = cast<RankedTensorType>(w.getType());
-    bool depthwise = groups > 1 && weightType.getDimSize(0) == groups &&
-                     weightType.getDimSize(channelsLast ? 3 : 1) == 1 &&
-                     !anyWeightZeroPoint && inputType.hasStaticShape() &&
-                     outType.hasStaticShape();
+    bool depthwiseShape = groups > 1 && weightType.getDimSize(0) == groups &&
+                          weightType.getDimSize(channelsLast ? 3 : 1) == 1 &&
+                          inputType.hasStaticShape() &&
+                          outType.hasStaticShape();
+    // Weight zero points: constant weights are centred at compile time
+    // (w - zw, 16-bit), so no window sums of the input are needed.
+    std::optional<SmallVector<int64_t>> centredTaps;
+    if (depthwiseShape && anyWeightZeroPoint)
+      centredTaps = centredDepthwiseTaps(op.getWeight(), wP);
+    bool depthwise = depthwiseShape && (!anyWeightZeroPoint || centredTaps);
     bool transposeResult = false;
     if (depthwise && !channelsLast) {
       const SmallVector<int64_t> toNHWC{0, 2, 3, 1};
@@ -1553,13 +1583,29 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
     Value acc;
     if (depthwise) {
       // [F, KH, KW, 1] -> [KH, KW, F]; [N, OH, OW, F] -> [N, OH, OW, F, 1].
-      Value flat = tensor::CollapseShapeOp::create(
-          rewriter, loc, w, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-      Value taps = buildTranspose(rewriter, loc, flat, {1, 2, 0});
+      // Centred taps are that constant, built at compile time.
+      Value taps;
+      bool tapsSigned = wP.isSigned();
+      if (centredTaps) {
+        ArrayRef<int64_t> shape = wType.getShape();
+        auto tapsType = RankedTensorType::get({shape[1], shape[2], shape[0]},
+                                              rewriter.getI16Type());
+        SmallVector<APInt> values;
+        for (int64_t v : *centredTaps)
+          values.emplace_back(16, v, /*isSigned=*/true);
+        taps = arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(tapsType, values));
+        tapsSigned = true;
+      } else {
+        Value flat = tensor::CollapseShapeOp::create(
+            rewriter, loc, w,
+            ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+        taps = buildTranspose(rewriter, loc, flat, {1, 2, 0});
+      }
       SmallVector<int64_t> outHW{outType.getDimSize(1), outType.getDimSize(2)};
       Value acc4 = buildDepthwiseContraction(
           rewriter, loc, x, taps, strides, dilations, padding, zx, outHW,
-          xP.isSigned(), wP.isSigned());
+          xP.isSigned(), tapsSigned);
       acc = tensor::ExpandShapeOp::create(
           rewriter, loc,
           RankedTensorType::get({xType.getDimSize(0), outHW[0], outHW[1],
@@ -1580,9 +1626,11 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
              ohLoop = accLoop[3], owLoop = accLoop[4];
     (void)nLoop;
 
+    // The weights as given (w may be a reshape of them: the depthwise
+    // form's), so that constant weights' sums fold at compile time.
     ConstantTerms constants = foldConstantTerms(
-        k, filters, xP, wP, adaptor.getBias(), w, WeightChannelDim::First,
-        op.getZeroPointCorrections());
+        k, filters, xP, wP, adaptor.getBias(), adaptor.getWeight(),
+        WeightChannelDim::First, op.getZeroPointCorrections());
     Value weightSums;
     if (!constants.weightSumsFolded) {
       // sum over (g, o, c, kh, kw) -> (g, o), in either weight layout
@@ -1592,7 +1640,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
           {index(groups), index(filtersPerGroup)}, wP.isSigned());
     }
     Value windowSums;
-    if (anyWeightZeroPoint) {
+    if (anyWeightZeroPoint && !centredTaps) {
       // sum over (n, g, oh, ow, c, kh, kw) -> (n, g, oh, ow)
       Value kernelShape = tensor::EmptyOp::create(
           rewriter, loc, ArrayRef<int64_t>{channelsPerGroup, kernelH, kernelW},

@@ -386,6 +386,30 @@ func.func @conv2d_depthwise_channels_innermost(%x: tensor<2x3x5x4x!qx>) -> tenso
 
 // -----
 
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<u8:f32:0, {0.25:3, 0.5:250, 0.25}>
+!qo = !quant.uniform<u8:f32, 1.0:120>
+
+// The same depthwise conv with u8 weights and zero points (3, 250, 0):
+// still channels-innermost, on [KH, KW, F] taps centred at compile time
+// into 16 bits (w - zw[f]: 1 - 3 = -2, 2 - 250 = -248, 7 - 0 = 7, and
+// the u8 255 - 250 = 5, ...),
+// sign-extended; no window sums of the input (the centred taps hold them).
+// CHECK-LABEL: @conv2d_depthwise_asymmetric_weights
+// CHECK:         %[[TAPS:.*]] = arith.constant dense<{{\[\[\[}}-2, -248, 7], [-1, -249, 0], [0, -250, 7]], {{\[\[}}1, 5, 0], [2, 4, 7], [3, 3, 0]]]> : tensor<2x3x3xi16>
+// CHECK:         %[[A:.*]] = linalg.generic {{.*}} ins(%[[TAPS]] : tensor<2x3x3xi16>) outs(%{{.*}} : tensor<2x3x3x3xi32>) attrs =  {quantc.depthwise
+// CHECK:           arith.extsi %{{.*}} : i16 to i32
+// CHECK-NOT:     "reduction", "reduction", "reduction"
+// CHECK:         linalg.transpose
+func.func @conv2d_depthwise_asymmetric_weights(%x: tensor<2x3x5x4x!qx>) -> tensor<2x3x3x3x!qo> {
+  %wi = arith.constant dense<[[[[1, 2, 3], [4, 5, 6]]], [[[2, 1, 0], [-1, -2, -3]]], [[[7, 0, 7], [0, 7, 0]]]]> : tensor<3x1x2x3xi8>
+  %w = quant.scast %wi : tensor<3x1x2x3xi8> to tensor<3x1x2x3x!qw>
+  %y = qnn.conv2d %x, %w strides [2, 1] dilations [1, 1] padding [1, 0, 0, 1] groups 3 : (tensor<2x3x5x4x!qx>, tensor<3x1x2x3x!qw>) -> tensor<2x3x3x3x!qo>
+  return %y : tensor<2x3x3x3x!qo>
+}
+
+// -----
+
 !qb = !quant.uniform<i8:f32:{0:1, 1:2}, {{0.5:1, 0.25}, {2.0, 1.0:-3}}>
 
 // Blocked (sub-channel) dequantize, as ONNX's block_size writes it: the
