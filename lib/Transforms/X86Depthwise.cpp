@@ -52,7 +52,31 @@ struct Depthwise {
   bool xSigned = false, wSigned = false;
   SmallVector<int64_t> strides, dilations, padding;
   int64_t zeroPoint = 0;
+  /// Filters per input channel: output channel f reads input channel f / M.
+  int64_t multiplier = 1;
 };
+
+/// Whether the body reads the input at channel `linalg.index 5` divided
+/// by `multiplier` (just the index for 1), as buildPaddedWindowRead writes.
+bool readsChannelOver(linalg::GenericOp op, Value x, int64_t multiplier) {
+  for (Operation &inner : op.getRegion().front()) {
+    auto read = dyn_cast<memref::LoadOp>(inner);
+    if (!read || read.getMemRef() != x)
+      continue;
+    Value channel = read.getIndices().back();
+    if (multiplier != 1) {
+      auto divide = channel.getDefiningOp<arith::DivUIOp>();
+      std::optional<int64_t> by =
+          divide ? getConstantIntValue(divide.getRhs()) : std::nullopt;
+      if (!by || *by != multiplier)
+        return false;
+      channel = divide.getLhs();
+    }
+    auto index = channel.getDefiningOp<linalg::IndexOp>();
+    return index && index.getDim() == 5;
+  }
+  return false;
+}
 
 std::optional<Depthwise> match(linalg::GenericOp op) {
   auto window = op->getAttrOfType<DictionaryAttr>(quantc::kDepthwiseAttrName);
@@ -92,8 +116,14 @@ std::optional<Depthwise> match(linalg::GenericOp op) {
   auto xShape = cast<MemRefType>(d.x.getType()).getShape();
   auto wShape = cast<MemRefType>(d.w.getType()).getShape();
   auto accShape = cast<MemRefType>(d.acc.getType()).getShape();
-  if (xShape[0] != accShape[0] || xShape[3] != accShape[3] ||
+  // A channel multiplier M must divide the 16 lanes, so that a chunk of
+  // 16 output channels reads 16 / M whole input channels.
+  if (xShape[0] != accShape[0] || accShape[3] % xShape[3] != 0 ||
       wShape[2] != accShape[3])
+    return std::nullopt;
+  d.multiplier = accShape[3] / xShape[3];
+  if (kLanes % d.multiplier != 0 ||
+      !readsChannelOver(op, d.x, d.multiplier))
     return std::nullopt;
   d.xSigned = *xSigned;
   d.wSigned = *wSigned;
@@ -194,6 +224,30 @@ private:
                                         restMask, zeros);
   }
 
+  /// The input bytes for output channels [c, c + 16) at (n, h, w): the
+  /// channels themselves, or with a multiplier M the 16 / M input channels
+  /// from c / M, each repeated M times (lane i holds channel (c + i) / M).
+  Value loadInput(Value n, Value h, Value w, Value c, bool masked) {
+    if (d.multiplier == 1)
+      return load(d.x, ValueRange{n, h, w, c}, masked);
+    int64_t channels = cast<MemRefType>(d.acc.getType()).getShape()[3];
+    int64_t lanes = masked ? llvm::divideCeil(channels % kLanes, d.multiplier)
+                           : kLanes / d.multiplier;
+    Value inputChannel =
+        arith::DivUIOp::create(b, loc, c, index(d.multiplier));
+    Value mask = vector::ConstantMaskOp::create(
+        b, loc, VectorType::get({kLanes}, b.getI1Type()),
+        ArrayRef<int64_t>{lanes});
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
+    Value loaded = vector::MaskedLoadOp::create(
+        b, loc, bytes, d.x, ValueRange{n, h, w, inputChannel}, mask, zeros);
+    SmallVector<int64_t> repeat;
+    for (int64_t lane = 0; lane < kLanes; ++lane)
+      repeat.push_back(lane / d.multiplier);
+    return vector::ShuffleOp::create(b, loc, loaded, loaded, repeat);
+  }
+
   Value extend(Value v, bool isSigned) {
     if (isSigned)
       return arith::ExtSIOp::create(b, loc, words, v);
@@ -228,8 +282,7 @@ private:
                 {
                   OpBuilder::InsertionGuard branch(b);
                   b.setInsertionPointToStart(tap.thenBlock());
-                  scf::YieldOp::create(
-                      b, loc, load(d.x, ValueRange{n, h, w, c}, masked));
+                  scf::YieldOp::create(b, loc, loadInput(n, h, w, c, masked));
                   b.setInsertionPointToStart(tap.elseBlock());
                   scf::YieldOp::create(b, loc, padBytes);
                 }

@@ -135,16 +135,18 @@ mlir::Value padWithZeroPoint(mlir::OpBuilder &b, mlir::Location loc,
 
 /// In the body of a linalg.generic with loops (n, oh, ow, kh, kw, c): the
 /// element of the NHWC storage tensor `x` at (n, oh * sh + kh * dh - top,
-/// ow * sw + kw * dw - left, c), or `zeroPoint` where that tap is in the
-/// padding (what padding with it would hold, without a padded copy). The
-/// bounds depend on neither c nor the loops inside it, so LLVM hoists them
-/// and vectorizes a channel loop.
+/// ow * sw + kw * dw - left, c / channelDivisor), or `zeroPoint` where that
+/// tap is in the padding (what padding with it would hold, without a
+/// padded copy). The bounds depend on neither c nor the loops inside it,
+/// so LLVM hoists them and vectorizes a channel loop. (A depthwise conv
+/// with a channel multiplier M reads input channel f / M for filter f.)
 mlir::Value buildPaddedWindowRead(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::Value x,
                                   llvm::ArrayRef<int64_t> strides,
                                   llvm::ArrayRef<int64_t> dilations,
                                   llvm::ArrayRef<int64_t> padding,
-                                  int64_t zeroPoint);
+                                  int64_t zeroPoint,
+                                  int64_t channelDivisor = 1);
 
 /// `value` (a static tensor) transposed by `permutation` (result dim i is
 /// input dim permutation[i]) into a new tensor.

@@ -335,7 +335,8 @@ Value buildIntegerContraction(OpBuilder &b, Location loc, Value x, Value w,
 Value buildPaddedWindowRead(OpBuilder &b, Location loc, Value x,
                             ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> dilations,
-                            ArrayRef<int64_t> padding, int64_t zeroPoint) {
+                            ArrayRef<int64_t> padding, int64_t zeroPoint,
+                            int64_t channelDivisor) {
   auto xType = cast<RankedTensorType>(x.getType());
   Type storage = xType.getElementType();
   auto index = [&](int64_t v) {
@@ -371,6 +372,8 @@ Value buildPaddedWindowRead(OpBuilder &b, Location loc, Value x,
   Value wc = arith::SelectOp::create(b, loc, inBounds, w, zero);
   Value n = linalg::IndexOp::create(b, loc, 0);
   Value c = linalg::IndexOp::create(b, loc, 5);
+  if (channelDivisor != 1)
+    c = arith::DivUIOp::create(b, loc, c, index(channelDivisor));
   Value value = tensor::ExtractOp::create(b, loc, x, ValueRange{n, hc, wc, c});
   Value pad = arith::ConstantOp::create(
       b, loc,
@@ -381,12 +384,14 @@ Value buildPaddedWindowRead(OpBuilder &b, Location loc, Value x,
 }
 
 /// The depthwise contraction of the NHWC storage input `x` [N, H, W, G]
-/// (unpadded) and the weights `w` [KH, KW, G], with loops
-/// (n, oh, ow, kh, kw, g), the channels innermost so that each tap is one
-/// contiguous vector of channels in x, w and the accumulator:
+/// (unpadded) and the weights `w` [KH, KW, F], F = G * M (M filters per
+/// channel), with loops (n, oh, ow, kh, kw, f), the channels innermost so
+/// that each tap is one contiguous vector of channels in x, w and the
+/// accumulator:
 ///
-///   acc[n, oh, ow, g] += ext(x[n, oh * sh + kh * dh - top,
-///                              ow * sw + kw * dw - left, g]) * ext(w[kh, kw, g])
+///   acc[n, oh, ow, f] += ext(x[n, oh * sh + kh * dh - top,
+///                              ow * sw + kw * dw - left, f / M])
+///                        * ext(w[kh, kw, f])
 ///
 /// Taps in the padding read the zero point `zx` (buildPaddedWindowRead).
 Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
@@ -396,11 +401,12 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
                                 ArrayRef<int64_t> outHW, bool xSigned,
                                 bool wSigned) {
   auto xType = cast<RankedTensorType>(x.getType());
-  int64_t channels = xType.getDimSize(3);
+  int64_t filters = cast<RankedTensorType>(w.getType()).getDimSize(2);
+  int64_t multiplier = filters / xType.getDimSize(3);
   Value init = buildZeroFilledI32(
       b, loc,
       getAsIndexOpFoldResult(b.getContext(), {xType.getDimSize(0), outHW[0],
-                                              outHW[1], channels}));
+                                              outHW[1], filters}));
   MLIRContext *ctx = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<AffineMap> maps{AffineMap::get(6, 0, {d(3), d(4), d(5)}, ctx),
@@ -410,8 +416,8 @@ Value buildDepthwiseContraction(OpBuilder &b, Location loc, Value x, Value w,
       b, loc, TypeRange{init.getType()}, ValueRange{w}, ValueRange{init},
       maps, iteratorsFor(maps.back()),
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value tapValue =
-            buildPaddedWindowRead(nb, l, x, strides, dilations, padding, zx);
+        Value tapValue = buildPaddedWindowRead(nb, l, x, strides, dilations,
+                                               padding, zx, multiplier);
         linalg::YieldOp::create(nb, l,
                                 multiplyAccumulate(nb, l, tapValue, args[0],
                                                    args[1], xSigned, wSigned));
@@ -1452,7 +1458,10 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         llvm::any_of(wP.zeroPoints, [](int64_t zp) { return zp != 0; });
     auto inputType = cast<RankedTensorType>(x.getType());
     auto weightType = cast<RankedTensorType>(w.getType());
-    bool depthwiseShape = groups > 1 && weightType.getDimSize(0) == groups &&
+    // One input channel per group, any number of filters (a channel
+    // multiplier).
+    bool depthwiseShape = groups > 1 &&
+                          inputType.getDimSize(channelsLast ? 3 : 1) == groups &&
                           weightType.getDimSize(channelsLast ? 3 : 1) == 1 &&
                           inputType.hasStaticShape() &&
                           outType.hasStaticShape();
@@ -1582,7 +1591,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
         accDims(batch, index(groups), index(filtersPerGroup), outH, outW);
     Value acc;
     if (depthwise) {
-      // [F, KH, KW, 1] -> [KH, KW, F]; [N, OH, OW, F] -> [N, OH, OW, F, 1].
+      // [F, KH, KW, 1] -> [KH, KW, F]; [N, OH, OW, F] -> [N, OH, OW, G, M].
       // Centred taps are that constant, built at compile time.
       Value taps;
       bool tapsSigned = wP.isSigned();
@@ -1609,7 +1618,7 @@ struct Conv2DLowering : public RequantizingPattern<Conv2DOp> {
       acc = tensor::ExpandShapeOp::create(
           rewriter, loc,
           RankedTensorType::get({xType.getDimSize(0), outHW[0], outHW[1],
-                                 filters, 1},
+                                 groups, filtersPerGroup},
                                 i32),
           acc4, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
     } else {

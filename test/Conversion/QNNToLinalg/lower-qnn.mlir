@@ -410,6 +410,31 @@ func.func @conv2d_depthwise_asymmetric_weights(%x: tensor<2x3x5x4x!qx>) -> tenso
 
 // -----
 
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<u8:f32, 1.0:120>
+
+// A channel multiplier of 2 (3 channels, 6 filters): the same
+// channels-innermost form over the 6 filters, filter f reading input
+// channel f / 2; the [N, OH, OW, 6] accumulator viewed as [N, OH, OW, 3, 2]
+// (group, filter in group) for the epilogue.
+// CHECK-LABEL: @conv2d_depthwise_multiplier
+// CHECK:         %[[XT:.*]] = linalg.transpose ins(%{{.*}} : tensor<1x3x5x4xi8>) outs(%{{.*}} : tensor<1x5x4x3xi8>) permutation = [0, 2, 3, 1]
+// CHECK:         %[[A:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<2x3x6xi8>) outs(%{{.*}} : tensor<1x3x3x6xi32>) attrs =  {quantc.depthwise
+// CHECK:           %[[F:.*]] = linalg.index 5 : index
+// CHECK:           %[[C:.*]] = arith.divui %[[F]], %c2{{(_[0-9]+)?}} : index
+// CHECK:           tensor.extract %[[XT]][%{{.*}}, %{{.*}}, %{{.*}}, %[[C]]] : tensor<1x5x4x3xi8>
+// CHECK:         tensor.expand_shape %[[A]] {{\[\[}}0], [1], [2], [3, 4]] {{.*}} : tensor<1x3x3x6xi32> into tensor<1x3x3x3x2xi32>
+// CHECK-NOT:     "reduction", "reduction", "reduction"
+func.func @conv2d_depthwise_multiplier(%x: tensor<1x3x5x4x!qx>) -> tensor<1x6x3x3x!qo> {
+  %wi = arith.constant dense<3> : tensor<6x1x2x3xi8>
+  %w = quant.scast %wi : tensor<6x1x2x3xi8> to tensor<6x1x2x3x!qw>
+  %y = qnn.conv2d %x, %w strides [2, 1] dilations [1, 1] padding [1, 0, 0, 1] groups 3 : (tensor<1x3x5x4x!qx>, tensor<6x1x2x3x!qw>) -> tensor<1x6x3x3x!qo>
+  return %y : tensor<1x6x3x3x!qo>
+}
+
+// -----
+
 !qb = !quant.uniform<i8:f32:{0:1, 1:2}, {{0.5:1, 0.25}, {2.0, 1.0:-3}}>
 
 // Blocked (sub-channel) dequantize, as ONNX's block_size writes it: the
