@@ -102,13 +102,20 @@ VARIANTS = {
                                        per_channel=True, unsigned=True,
                                        bias="int32", float_weights=False,
                                        weight_zp=True),
-    # Groups of 5 and 8 input channels: quant-conv-to-matmul runs one
-    # matmul per group (sliced bias, per-channel scales and corrections).
+    # Groups of 5 and 8 input channels: quant-conv-to-matmul runs them as
+    # matmuls on channel slices (sliced bias, per-channel scales and
+    # corrections); the symmetric 4 groups of 3 filters merge into one.
     "grouped-per-channel-s8": dict(n=2, c=20, h=9, w=8, f=12, k=3, stride=1,
                                    dilation=1, pads=(1, 1, 1, 1), groups=4,
                                    per_channel=True, unsigned=False,
                                    bias="int32", float_weights=False,
                                    weight_zp=False),
+    # 8 groups of 4 channels and 4 filters, symmetric weights: merged 4
+    # groups at a time into two 16-column block-diagonal matmuls.
+    "grouped-merged-u8": dict(n=1, c=32, h=7, w=9, f=32, k=3, stride=1,
+                              dilation=1, pads=(1, 1, 1, 1), groups=8,
+                              per_channel=True, unsigned=True, bias="int32",
+                              float_weights=False, weight_zp=False),
     "grouped-asymmetric-u8": dict(n=1, c=16, h=7, w=9, f=8, k=3, stride=2,
                                   dilation=1, pads=(1, 0, 1, 1), groups=2,
                                   per_channel=True, unsigned=True,

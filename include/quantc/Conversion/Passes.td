@@ -121,9 +121,11 @@ def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
       to NCHW (`linalg.transpose` of the 8-bit result).
 
     A grouped convolution with at least 4 input channels per group (and a
-    per-tensor output) becomes one such matmul per group, on
+    per-tensor output) becomes such matmuls over consecutive groups: with
+    symmetric weights as many groups as fit 16 columns merge into one
+    matmul of block-diagonal weights, else one per group; each on
     `tensor.extract_slice`s of the input channels, bias and corrections
-    and its own `[K, F/G]` constant (per-axis scales sliced with it), the
+    and its own `[K, F']` constant (per-axis scales sliced with it), the
     results `tensor.insert_slice`d into the output channels. Groups of
     fewer channels (depthwise among them: quant-lower-qnn's depthwise
     form), runtime weights and dynamic shapes are left unchanged

@@ -178,14 +178,16 @@ func.func @conv2d_dynamic(%x: tensor<?x4x5x5x!qx>) -> tensor<?x2x3x3x!qo> {
 // -----
 
 !qx = !quant.uniform<u8:f32, 0.5:128>
-!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25, 0.5, 0.75, 1.0}>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.25:1, 0.5:1, 0.75:1, 1.0:1}>
 !qb = !quant.uniform<i32:f32:0, {0.125, 0.25, 0.375, 0.5}>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
-// Two groups of 4 channels: one matmul per group, on its slice of the
-// input channels (NCHW: dimension 1), of the filters (their own [K, F]
-// constant and per-axis scales), of the bias and of the corrections; each
-// result goes into its slice of the output channels.
+// Two groups of 4 channels with weight zero points (which forbid merging
+// groups): one matmul per group, on its slice of the input channels
+// (NCHW: dimension 1), of the filters (their own [K, F] constant and
+// per-axis parameters), of the bias and of the corrections
+// (K * zx * zw - zx * sum(w) = 36 * 128 - 128 * 36 * (f + 1)); each result
+// goes into its slice of the output channels.
 // CHECK-LABEL: func.func @conv2d_grouped_matmuls
 // CHECK-SAME:    (%[[X:.*]]: tensor<1x8x5x5x!quant.uniform<u8:f32, 5.000000e-01:128>>
 // CHECK-SAME:     %[[B:.*]]: tensor<4x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01,3.750000e-01,5.000000e-01}>>)
@@ -194,11 +196,11 @@ func.func @conv2d_dynamic(%x: tensor<?x4x5x5x!qx>) -> tensor<?x2x3x3x!qo> {
 // CHECK:         tensor.extract_slice %[[XS0]][0, 0, 0, 0] [1, 4, 5, 5] [1, 1, 1, 1] : tensor<1x8x5x5xi8> to tensor<1x4x5x5xi8>
 // CHECK:         %[[BS0:.*]] = quant.scast %[[B]]
 // CHECK:         tensor.extract_slice %[[BS0]][0] [2] [1] : tensor<4xi32> to tensor<2xi32>
-// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -4608, -9216>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01,5.000000e-01}>>, tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>)
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: 0, -4608>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {2.500000e-01:1,5.000000e-01:1}>>, tensor<2x!quant.uniform<i32:f32:0, {1.250000e-01,2.500000e-01}>>)
 // CHECK:         %[[Y0:.*]] = tensor.insert_slice %{{.*}} into %[[OUT]][0, 0, 0, 0] [1, 2, 3, 3] [1, 1, 1, 1] : tensor<1x2x3x3xi8> into tensor<1x4x3x3xi8>
 // CHECK:         tensor.extract_slice %{{.*}}[0, 4, 0, 0] [1, 4, 5, 5] [1, 1, 1, 1] : tensor<1x8x5x5xi8> to tensor<1x4x5x5xi8>
 // CHECK:         tensor.extract_slice %{{.*}}[2] [2] [1] : tensor<4xi32> to tensor<2xi32>
-// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -13824, -18432>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {7.500000e-01,1.000000e+00}>>, tensor<2x!quant.uniform<i32:f32:0, {3.750000e-01,5.000000e-01}>>)
+// CHECK:         qnn.matmul {{.*}} {zero_point_corrections = array<i64: -9216, -13824>} : (tensor<1x9x36x{{.*}}>, tensor<36x2x!quant.uniform<i8<-127:127>:f32:1, {7.500000e-01:1,1.000000e+00:1}>>, tensor<2x!quant.uniform<i32:f32:0, {3.750000e-01,5.000000e-01}>>)
 // CHECK:         %[[Y1:.*]] = tensor.insert_slice %{{.*}} into %[[Y0]][0, 2, 0, 0] [1, 2, 3, 3] [1, 1, 1, 1] : tensor<1x2x3x3xi8> into tensor<1x4x3x3xi8>
 // CHECK:         %[[Y:.*]] = quant.scast %[[Y1]] : tensor<1x4x3x3xi8> to tensor<1x4x3x3x!quant.uniform<i8:f32, 2.000000e+00:4>>
 // CHECK:         return %[[Y]]
@@ -206,7 +208,7 @@ func.func @conv2d_dynamic(%x: tensor<?x4x5x5x!qx>) -> tensor<?x2x3x3x!qo> {
 func.func @conv2d_grouped_matmuls(%x: tensor<1x8x5x5x!qx>, %b: tensor<4x!qb>) -> tensor<1x4x3x3x!qo> {
   %wi = arith.constant dense<[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]], [[1, 1, 1], [1, 1, 1], [1, 1, 1]]], [[[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]], [[2, 2, 2], [2, 2, 2], [2, 2, 2]]], [[[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]], [[3, 3, 3], [3, 3, 3], [3, 3, 3]]], [[[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]], [[4, 4, 4], [4, 4, 4], [4, 4, 4]]]]> : tensor<4x4x3x3xi8>
   %w = quant.scast %wi : tensor<4x4x3x3xi8> to tensor<4x4x3x3x!qw>
-  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {zero_point_corrections = array<i64: -4608, -9216, -13824, -18432>} : (tensor<1x8x5x5x!qx>, tensor<4x4x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
+  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {zero_point_corrections = array<i64: 0, -4608, -9216, -13824>} : (tensor<1x8x5x5x!qx>, tensor<4x4x3x3x!qw>, tensor<4x!qb>) -> tensor<1x4x3x3x!qo>
   return %y : tensor<1x4x3x3x!qo>
 }
 
@@ -217,21 +219,28 @@ func.func @conv2d_grouped_matmuls(%x: tensor<1x8x5x5x!qx>, %b: tensor<4x!qb>) ->
 !qb = !quant.uniform<i32:f32, 0.125>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
-// NHWC (channels on dimension 3), a constant bias: each group's bias is a
-// constant of its own, sliced at compile time.
-// CHECK-LABEL: func.func @conv2d_grouped_nhwc_constant_bias
-// CHECK-DAG:     arith.constant dense<[10, 20]> : tensor<2xi32>
-// CHECK-DAG:     arith.constant dense<[30, 40]> : tensor<2xi32>
-// CHECK-DAG:     tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 5, 5, 4] [1, 1, 1, 1] : tensor<1x5x5x8xi8> to tensor<1x5x5x4xi8>
-// CHECK-DAG:     tensor.extract_slice %{{.*}}[0, 0, 0, 4] [1, 5, 5, 4] [1, 1, 1, 1] : tensor<1x5x5x8xi8> to tensor<1x5x5x4xi8>
-// CHECK-NOT:     tensor.extract_slice {{.*}} : tensor<4xi32>
-// CHECK-DAG:     tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 2] [1, 3, 3, 2] [1, 1, 1, 1] : tensor<1x3x3x2xi8> into tensor<1x3x3x4xi8>
+// NHWC (channels on dimension 3), symmetric weights, 4 groups of 4
+// channels and 8 filters: groups merge two at a time into 16-column
+// matmuls of block-diagonal [KH * KW * 8, 16] weights (a filter's taps
+// read its own group's 4 channels, zeros elsewhere), on 8-channel slices
+// of the input; the constant bias is sliced at compile time.
+// CHECK-LABEL: func.func @conv2d_grouped_nhwc_merged
+// CHECK:         tensor.extract_slice %{{.*}}[0, 0, 0, 0] [1, 5, 5, 8] [1, 1, 1, 1] : tensor<1x5x5x16xi8> to tensor<1x5x5x8xi8>
+// CHECK:         arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : tensor<16xi32>
+// CHECK:         arith.constant dense<"0x0101010101010101000000000000000001010101010101010000000000000000{{.*}}00000000000000000101010101010101"> : tensor<72x16xi8>
+// CHECK:         qnn.matmul {{.*}} : (tensor<1x9x72x{{.*}}>, tensor<72x16x{{.*}}>, tensor<16x{{.*}}>) -> tensor<1x9x16x
+// CHECK:         tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 3, 3, 16] [1, 1, 1, 1] : tensor<1x3x3x16xi8> into tensor<1x3x3x32xi8>
+// CHECK:         tensor.extract_slice %{{.*}}[0, 0, 0, 8] [1, 5, 5, 8] [1, 1, 1, 1] : tensor<1x5x5x16xi8> to tensor<1x5x5x8xi8>
+// CHECK:         arith.constant dense<[16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : tensor<16xi32>
+// CHECK:         qnn.matmul
+// CHECK:         tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 16] [1, 3, 3, 16] [1, 1, 1, 1] : tensor<1x3x3x16xi8> into tensor<1x3x3x32xi8>
+// CHECK-NOT:     qnn.matmul
 // CHECK-NOT:     qnn.conv2d
-func.func @conv2d_grouped_nhwc_constant_bias(%x: tensor<1x5x5x8x!qx>) -> tensor<1x3x3x4x!qo> {
-  %wi = arith.constant dense<1> : tensor<4x3x3x4xi8>
-  %w = quant.scast %wi : tensor<4x3x3x4xi8> to tensor<4x3x3x4x!qw>
-  %bi = arith.constant dense<[10, 20, 30, 40]> : tensor<4xi32>
-  %b = quant.scast %bi : tensor<4xi32> to tensor<4x!qb>
-  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 2 {data_layout = "NHWC"} : (tensor<1x5x5x8x!qx>, tensor<4x3x3x4x!qw>, tensor<4x!qb>) -> tensor<1x3x3x4x!qo>
-  return %y : tensor<1x3x3x4x!qo>
+func.func @conv2d_grouped_nhwc_merged(%x: tensor<1x5x5x16x!qx>) -> tensor<1x3x3x32x!qo> {
+  %wi = arith.constant dense<1> : tensor<32x3x3x4xi8>
+  %w = quant.scast %wi : tensor<32x3x3x4xi8> to tensor<32x3x3x4x!qw>
+  %bi = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : tensor<32xi32>
+  %b = quant.scast %bi : tensor<32xi32> to tensor<32x!qb>
+  %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 4 {data_layout = "NHWC"} : (tensor<1x5x5x16x!qx>, tensor<32x3x3x4x!qw>, tensor<32x!qb>) -> tensor<1x3x3x32x!qo>
+  return %y : tensor<1x3x3x32x!qo>
 }
