@@ -120,16 +120,17 @@ def ConvToMatmulPass : Pass<"quant-conv-to-matmul"> {
     - the `[N, OH * OW, F]` result reshaped to NHWC in place, or transposed
       to NCHW (`linalg.transpose` of the 8-bit result).
 
-    A grouped convolution with at least 4 input channels per group (and a
-    per-tensor output) becomes such matmuls over consecutive groups: with
+    A grouped convolution with at least 2 input channels per group and
+    symmetric weights, or 4 with weight zero points (and a per-tensor
+    output), becomes such matmuls over consecutive groups: with
     symmetric weights as many groups as fit 16 columns merge into one
     matmul of block-diagonal weights, else one per group; each on
     `tensor.extract_slice`s of the input channels, bias and corrections
     and its own `[K, F']` constant (per-axis scales sliced with it), the
     results `tensor.insert_slice`d into the output channels. Groups of
-    fewer channels (depthwise among them: quant-lower-qnn's depthwise
-    form), runtime weights and dynamic shapes are left unchanged
-    (quant-lower-qnn's conv contractions run them). The arithmetic is the conv's exactly: every product and
+    one channel (depthwise: quant-lower-qnn's depthwise form), of 2 or 3
+    with weight zero points, runtime weights and dynamic shapes are left
+    unchanged (quant-lower-qnn's conv contractions run them). The arithmetic is the conv's exactly: every product and
     correction term is the same integer, so the result is bit-identical to
     the generic lowering.
 

@@ -141,12 +141,13 @@ func.func @conv2d_nhwc_1x1_padded(%x: tensor<1x3x3x2x!qx>) -> tensor<1x4x5x3x!qo
 // -----
 
 !qx = !quant.uniform<u8:f32, 0.5:128>
-!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25:1>
 !qo = !quant.uniform<i8:f32, 2.0:4>
 
 // Left to quant-lower-qnn's generic conv: groups of fewer than 4
-// channels (2 here: the matmuls would be too narrow), weights known only
-// at run time, a dynamic shape.
+// channels with a weight zero point (2 here: one matmul per group would
+// be too narrow, and the zero point forbids merging them), weights known
+// only at run time, a dynamic shape.
 // CHECK-LABEL: func.func @conv2d_grouped
 // CHECK-NOT:     qnn.matmul
 // CHECK:         qnn.conv2d
@@ -243,4 +244,24 @@ func.func @conv2d_grouped_nhwc_merged(%x: tensor<1x5x5x16x!qx>) -> tensor<1x3x3x
   %b = quant.scast %bi : tensor<32xi32> to tensor<32x!qb>
   %y = qnn.conv2d %x, %w bias %b strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 4 {data_layout = "NHWC"} : (tensor<1x5x5x16x!qx>, tensor<32x3x3x4x!qw>, tensor<32x!qb>) -> tensor<1x3x3x32x!qo>
   return %y : tensor<1x3x3x32x!qo>
+}
+
+// -----
+
+!qx = !quant.uniform<u8:f32, 0.5:128>
+!qw = !quant.uniform<i8<-127:127>:f32, 0.25>
+!qo = !quant.uniform<i8:f32, 2.0:4>
+
+// Groups of 2 channels with symmetric weights merge: all 4 groups (2
+// filters each) fit one 8-column matmul of block-diagonal [9 * 8, 8]
+// weights.
+// CHECK-LABEL: func.func @conv2d_grouped_two_channels_merged
+// CHECK:         qnn.matmul {{.*}} : (tensor<1x9x72x{{.*}}>, tensor<72x8x{{.*}}>) -> tensor<1x9x8x
+// CHECK-NOT:     qnn.matmul
+// CHECK-NOT:     qnn.conv2d
+func.func @conv2d_grouped_two_channels_merged(%x: tensor<1x8x5x5x!qx>) -> tensor<1x8x3x3x!qo> {
+  %wi = arith.constant dense<1> : tensor<8x2x3x3xi8>
+  %w = quant.scast %wi : tensor<8x2x3x3xi8> to tensor<8x2x3x3x!qw>
+  %y = qnn.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [0, 0, 0, 0] groups 4 : (tensor<1x8x5x5x!qx>, tensor<8x2x3x3x!qw>) -> tensor<1x8x3x3x!qo>
+  return %y : tensor<1x8x3x3x!qo>
 }
