@@ -48,16 +48,24 @@ std::optional<SmallVector<int64_t>> constantWeights(Conv2DOp conv,
   return getConstantIntegers(cast.getInput(), w.isSigned());
 }
 
-/// `type` of shape `shape` with per-axis parameters, if any, on `axis`.
+/// `type` of shape `shape` with per-axis parameters, if any, on `axis`:
+/// those of channels [begin, begin + count), or all without `count`.
 Type withShapeAndAxis(RankedTensorType type, ArrayRef<int64_t> shape,
-                      int32_t axis) {
+                      int32_t axis, int64_t begin = 0,
+                      std::optional<int64_t> count = std::nullopt) {
   Type element = type.getElementType();
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    ArrayRef<double> scales = perAxis.getScales();
+    ArrayRef<int64_t> zeroPoints = perAxis.getZeroPoints();
+    if (count) {
+      scales = scales.slice(begin, *count);
+      zeroPoints = zeroPoints.slice(begin, *count);
+    }
     element = quant::UniformQuantizedPerAxisType::get(
         perAxis.getFlags(), perAxis.getStorageType(),
-        perAxis.getExpressedType(), perAxis.getScales(),
-        perAxis.getZeroPoints(), axis, perAxis.getStorageTypeMin(),
-        perAxis.getStorageTypeMax());
+        perAxis.getExpressedType(), scales, zeroPoints, axis,
+        perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
+  }
   return RankedTensorType::get(shape, element);
 }
 
@@ -67,14 +75,24 @@ RankedTensorType sliceFirstDim(RankedTensorType type, int64_t begin,
                                int64_t count) {
   SmallVector<int64_t> shape(type.getShape());
   shape[0] = count;
-  Type element = type.getElementType();
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element))
-    element = quant::UniformQuantizedPerAxisType::get(
-        perAxis.getFlags(), perAxis.getStorageType(),
-        perAxis.getExpressedType(), perAxis.getScales().slice(begin, count),
-        perAxis.getZeroPoints().slice(begin, count), 0,
-        perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
-  return RankedTensorType::get(shape, element);
+  return cast<RankedTensorType>(
+      withShapeAndAxis(type, shape, /*axis=*/0, begin, count));
+}
+
+/// Offsets, sizes and unit strides of [begin, begin + count) along `dim`
+/// of a tensor of `shape`, whole along the other dimensions.
+struct SliceBounds {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+};
+SliceBounds sliceAlong(Builder &b, ArrayRef<int64_t> shape, unsigned dim,
+                       int64_t begin, int64_t count) {
+  SliceBounds bounds;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    bounds.offsets.push_back(b.getIndexAttr(d == dim ? begin : 0));
+    bounds.sizes.push_back(b.getIndexAttr(d == dim ? count : size));
+    bounds.strides.push_back(b.getIndexAttr(1));
+  }
+  return bounds;
 }
 
 /// `count` entries from `begin` along `dim` of `value`, a quantized tensor
@@ -107,15 +125,10 @@ Value sliceQuantized(OpBuilder &b, Location loc, Value value, unsigned dim,
   Value storage = quantized ? quant::StorageCastOp::create(
                                   b, loc, getStorageShapedType(full), value)
                             : value;
-  SmallVector<OpFoldResult> offsets(full.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> sizes, strides(full.getRank(),
-                                           b.getIndexAttr(1));
-  for (int64_t size : full.getShape())
-    sizes.push_back(b.getIndexAttr(size));
-  offsets[dim] = b.getIndexAttr(begin);
-  sizes[dim] = b.getIndexAttr(count);
+  SliceBounds bounds = sliceAlong(b, full.getShape(), dim, begin, count);
   Value slice = tensor::ExtractSliceOp::create(b, loc, storageType, storage,
-                                               offsets, sizes, strides);
+                                               bounds.offsets, bounds.sizes,
+                                               bounds.strides);
   return quantized ? quant::StorageCastOp::create(b, loc, type, slice)
                    : slice;
 }
@@ -246,6 +259,94 @@ constexpr int64_t kMinMergedGroupChannels = 2;
 /// channels: 243 us per group, 545 us all merged.
 constexpr int64_t kMergedGroupColumns = 16;
 
+/// A grouped `conv` (static shapes, constant `weights`, `symmetric`: no
+/// weight zero point) as matmuls over consecutive groups (see
+/// kMergedGroupColumns).
+Value buildGroupedConvAsMatmuls(OpBuilder &b, Location loc, Conv2DOp conv,
+                                ArrayRef<int64_t> weights, bool symmetric,
+                                ArrayRef<int64_t> kernel,
+                                const ConvWindow &window) {
+  auto xType = cast<RankedTensorType>(conv.getInput().getType());
+  auto wType = cast<RankedTensorType>(conv.getWeight().getType());
+  auto outType = cast<RankedTensorType>(conv.getType());
+  bool channelsLast = window.channelsLast;
+  int64_t groups = conv.getGroups();
+  int64_t filters = wType.getDimSize(0);
+  int64_t channels = wType.getDimSize(channelsLast ? 3 : 1);
+  // One matmul per `merge` consecutive groups on their slice of the
+  // input channels, filters, bias and corrections, the results written
+  // into their slices of the output channels. With symmetric weights,
+  // groups merge into one matmul of block-diagonal weights (the zeros
+  // between groups add nothing) until it has kMergedGroupColumns
+  // columns: a group of 4 filters alone fills a quarter of a vector.
+  // The corrections keep their values: the same K per filter, and with
+  // zw = 0 the zeros change no sum.
+  unsigned channelDim = channelsLast ? 3 : 1;
+  int64_t groupFilters = filters / groups;
+  int64_t taps = kernel[0] * kernel[1];
+  int64_t merge = 1;
+  if (symmetric)
+    for (int64_t k = groups; k > 1; --k)
+      if (groups % k == 0 && k * groupFilters <= kMergedGroupColumns) {
+        merge = k;
+        break;
+      }
+  int64_t mergedChannels = merge * channels;
+  int64_t mergedFilters = merge * groupFilters;
+  auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
+  Value out = tensor::EmptyOp::create(b, loc, storageOut.getShape(),
+                                      storageOut.getElementType());
+  for (int64_t part = 0; part < groups / merge; ++part) {
+    SmallVector<int64_t> xShape(xType.getShape());
+    xShape[channelDim] = mergedChannels;
+    Value x = sliceQuantized(
+        b, loc, conv.getInput(), channelDim, part * mergedChannels,
+        mergedChannels, RankedTensorType::get(xShape, xType.getElementType()));
+    int64_t firstFilter = part * mergedFilters;
+    Value bias;
+    if (Value fullBias = conv.getBias())
+      bias = sliceQuantized(
+          b, loc, fullBias, 0, firstFilter, mergedFilters,
+          sliceFirstDim(cast<RankedTensorType>(fullBias.getType()),
+                        firstFilter, mergedFilters));
+    DenseI64ArrayAttr corrections;
+    if (auto all = conv.getZeroPointCorrectionsAttr())
+      corrections = b.getDenseI64ArrayAttr(
+          all.asArrayRef().slice(firstFilter, mergedFilters));
+    SmallVector<int64_t> yShape(outType.getShape());
+    yShape[channelDim] = mergedFilters;
+    auto yType = RankedTensorType::get(yShape, outType.getElementType());
+    // The part's weights [mergedFilters, taps, mergedChannels] in the
+    // conv's layout, each filter's channels at its group's offset.
+    SmallVector<int64_t> partWeights(mergedFilters * mergedChannels * taps,
+                                     0);
+    for (int64_t f = 0; f < mergedFilters; ++f)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t t = 0; t < taps; ++t) {
+          int64_t to = (f / groupFilters) * channels + c;
+          int64_t from = firstFilter + f;
+          partWeights[channelsLast ? (f * taps + t) * mergedChannels + to
+                                   : (f * mergedChannels + to) * taps + t] =
+              weights[channelsLast ? (from * taps + t) * channels + c
+                                   : (from * channels + c) * taps + t];
+        }
+    auto buildRhs = [&](OpBuilder &rb) {
+      return buildWeightMatrix(
+          rb, loc, sliceFirstDim(wType, firstFilter, mergedFilters),
+          partWeights, kernel, mergedChannels, mergedFilters, channelsLast);
+    };
+    Value y = buildConvAsMatmul(b, loc, x, buildRhs, bias, corrections,
+                                yType, kernel, window);
+    y = quant::StorageCastOp::create(b, loc, getStorageShapedType(yType),
+                                     y);
+    SliceBounds into = sliceAlong(b, outType.getShape(), channelDim,
+                                  firstFilter, mergedFilters);
+    out = tensor::InsertSliceOp::create(b, loc, y, out, into.offsets,
+                                        into.sizes, into.strides);
+  }
+  return quant::StorageCastOp::create(b, loc, outType, out);
+}
+
 /// Rewrites `conv` when it qualifies (see Passes.td); returns whether it
 /// did.
 bool rewriteConv(Conv2DOp conv) {
@@ -295,82 +396,8 @@ bool rewriteConv(Conv2DOp conv) {
                                conv.getZeroPointCorrectionsAttr(), outType,
                                kernel, window);
   } else {
-    // One matmul per `merge` consecutive groups on their slice of the
-    // input channels, filters, bias and corrections, the results written
-    // into their slices of the output channels. With symmetric weights,
-    // groups merge into one matmul of block-diagonal weights (the zeros
-    // between groups add nothing) until it has kMergedGroupColumns
-    // columns: a group of 4 filters alone fills a quarter of a vector.
-    // The corrections keep their values: the same K per filter, and with
-    // zw = 0 the zeros change no sum.
-    unsigned channelDim = channelsLast ? 3 : 1;
-    int64_t groupFilters = filters / groups;
-    int64_t taps = kernel[0] * kernel[1];
-    int64_t merge = 1;
-    if (symmetric)
-      for (int64_t k = groups; k > 1; --k)
-        if (groups % k == 0 && k * groupFilters <= kMergedGroupColumns) {
-          merge = k;
-          break;
-        }
-    int64_t mergedChannels = merge * channels;
-    int64_t mergedFilters = merge * groupFilters;
-    auto storageOut = cast<RankedTensorType>(getStorageShapedType(outType));
-    Value out = tensor::EmptyOp::create(b, loc, storageOut.getShape(),
-                                        storageOut.getElementType());
-    for (int64_t part = 0; part < groups / merge; ++part) {
-      SmallVector<int64_t> xShape(xType.getShape());
-      xShape[channelDim] = mergedChannels;
-      Value x = sliceQuantized(
-          b, loc, conv.getInput(), channelDim, part * mergedChannels,
-          mergedChannels, RankedTensorType::get(xShape, xType.getElementType()));
-      int64_t firstFilter = part * mergedFilters;
-      Value bias;
-      if (Value fullBias = conv.getBias())
-        bias = sliceQuantized(
-            b, loc, fullBias, 0, firstFilter, mergedFilters,
-            sliceFirstDim(cast<RankedTensorType>(fullBias.getType()),
-                          firstFilter, mergedFilters));
-      DenseI64ArrayAttr corrections;
-      if (auto all = conv.getZeroPointCorrectionsAttr())
-        corrections = b.getDenseI64ArrayAttr(
-            all.asArrayRef().slice(firstFilter, mergedFilters));
-      SmallVector<int64_t> yShape(outType.getShape());
-      yShape[channelDim] = mergedFilters;
-      auto yType = RankedTensorType::get(yShape, outType.getElementType());
-      // The part's weights [mergedFilters, taps, mergedChannels] in the
-      // conv's layout, each filter's channels at its group's offset.
-      SmallVector<int64_t> partWeights(mergedFilters * mergedChannels * taps,
-                                       0);
-      for (int64_t f = 0; f < mergedFilters; ++f)
-        for (int64_t c = 0; c < channels; ++c)
-          for (int64_t t = 0; t < taps; ++t) {
-            int64_t to = (f / groupFilters) * channels + c;
-            int64_t from = firstFilter + f;
-            partWeights[channelsLast ? (f * taps + t) * mergedChannels + to
-                                     : (f * mergedChannels + to) * taps + t] =
-                (*weights)[channelsLast ? (from * taps + t) * channels + c
-                                        : (from * channels + c) * taps + t];
-          }
-      auto buildRhs = [&](OpBuilder &rb) {
-        return buildWeightMatrix(
-            rb, loc, sliceFirstDim(wType, firstFilter, mergedFilters),
-            partWeights, kernel, mergedChannels, mergedFilters, channelsLast);
-      };
-      Value y = buildConvAsMatmul(b, loc, x, buildRhs, bias, corrections,
-                                  yType, kernel, window);
-      y = quant::StorageCastOp::create(b, loc, getStorageShapedType(yType),
-                                       y);
-      SmallVector<OpFoldResult> offsets(outType.getRank(), b.getIndexAttr(0));
-      SmallVector<OpFoldResult> strides(outType.getRank(), b.getIndexAttr(1));
-      SmallVector<OpFoldResult> sizes;
-      for (int64_t size : yShape)
-        sizes.push_back(b.getIndexAttr(size));
-      offsets[channelDim] = b.getIndexAttr(firstFilter);
-      out = tensor::InsertSliceOp::create(b, loc, y, out, offsets, sizes,
-                                          strides);
-    }
-    result = quant::StorageCastOp::create(b, loc, outType, out);
+    result = buildGroupedConvAsMatmuls(b, loc, conv, *weights, symmetric,
+                                       kernel, window);
   }
   conv.replaceAllUsesWith(result);
   Value oldWeights = conv.getWeight();
