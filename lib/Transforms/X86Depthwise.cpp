@@ -150,11 +150,32 @@ public:
     padBytes = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(bytes, b.getI8IntegerAttr(int8_t(d.zeroPoint))));
+    Type weightType = cast<MemRefType>(d.w.getType()).getElementType();
+    zeroBytes = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
+    zeroWeights =
+        weightType.isInteger(8)
+            ? zeroBytes
+            : arith::ConstantOp::create(
+                  b, loc,
+                  DenseElementsAttr::get(VectorType::get({kLanes}, weightType),
+                                         b.getIntegerAttr(weightType, 0)));
     int64_t channels = accShape[3];
+    auto maskType = VectorType::get({kLanes}, b.getI1Type());
     if (channels % kLanes)
       restMask = vector::ConstantMaskOp::create(
-          b, loc, VectorType::get({kLanes}, b.getI1Type()),
-          ArrayRef<int64_t>{channels % kLanes});
+          b, loc, maskType, ArrayRef<int64_t>{channels % kLanes});
+    // With a multiplier M, a chunk reads 16 / M input channels (the last
+    // one ceil(rest / M)).
+    if (d.multiplier != 1) {
+      inputMask = vector::ConstantMaskOp::create(
+          b, loc, maskType, ArrayRef<int64_t>{kLanes / d.multiplier});
+      if (channels % kLanes)
+        inputRestMask = vector::ConstantMaskOp::create(
+            b, loc, maskType,
+            ArrayRef<int64_t>{int64_t(
+                llvm::divideCeil(channels % kLanes, d.multiplier))});
+    }
     // Output rows (n, oh): an OpenMP loop with `parallel`, for enough work.
     auto weightShape = cast<MemRefType>(d.w.getType()).getShape();
     int64_t multiplyAdds = cast<MemRefType>(d.acc.getType()).getNumElements() *
@@ -217,11 +238,9 @@ private:
         {kLanes}, cast<MemRefType>(buffer.getType()).getElementType());
     if (!masked)
       return vector::LoadOp::create(b, loc, type, buffer, indices);
-    Value zeros = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(
-                    type, b.getIntegerAttr(type.getElementType(), 0)));
-    return vector::MaskedLoadOp::create(b, loc, type, buffer, indices,
-                                        restMask, zeros);
+    return vector::MaskedLoadOp::create(
+        b, loc, type, buffer, indices, restMask,
+        buffer == d.w ? zeroWeights : zeroBytes);
   }
 
   /// The input bytes for output channels [c, c + 16) at (n, h, w): the
@@ -230,18 +249,11 @@ private:
   Value loadInput(Value n, Value h, Value w, Value c, bool masked) {
     if (d.multiplier == 1)
       return load(d.x, ValueRange{n, h, w, c}, masked);
-    int64_t channels = cast<MemRefType>(d.acc.getType()).getShape()[3];
-    int64_t lanes = masked ? llvm::divideCeil(channels % kLanes, d.multiplier)
-                           : kLanes / d.multiplier;
     Value inputChannel =
         arith::DivUIOp::create(b, loc, c, index(d.multiplier));
-    Value mask = vector::ConstantMaskOp::create(
-        b, loc, VectorType::get({kLanes}, b.getI1Type()),
-        ArrayRef<int64_t>{lanes});
-    Value zeros = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(bytes, b.getI8IntegerAttr(0)));
     Value loaded = vector::MaskedLoadOp::create(
-        b, loc, bytes, d.x, ValueRange{n, h, w, inputChannel}, mask, zeros);
+        b, loc, bytes, d.x, ValueRange{n, h, w, inputChannel},
+        masked ? inputRestMask : inputMask, zeroBytes);
     SmallVector<int64_t> repeat;
     for (int64_t lane = 0; lane < kLanes; ++lane)
       repeat.push_back(lane / d.multiplier);
@@ -309,7 +321,9 @@ private:
   OpBuilder b;
   Location loc;
   VectorType bytes, words;
-  Value zeroWords, padBytes, restMask;
+  Value zeroWords, padBytes, zeroBytes, zeroWeights, restMask;
+  /// The input channels' masks with a channel multiplier.
+  Value inputMask, inputRestMask;
 };
 
 struct X86DepthwisePass

@@ -125,12 +125,12 @@ func.func @depthwise_centred_weights(%x: memref<1x4x4x20xi8>, %w: memref<3x3x20x
 // channels from c / 2 (4 for the last, masked, chunk of 4 outputs: 2),
 // each repeated twice by a shuffle.
 // CHECK-LABEL: func.func @multiplier_2
+// CHECK-DAG:     %[[EIGHT:.*]] = vector.constant_mask [8] : vector<16xi1>
+// CHECK-DAG:     %[[TWO:.*]] = vector.constant_mask [2] : vector<16xi1>
 // CHECK:         scf.if
 // CHECK:           %[[CI:.*]] = arith.divui %{{.*}}, %c2{{.*}} : index
-// CHECK:           %[[EIGHT:.*]] = vector.constant_mask [8] : vector<16xi1>
 // CHECK:           %[[IN:.*]] = vector.maskedload %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %[[CI]]], %[[EIGHT]], %{{.*}} : memref<1x4x4x10xi8>
 // CHECK:           vector.shuffle %[[IN]], %[[IN]] [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7] : vector<16xi8>, vector<16xi8>
-// CHECK:         %[[TWO:.*]] = vector.constant_mask [2] : vector<16xi1>
 // CHECK:         vector.maskedload %{{.*}}, %[[TWO]], %{{.*}} : memref<1x4x4x10xi8>
 func.func @multiplier_2(%x: memref<1x4x4x10xi8>, %w: memref<3x3x20xi8>, %acc: memref<1x4x4x20xi32>) {
   %c0 = arith.constant 0 : index
