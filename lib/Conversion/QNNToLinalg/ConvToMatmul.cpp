@@ -38,16 +38,6 @@ using namespace quantc::qnn;
 
 namespace {
 
-/// The stored weight values of `conv` when they are an integer constant
-/// (a quant.scast of one, as quant-fold-qdq leaves them), row-major.
-std::optional<SmallVector<int64_t>> constantWeights(Conv2DOp conv,
-                                                    const UniformParams &w) {
-  auto cast = conv.getWeight().getDefiningOp<quant::StorageCastOp>();
-  if (!cast)
-    return std::nullopt;
-  return getConstantIntegers(cast.getInput(), w.isSigned());
-}
-
 /// `type` of shape `shape` with per-axis parameters, if any, on `axis`:
 /// those of channels [begin, begin + count), or all without `count`.
 Type withShapeAndAxis(RankedTensorType type, ArrayRef<int64_t> shape,
@@ -105,12 +95,9 @@ Value sliceQuantized(OpBuilder &b, Location loc, Value value, unsigned dim,
   auto storageType = cast<RankedTensorType>(getStorageShapedType(type));
   // A constant vector (a bias) is sliced at compile time: the kernels'
   // fused epilogues read plain constants, not offset views.
-  Value stored = value;
-  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
-    stored = cast.getInput();
   std::optional<SmallVector<int64_t>> constant;
   if (full.getRank() == 1 && storageType.getElementType().isInteger())
-    constant = getConstantIntegers(stored, /*isSigned=*/true);
+    constant = getStoredIntegers(value, /*isSigned=*/true);
   if (constant) {
     unsigned width = storageType.getElementTypeBitWidth();
     SmallVector<APInt> values;
@@ -373,7 +360,9 @@ bool rewriteConv(Conv2DOp conv) {
       symmetric ? kMinMergedGroupChannels : kMinGroupChannels;
   if (groups != 1 && (channels < minChannels || outP->isPerAxis()))
     return false;
-  std::optional<SmallVector<int64_t>> weights = constantWeights(conv, *wP);
+  // The stored weights, row-major, when they are a constant.
+  std::optional<SmallVector<int64_t>> weights =
+      getStoredIntegers(conv.getWeight(), wP->isSigned());
   if (!weights)
     return false;
 

@@ -1389,10 +1389,8 @@ struct MatmulLowering : public RequantizingPattern<MatmulOp> {
 /// centred on their zero points, w - zw[f] (9 bits: they fit i16).
 static std::optional<SmallVector<int64_t>>
 centredDepthwiseTaps(Value weight, const UniformParams &wP) {
-  if (auto cast = weight.getDefiningOp<quant::StorageCastOp>())
-    weight = cast.getInput();
   std::optional<SmallVector<int64_t>> values =
-      getConstantIntegers(weight, wP.isSigned());
+      getStoredIntegers(weight, wP.isSigned());
   auto type = cast<RankedTensorType>(weight.getType());
   if (!values)
     return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include "quantc/Dialect/QNN/Utils/ConstantUtils.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
@@ -37,6 +38,13 @@ std::optional<SmallVector<int64_t>> qnn::getConstantIntegers(Value value,
   if (!matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   return getIntegerElements(attr, isSigned);
+}
+
+std::optional<SmallVector<int64_t>> qnn::getStoredIntegers(Value value,
+                                                           bool isSigned) {
+  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    value = cast.getInput();
+  return getConstantIntegers(value, isSigned);
 }
 
 std::optional<SmallVector<int64_t>> qnn::getIntegerElements(Attribute attr,

@@ -24,11 +24,8 @@ qnn::getConstantWeightSums(Value weights, const UniformParams &w,
                            int64_t channels, WeightChannelDim channelDim) {
   if (!weights)
     return std::nullopt;
-  // Quantized weights are a quant.scast of an integer constant.
-  if (auto cast = weights.getDefiningOp<quant::StorageCastOp>())
-    weights = cast.getInput();
   std::optional<SmallVector<int64_t>> values =
-      getConstantIntegers(weights, w.isSigned());
+      getStoredIntegers(weights, w.isSigned());
   if (!values || channels <= 0 || values->size() % channels != 0)
     return std::nullopt;
   int64_t perChannel = int64_t(values->size()) / channels;

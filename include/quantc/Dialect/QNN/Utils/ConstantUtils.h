@@ -28,6 +28,12 @@ namespace quantc::qnn {
 std::optional<llvm::SmallVector<int64_t>>
 getConstantIntegers(mlir::Value value, bool isSigned);
 
+/// The same for a quantized constant, a quant.scast of an integer
+/// constant (how quant-fold-qdq writes weights and biases), or a plain one:
+/// its stored integers.
+std::optional<llvm::SmallVector<int64_t>>
+getStoredIntegers(mlir::Value value, bool isSigned);
+
 /// The same for a constant attribute (dense or dense_resource), as a
 /// memref.global holds its initial value.
 std::optional<llvm::SmallVector<int64_t>>
